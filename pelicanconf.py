@@ -1,0 +1,89 @@
+"""Settings of the press site (development build). See publishconf.py for production."""
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, ROOT)
+
+from pressroom import frdates  # noqa: E402
+
+SITENAME = "Protection sociale en Afrique de l'Ouest — Communiqués et actualités"
+SITESUBTITLE = "Communiqués de presse et actualités des institutions de protection sociale du Mali et du Sénégal"
+SITEURL = "http://127.0.0.1:8000"  # the preview server; publishconf.py sets the real one
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = [".#*", "GUIDE.md", "*.yml"]
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+
+TIMEZONE = "Africa/Bamako"
+DEFAULT_LANG = "fr"
+DEFAULT_DATE = None
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["institutions", "events"]
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+JINJA_FILTERS = {
+    "date_long": frdates.long_date,
+    "date_short": frdates.short_date,
+    "month_year": frdates.month_year,
+    "date_range": frdates.date_range,
+}
+
+# URLs: pretty folders, the date in article URLs so that equal titles on
+# different days never collide.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+CATEGORY_URL = "categories/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "themes/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = "themes/index.html"
+AUTHOR_URL = "auteurs/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_SAVE_AS = "auteurs/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+TEMPLATE_PAGES = {"404.html": "404.html"}
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "institution": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds: all in one folder tree, so that no two feed URLs can collide.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/tout.atom.xml"
+FEED_ALL_RSS = "feeds/tout.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = "feeds/categories/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/themes/{slug}.atom.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = False
+
+SUMMARY_MAX_LENGTH = 50
+SLUGIFY_SOURCE = "title"
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False

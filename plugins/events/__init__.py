@@ -1,0 +1,1 @@
+from .events import *  # noqa: F403

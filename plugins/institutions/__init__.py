@@ -1,0 +1,1 @@
+from .institutions import *  # noqa: F403

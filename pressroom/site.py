@@ -1,0 +1,55 @@
+"""Build the site with Pelican; turn content problems into French messages
+and a non-zero exit status instead of a traceback or a silent skip."""
+
+import logging
+import os
+import sys
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from .problems import ContentError
+from .registry import RegistryError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts the errors Pelican logs while it goes on (a file it could not read)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def load_settings(settings_file="pelicanconf.py", **overrides):
+    path = os.path.join(ROOT, settings_file)
+    return read_settings(path, override={k.upper(): v for k, v in overrides.items()})
+
+
+def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
+    """Build the site; return 0 on success, non-zero with French messages otherwise."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    counter = _ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    try:
+        settings = load_settings(settings_file, **overrides)
+        Pelican(settings).run()
+    except ContentError as error:
+        print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
+        for problem in error.problems:
+            print(problem, file=out)
+        return error.exitcode
+    except RegistryError as error:
+        print(f"La construction a échoué : {error}", file=out)
+        return 2
+    finally:
+        logging.getLogger().removeHandler(counter)
+    if counter.messages:
+        print(f"La construction a échoué : {len(counter.messages)} erreur(s) signalée(s) ci-dessus.", file=out)
+        return 1
+    print(f"Site construit dans {settings['OUTPUT_PATH']}", file=out)
+    return 0

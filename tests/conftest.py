@@ -1,0 +1,85 @@
+"""Fixtures: build the real site (our settings, plugins and theme) into temporary folders."""
+
+import io
+import os
+import pathlib
+import shutil
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pressroom import site  # noqa: E402
+
+CONTENT = ROOT / "content"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+class Built:
+    """The result of one build: exit status, messages, and the output folder."""
+
+    def __init__(self, status, messages, output):
+        self.status, self.messages, self.output = status, messages, pathlib.Path(output)
+
+    def soup(self, relative):
+        path = self.output / relative
+        if path.is_dir():
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def html_files(self):
+        return sorted(self.output.rglob("*.html"))
+
+
+def build_site(content, output, settings_file="pelicanconf.py", **overrides):
+    messages = io.StringIO()
+    status = site.build(settings_file, out=messages, path=str(content), output_path=str(output),
+                        cache_path=str(pathlib.Path(output).parent / "cache"), **overrides)
+    return Built(status, messages.getvalue(), output)
+
+
+def copy_content(destination):
+    shutil.copytree(CONTENT, destination)
+    return pathlib.Path(destination)
+
+
+def write_article(content, relative, text):
+    path = pathlib.Path(content) / "articles" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("site")
+    built = build_site(CONTENT, base / "output")
+    assert built.status == 0, built.messages
+    return built
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("published")
+    built = build_site(CONTENT, base / "output", "publishconf.py", siteurl="https://presse.example.org",
+                       feed_domain="https://presse.example.org")
+    assert built.status == 0, built.messages
+    return built
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    return copy_content(tmp_path / "content")
+
+
+@pytest.fixture
+def build(tmp_path):
+    """Build a given content folder into a fresh output folder."""
+    counter = iter(range(100))
+
+    def _build(content, **overrides):
+        return build_site(content, tmp_path / f"output{next(counter)}", **overrides)
+    return _build
