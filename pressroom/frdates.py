@@ -1,6 +1,8 @@
 """French dates, written with Babel so that no system locale is needed."""
 
 import datetime
+import re
+import unicodedata
 
 from babel.dates import format_date
 
@@ -49,3 +51,58 @@ def date_range(start, end=None):
     if start.year == end.year:
         return f"du {_day(start)} {month_name(start)} au {short_date(end)}"
     return f"du {short_date(start)} au {short_date(end)}"
+
+
+# --- Reading dates written by people -------------------------------------
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_TIME = r"(?:\s*(?:a|,)?\s*(?P<hour>\d{1,2})\s*(?:h|:)\s*(?P<minute>\d{2})?)?"
+_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?)?$")
+_FRENCH = re.compile(
+    rf"^(?:(?:{'|'.join(WEEKDAYS)})\s+)?(?P<day>\d{{1,2}})\s*(?:er)?\s+(?P<month>{_MONTH})\.?"
+    rf"(?:\s+(?P<year>\d{{4}}))?{_TIME}$")
+
+
+def _fold(text):
+    """Lower case, no accents, single spaces: 'Mardi 8 Octobre' -> 'mardi 8 octobre'."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u202f", " ").replace("\xa0", " "))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.lower().split())
+
+
+def month_number(name):
+    """1 for 'janvier', 8 for 'Août', None for anything else."""
+    return MONTHS.get(_fold(name).rstrip("."))
+
+
+def parse_date(text, default_year=None):
+    """Read a date written in ISO form or in French.
+
+    '2024-10-08', '2024-10-08 10:30', '8 octobre 2024', '1er novembre 2019',
+    'mardi 8 octobre 2024 à 10h30'. Without a year, ``default_year`` is used.
+    Returns a naive datetime; raises ValueError (in French) when it cannot read it.
+    """
+    folded = _fold(str(text)).strip(" .")
+    match = _ISO.match(folded)
+    if match:
+        month = int(match["month"])
+    else:
+        match = _FRENCH.match(folded)
+        if not match:
+            raise ValueError(f"date illisible « {text} »")
+        month = MONTHS[match["month"]]
+    year = int(match["year"]) if match["year"] else default_year
+    if year is None:
+        raise ValueError(f"année absente dans « {text} »")
+    try:
+        return datetime.datetime(year, month, int(match["day"]),
+                                 int(match["hour"] or 0), int(match["minute"] or 0))
+    except ValueError:
+        raise ValueError(f"date impossible « {text} »") from None
