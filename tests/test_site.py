@@ -140,3 +140,29 @@ def test_no_english_interface_strings(built_site):
 def test_pages_need_no_javascript(built_site):
     for path in built_site.html_files():
         assert not built_site.soup(path).find("script", src=True), path
+
+
+def test_home_page_is_paginated_newest_first(content_copy, build):
+    from conftest import write_article
+    for day in range(1, 24):
+        write_article(content_copy, f"2023/lot-{day:02d}.md",
+                      f"Title: Communiqué numéro {day}\nDate: 2023-05-{day:02d}\nAuthor: Awa Traoré\n"
+                      f"Institutions: INPS\nCategory: Communiqué\nSummary: Résumé {day}.\n\nTexte {day}.\n")
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    first = built.soup("")
+    titles = [a.get_text() for a in first.select(".card-title a")]
+    assert titles[0] == SEEDS_BY_DATE[0]["title"] and len(titles) == 10
+    assert "Page 1 sur 3" in first.select_one(".pagination").get_text()
+    next_url = first.select_one(".pagination a[rel=next]")["href"]
+    second = built.soup(next_url.lstrip("./") or "")
+    assert "Page 2 sur 3" in second.select_one(".pagination").get_text()
+    institution = built.soup("institutions/inps/")
+    assert institution.select_one(".pagination a[rel=next]") is not None
+    all_titles = set()
+    for page in ["", "page/2/", "page/3/"]:
+        all_titles |= {a.get_text() for a in built.soup(page).select(".card-title a")}
+    assert len(all_titles) == 23 + len(SEEDS)
+
+
+SEEDS_BY_DATE = sorted(SEEDS, key=lambda s: s["date"], reverse=True)
