@@ -6,7 +6,7 @@ import sys
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
-from pressroom import frdates  # noqa: E402
+from pressroom import frdates, jsonld  # noqa: E402
 
 SITENAME = "Protection sociale en Afrique de l'Ouest — Communiqués et actualités"
 SITESUBTITLE = "Communiqués de presse et actualités des institutions de protection sociale du Mali et du Sénégal"
@@ -35,6 +35,7 @@ JINJA_FILTERS = {
     "date_short": frdates.short_date,
     "month_year": frdates.month_year,
     "date_range": frdates.date_range,
+    "json_ld": jsonld.json_ld,
 }
 
 # URLs: pretty folders, the date in article URLs so that equal titles on
