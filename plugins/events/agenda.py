@@ -1,0 +1,82 @@
+"""The agenda's shapes: upcoming events, past events by year and month, and
+one month grid (weeks of days, Monday first) per month from the first event
+to the last. Plain objects for the templates; no Pelican here."""
+
+import calendar
+import dataclasses
+import datetime
+import itertools
+
+from babel.dates import get_day_names
+
+from pressroom.frdates import LOCALE
+
+
+@dataclasses.dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    events: list
+    is_today: bool
+
+
+@dataclasses.dataclass
+class MonthPage:
+    first: datetime.date
+    url: str
+    save_as: str
+    weeks: list
+    events: list
+    previous: "MonthPage" = None
+    next: "MonthPage" = None
+
+
+def weekday_names():
+    """« lundi » … « dimanche », Monday first as in the grid."""
+    names = get_day_names("wide", locale=LOCALE)
+    return [names[number] for number in range(7)]
+
+
+def upcoming(events, today):
+    """Events not yet over, soonest first."""
+    return [e for e in events if e.last_day >= today]
+
+
+def past_by_year(events, today):
+    """[(year, [(first day of month, events)])], most recent first."""
+    past = sorted((e for e in events if e.last_day < today), key=lambda e: e.start, reverse=True)
+    by_month = [(month, list(group)) for month, group in
+                itertools.groupby(past, key=lambda e: e.first_day.replace(day=1))]
+    return [(year, list(months)) for year, months in itertools.groupby(by_month, key=lambda m: m[0].year)]
+
+
+def months_between(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=31)).replace(day=1)
+
+
+def month_weeks(month, events, today):
+    """The weeks of ``month``; days of the neighbour months are out of the month."""
+    by_day = {}
+    for event in events:
+        for day in event.days():
+            by_day.setdefault(day, []).append(event)
+    grid = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(month.year, month.month)
+    return [[Day(day, day.month == month.month, by_day.get(day, []) if day.month == month.month else [],
+                 day == today) for day in week] for week in grid]
+
+
+def month_pages(events, today, url, save_as):
+    """One page per month from the first event's month to the last event's."""
+    if not events:
+        return []
+    pages = []
+    for month in months_between(min(e.first_day for e in events), max(e.last_day for e in events)):
+        in_month = [e for e in events if e.first_day.replace(day=1) <= month <= e.last_day]
+        pages.append(MonthPage(month, url.format(date=month), save_as.format(date=month),
+                               month_weeks(month, in_month, today), in_month))
+    for before, after in zip(pages, pages[1:]):
+        before.next, after.previous = after, before
+    return pages
