@@ -1,0 +1,6 @@
+"""Importer: turns raw press articles (.txt copied from a page, or a saved .html page)
+into Markdown articles of content/articles/YYYY/, with a French report of what to check.
+
+It never invents a value: what the text does not give stays empty and is reported."""
+
+from .article import ImportedArticle, expand_paths, import_file, import_paths  # noqa: F401

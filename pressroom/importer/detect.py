@@ -1,0 +1,253 @@
+"""Metadata detection: each field found in the text, with how sure we are.
+Nothing is invented: a field the text does not give stays None."""
+
+import dataclasses
+import datetime
+import re
+
+from .. import frdates
+from ..frdates import _fold
+from ..registry import normalize
+from .cleaning import signature_parts
+
+HIGH, MEDIUM, LOW = "haute", "moyenne", "faible"
+HEADLINE_MAX_LENGTH = 160
+
+EVENT_KINDS = (
+    r"journ[ée]es? portes? ouvertes?", r"sessions? de formation", r"s[ée]minaires?", r"ateliers?",
+    r"conf[ée]rences? de presse", r"conf[ée]rences?", r"forums?", r"colloques?", r"assembl[ée]es? g[ée]n[ée]rales?",
+    r"tables? rondes?", r"c[ée]r[ée]monies?", r"caravanes?", r"campagnes?", r"formations?", r"rencontres?",
+    r"r[ée]unions?",
+)
+_KIND = re.compile(rf"\b(?P<kind>{'|'.join(EVENT_KINDS)})\b", re.IGNORECASE)
+_NAME_STOP = re.compile(
+    r"^(?:qui|que|dont|aux|est|a|ont|sont|sera|seront|était|s'est|se|vise|visent|portant|organisée?s?|tenue?s?"
+    r"|dans|pour|par|avec|à|au profit|ce|cet|cette|du \d|le \d|les \d|du (?:lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche)|de \w+ (?:\(\d+\) )?jours)\b", re.IGNORECASE)
+_TRAILING_LINKS = {"de", "du", "des", "d'", "la", "le", "les", "l'", "et", "au", "aux", "à", "sur"}
+_ORDINAL = re.compile(r"(\d+)\s*(?:ème|eme|è|e)\s*$", re.IGNORECASE)
+_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+            "huit": 8, "neuf": 9, "dix": 10}
+_DURATION = re.compile(rf"\b(?:en|sur|durant|pendant)\s+(?P<n>\d+|{'|'.join(_NUMBERS)})\s*(?:\(\d+\)\s*)?jours\b")
+_STARTED = re.compile(rf"\b(?:ce|demarree?s?\s+(?:ce|le)|debutee?s?\s+(?:ce|le)|ouverte?s?\s+(?:ce|le)"
+                      rf"|lancee?s?\s+(?:ce|le))\s+(?P<date>{frdates.DATE_PATTERN})")
+_PUBLISHED = re.compile(rf"\bpublie(?:e)?\s+le\s+(?P<date>{frdates.DATE_PATTERN})")
+_DATELINE = re.compile(rf"^[a-z][a-z' -]+,\s*(?:le\s+)?(?P<date>{frdates.DATE_PATTERN})\s*[-–—:]")
+_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?:(?P<day>[0-3]\d)/)?")
+_MONTH_LINE = re.compile(r"^\s*date\s+(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?\s*")
+_ACRONYM = re.compile(r"(?<![\w/-])(?P<acronym>[A-ZÀ-Ý][A-ZÀ-Ý0-9]+(?:-[A-ZÀ-Ý][\w]*)?)(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+ACRONYM_MAX_LETTERS = 6
+_PLACE_STOP = r"(?=\s*[,.;:]|\s+du\s+\d|\s+(?:le|les)\s+\d|\s+(?:un|une|des|pour|sur|avec|autour)\b|$)"
+_PLACE = r"(?P<place>(?:(?:l['’]|la\s+|le\s+)\w|[A-ZÀ-Ý])[^,.;:\n]{1,80}?)" + _PLACE_STOP
+_CAPITALIZED_PLACE = r"(?P<place>[A-ZÀ-Ý][\w'’-]+(?:\s+(?:de|du|d['’])?\s*[A-ZÀ-Ý][\w'’-]+)*)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """A value read from the text, how sure we are, and the words it was read from."""
+    value: object
+    confidence: str
+    evidence: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class PartialDate:
+    """A publication date given to the month only ("date 2022-12"): not enough to publish."""
+    year: int
+    month: int
+
+    def __str__(self):
+        return frdates.month_year(datetime.date(self.year, self.month, 1))
+
+
+# --- Title --------------------------------------------------------------
+
+def headline_title(paragraphs, breadcrumbs):
+    """The first line when it reads as a headline (short, one sentence), else None."""
+    if len(paragraphs) < 2:
+        return None
+    first = paragraphs[0]
+    if len(first) > HEADLINE_MAX_LENGTH or re.search(r"[.!?]\s+\S", first):
+        return None
+    title = first.rstrip(" .")
+    in_breadcrumb = any(normalize(title) in normalize(crumb) for crumb in breadcrumbs)
+    return Finding(title, HIGH if in_breadcrumb else MEDIUM, "première ligne du texte")
+
+
+# --- Publication date ---------------------------------------------------
+
+def date_from_month_line(line):
+    """('date 2022-12 Premier du genre…') -> (Finding or None, the line without the date)."""
+    match = _MONTH_LINE.match(line)
+    if not match:
+        return None, line
+    year, month = int(match["year"]), int(match["month"])
+    rest = line[match.end():]
+    if match["day"]:
+        value = datetime.date(year, month, int(match["day"]))
+        return Finding(value, HIGH, match.group(0).strip()), rest
+    return Finding(PartialDate(year, month), LOW, match.group(0).strip()), rest
+
+
+def date_from_url(url):
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    year, month = int(match["year"]), int(match["month"])
+    if match["day"]:
+        return Finding(datetime.date(year, month, int(match["day"])), MEDIUM, url)
+    return Finding(PartialDate(year, month), LOW, url)
+
+
+def _first_date(pattern, paragraphs, confidence):
+    for paragraph in paragraphs:
+        match = pattern.search(_fold(paragraph))
+        if match:
+            try:
+                return Finding(frdates.parse_date(match["date"]).date(), confidence, match.group(0))
+            except ValueError:
+                continue
+    return None
+
+
+def publication_date(paragraphs):
+    """From "Publié le …", a dateline "Bamako, 8 octobre 2024 —", or "ce mardi 8 octobre 2024"."""
+    return (_first_date(_PUBLISHED, paragraphs, HIGH)
+            or _first_date(_DATELINE, paragraphs, HIGH)
+            or _first_date(_STARTED, paragraphs, MEDIUM))
+
+
+# --- Author -------------------------------------------------------------
+
+def _person_name(name):
+    """'Aminata Bocar SOW' -> 'Aminata Bocar Sow': capitals only for initials."""
+    return " ".join(word.capitalize() if len(word) > 2 and word.isupper() else word for word in name.split())
+
+
+def author(signature):
+    """(author Finding, service Finding) from a signature line such as 'Aminata Bocar SOW, CCOM- RP/CMSS.'."""
+    parts = signature_parts(signature) if signature else None
+    if not parts:
+        return None, None
+    name, service = parts
+    service = re.sub(r"\s*([-/])\s*", r"\1", service).rstrip(".")
+    return (Finding(_person_name(name), MEDIUM if not service else HIGH, signature),
+            Finding(service, HIGH, signature) if service else None)
+
+
+# --- Institutions -------------------------------------------------------
+
+def _occurrences(name, folded_text):
+    pattern = r"(?<![\w-])" + re.escape(normalize(name)) + r"(?![\w-])"
+    return [m.start() for m in re.finditer(pattern, folded_text)]
+
+
+def institutions(text, registry):
+    """Acronyms of the registry named in the text (acronym, full name or variant, any case),
+    the most cited first."""
+    folded = normalize(text)
+    found = []
+    for institution in registry:
+        positions = sorted(p for name in (institution.acronym, institution.name, *institution.aliases)
+                           for p in _occurrences(name, folded))
+        if positions:
+            found.append((-len(positions), positions[0], institution.acronym))
+    return [acronym for _, _, acronym in sorted(found)]
+
+
+def unknown_acronyms(text, registry):
+    """Acronyms in the text that the registry does not know: candidates to add."""
+    candidates = []
+    for match in _ACRONYM.finditer(text):
+        acronym = match["acronym"]
+        letters = sum(c.isalpha() for c in acronym.split("-")[0])
+        in_parentheses = text[max(match.start() - 1, 0)] == "("
+        previous = text[:match.start()].split()[-1:] or [""]
+        after_a_name = previous[0][:1].isupper() and not previous[0].isupper()
+        if (_ROMAN.match(acronym) or registry.find(acronym) or acronym in candidates
+                or (after_a_name and not in_parentheses)
+                or (letters > ACRONYM_MAX_LETTERS and not in_parentheses)):
+            continue
+        candidates.append(acronym)
+    return sorted(candidates)
+
+
+# --- Event --------------------------------------------------------------
+
+def _name_after(text, match):
+    sentence = re.split(r"[,.;:!?«»\n]", text[match.end():], maxsplit=1)[0].split()
+    words = []
+    for index, word in enumerate(sentence[:14]):
+        if _NAME_STOP.match(" ".join(sentence[index:]).replace("’", "'")):
+            break
+        words.append(word)
+    while words and words[-1].lower().replace("’", "'") in _TRAILING_LINKS:
+        words.pop()
+    name = " ".join([match["kind"], *words])
+    ordinal = _ORDINAL.search(text[:match.start()])
+    if ordinal:
+        name = f"{ordinal.group(1)}e {name}"
+    return name[0].upper() + name[1:]
+
+
+def event_name(text):
+    """The event the article is about: the first kind named (atelier, séminaire…), with the
+    longest name written for it. (kind Finding, name Finding) or (None, None)."""
+    text = re.sub(r"\s*\(\s*([A-ZÀ-Ý][\w-]+)\s*\)", r" \1", text)  # "du (CARES-Mali)" -> "du CARES-Mali"
+    matches = list(_KIND.finditer(text))
+    if not matches:
+        return None, None
+    kind = _fold(matches[0]["kind"]).rstrip("s")
+    first = _name_after(text, matches[0])
+    names = [_name_after(text, m) for m in matches if _fold(m["kind"]).rstrip("s") == kind]
+    longest = max((n for n in names if _fold(n).startswith(_fold(first))), key=lambda n: len(n.split()))
+    return Finding(matches[0]["kind"].lower(), MEDIUM, matches[0].group(0)), Finding(longest, MEDIUM, longest)
+
+
+def event_dates(text, year=None):
+    """(start Finding, end Finding, problem) read from a period ("du 13 au 15 novembre 2019",
+    "les 23 et 24 septembre") or a start and a length ("Démarrée ce mardi 8 octobre 2024 … en trois jours").
+    ``year`` (of publication) completes a period written without one."""
+    period = frdates.find_date_range(text)
+    if period:
+        try:
+            start, end = frdates.parse_date_range(period, default_year=year)
+        except ValueError as error:
+            return None, None, f"dates de l'événement incomplètes : {error}"
+        confidence = HIGH if re.search(r"\d{4}", period) else MEDIUM
+        return Finding(start, confidence, period), Finding(end, confidence, period), None
+    started = _STARTED.search(_fold(text))
+    if not started:
+        return None, None, None
+    try:
+        start = frdates.parse_date(started["date"], default_year=year).date()
+    except ValueError as error:
+        return None, None, f"date de l'événement incomplète : {error}"
+    duration = _DURATION.search(_fold(text))
+    if not duration:
+        return Finding(start, MEDIUM, started.group(0)), None, None
+    days = int(duration["n"]) if duration["n"].isdigit() else _NUMBERS[duration["n"]]
+    end = start + datetime.timedelta(days=days - 1)
+    evidence = f"{started.group(0)} … {duration.group(0)}"
+    return Finding(start, MEDIUM, evidence), Finding(end, MEDIUM, evidence), None
+
+
+def event_place(text):
+    """Where the event takes place: "tenu à Bamako", "du 13 au 15 novembre à l'Union technique…",
+    "dans les locaux de la Direction Générale", "atelier à Kaolack"."""
+    verbs = r"(?:tenue?s?|organisée?s?|déroulée?s?|organise|se tient|se tiendra|a lieu|aura lieu)"
+    period = r"(?:du|les)\s+[^,.;]{1,40}?\d{1,2}\s+\w+(?:\s+\d{4})?"
+    kinds = "|".join(EVENT_KINDS)
+    patterns = (
+        (rf"\b{verbs}\s+(?:{period}\s+)?à\s+{_PLACE}", HIGH),
+        (rf"\b{period}\s+à\s+{_PLACE}", HIGH),
+        (rf"\b(?:dans les locaux|au siège|dans la salle|à la salle)\s+(?:de\s+|du\s+|d['’])?{_PLACE}", MEDIUM),
+        (rf"\b(?i:{kinds})\s+à\s+{_CAPITALIZED_PLACE}", MEDIUM),
+    )
+    for pattern, confidence in patterns:
+        match = re.search(pattern, text)
+        if match:
+            place = re.sub(r"^(?:l['’]|la\s+|le\s+)", "", match["place"].strip())
+            return Finding(place[0].upper() + place[1:], confidence, match.group(0))
+    return None
