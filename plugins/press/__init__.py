@@ -1,0 +1,1 @@
+from .press import *  # noqa: F403

@@ -1,0 +1,165 @@
+"""Sharing and news indexing: absolute permalinks, descriptions, images and
+a JSON-LD ``NewsArticle`` for each article (read by ``includes/meta.html``),
+plus ``sitemap.xml`` and ``robots.txt``.
+
+Signals: ``all_generators_finalized`` gives every article and page its
+``permalink``, ``description``, ``image_url`` (and articles their
+``news_article`` dict, serialised by the ``json_ld`` filter);
+``get_generators`` adds the generator that writes the sitemap (published
+articles and pages only, absolute URLs, sorted, so that rebuilds give the same
+bytes) and ``robots.txt``. The ``.gz`` copies are made by the
+pelican-precompress plugin, which runs after every ``finalized`` receiver.
+"""
+
+import html
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+
+from pelican import signals
+from pelican.generators import Generator
+
+__all__ = ["register", "news_article", "absolute_url", "plain_text"]
+
+DEFAULTS = {
+    "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
+    "SEO_ROBOTS_SAVE_AS": "robots.txt",
+    "SEO_HEADLINE_MAX_LENGTH": 110,  # what news indexers display
+    "SEO_PUBLISHER_NAME": None,  # defaults to SITENAME
+}
+SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+TAGS = re.compile(r"<[^>]*>")
+BLANKS = re.compile(r"[ \t\r\n]+")  # not str.split(): it would drop the no-break spaces
+
+
+def get_setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def absolute_url(settings, url):
+    """``url`` (relative to the site root, or already absolute) from SITEURL."""
+    if re.match(r"^[a-z]+://", url):
+        return url
+    return settings["SITEURL"].rstrip("/") + "/" + url.lstrip("/")
+
+
+def plain_text(fragment):
+    """Text of an HTML fragment on one line, entities decoded."""
+    return BLANKS.sub(" ", html.unescape(TAGS.sub("", fragment or ""))).strip()
+
+
+def shorten(text, limit):
+    """``text`` cut at a word boundary with « … » so that it fits in ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rstrip()
+    return cut[:cut.rfind(" ")].rstrip(" ,;:\u202f") + "…" if " " in cut else cut + "…"
+
+
+def image_url(content, settings):
+    """Absolute URL of the ``Image`` metadata (``images/x.jpg`` or ``{static}/images/x.jpg``)."""
+    image = str(content.metadata.get("image", "") or "").strip()
+    for prefix in ("{static}", "{attach}", "|static|"):
+        image = image.removeprefix(prefix)
+    return absolute_url(settings, image) if image else ""
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def news_article(article, settings):
+    """The schema.org ``NewsArticle`` of an article, as a dict for ``json_ld``."""
+    site_name = get_setting(settings, "SEO_PUBLISHER_NAME") or settings["SITENAME"]
+    modified = getattr(article, "modified", None) or article.date
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": shorten(article.title, get_setting(settings, "SEO_HEADLINE_MAX_LENGTH")),
+        "description": article.description,
+        "datePublished": _iso(article.date),
+        "dateModified": _iso(modified),
+        "inLanguage": getattr(article, "lang", "fr") or "fr",
+        "url": article.permalink,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article.permalink},
+        "author": [{"@type": "Person", "name": str(author)} for author in getattr(article, "authors", [])],
+        "publisher": {"@type": "Organization", "name": site_name, "url": absolute_url(settings, "")},
+    }
+    if article.image_url:
+        data["image"] = [article.image_url]
+    institutions = getattr(article, "institutions", None) or []
+    if institutions:
+        data["about"] = [{"@type": "Organization", "name": i.name, "alternateName": i.acronym,
+                          "url": absolute_url(settings, i.url)} for i in institutions]
+    return data
+
+
+def describe(content, settings):
+    content.permalink = absolute_url(settings, content.url)
+    content.description = plain_text(getattr(content, "summary", "") or "")
+    content.image_url = image_url(content, settings)
+
+
+def attach_sharing_data(generators):
+    """Permalink, description and image of every article and page; the
+    NewsArticle of every article."""
+    for generator in generators:
+        settings = generator.settings
+        if hasattr(generator, "articles") and hasattr(generator, "drafts"):
+            for article in generator.articles + generator.translations + generator.drafts:
+                describe(article, settings)
+                article.news_article = news_article(article, settings)
+        if hasattr(generator, "pages") and hasattr(generator, "hidden_pages"):
+            for page in generator.pages + generator.hidden_pages + getattr(generator, "translations", []):
+                describe(page, settings)
+
+
+def sitemap_xml(entries):
+    """The sitemap document for (absolute URL, last modification) pairs."""
+    ElementTree.register_namespace("", SITEMAP_NAMESPACE)
+    root = ElementTree.Element(f"{{{SITEMAP_NAMESPACE}}}urlset")
+    for url, modified in entries:
+        node = ElementTree.SubElement(root, f"{{{SITEMAP_NAMESPACE}}}url")
+        ElementTree.SubElement(node, f"{{{SITEMAP_NAMESPACE}}}loc").text = url
+        if modified:
+            ElementTree.SubElement(node, f"{{{SITEMAP_NAMESPACE}}}lastmod").text = modified.isoformat()
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def robots_txt(sitemap_url):
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+
+
+class SitemapGenerator(Generator):
+    """Writes sitemap.xml (published articles and pages) and robots.txt."""
+
+    def published_contents(self):
+        contents = list(self.context.get("articles", [])) + list(self.context.get("pages", []))
+        for article in self.context.get("articles", []):
+            contents += [t for t in article.translations if t.status == "published"]
+        # a preview build (content_gate PREVIEW) publishes drafts marked with a notice: never in the sitemap
+        return [c for c in contents if c.status == "published" and c.save_as and not getattr(c, "preview_notice", "")]
+
+    def generate_output(self, writer):
+        entries = sorted({(absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
+                          for c in self.published_contents()}, key=lambda entry: entry[0])
+        sitemap_as = get_setting(self.settings, "SEO_SITEMAP_SAVE_AS")
+        self._write(sitemap_as, sitemap_xml(entries))
+        self._write(get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
+                    robots_txt(absolute_url(self.settings, sitemap_as)))
+
+    def _write(self, save_as, text):
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(text)
+
+
+def get_generators(pelican):
+    return SitemapGenerator
+
+
+def register():
+    signals.all_generators_finalized.connect(attach_sharing_data)
+    signals.get_generators.connect(get_generators)

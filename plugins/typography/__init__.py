@@ -1,0 +1,1 @@
+from .typography import *  # noqa: F403

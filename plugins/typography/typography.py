@@ -1,0 +1,287 @@
+"""French typography for titles, summaries and bodies, and the acronyms of
+registered institutions marked up as ``<abbr>`` (the first one linked to the
+institution's page).
+
+Signals: ``content_object_init`` typesets the title, the summary and the body
+of every article and page as soon as Pelican creates it (also when its text
+comes from Pelican's reader cache); ``all_generators_finalized`` marks up the
+acronyms of article bodies, once the institutions plugin has resolved the
+registry.
+
+Choice of space: one character throughout, the narrow no-break space U+202F
+(« espace fine insécable »), before ``: ; ! ?`` and ``»``, after ``«``,
+between a number and its unit or ``%``, in ``n° 0740``, ``1er juillet`` and
+``15 h 30``, and as the thousands separator (``10 000``). One character keeps
+the text consistent and the rules idempotent.
+
+typogrify is not used: its quote rules (smartypants) make English quotes and
+its other filters (``caps``, ``amp``, ``widont``) wrap words in spans or add
+``&nbsp;`` entities that do nothing for French; Pelican's TYPOGRIFY stays off.
+
+One pass per field: a single regular expression splits the HTML into tags,
+whole ``pre/code/kbd/samp/script/style/textarea`` elements and comments (kept
+as they are) and text (typeset); URLs, e-mail addresses and entities inside
+text are kept as they are too.
+"""
+
+import re
+
+from pelican import signals
+from pelican.contents import Article, Page
+
+__all__ = ["register", "typeset", "mark_acronyms"]
+
+NNBSP = "\u202f"
+
+DEFAULTS = {
+    "TYPOGRAPHY_ENABLED": True,
+    "TYPOGRAPHY_ACRONYMS": True,
+    # Acronym links use Pelican's {filename} mechanism, so that they are
+    # relative or absolute like every other internal link (RELATIVE_URLS,
+    # feeds); this is the source path under which institution pages are known.
+    "TYPOGRAPHY_INSTITUTION_LINK_PREFIX": "institutions-registry/",
+}
+
+
+def get_setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+# --- Splitting HTML --------------------------------------------------------
+
+RAW_ELEMENTS = "pre|code|kbd|samp|script|style|textarea"
+HTML_TOKENS = re.compile(
+    rf"<!--.*?-->|<({RAW_ELEMENTS})\b[^>]*>.*?</\1\s*>|<[^>]*>", re.S | re.I)
+
+
+def split_html(html):
+    """Yield (is_text, piece) pairs: text to typeset, or markup to keep."""
+    position = 0
+    for match in HTML_TOKENS.finditer(html):
+        if match.start() > position:
+            yield True, html[position:match.start()]
+        yield False, match.group(0)
+        position = match.end()
+    if position < len(html):
+        yield True, html[position:]
+
+
+# --- French typography of one text node ------------------------------------
+
+SPACES = "[ \t\n\xa0\u202f]"
+UNITS = ("%", "‰", "km", "m", "cm", "mm", "m²", "km²", "ha", "kg", "g", "t", "l", "L", "kW", "MW",
+         "FCFA", "F CFA", "CFA", "€", "$", "USD", "h", "min", "s", "ans", "an", "jours", "jour",
+         "mois", "semaines", "semaine", "heures", "heure", "minutes", "années", "année")
+_UNIT = "|".join(re.escape(u).replace(r"\ ", SPACES + "+") for u in sorted(UNITS, key=len, reverse=True))
+
+# Kept untouched inside text: URLs, e-mail addresses, HTML entities.
+_URL_END = r"[^\s<>\"]*[^\s<>\".,;:!?)»]"
+PROTECTED = re.compile(rf"(?:(?:https?|ftp)://|mailto:|www\.){_URL_END}"
+                       r"|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]*\w|&#?\w+;")
+PROTECTED_HINTS = ("://", "mailto:", "www.", "@", "&")
+
+NUMBER_RULES = [
+    # 15 h 30, 15h30, 9h
+    (re.compile(rf"(?<![\w.,])(\d{{1,2}}){SPACES}*h{SPACES}*(\d{{2}})?(?!\w)"),
+     lambda m: m.group(1) + NNBSP + "h" + (NNBSP + m.group(2) if m.group(2) else "")),
+    # 1 500 FCFA: thousands separated by the narrow space
+    (re.compile(rf"(?<=\d){SPACES}(?=\d{{3}}(?!\d))"), lambda m: NNBSP),
+    # number and unit; 12% becomes 12 %; not « 2019 l’atelier »
+    (re.compile(rf"(?<=\d)(?:{SPACES}+|(?=[%‰]))({_UNIT})(?![\w’'])"),
+     lambda m: NNBSP + re.sub(SPACES + "+", NNBSP, m.group(1))),
+    # n° 0740, N°12
+    (re.compile(rf"(?<!\w)([nN]°){SPACES}*(?=\d)"), lambda m: m.group(1) + NNBSP),
+    # 1er juillet, 3e séminaire, 2ème phase
+    (re.compile(rf"(?<!\w)(\d+(?:er|re|ère|e|ème|eme)){SPACES}+(?=\w)"), lambda m: m.group(1) + NNBSP),
+]
+APOSTROPHE = re.compile(r"(?<=\w)'|'(?=\w)")
+DOUBLE_QUOTE = re.compile(rf"{SPACES}*\"{SPACES}*")
+GUILLEMETS = re.compile(rf"«{SPACES}*|{SPACES}*»")
+# : ; ! ? after a word, a closing quote or bracket; a colon only when a space
+# or the end of the text follows (10:30 and http://x keep theirs).
+PUNCTUATION = re.compile(rf"{SPACES}*([;!?]|:(?=\s|$))")
+PUNCTUATION_HINT, DIGIT = re.compile("[;:!?]"), re.compile(r"\d")
+OPENING_CONTEXT = " \t\n\xa0\u202f([{«—–-/'’"
+
+
+def _quotes(text, before):
+    """Straight double quotes become « » with their spaces; whether a quote
+    opens depends on the character before it, even across tags."""
+    def replace(match):
+        start = match.start()
+        previous = text[start - 1] if start else before
+        raw = match.group(0)
+        leading = raw[:raw.index('"')]
+        if previous == "" or previous in OPENING_CONTEXT or (leading and not previous.isspace()):
+            return ("" if not leading else " ") + "«" + NNBSP
+        return NNBSP + "»" + (" " if raw.endswith((" ", "\n", "\t")) else "")
+    return DOUBLE_QUOTE.sub(replace, text)
+
+
+def _punctuation(text, before):
+    def replace(match):
+        start = match.start()
+        previous = text[start - 1] if start else before
+        if previous in ("", " ", "\n", "\t") or previous in ";:!?":
+            return match.group(0)
+        return NNBSP + match.group(1)
+    return PUNCTUATION.sub(replace, text)
+
+
+def _typeset_plain(text, before):
+    """The rules, on text known to hold no URL, address or entity; each rule
+    runs only when its trigger character is present (archive-scale speed)."""
+    if "'" in text:
+        text = APOSTROPHE.sub("’", text)
+    if '"' in text:
+        text = _quotes(text, before)
+    if "«" in text or "»" in text:
+        text = GUILLEMETS.sub(lambda m: "«" + NNBSP if m.group(0).startswith("«") else NNBSP + "»", text)
+    if PUNCTUATION_HINT.search(text):
+        text = _punctuation(text, before)
+    if DIGIT.search(text):
+        for pattern, replace in NUMBER_RULES:
+            text = pattern.sub(replace, text)
+    return text
+
+
+def split_protected(text):
+    """Yield (is_plain, piece): URLs, e-mail addresses and entities are not plain."""
+    if not any(hint in text for hint in PROTECTED_HINTS):
+        yield True, text
+        return
+    position = 0
+    for match in PROTECTED.finditer(text):
+        if match.start() > position:
+            yield True, text[position:match.start()]
+        yield False, match.group(0)
+        position = match.end()
+    if position < len(text):
+        yield True, text[position:]
+
+
+def typeset_text(text, before=""):
+    """French typography of a text without tags; ``before`` is the character
+    that precedes it in the document (for quotes and punctuation)."""
+    pieces = []
+    for is_plain, piece in split_protected(text):
+        if is_plain:
+            piece = _typeset_plain(piece, before)
+        pieces.append(piece)
+        before = piece[-1:] or before
+    return "".join(pieces)
+
+
+def typeset(html):
+    """French typography of an HTML fragment (or a plain title); idempotent."""
+    if not html:
+        return html
+    pieces, before = [], ""
+    for is_text, piece in split_html(html):
+        if is_text:
+            piece = typeset_text(piece, before)
+            before = piece[-1:] or before
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+# --- Acronyms ---------------------------------------------------------------
+
+HEADING = re.compile(r"</?h[1-6]\b", re.I)
+LINK_OPEN, LINK_CLOSE = re.compile(r"<a\b", re.I), re.compile(r"</a\s*>", re.I)
+ABBR_OPEN, ABBR_CLOSE = re.compile(r"<abbr\b", re.I), re.compile(r"</abbr\s*>", re.I)
+
+
+def acronym_pattern(acronyms):
+    names = sorted(acronyms, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def mark_acronyms(html, names, links, pattern=None):
+    """Wrap each acronym of ``names`` (acronym -> full name) in ``<abbr>``;
+    link the first one of each institution to ``links[acronym]``, outside
+    links and headings. Acronyms already in an ``<abbr>`` are left alone."""
+    if not html or not names:
+        return html
+    pattern = pattern or acronym_pattern(names)
+    linked, pieces = set(), []
+    in_link = in_abbr = in_heading = 0
+    for is_text, piece in split_html(html):
+        if not is_text:
+            in_link += bool(LINK_OPEN.match(piece)) - bool(LINK_CLOSE.match(piece))
+            in_abbr += bool(ABBR_OPEN.match(piece)) - bool(ABBR_CLOSE.match(piece))
+            if HEADING.match(piece):
+                in_heading = not piece.startswith("</")
+            pieces.append(piece)
+            continue
+        if in_abbr:
+            pieces.append(piece)
+            continue
+
+        def replace(match):
+            acronym = match.group(1)
+            abbr = f'<abbr title="{_attribute(names[acronym])}">{acronym}</abbr>'
+            if in_link or in_heading or acronym in linked or acronym not in links:
+                return abbr
+            linked.add(acronym)
+            return f'<a href="{links[acronym]}">{abbr}</a>'
+        pieces.append(pattern.sub(replace, piece))
+    return "".join(pieces)
+
+
+def _attribute(text):
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# --- Pelican ------------------------------------------------------------------
+
+def typeset_content(content):
+    """Typeset the title, summary and body of an article or a page."""
+    if not isinstance(content, (Article, Page)):
+        return
+    if not get_setting(content.settings, "TYPOGRAPHY_ENABLED"):
+        return
+    if getattr(content, "title", None):
+        content.title = typeset(content.title)
+        content.metadata["title"] = content.title
+    if "summary" in content.metadata:
+        content.metadata["summary"] = typeset(content.metadata["summary"])
+        content._summary = content.metadata["summary"]
+    content._content = typeset(content._content)
+
+
+class InstitutionLink:
+    """What Pelican's {filename} link replacement needs: the target's URL."""
+
+    def __init__(self, url):
+        self.url = url
+
+
+def mark_article_acronyms(generators):
+    """Mark up registered acronyms in every article body; the first one of
+    each institution links to its page through {filename}, so that Pelican
+    writes the link relative or absolute like any internal link."""
+    articles_generators = [g for g in generators if hasattr(g, "articles") and hasattr(g, "drafts")]
+    if not articles_generators:
+        return
+    context, settings = articles_generators[0].context, articles_generators[0].settings
+    if not get_setting(settings, "TYPOGRAPHY_ACRONYMS"):
+        return
+    institutions = context.get("institutions") or []
+    prefix = get_setting(settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
+    names = {i.acronym: i.name for i in institutions}
+    links = {}
+    for institution in institutions:
+        key = prefix + institution.slug
+        context.setdefault("generated_content", {})[key] = InstitutionLink(institution.url)
+        links[institution.acronym] = "{filename}/" + key
+    pattern = acronym_pattern(names) if names else None
+    for generator in articles_generators:
+        for article in (generator.articles + generator.translations + generator.drafts
+                        + generator.drafts_translations + generator.hidden_articles):
+            article._content = mark_acronyms(article._content, names, links, pattern)
+
+
+def register():
+    signals.content_object_init.connect(typeset_content)
+    signals.all_generators_finalized.connect(mark_article_acronyms)
