@@ -1,0 +1,134 @@
+"""Headless Chromium on the built site: a local HTTP server that gzips text as a
+real web server does, one Playwright browser (the system Chromium, no download),
+and page visits that record every request the page makes."""
+
+import contextlib
+import functools
+import gzip
+import http.server
+import os
+import pathlib
+import threading
+
+from tools import AXE_JS, CHROMIUM_FLAGS, ROOT, chromium, require
+
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml",
+                    "application/atom+xml", "image/svg+xml")
+
+
+def artifacts_folder():
+    """Where screenshots go: $TEST_ARTIFACTS, or test-artifacts/ (ignored by git)."""
+    folder = pathlib.Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class GzipRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files, gzip-compressing text types when the browser accepts it."""
+
+    def do_GET(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if not path.is_file():
+            return super().do_GET()
+        body, content_type = path.read_bytes(), self.guess_type(str(path))
+        self.send_response(200)
+        if content_type.startswith(COMPRESSED_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, compresslevel=9)
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder):
+    """Serve a folder on 127.0.0.1 (random free port) in a thread; yields the base URL."""
+    handler = functools.partial(GzipRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def headless_chromium():
+    """One Playwright browser on the system Chromium."""
+    executable = chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright (pip install -r requirements.txt)")
+    flags = [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=flags)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visit:
+    """A page opened in a fresh browser context, with every request it made.
+    Requests to any other host are recorded and blocked, so a test never leaves the machine."""
+
+    def __init__(self, browser, base_url, width=1280, javascript=True, wait_until="load"):
+        self.base_url, self.wait_until = base_url, wait_until
+        self.context = browser.new_context(viewport={"width": width, "height": 800},
+                                           java_script_enabled=javascript)
+        self.requests = []
+        self.context.on("request", lambda request: self.requests.append(request))
+        self.context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
+        self.page = self.context.new_page()
+
+    def open(self, path):
+        response = self.page.goto(self.base_url + path, wait_until=self.wait_until)
+        assert response.ok, f"{path} : HTTP {response.status}"
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+    def foreign_requests(self):
+        return [r.url for r in self.requests if not r.url.startswith((self.base_url, "data:", "blob:"))]
+
+    def transferred_bytes(self, skip_types=("image",)):
+        """Bytes received (headers + compressed body) for every request, images aside."""
+        total = 0
+        for request in self.requests:
+            if request.resource_type in skip_types or request.url.endswith("/favicon.ico"):
+                continue
+            sizes = request.sizes()
+            total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        return total
+
+    def axe_violations(self, tags=WCAG_AA_TAGS):
+        """axe-core violations at the given WCAG tags, as readable strings."""
+        require(AXE_JS.exists(), "axe-core (npm ci)")
+        self.page.add_script_tag(path=str(AXE_JS))
+        violations = self.page.evaluate(
+            """tags => axe.run(document, {runOnly: {type: "tag", values: tags}}).then(result =>
+                 result.violations.map(v => `${v.id} (${v.impact}) : ${v.help} — ` +
+                   v.nodes.map(n => n.target.join(" ")).join(", ")))""", tags)
+        return violations
+
+
+@contextlib.contextmanager
+def visit(browser, base_url, path="", **options):
+    """Open a page, yield the Visit, close its context."""
+    opened = Visit(browser, base_url, **options)
+    try:
+        opened.open(path)
+        yield opened
+    finally:
+        opened.close()
