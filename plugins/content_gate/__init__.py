@@ -1,0 +1,1 @@
+from .content_gate import *  # noqa: F403

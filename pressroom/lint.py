@@ -1,0 +1,281 @@
+"""Content checks shared by `invoke lint` and the content_gate plugin.
+
+Every check returns Problems instead of raising, so that one run reports
+every problem of every file at once.
+"""
+
+import fnmatch
+import os
+import re
+import sys
+from collections import defaultdict
+
+import markdown
+from markupsafe import escape
+from pelican.contents import Article
+from pelican.readers import MarkdownReader, Readers
+from pelican.utils import get_date
+
+from . import frdates
+from .problems import ContentError, Problem, problem_at
+from .registry import Registry, RegistryError, normalize
+from .site import load_settings
+
+REQUIRED_FIELDS = ("title", "date", "institutions", "author")
+DATE_FIELDS = ("date", "modified")
+STATUSES = ("published", "draft", "hidden")
+DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
+
+
+# --- Reading ---------------------------------------------------------------
+
+def read_date(value):
+    """A datetime from an ISO or French date ('8 octobre 2024 à 10h30'); ValueError in French."""
+    try:
+        return frdates.parse_date(value)
+    except ValueError as french_error:
+        try:
+            return get_date(str(value))  # other ISO 8601 forms: 2024-10-08T10:30:00+00:00
+        except (ValueError, OverflowError):
+            raise french_error from None
+
+
+class FrenchMetadata:
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML."""
+
+    def process_metadata(self, name, value):
+        if name in DATE_FIELDS:
+            return read_date(value)
+        if name == "summary":
+            return escape(value)
+        return super().process_metadata(name, value)
+
+
+class RawMetadata:
+    """Reader mixin: metadata left as written, so that checks see the text itself."""
+
+    def process_metadata(self, name, value):
+        return value
+
+
+def with_mixin(mixin, reader_class):
+    if issubclass(reader_class, mixin):
+        return reader_class
+    return type(f"{mixin.__name__}{reader_class.__name__}", (mixin, reader_class), {})
+
+
+def use_french_metadata(readers):
+    """Make every enabled reader read French dates and plain-text summaries."""
+    for extension, reader_class in readers.reader_classes.items():
+        readers.reader_classes[extension] = with_mixin(FrenchMetadata, reader_class)
+        if extension in readers.readers:  # already built: called after readers_init
+            readers.readers[extension] = readers.reader_classes[extension](readers.settings)
+
+
+def article_files(settings, extensions):
+    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
+    root = settings["PATH"]
+    ignored = settings.get("IGNORE_FILES", [])
+    excluded = [os.path.join(root, p) for p in settings.get("ARTICLE_EXCLUDES", [])]
+    files = []
+    for article_path in settings["ARTICLE_PATHS"]:
+        for folder, subfolders, names in os.walk(os.path.join(root, article_path)):
+            subfolders[:] = sorted(d for d in subfolders if os.path.join(folder, d) not in excluded
+                                   and not any(fnmatch.fnmatch(d, p) for p in ignored))
+            for name in sorted(names):
+                if name.rpartition(".")[2] in extensions and not any(fnmatch.fnmatch(name, p) for p in ignored):
+                    files.append(os.path.join(folder, name))
+    return files
+
+
+def raw_metadata(readers, path):
+    """The metadata of a source file, as written (lower-case field names)."""
+    reader_class = readers.reader_classes[path.rpartition(".")[2]]
+    if issubclass(reader_class, MarkdownReader):
+        return markdown_header(path)
+    return with_mixin(RawMetadata, reader_class)(readers.settings).read(path)[1]
+
+
+def markdown_header(path):
+    """Metadata of a Markdown file read by the 'meta' extension, as Pelican does, without
+    converting the body (which would double the reading time of a build)."""
+    with open(path, encoding="utf-8-sig") as source:
+        header = re.split(r"\n[ \t]*\n", source.read(), maxsplit=1)[0]
+    parser = markdown.Markdown(extensions=["markdown.extensions.meta"])
+    parser.convert(header)
+    return {name: lines[0] if len(lines) == 1 else lines for name, lines in parser.Meta.items()}
+
+
+def split_list(value):
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [item.strip() for item in str(value or "").split(",") if item.strip()]
+
+
+# --- Checks of one file ----------------------------------------------------
+
+FIELD_NAMES = {"title": "Title", "date": "Date", "institutions": "Institutions", "author": "Author",
+               "modified": "Modified", "status": "Status", "tags": "Tags", "slug": "Slug"}
+REQUIRED_HINTS = {
+    "title": "ajoutez une ligne « Title: » avec le titre de l'article",
+    "date": "ajoutez une ligne « Date: », par exemple Date: 8 octobre 2024",
+    "institutions": "ajoutez une ligne « Institutions: » avec les sigles, par exemple Institutions: CMSS, UNTM",
+    "author": "ajoutez une ligne « Author: » avec le nom de l'auteur",
+}
+
+
+def check_required(path, metadata, root):
+    written = {field for field, value in metadata.items() if str(value or "").strip()}
+    if "authors" in written:
+        written.add("author")
+    return [problem_at(path, FIELD_NAMES[field], "champ obligatoire absent ou vide", REQUIRED_HINTS[field], root)
+            for field in REQUIRED_FIELDS if field not in written]
+
+
+def check_dates(path, metadata, root):
+    problems = []
+    for field in DATE_FIELDS:
+        value = metadata.get(field)
+        if value in (None, "") or not str(value).strip():
+            continue
+        try:
+            read_date(value)
+        except ValueError as error:
+            problems.append(problem_at(path, FIELD_NAMES[field], str(error), DATE_HINT, root))
+    return problems
+
+
+def check_status(path, metadata, root):
+    status = str(metadata.get("status") or "published").strip().lower()
+    if status in STATUSES:
+        return []
+    return [problem_at(path, "Status", f"statut inconnu « {metadata['status']} »",
+                       "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier", root)]
+
+
+def check_institutions(path, metadata, registry, root):
+    return [problem_at(path, "Institutions", f"institution inconnue « {name} »",
+                       "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml", root)
+            for name in split_list(metadata.get("institutions")) if registry.find(name) is None]
+
+
+def check_event(path, metadata, root):
+    """The events plugin's own check, run on the text as written."""
+    # The events plugin owns the rules of its fields; lint runs them as they are.
+    from plugins.events.events import read_event
+
+    problems = []
+    read_event(_Source(path, metadata), problems, root)
+    return problems
+
+
+class _Source:
+    """What the events plugin reads from an article: its path and metadata."""
+
+    def __init__(self, path, metadata):
+        self.source_path, self.metadata = path, metadata
+        try:
+            self.date = read_date(metadata.get("date"))
+        except ValueError:
+            self.date = None  # reported by check_dates
+
+
+def check_file(path, metadata, registry, root):
+    return (check_required(path, metadata, root) + check_dates(path, metadata, root)
+            + check_status(path, metadata, root) + check_institutions(path, metadata, registry, root)
+            + check_event(path, metadata, root))
+
+
+# --- Checks across files ---------------------------------------------------
+
+def check_tag_spellings(metadata_by_path, root):
+    """Tags that differ only by case or accents ('Sénégal'/'senegal'): one problem per odd spelling."""
+    spellings = defaultdict(dict)  # normalized tag -> {spelling: first file using it}
+    for path, metadata in metadata_by_path.items():
+        for tag in split_list(metadata.get("tags")):
+            spellings[normalize(tag)].setdefault(tag, path)
+    problems = []
+    for variants in spellings.values():
+        (first, first_path), *others = variants.items()
+        for spelling, path in others:
+            problems.append(problem_at(
+                path, "Tags", f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
+                "choisissez une seule orthographe pour ce thème dans tous les articles", root))
+    return problems
+
+
+def find_collisions(contents, root):
+    """Contents that would be written to the same file: one problem per later file, naming the first."""
+    first_by_output = {}
+    problems = []
+    for content in sorted(contents, key=lambda c: c.source_path):
+        output = os.path.normpath(content.save_as) if content.save_as else None
+        if not output:
+            continue
+        first = first_by_output.setdefault(output, content)
+        if first is not content:
+            field = "Slug" if "slug" in content.metadata else "Title"
+            problems.append(problem_at(
+                content.source_path, field,
+                f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
+                "donnez un Slug différent à l'un des deux articles", root))
+    return problems
+
+
+def _shown(path, root):
+    return os.path.relpath(path, root) if root else path
+
+
+# --- Whole content folder --------------------------------------------------
+
+def check_sources(settings, readers):
+    """Problems of every article source file, read as written (no Pelican object needed)."""
+    root = settings["PATH"]
+    registry = Registry.load(os.path.join(root, settings.get("INSTITUTIONS_REGISTRY", "institutions.yml")))
+    problems, metadata_by_path = [], {}
+    for path in article_files(settings, readers.extensions):
+        try:
+            metadata = raw_metadata(readers, path)
+        except Exception as error:  # a file the reader cannot parse at all
+            problems.append(Problem(_shown(path, root), "fichier", f"illisible ({error})",
+                                    "vérifiez l'encodage (UTF-8) et l'en-tête", 1))
+            continue
+        metadata_by_path[path] = metadata
+        problems += check_file(path, metadata, registry, root)
+    return problems + check_tag_spellings(metadata_by_path, root)
+
+
+def check_collisions(settings, readers, problems=()):
+    """Articles that would share an address, among the files that have no other problem."""
+    root = settings["PATH"]
+    broken = {problem.path for problem in problems}
+    articles = [readers.read_file(root, path, content_class=Article, context={})
+                for path in article_files(settings, readers.extensions) if _shown(path, root) not in broken]
+    return find_collisions(articles, root)
+
+
+def lint(settings):
+    """Every problem in the content folder, including two articles at the same address."""
+    readers = Readers(settings)
+    use_french_metadata(readers)
+    problems = check_sources(settings, readers)
+    return problems + check_collisions(settings, readers, problems)
+
+
+def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
+    """`invoke lint`: print one line per problem; 0 when the content is clean, 2 otherwise."""
+    try:
+        problems = lint(load_settings(settings_file, **overrides))
+    except RegistryError as error:
+        print(f"Vérification impossible : {error}", file=out)
+        return 2
+    if not problems:
+        print("Contenu vérifié : aucun problème.", file=out)
+        return 0
+    print(f"{len(problems)} problème(s) dans le contenu :", file=out)
+    for problem in ContentError(problems).problems:  # sorted by file and line, duplicates removed
+        print(problem, file=out)
+    return ContentError.exitcode
+
+
+__all__ = ["run", "lint", "check_sources", "find_collisions", "use_french_metadata", "read_date"]
