@@ -11,6 +11,7 @@ import sys
 from pelican.utils import slugify
 
 from .. import frdates
+from ..lint import markdown_header, read_date
 from ..registry import Registry, normalize
 from . import detect
 from .cleaning import clean_lines, normalize_line
@@ -175,14 +176,12 @@ def import_file(path, registry):
 
 # --- Writing, once ------------------------------------------------------
 
-def _header(path):
-    metadata = {}
-    for line in pathlib.Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        metadata[key.strip().lower()] = value.strip()
-    return metadata
+def _day(text):
+    """The ISO day of a Date field written in ISO or in French, or "" when it cannot be read."""
+    try:
+        return read_date(text).date().isoformat() if text else ""
+    except ValueError:
+        return ""
 
 
 def _first_paragraph(path):
@@ -196,7 +195,8 @@ class ExistingArticles:
     def __init__(self, content_dir):
         self.keys, self.openings = {}, {}
         for path in sorted((pathlib.Path(content_dir) / "articles").rglob("*.md")):
-            self.add(path, _header(path).get("title", ""), _header(path).get("date", "")[:10],
+            header = markdown_header(path)
+            self.add(path, header.get("title", ""), _day(header.get("date", "")),
                      _first_paragraph(path))
 
     def add(self, path, title, date, opening):
@@ -207,7 +207,7 @@ class ExistingArticles:
 
     def duplicate_of(self, article):
         """The path of the article already imported, or None."""
-        key = (normalize(article.value("Title")), article.value("Date"))
+        key = (normalize(article.value("Title")), _day(article.value("Date")))
         opening = normalize(article.paragraphs[0]) if article.paragraphs else ""
         return (self.keys.get(key) if all(key) else None) or self.openings.get(opening)
 
@@ -237,7 +237,7 @@ def import_paths(paths, content_dir, registry=None, dry_run=False, out=None):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(article.markdown(), encoding="utf-8")
-        existing.add(target, article.value("Title"), article.value("Date"),
+        existing.add(target, article.value("Title"), _day(article.value("Date")),
                      normalize(article.paragraphs[0]) if article.paragraphs else "")
         print(f"{path} → {shown}\n{article.report()}\n", file=out)
     return status
