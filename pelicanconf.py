@@ -20,16 +20,32 @@ STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "GUIDE.md", "*.yml"]
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
+# Content cache: a rebuild re-reads (Markdown) only the files whose content changed.
+# Reader layer, not generator: the plugins work on the Article objects, which are
+# made anew on every build, so they always see fresh objects.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "md5"  # mtime misses edits within one clock tick and copies that keep it
+CACHE_PATH = "cache"
 
 TIMEZONE = "Africa/Bamako"
 DEFAULT_LANG = "fr"
 DEFAULT_DATE = None
+# Embargo: a future-dated article is a draft, and drafts are written nowhere
+# (DRAFT_SAVE_AS = ""); PREVIEW = True (invoke build --preview) shows them, marked.
+WITH_FUTURE_DATES = False
+PREVIEW = False
+# Summary is plain text (escaped by the content_gate reader), never Markdown or HTML.
+FORMATTED_FIELDS = []
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["institutions", "events"]
+PLUGINS = ["institutions", "events", "search", "content_gate", "typography", "seo", "press", "precompress"]
 
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
+# every {% include %} stats the template file (tens of thousands of calls on a large archive).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 JINJA_FILTERS = {
     "date_long": frdates.long_date,
     "date_short": frdates.short_date,
@@ -60,7 +76,9 @@ MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "search"]
+SEARCH_URL = "recherche/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 TEMPLATE_PAGES = {"404.html": "404.html"}
 
 DEFAULT_PAGINATION = 10
@@ -88,3 +106,12 @@ SUMMARY_MAX_LENGTH = 50
 SLUGIFY_SOURCE = "title"
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
+
+# .gz copies of the text files (pelican-precompress, after every other
+# finalized step); gzip only, so that the output does not depend on which
+# optional compressors happen to be installed.
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = False
+PRECOMPRESS_ZSTANDARD = False
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"}

@@ -11,3 +11,5 @@ SITEURL = os.environ.get("SITEURL", "https://communiques-protection-sociale.org"
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+PREVIEW = False  # drafts and embargoed articles never reach production
+LOAD_CONTENT_CACHE = False  # a publication reads every file afresh

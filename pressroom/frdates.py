@@ -1,6 +1,7 @@
 """French dates, written with Babel so that no system locale is needed."""
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -17,10 +18,17 @@ def _as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
+@functools.lru_cache(maxsize=8192)
+def _format(d, pattern):
+    # Babel re-parses the locale and pattern on every call; a large archive
+    # shows the same dates thousands of times (cards, feeds, archives).
+    return format_date(d, pattern, locale=LOCALE)
+
+
 def long_date(value):
     """« mardi 8 octobre 2024 », « vendredi 1er novembre 2019 »."""
     d = _as_date(value)
-    weekday = format_date(d, "EEEE", locale=LOCALE)
+    weekday = _format(d, "EEEE")
     return f"{weekday} {_day(d)} {month_year(d)}"
 
 
@@ -32,12 +40,12 @@ def short_date(value):
 
 def month_year(value):
     """« octobre 2024 »."""
-    return format_date(_as_date(value), "MMMM y", locale=LOCALE)
+    return _format(_as_date(value), "MMMM y")
 
 
 def month_name(value):
     """« octobre »."""
-    return format_date(_as_date(value), "MMMM", locale=LOCALE)
+    return _format(_as_date(value), "MMMM")
 
 
 def date_range(start, end=None):
@@ -106,3 +114,50 @@ def parse_date(text, default_year=None):
                                  int(match["hour"] or 0), int(match["minute"] or 0))
     except ValueError:
         raise ValueError(f"date impossible « {text} »") from None
+
+
+# --- Finding dates and periods in running text (importer, content gate) ----
+
+_WEEKDAY = rf"(?:(?:{'|'.join(WEEKDAYS)})\s+)?"
+# A single French date inside a sentence, on folded text: "mardi 8 octobre 2024".
+DATE_PATTERN = rf"{_WEEKDAY}\d{{1,2}}(?:er)?\s+(?:{_MONTH})\.?(?:\s+\d{{4}})?"
+_RANGE = re.compile(
+    rf"\b(?P<word>du|les)\s+{_WEEKDAY}(?P<d1>\d{{1,2}})(?:er)?(?:\s+(?P<m1>{_MONTH})\.?)?(?:\s+(?P<y1>\d{{4}}))?"
+    rf"\s+(?:au|et)\s+{_WEEKDAY}(?P<d2>\d{{1,2}})(?:er)?\s+(?P<m2>{_MONTH})\b\.?(?:\s+(?P<y2>\d{{4}}))?")
+
+
+def find_dates(text):
+    """Every French date written in ``text``, folded: ['mardi 8 octobre 2024', …]."""
+    return [m.group(0).strip(" .") for m in re.finditer(rf"\b{DATE_PATTERN}\b", _fold(text))]
+
+
+def find_date_range(text):
+    """The first period written in ``text``, folded ('du 13 au 15 novembre'), or None."""
+    match = _RANGE.search(_fold(text))
+    return match.group(0).strip(" .") if match else None
+
+
+def parse_date_range(text, default_year=None):
+    """Read a period: 'du 13 au 15 novembre 2019', 'du mercredi 10 au vendredi 12 novembre 2021',
+    'du 30 décembre 2019 au 2 janvier 2020', 'les 23 et 24 septembre'.
+
+    Without a year, ``default_year`` is used (e.g. the year of publication).
+    Returns (start, end) as dates; raises ValueError (in French) when it cannot read it.
+    """
+    match = _RANGE.fullmatch(_fold(str(text)).strip(" ."))
+    if not match:
+        raise ValueError(f"période illisible « {text} »")
+    end_month = MONTHS[match["m2"]]
+    start_month = MONTHS[match["m1"]] if match["m1"] else end_month
+    end_year = int(match["y2"]) if match["y2"] else default_year
+    if end_year is None:
+        raise ValueError(f"année absente dans « {text} »")
+    start_year = int(match["y1"]) if match["y1"] else end_year - (start_month > end_month)
+    try:
+        start = datetime.date(start_year, start_month, int(match["d1"]))
+        end = datetime.date(end_year, end_month, int(match["d2"]))
+    except ValueError:
+        raise ValueError(f"date impossible dans « {text} »") from None
+    if end < start:
+        raise ValueError(f"période à l'envers « {text} » : la fin précède le début")
+    return start, end

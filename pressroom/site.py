@@ -7,6 +7,7 @@ import sys
 
 from pelican import Pelican
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
 from .problems import ContentError
 from .registry import RegistryError
@@ -45,6 +46,10 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
         return error.exitcode
     except RegistryError as error:
         print(f"La construction a échoué : {error}", file=out)
+        return 2
+    except FileOverwriteFailedError as error:  # two outputs at one address, not caught by the content gate
+        print("La construction a échoué : deux pages s'écriraient dans le même fichier, rien n'a été écrasé "
+              f"— changez le Slug de l'une d'elles ({error})", file=out)
         return 2
     finally:
         logging.getLogger().removeHandler(counter)

@@ -83,3 +83,19 @@ def build(tmp_path):
     def _build(content, **overrides):
         return build_site(content, tmp_path / f"output{next(counter)}", **overrides)
     return _build
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """Base URL of the built site served over HTTP on 127.0.0.1 (browser tests)."""
+    from browser_tools import serve
+    with serve(built_site.output) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Playwright on the system browser) for the whole session."""
+    from browser_tools import headless_chromium
+    with headless_chromium() as opened:
+        yield opened

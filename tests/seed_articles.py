@@ -4,17 +4,15 @@
 import datetime
 import pathlib
 
+from plugins.typography.typography import typeset
+from pressroom.lint import markdown_header
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def read_metadata(path):
-    metadata = {}
-    for line in pathlib.Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        metadata[key.strip().lower()] = value.strip()
-    return metadata
+    """Metadata of a Markdown article as written, lower-case field names (as Pelican reads them)."""
+    return markdown_header(path)
 
 
 def seed_articles():
@@ -24,6 +22,8 @@ def seed_articles():
         meta["path"] = path
         meta["date"] = datetime.date.fromisoformat(meta["date"])
         meta["institutions"] = [name.strip() for name in meta["institutions"].split(",")]
+        # as the site shows it: French typography (plugins/typography) applied
+        meta["source_title"], meta["title"] = meta["title"], typeset(meta["title"])
         meta["url"] = f"{meta['date']:%Y}/{meta['date']:%m}/{meta['slug']}/"
         articles.append(meta)
     return articles

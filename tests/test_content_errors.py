@@ -1,6 +1,7 @@
 """Bad content fails the build with a French message naming file and field."""
 
 from conftest import write_article
+from plugins.typography.typography import typeset
 
 ARTICLE = """Title: {title}
 Date: 2024-03-04
@@ -49,6 +50,9 @@ def test_hostile_metadata_renders_as_text(content_copy, build):
     built = build(content_copy)
     assert built.status == 0, built.messages
     page = built.soup("2024/03/hostile/")
-    assert page.find("h1").get_text() == title
-    assert page.find("script") is None and page.find("b") is None
-    assert page.title.get_text().startswith(title)
+    shown = typeset(title)  # French typography (plugins/typography): l’« audit »
+    assert shown == 'Le <script>alert("x")</script> & l’«\u202faudit\u202f» <b>'
+    assert page.find("h1").get_text() == shown
+    executable = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]  # JSON-LD is data
+    assert not executable and page.find("b") is None
+    assert page.title.get_text().startswith(shown)

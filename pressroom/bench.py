@@ -1,0 +1,295 @@
+"""Build benchmark: a deterministic synthetic archive of N French articles,
+built once with the whole project (our settings, plugins and theme) and once
+with plain Pelican (default theme, no plugins), each in its own subprocess,
+then rebuilt with the content cache after editing one article.
+
+Run it with ``invoke bench --articles N``.
+"""
+
+import collections
+import cProfile
+import dataclasses
+import datetime
+import io
+import os
+import pathlib
+import pstats
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from pelican import Pelican
+from pelican.settings import read_settings
+from pelican.utils import slugify
+
+from . import site
+from .registry import Registry
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REGISTRY = ROOT / "content" / "institutions.yml"
+SEED = 20241008
+
+CATEGORIES = ["Actualité", "Communiqué", "Reportage", "Entretien", "Avis"]
+THEMES = ["protection sociale", "formation", "assurance maladie", "retraite", "mutualité",
+          "dialogue social", "syndicalisme", "prestations familiales", "santé", "gouvernance",
+          "plaidoyer", "économie informelle", "couverture maladie universelle", "numérique",
+          "recouvrement", "pensions", "accidents du travail", "coopération"]
+AUTHORS = ["Aminata Bocar Sow", "Y. Doumbia", "Moussa Keïta", "Fatoumata Diarra", "Awa Traoré",
+           "Ibrahima Ndiaye", "Mariam Coulibaly", "Ousmane Sy"]
+PLACES = ["Bamako", "Dakar", "Kayes", "Ségou", "Sikasso", "Mopti", "Kaolack", "Thiès", "Saint-Louis"]
+ACTIONS = ["atelier national", "session de formation", "journée porte ouverte", "séminaire",
+           "conseil d'administration", "assemblée générale", "campagne de sensibilisation",
+           "table ronde", "caravane d'immatriculation", "cérémonie de remise de pensions"]
+SUBJECTS = ["l'extension de la protection sociale", "l'assurance maladie obligatoire",
+            "la mutualité communautaire", "le recouvrement des cotisations", "les droits des retraités",
+            "la couverture du secteur informel", "la gouvernance des caisses",
+            "la digitalisation des prestations", "la santé et la sécurité au travail"]
+SENTENCES = [
+    "La cérémonie d'ouverture était présidée par le directeur général de {inst}, entouré de ses proches collaborateurs.",
+    "Les participants ont échangé sur {subject} et sur les moyens de rapprocher les services des assurés.",
+    "Selon les organisateurs, cette rencontre répond à une demande forte des travailleurs et de leurs familles.",
+    "« Nous devons aller vers ceux qui ne sont pas encore couverts », a rappelé le représentant de {inst}.",
+    "Plusieurs communications ont porté sur le cadre juridique, le financement et la qualité des prestations.",
+    "Les travaux se sont déroulés à {place} dans une ambiance studieuse et conviviale.",
+    "Une feuille de route sera élaborée pour une meilleure synergie d'actions entre les acteurs.",
+    "Les délégués régionaux ont présenté le bilan des activités menées au cours de l'année écoulée.",
+    "La question du recouvrement des cotisations sociales a occupé une large part des débats.",
+    "Les partenaires techniques et financiers ont salué les progrès accomplis depuis la dernière session.",
+    "Des recommandations ont été formulées à l'endroit des autorités et des employeurs.",
+    "Les assurés peuvent désormais suivre leurs dossiers en ligne ou auprès des agences régionales.",
+    "Le secrétaire général a insisté sur la nécessité d'un dialogue social permanent.",
+    "Cette initiative s'inscrit dans la politique nationale de protection sociale adoptée par le gouvernement.",
+    "À l'issue des travaux, les participants ont reçu une attestation de participation.",
+    "Le programme prévoit des visites de terrain et des séances d'échange avec les mutuelles de {place}.",
+    "Les femmes et les jeunes du secteur informel ont été particulièrement ciblés par cette action.",
+    "Le représentant du ministère a félicité {inst} pour la qualité de l'organisation.",
+]
+
+
+class BuildFailed(Exception):
+    pass
+
+
+@dataclasses.dataclass
+class Measure:
+    seconds: float
+    peak_mib: float
+
+
+@dataclasses.dataclass
+class Report:
+    articles: int
+    plain: Measure
+    full: Measure
+    rebuild: Measure
+
+    @property
+    def ratio(self):
+        return self.full.seconds / self.plain.seconds
+
+    def lines(self):
+        return [
+            f"Archive synthétique : {self.articles} articles",
+            f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, "
+            f"mémoire maximale {self.plain.peak_mib:.0f} Mio",
+            f"Site complet (nos réglages, extensions et thème) : {self.full.seconds:.2f} s, "
+            f"mémoire maximale {self.full.peak_mib:.0f} Mio",
+            f"Rapport site complet / Pelican seul : {self.ratio:.2f}",
+            f"Reconstruction après modification d'un article (cache) : {self.rebuild.seconds:.2f} s "
+            f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), "
+            f"mémoire maximale {self.rebuild.peak_mib:.0f} Mio",
+        ]
+
+
+# --- The synthetic archive ---------------------------------------------------
+
+def _paragraph(rng, context):
+    return " ".join(rng.choice(SENTENCES).format(**context) for _ in range(rng.randint(4, 7)))
+
+
+def _body(rng, context):
+    """About 400 to 700 words: paragraphs, now and then a subheading and a list."""
+    words, blocks = rng.randint(400, 700), []
+    while sum(len(block.split()) for block in blocks) < words:
+        if blocks and rng.random() < 0.12:
+            blocks.append(f"## {rng.choice(ACTIONS).capitalize()} : les points clés")
+        elif blocks and rng.random() < 0.1:
+            blocks.append("\n".join(f"- {rng.choice(SUBJECTS)} ;" for _ in range(3)))
+        else:
+            blocks.append(_paragraph(rng, context))
+    return "\n\n".join(blocks)
+
+
+def synthetic_article(rng, number, acronyms):
+    """The Markdown source of one article and its path below ``articles/``."""
+    date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(days=rng.randrange(14 * 365),
+                                                                minutes=rng.randrange(600))
+    institutions = rng.sample(acronyms, rng.randint(1, 3))
+    action, subject, place = rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(PLACES)
+    title = f"{institutions[0]} : {action} sur {subject} à {place} ({number})"
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    context = {"inst": institutions[0], "subject": subject, "place": place}
+    lines = [
+        f"Title: {title}",
+        f"Date: {date:%Y-%m-%d %H:%M}",
+        f"Author: {rng.choice(AUTHORS)}",
+        f"Institutions: {', '.join(institutions)}",
+        f"Tags: {', '.join(rng.sample(THEMES, rng.randint(1, 4)))}",
+        f"Category: {rng.choice(CATEGORIES)}",
+        f"Summary: {institutions[0]} organise à {place} un {action} consacré à {subject}.",
+    ]
+    if rng.random() < 1 / 3:
+        end = date + datetime.timedelta(days=rng.randint(0, 4))
+        lines += [f"Event: {action.capitalize()} sur {subject}",
+                  f"Event-Start: {date:%Y-%m-%d}", f"Event-End: {end:%Y-%m-%d}",
+                  f"Event-Location: {place}"]
+    lines += [f"Slug: {slug}", "Lang: fr"]
+    return f"{date:%Y}/{slug}.md", "\n".join(lines) + "\n\n" + _body(rng, context) + "\n"
+
+
+def generate_archive(content, count, seed=SEED):
+    """Write ``count`` articles and the institution registry into ``content``.
+
+    The same ``count`` and ``seed`` always give the same files."""
+    content = pathlib.Path(content)
+    (content / "articles").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REGISTRY, content / "institutions.yml")
+    acronyms = [institution.acronym for institution in Registry.load(REGISTRY)]
+    rng = random.Random(seed)
+    paths = []
+    for number in range(1, count + 1):
+        relative, text = synthetic_article(rng, number, acronyms)
+        path = content / "articles" / relative
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def edit_one_article(path):
+    """Change one article as an officer would: a sentence added to its body."""
+    with open(path, "a", encoding="utf-8") as source:
+        source.write("\nCorrection : le lieu de la rencontre a été précisé.\n")
+
+
+# --- Timed builds, each in its own process ----------------------------------
+
+def plain_settings(content, output, cache):
+    """Pelican's defaults: its theme, no plugins; only what is needed to read our archive."""
+    return {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
+            "PLUGINS": [], "IGNORE_FILES": [".#*", "*.yml"], "TIMEZONE": "Africa/Bamako",
+            "DEFAULT_LANG": "fr", "SITEURL": "", "FEED_DOMAIN": "http://localhost"}
+
+
+def cache_settings(cache, load):
+    """Pelican's content cache at the reader layer: our plugins work on the Article
+    objects after reading, so they still run on every build (as in pelicanconf.py)."""
+    return {"CACHE_PATH": str(cache), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": load,
+            "CONTENT_CACHING_LAYER": "reader"}
+
+
+def run_build(kind, content, output, cache, load_cache):
+    """Inside the child process: one build, with our project or with plain Pelican."""
+    if kind == "plain":
+        settings = read_settings(None, override=plain_settings(content, output, cache))
+        Pelican(settings).run()
+        return 0
+    overrides = {"path": content, "output_path": output}
+    overrides.update({k.lower(): v for k, v in cache_settings(cache, load_cache).items()})
+    return site.build("pelicanconf.py", **overrides)
+
+
+def measure(kind, content, output, cache, load_cache=False):
+    """Time one build in a fresh Python process; its peak memory comes from wait4."""
+    command = [sys.executable, "-m", "pressroom.bench", kind, str(content), str(output), str(cache),
+               "1" if load_cache else "0"]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise BuildFailed(f"la construction « {kind} » a échoué :\n{log.decode(errors='replace')}")
+    return Measure(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def bench(count, workdir=None, out=sys.stdout):
+    """Generate the archive, time the three builds and print the report."""
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
+        folder = pathlib.Path(folder)
+        print(f"Génération de {count} articles dans {folder}…", file=out, flush=True)
+        paths = generate_archive(folder / "content", count)
+        plain = measure("plain", folder / "content", folder / "plain", folder / "plain-cache")
+        full = measure("full", folder / "content", folder / "full", folder / "cache")
+        edit_one_article(paths[len(paths) // 2])
+        rebuild = measure("full", folder / "content", folder / "full", folder / "cache", load_cache=True)
+        report = Report(count, plain, full, rebuild)
+        for line in report.lines():
+            print(line, file=out, flush=True)
+        return report
+
+
+# --- Where the time goes -------------------------------------------------------
+
+def owner(filename):
+    """Which part of our code a profiled function belongs to, or None for Pelican and libraries."""
+    try:
+        parts = pathlib.Path(filename).resolve().relative_to(ROOT).parts
+    except ValueError:
+        return None
+    if parts[0] == "plugins":
+        return f"plugins/{parts[1]}"
+    if parts[0] == "theme":
+        return "theme/templates"
+    if parts[0] == "pressroom" and parts[-1] not in ("site.py", "bench.py"):
+        return "/".join(parts)
+    return None
+
+
+def time_by_owner(stats):
+    """Seconds spent in each part of our code, counted where it is entered from outside
+    (a signal handler, a template render, a filter), so nested calls count once."""
+    seconds = collections.Counter()
+    for function, (_, _, _, _, callers) in stats.stats.items():
+        mine = owner(function[0])
+        if mine is None:
+            continue
+        for caller, (_, _, _, cumulative) in callers.items():
+            if owner(caller[0]) != mine:
+                seconds[mine] += cumulative
+    return seconds
+
+
+def profile(count, workdir=None, out=sys.stdout, top=12):
+    """Build a synthetic archive of ``count`` articles under cProfile; print the cost of each
+    plugin, of the templates and of pressroom, then Pelican's and our costliest functions.
+    A part's time includes what it calls, so a plugin calling pressroom/lint.py counts it too."""
+    with tempfile.TemporaryDirectory(prefix="profile-", dir=workdir) as folder:
+        folder = pathlib.Path(folder)
+        generate_archive(folder / "content", count)
+        profiler, messages = cProfile.Profile(), io.StringIO()
+        started = time.perf_counter()
+        status = profiler.runcall(site.build, "pelicanconf.py", out=messages, path=folder / "content",
+                                  output_path=folder / "output", cache_path=folder / "cache")
+        total = time.perf_counter() - started
+        if status:
+            raise BuildFailed(f"la construction profilée a échoué :\n{messages.getvalue()}")
+        stats = pstats.Stats(profiler)
+        stats.dump_stats(folder.parent / f"pressroom-{count}.prof")
+    print(f"Construction profilée de {count} articles : {total:.2f} s "
+          f"(détail : {folder.parent / f'pressroom-{count}.prof'})", file=out)
+    for name, seconds in time_by_owner(stats).most_common():
+        print(f"  {name:<40} {seconds:6.2f} s  {seconds / total:4.0%}", file=out)
+    print("Fonctions les plus coûteuses (temps propre) :", file=out)
+    stats.stream = out
+    stats.sort_stats("tottime").print_stats(top)
+    return stats
+
+
+if __name__ == "__main__":
+    kind, content, output, cache, load = sys.argv[1:6]
+    sys.exit(run_build(kind, content, output, cache, load == "1"))

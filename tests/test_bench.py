@@ -1,0 +1,77 @@
+"""The benchmark: a deterministic synthetic archive, timed against plain Pelican."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+from seed_articles import read_metadata
+
+from pressroom import bench
+from pressroom.registry import Registry
+
+SECONDS = r"(\d+\.\d\d) s"
+
+
+def body_words(path):
+    return len(path.read_text(encoding="utf-8").split("\n\n", 1)[1].split())
+
+
+def test_archive_is_deterministic_and_realistic(tmp_path):
+    first = bench.generate_archive(tmp_path / "a", 60)
+    second = bench.generate_archive(tmp_path / "b", 60)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert len(set(first)) == 60
+
+    metadata = [read_metadata(p) for p in first]
+    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    named = {name.strip() for m in metadata for name in m["institutions"].split(",")}
+    assert len(named) >= 5 and all(registry.find(name) for name in named)
+    assert 10 <= sum("event" in m for m in metadata) <= 30
+    assert len({m["date"][:4] for m in metadata}) >= 5
+    assert len({m["category"] for m in metadata}) >= 3
+    assert all(380 <= body_words(p) <= 800 for p in first)
+
+
+def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
+    result = subprocess.run([os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "200"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Archive synthétique : 200 articles" in out
+    plain = float(re.search(rf"Pelican seul .*: {SECONDS}, mémoire maximale (\d+) Mio", out)[1])
+    full = float(re.search(rf"Site complet .*: {SECONDS}, mémoire maximale (\d+) Mio", out)[1])
+    ratio = float(re.search(r"Rapport site complet / Pelican seul : (\d+\.\d\d)", out)[1])
+    assert plain > 0 and full > 0
+    assert ratio == pytest.approx(full / plain, rel=0.03)  # the times are printed rounded
+    rebuild = re.search(rf"Reconstruction après modification d'un article \(cache\) : {SECONDS}", out)
+    assert float(rebuild[1]) > 0
+
+
+def test_profile_attributes_time_to_our_plugins_and_templates(tmp_path):
+    stats = bench.profile(10, workdir=tmp_path, out=io.StringIO(), top=1)
+    seconds = bench.time_by_owner(stats)
+    assert seconds["plugins/institutions"] > 0
+    assert seconds["theme/templates"] > 0
+    assert bench.owner(str(ROOT / ".venv" / "lib" / "x.py")) is None
+
+
+def test_rebuild_from_content_cache_shows_an_edit_and_keeps_plugin_output(content_copy, build, tmp_path):
+    first = build(content_copy)
+    assert first.status == 0, first.messages
+    assert list((tmp_path / "cache").glob("ArticlesGenerator-Readers*"))
+    source = content_copy / "articles" / "2024" / "cmss-untm-formation-relations-professionnelles.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Title: CMSS : une centaine", "Title: CMSS : cent vingt"), encoding="utf-8")
+
+    second = build(content_copy)
+    assert second.status == 0, second.messages
+    edited = second.soup("2024/10/cmss-untm-formation-relations-professionnelles/")
+    title = edited.find("h1").get_text()
+    assert "cent vingt" in title and "centaine" not in title
+    unchanged = "2019/11/rma-atelier-national-extension-protection-sociale/"
+    assert second.soup(unchanged).select(".institutions a") == first.soup(unchanged).select(".institutions a")
+    assert second.soup(unchanged).find("h1") == first.soup(unchanged).find("h1")
