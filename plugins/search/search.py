@@ -9,6 +9,7 @@ failure is logged as an error, which fails the build.
 """
 
 import logging
+import re
 import subprocess
 import sys
 import time
@@ -45,9 +46,16 @@ def add_template_helpers(generator):
     generator.env.globals["SEARCH_OUTPUT_SUBDIR"] = get_setting(generator.settings, "SEARCH_OUTPUT_SUBDIR")
 
 
+def article_pages_glob(settings):
+    """Only article pages hold indexed bodies: "{date:%Y}/{date:%m}/{slug}/index.html" gives
+    "*/*/*/index.html", so Pagefind does not even parse the thousands of listing pages."""
+    return re.sub(r"\{[^}]*\}", "*", settings["ARTICLE_SAVE_AS"])
+
+
 def pagefind_command(output_path, settings):
     return [sys.executable, "-m", "pagefind", "--site", str(output_path),
             "--output-subdir", get_setting(settings, "SEARCH_OUTPUT_SUBDIR"),
+            "--glob", article_pages_glob(settings),
             "--force-language", get_setting(settings, "SEARCH_LANGUAGE"), "--quiet"]
 
 
