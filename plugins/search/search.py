@@ -2,8 +2,9 @@
 the search page (``search.html``) can search them without a server.
 
 Signals: ``generator_init`` adds the ``search_filters`` Jinja filter (the
-institution and year filters of an article); ``finalized`` runs Pagefind once
-on the output folder. Only elements marked ``data-pagefind-body`` (the article
+institution and year filters of an article); ``article_writer_finalized`` starts
+Pagefind once on the output folder (the article pages are written by then)
+and ``finalized`` waits for it. Only elements marked ``data-pagefind-body`` (the article
 body) are indexed, so listing pages stay out of the results. A Pagefind
 failure is logged as an error, which fails the build.
 """
@@ -12,7 +13,6 @@ import logging
 import re
 import subprocess
 import sys
-import time
 
 from pelican import signals
 
@@ -25,6 +25,11 @@ DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
 }
+
+
+# The running Pagefind process of this build, kept in the build's own settings
+# (the one object that both signals receive), never in a module global.
+RUNNING = "_SEARCH_INDEXING_PROCESS"
 
 
 def get_setting(settings, name):
@@ -59,26 +64,33 @@ def pagefind_command(output_path, settings):
             "--force-language", get_setting(settings, "SEARCH_LANGUAGE"), "--quiet"]
 
 
-def index_site(pelican):
-    """Run Pagefind on the output folder; a failure becomes a French error message."""
-    if not get_setting(pelican.settings, "SEARCH_INDEX"):
+def start_indexing(generator, writer):
+    """Start Pagefind as soon as the article pages are written: it then runs on the second
+    core while Pelican writes the remaining pages. ``finalized`` waits for it."""
+    settings = generator.settings
+    if not get_setting(settings, "SEARCH_INDEX"):
         return
-    started = time.perf_counter()
     try:
-        result = subprocess.run(pagefind_command(pelican.output_path, pelican.settings),
-                                capture_output=True, text=True, check=False)
+        settings[RUNNING] = subprocess.Popen(
+            pagefind_command(settings["OUTPUT_PATH"], settings),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     except OSError as error:
         log.error("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
                   "avec `make build` (paquet pagefind[bin])", error)
+
+
+def finish_indexing(pelican):
+    """Wait for Pagefind; a failure becomes a French error message, which fails the build."""
+    indexing = pelican.settings.pop(RUNNING, None)
+    if indexing is None:
         return
-    if result.returncode != 0:
+    output, _ = indexing.communicate()
+    if indexing.returncode != 0:
         log.error("Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
-                  "paquet pagefind[bin] est installé", result.returncode,
-                  (result.stderr or result.stdout).strip())
-        return
-    log.info("Recherche : index Pagefind écrit en %.1f s", time.perf_counter() - started)
+                  "paquet pagefind[bin] est installé", indexing.returncode, output.strip())
 
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.finalized.connect(index_site)
+    signals.article_writer_finalized.connect(start_indexing)
+    signals.finalized.connect(finish_indexing)
