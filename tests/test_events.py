@@ -88,8 +88,9 @@ def test_month_grid_is_a_table_with_french_weekday_headers(built_site):
     table = built_site.soup("agenda/2019/11/").find("table")
     assert table.caption.get_text(strip=True) == "Novembre 2019"
     headers = table.select("thead th")
-    assert [th.get_text() for th in headers] == ["lundi", "mardi", "mercredi", "jeudi", "vendredi",
-                                                 "samedi", "dimanche"]
+    assert [th.abbr["title"] for th in headers] == ["lundi", "mardi", "mercredi", "jeudi", "vendredi",
+                                                    "samedi", "dimanche"]
+    assert [th.get_text() for th in headers] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     assert all(th["scope"] == "col" for th in headers)
     first_week = table.select("tbody tr")[0].find_all("td")
     assert [td.get_text(strip=True) for td in first_week] == ["", "", "", "", "1", "2", "3"]  # 1 Nov 2019: Friday

@@ -32,9 +32,11 @@ class MonthPage:
 
 
 def weekday_names():
-    """« lundi » … « dimanche », Monday first as in the grid."""
-    names = get_day_names("wide", locale=LOCALE)
-    return [names[number] for number in range(7)]
+    """(« lundi », « lun. ») … (« dimanche », « dim. »), Monday first as in the grid;
+    the short name fits seven columns on a 360 px phone."""
+    wide = get_day_names("wide", locale=LOCALE)
+    short = get_day_names("abbreviated", locale=LOCALE)
+    return [(wide[number], short[number]) for number in range(7)]
 
 
 def upcoming(events, today):
