@@ -70,13 +70,23 @@ def month_weeks(month, events, today):
                  day == today) for day in week] for week in grid]
 
 
+def events_by_month(events):
+    """{first day of month: the events on a day of that month}, in the order of ``events``."""
+    by_month = {}
+    for event in events:
+        for month in months_between(event.first_day, event.last_day):
+            by_month.setdefault(month, []).append(event)
+    return by_month
+
+
 def month_pages(events, today, url, save_as):
     """One page per month from the first event's month to the last event's."""
     if not events:
         return []
+    by_month = events_by_month(events)
     pages = []
     for month in months_between(min(e.first_day for e in events), max(e.last_day for e in events)):
-        in_month = [e for e in events if e.first_day.replace(day=1) <= month <= e.last_day]
+        in_month = by_month.get(month, [])
         pages.append(MonthPage(month, url.format(date=month), save_as.format(date=month),
                                month_weeks(month, in_month, today), in_month))
     for before, after in zip(pages, pages[1:]):

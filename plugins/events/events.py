@@ -77,6 +77,7 @@ class Event:
     site_url: str = ""
     ics_url: str = ""
     uid: str = ""
+    _ics_vevent: bytes = dataclasses.field(default=b"", init=False, repr=False, compare=False)
 
     @property
     def all_day(self):
@@ -116,6 +117,13 @@ class Event:
     def description(self):
         """The article summary as plain text: no tag, no entity."""
         return plain_text(getattr(self.article, "summary", "") or "")
+
+    @property
+    def ics_vevent(self):
+        """Its VEVENT, serialised once for all the calendars that hold it."""
+        if not self._ics_vevent:
+            self._ics_vevent = ical.vevent(self).to_ical()
+        return self._ics_vevent
 
     def aware(self, moment):
         return moment.replace(tzinfo=zoneinfo.ZoneInfo(self.timezone))
@@ -237,9 +245,8 @@ def collect_events(generators):
             published = [a for a in generator.articles if getattr(a, "event", None)]
             events = [publish_event(a, generator.settings) for a in published]
             generator.context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
-            for event in events:
-                for institution in event.organisers:
-                    institution.events_ics = institution_ics(generator.settings, institution)
+            for institution in {i for event in events for i in event.organisers}:
+                institution.events_ics = institution_ics(generator.settings, institution)
 
 
 def institution_ics(settings, institution):
@@ -267,9 +274,10 @@ class EventsGenerator(Generator):
         months = agenda.month_pages(events, day, get_setting(self.settings, "AGENDA_MONTH_URL"),
                                     get_setting(self.settings, "AGENDA_MONTH_SAVE_AS"))
         self.write_agenda(writer, events, day, months)
+        weekday_names = agenda.weekday_names()
         for month in months:
             self.write_page(writer, month.save_as, "agenda_month", month.url, month=month,
-                            weekday_names=agenda.weekday_names())
+                            weekday_names=weekday_names)
         if events:
             self.write_feeds(events)
 
@@ -307,7 +315,7 @@ class EventsGenerator(Generator):
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as output:
-            output.write(calendar.to_ical())
+            output.write(calendar)
 
 
 def get_generators(pelican):

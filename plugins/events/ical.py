@@ -1,18 +1,34 @@
 """iCalendar (RFC 5545) calendars of events, written with the icalendar package."""
 
 import datetime
+import functools
 
 import icalendar
 
 EMAIL_KEYS = ("courriel", "email", "e-mail", "mail")
+END = b"END:VCALENDAR\r\n"
 
 
 def calendar(events, name, uid, domain):
-    """A VCALENDAR holding one VEVENT per event, with the VTIMEZONEs they use."""
-    cal = icalendar.Calendar.new(name=name, uid=uid, prodid=f"-//{domain}//Agenda//FR", language="fr",
-                                 calscale="GREGORIAN", subcomponents=[vevent(e) for e in events])
-    cal.add_missing_timezones()
-    return cal
+    """A VCALENDAR holding one VEVENT per event, with the VTIMEZONEs they use,
+    as bytes. Every component serialises on its own (folded lines, CRLF), so
+    the calendar is assembled from each event's VEVENT serialised once."""
+    head = icalendar.Calendar.new(name=name, uid=uid, prodid=f"-//{domain}//Agenda//FR", language="fr",
+                                  calscale="GREGORIAN").to_ical()
+    # Sorted: icalendar added them in set order, which changes between processes.
+    zones = sorted({e.timezone for e in events if not e.all_day} - {"UTC"})
+    body = b"".join([vtimezone(zone) for zone in zones] + [e.ics_vevent for e in events])
+    return head.removesuffix(END) + body + END
+
+
+@functools.cache
+def vtimezone(tzid):
+    """The serialised VTIMEZONE of ``tzid`` (nothing for an unknown zone, as
+    icalendar's ``add_missing_timezones``); UTC needs none (RFC 5545)."""
+    try:
+        return icalendar.Timezone.from_tzid(tzid).to_ical()
+    except ValueError:
+        return b""
 
 
 def vevent(event):
