@@ -10,7 +10,8 @@ import re
 import sys
 from collections import defaultdict
 
-import markdown
+from markdown.extensions import meta
+from markdown.util import ETX, STX
 from markupsafe import escape
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
@@ -97,13 +98,43 @@ def raw_metadata(readers, path):
 
 
 def markdown_header(path):
-    """Metadata of a Markdown file read by the 'meta' extension, as Pelican does, without
+    """Metadata of a Markdown file as the 'meta' extension reads it for Pelican, without
     converting the body (which would double the reading time of a build)."""
     with open(path, encoding="utf-8-sig") as source:
         header = re.split(r"\n[ \t]*\n", source.read(), maxsplit=1)[0]
-    parser = markdown.Markdown(extensions=["markdown.extensions.meta"])
-    parser.convert(header)
-    return {name: lines[0] if len(lines) == 1 else lines for name, lines in parser.Meta.items()}
+    return {name: lines[0] if len(lines) == 1 else lines for name, lines in _meta_fields(header).items()}
+
+
+def _meta_fields(header):
+    """The 'meta' extension's own parse (same patterns, same steps), without building a whole
+    Markdown converter for every file: field name -> list of lines."""
+    if not header.strip():
+        return {}
+    lines = _normalized_lines(header)
+    if meta.BEGIN_RE.match(lines[0]):
+        lines = lines[1:]
+    fields, name = {}, None
+    for line in lines:
+        if line.strip() == "" or meta.END_RE.match(line):
+            break
+        field = meta.META_RE.match(line)
+        if field:
+            name = field.group("key").lower().strip()
+            fields.setdefault(name, []).append(field.group("value").strip())
+            continue
+        more = meta.META_MORE_RE.match(line)
+        if not (more and name):
+            break
+        fields[name].append(more.group("value").strip())
+    return fields
+
+
+def _normalized_lines(text, tab_length=4):
+    """The lines the 'meta' extension receives: Python-Markdown's NormalizeWhitespace step."""
+    text = text.replace(STX, "").replace(ETX, "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+    text = re.sub(r"(?<=\n) +\n", "\n", text.expandtabs(tab_length))
+    return text.split("\n")
 
 
 def split_list(value):
@@ -209,7 +240,8 @@ def find_collisions(contents, root):
     first_by_output = {}
     problems = []
     for content in sorted(contents, key=lambda c: c.source_path):
-        output = os.path.normpath(content.save_as) if content.save_as else None
+        save_as = content.save_as  # formatted anew at each access
+        output = os.path.normpath(save_as) if save_as else None
         if not output:
             continue
         first = first_by_output.setdefault(output, content)

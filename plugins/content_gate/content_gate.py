@@ -7,7 +7,8 @@ Summary as plain text; ``article_generator_init`` runs every check of
 once; ``article_generator_pretaxonomy`` shows drafts and embargoed articles in
 a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
 ``all_generators_finalized`` fails the build when two contents would be
-written to the same file; ``get_writer`` writes feed titles as the text they are.
+written to the same file, then keeps each one's URL; ``get_writer`` writes
+feed titles as the text they are.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
 with WITH_FUTURE_DATES = False) are only in ``generator.drafts``; whatever is
@@ -78,6 +79,15 @@ def check_collisions(generators):
     problems = lint.find_collisions(contents, generators[0].settings["PATH"])
     if problems:
         raise ContentError(problems)
+    keep_urls(contents)
+
+
+def keep_urls(contents):
+    """Pelican formats an article's URL anew at each use (dozens per article: listings, feeds,
+    calendars); its addresses are final now, so each keeps the one just checked, through
+    Pelican's own URL override. Not save_as: an override there would let the file overwrite others."""
+    for content in contents:
+        content.override_url = content.url
 
 
 class _TextTitle:

@@ -2,11 +2,15 @@
 registered institutions marked up as ``<abbr>`` (the first one linked to the
 institution's page).
 
-Signals: ``content_object_init`` typesets the title, the summary and the body
-of every article and page as soon as Pelican creates it (also when its text
-comes from Pelican's reader cache); ``all_generators_finalized`` marks up the
-acronyms of article bodies, once the institutions plugin has resolved the
-registry.
+The work is done by the readers, so that Pelican's reader cache keeps the
+typeset text and a rebuild does not typeset unchanged files again. Signals:
+``readers_init`` makes every reader typeset the summary and the body it reads
+(and ignores a reader cache made with another registry or other settings);
+``content_object_init`` typesets the title, after Pelican has made the slug
+from it; ``article_generator_init`` gives the article readers the registered
+acronyms; ``all_generators_finalized`` tells Pelican the URL of each
+institution page, once the institutions plugin has made them; ``finalized``
+records what the reader cache was made with.
 
 Choice of space: one character throughout, the narrow no-break space U+202F
 (« espace fine insécable »), before ``: ; ! ?`` and ``»``, after ``«``,
@@ -24,10 +28,15 @@ as they are) and text (typeset); URLs, e-mail addresses and entities inside
 text are kept as they are too.
 """
 
+import hashlib
+import os
 import re
 
 from pelican import signals
 from pelican.contents import Article, Page
+
+from plugins.institutions.institutions import get_setting as institutions_setting
+from plugins.institutions.institutions import load_registry
 
 __all__ = ["register", "typeset", "mark_acronyms"]
 
@@ -235,19 +244,72 @@ def _attribute(text):
 
 # --- Pelican ------------------------------------------------------------------
 
-def typeset_content(content):
-    """Typeset the title, summary and body of an article or a page."""
-    if not isinstance(content, (Article, Page)):
-        return
-    if not get_setting(content.settings, "TYPOGRAPHY_ENABLED"):
+class Acronyms:
+    """The registered acronyms and their links through Pelican's {filename}
+    mechanism, so that they are written relative or absolute like any internal link."""
+
+    def __init__(self, institutions, prefix):
+        self.names = {i.acronym: i.name for i in institutions}
+        self.links = {i.acronym: "{filename}/" + prefix + i.slug for i in institutions}
+        self.pattern = acronym_pattern(self.names) if self.names else None
+
+    def mark(self, html):
+        return mark_acronyms(html, self.names, self.links, self.pattern)
+
+
+class FrenchTypography:
+    """Reader mixin: the summary and body come out typeset (and an article's
+    body with its acronyms marked up), as Pelican caches them."""
+
+    acronyms = None  # an Acronyms on the article readers only
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        if get_setting(self.settings, "TYPOGRAPHY_ENABLED"):
+            if "summary" in metadata:
+                metadata["summary"] = typeset(metadata["summary"])
+            content = typeset(content)
+        if self.acronyms:
+            content = self.acronyms.mark(content)
+        return content, metadata
+
+
+def with_typography(reader_class):
+    if issubclass(reader_class, FrenchTypography):
+        return reader_class
+    return type(f"FrenchTypography{reader_class.__name__}", (FrenchTypography, reader_class), {})
+
+
+def use_typography(readers):
+    """Make every enabled reader typeset what it reads."""
+    ignore_stale_cache(readers.settings)
+    for extension, reader_class in readers.reader_classes.items():
+        if reader_class is None:  # disabled by the READERS setting
+            continue
+        readers.reader_classes[extension] = with_typography(reader_class)
+        if extension in readers.readers:  # already built: called after readers_init
+            readers.readers[extension] = readers.reader_classes[extension](readers.settings)
+
+
+def typeset_title(content):
+    """Once Pelican has made the slug from the title as written, so that
+    typography never changes a URL (« 9h » would give …-9-h)."""
+    if not isinstance(content, (Article, Page)) or not get_setting(content.settings, "TYPOGRAPHY_ENABLED"):
         return
     if getattr(content, "title", None):
         content.title = typeset(content.title)
         content.metadata["title"] = content.title
-    if "summary" in content.metadata:
-        content.metadata["summary"] = typeset(content.metadata["summary"])
-        content._summary = content.metadata["summary"]
-    content._content = typeset(content._content)
+
+
+def give_acronyms_to_article_readers(generator):
+    """Only the articles' readers: pages keep their acronyms as written."""
+    if not get_setting(generator.settings, "TYPOGRAPHY_ACRONYMS"):
+        return
+    acronyms = Acronyms(load_registry(generator.settings),
+                        get_setting(generator.settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX"))
+    for reader in generator.readers.readers.values():
+        if isinstance(reader, FrenchTypography):
+            reader.acronyms = acronyms
 
 
 class InstitutionLink:
@@ -257,31 +319,65 @@ class InstitutionLink:
         self.url = url
 
 
-def mark_article_acronyms(generators):
-    """Mark up registered acronyms in every article body; the first one of
-    each institution links to its page through {filename}, so that Pelican
-    writes the link relative or absolute like any internal link."""
+def link_institution_pages(generators):
+    """The institution pages, under the source paths that the acronym links name."""
     articles_generators = [g for g in generators if hasattr(g, "articles") and hasattr(g, "drafts")]
     if not articles_generators:
         return
     context, settings = articles_generators[0].context, articles_generators[0].settings
-    if not get_setting(settings, "TYPOGRAPHY_ACRONYMS"):
-        return
-    institutions = context.get("institutions") or []
     prefix = get_setting(settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
-    names = {i.acronym: i.name for i in institutions}
-    links = {}
-    for institution in institutions:
-        key = prefix + institution.slug
-        context.setdefault("generated_content", {})[key] = InstitutionLink(institution.url)
-        links[institution.acronym] = "{filename}/" + key
-    pattern = acronym_pattern(names) if names else None
-    for generator in articles_generators:
-        for article in (generator.articles + generator.translations + generator.drafts
-                        + generator.drafts_translations + generator.hidden_articles):
-            article._content = mark_acronyms(article._content, names, links, pattern)
+    generated = context.setdefault("generated_content", {})
+    for institution in context.get("institutions") or []:
+        generated[prefix + institution.slug] = InstitutionLink(institution.url)
+
+
+# --- Reader cache -------------------------------------------------------------
+
+STAMP_FILE = "typography.stamp"
+
+
+def cache_stamp(settings):
+    """What a cached body depends on besides its own file: the registry and our settings."""
+    registry = os.path.join(settings["PATH"], institutions_setting(settings, "INSTITUTIONS_REGISTRY"))
+    try:
+        with open(registry, "rb") as source:
+            data = source.read()
+    except OSError:
+        data = b""
+    options = repr([get_setting(settings, name) for name in DEFAULTS]).encode()
+    return hashlib.md5(data + options).hexdigest()
+
+
+def stamp_path(settings):
+    return os.path.join(settings["CACHE_PATH"], STAMP_FILE)
+
+
+def ignore_stale_cache(settings):
+    """Pelican checks only each file's own stamp: after an edit of the registry,
+    the cached bodies would keep the old acronyms, so every file is read afresh."""
+    if not settings.get("LOAD_CONTENT_CACHE"):
+        return
+    try:
+        with open(stamp_path(settings), encoding="utf-8") as source:
+            recorded = source.read()
+    except OSError:
+        recorded = ""
+    if recorded != cache_stamp(settings):
+        settings["LOAD_CONTENT_CACHE"] = False
+
+
+def record_cache_stamp(pelican):
+    """After a build, when the reader cache has been saved."""
+    settings = pelican.settings
+    if settings.get("CACHE_CONTENT"):
+        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
+        with open(stamp_path(settings), "w", encoding="utf-8") as target:
+            target.write(cache_stamp(settings))
 
 
 def register():
-    signals.content_object_init.connect(typeset_content)
-    signals.all_generators_finalized.connect(mark_article_acronyms)
+    signals.readers_init.connect(use_typography)
+    signals.content_object_init.connect(typeset_title)
+    signals.article_generator_init.connect(give_acronyms_to_article_readers)
+    signals.all_generators_finalized.connect(link_institution_pages)
+    signals.finalized.connect(record_cache_stamp)
