@@ -278,9 +278,10 @@ def check_sources(settings, readers):
 
 
 def check_collisions(settings, readers, problems=()):
-    """Articles that would share an address, among the files that have no other problem."""
+    """Articles that would share an address, among the files that Pelican can read (a
+    tag spelled two ways does not keep a file from being read, or from colliding)."""
     root = settings["PATH"]
-    broken = {problem.path for problem in problems}
+    broken = {problem.path for problem in problems if problem.field != "Tags"}
     articles = [readers.read_file(root, path, content_class=Article, context={})
                 for path in article_files(settings, readers.extensions) if _shown(path, root) not in broken]
     return find_collisions(articles, root)
