@@ -96,6 +96,16 @@ def test_all_problems_of_all_files_are_reported_at_once(content_copy, build):
     assert len(problem_lines) == len(EXPECTED) + 1  # two spellings of a tag in theme-mal-orthographie.md
 
 
+def test_a_file_with_an_odd_tag_spelling_is_still_checked_for_collisions(content_copy):
+    write_article(content_copy, "2024/aa-meme-adresse.md",
+                  "Title: Même adresse\nDate: 2024-10-09\nAuthor: Awa Traoré\nInstitutions: CMSS\n"
+                  "Tags: Formation\nSlug: cmss-untm-formation-relations-professionnelles\n\nTexte.\n")
+    status, messages = run_lint(content_copy)
+    assert status != 0
+    assert "aa-meme-adresse.md:5: Tags: thème « Formation »" in messages
+    assert "Slug: même adresse (2024/10/cmss-untm-formation-relations-professionnelles/)" in messages
+
+
 def test_real_content_passes_lint():
     status, messages = run_lint(ROOT / "content")
     assert status == 0, messages
