@@ -117,22 +117,29 @@ def sitemap_urls(built):
     return [loc.text for loc in tree.getroot().findall("s:url/s:loc", SITEMAP_NS)]
 
 
-def test_sitemap_lists_every_published_article_with_absolute_urls(published_site):
+def test_sitemap_lists_every_published_article_and_institution_with_absolute_urls(published_site):
     urls = sitemap_urls(published_site)
     assert sorted(urls) == urls and len(set(urls)) == len(urls)
-    assert set(urls) == {f"{SITE}/{seed['url']}" for seed in SEEDS}
+    institution_pages = {f"{SITE}/institutions/{path.name}/"
+                         for path in (published_site.output / "institutions").iterdir() if path.is_dir()}
+    assert f"{SITE}/institutions/cmss/" in institution_pages
+    assert set(urls) == {f"{SITE}/{seed['url']}" for seed in SEEDS} | institution_pages
     for url in urls:
         assert (published_site.output / urlparse(url).path.strip("/") / "index.html").exists(), url
-    lastmods = ElementTree.parse(published_site.output / "sitemap.xml").getroot().findall("s:url/s:lastmod", SITEMAP_NS)
-    assert len(lastmods) == len(urls)
-    assert all(datetime.datetime.fromisoformat(m.text).tzinfo for m in lastmods)
+    entries = ElementTree.parse(published_site.output / "sitemap.xml").getroot().findall("s:url", SITEMAP_NS)
+    cmss = next(e for e in entries if e.findtext("s:loc", namespaces=SITEMAP_NS) == f"{SITE}/institutions/cmss/")
+    assert cmss.findtext("s:lastmod", namespaces=SITEMAP_NS).startswith("2024-10-08")  # its latest article
+    lastmods = [e.findtext("s:lastmod", namespaces=SITEMAP_NS) for e in entries if "/institutions/" not in
+                e.findtext("s:loc", namespaces=SITEMAP_NS)]
+    assert len(lastmods) == len(SEEDS)
+    assert all(datetime.datetime.fromisoformat(m).tzinfo for m in lastmods)
 
 
 def test_sitemap_leaves_out_drafts_and_embargoed_articles_but_lists_pages(extra_site):
     urls = sitemap_urls(extra_site)
     assert f"{SITE}/a-propos/" in urls and f"{SITE}/2024/02/photo/" in urls
     assert not any("brouillon" in url or "futur" in url for url in urls)
-    assert len(urls) == len(SEEDS) + 3
+    assert len([url for url in urls if "/institutions/" not in url]) == len(SEEDS) + 3
 
 
 def test_robots_txt_points_to_the_sitemap(published_site):

@@ -132,7 +132,7 @@ def robots_txt(sitemap_url):
 
 
 class SitemapGenerator(Generator):
-    """Writes sitemap.xml (published articles and pages) and robots.txt."""
+    """Writes sitemap.xml (published articles and pages, institution pages) and robots.txt."""
 
     def published_contents(self):
         contents = list(self.context.get("articles", [])) + list(self.context.get("pages", []))
@@ -141,9 +141,15 @@ class SitemapGenerator(Generator):
         # a preview build (content_gate PREVIEW) publishes drafts marked with a notice: never in the sitemap
         return [c for c in contents if c.status == "published" and c.save_as and not getattr(c, "preview_notice", "")]
 
+    def institution_entries(self):
+        """One entry per institution page (institutions plugin), dated by its latest article."""
+        return {(absolute_url(self.settings, i.url), max((a.date for a in i.articles), default=None))
+                for i in self.context.get("institutions", [])}
+
     def generate_output(self, writer):
-        entries = sorted({(absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
-                          for c in self.published_contents()}, key=lambda entry: entry[0])
+        entries = {(absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
+                   for c in self.published_contents()}
+        entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
         sitemap_as = get_setting(self.settings, "SEO_SITEMAP_SAVE_AS")
         self._write(sitemap_as, sitemap_xml(entries))
         self._write(get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
