@@ -17,7 +17,7 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
-IGNORE_FILES = [".#*", "GUIDE.md", "*.yml"]
+IGNORE_FILES = [".#*", ".gitkeep", "GUIDE.md", "*.yml"]
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
 # Content cache: a rebuild re-reads (Markdown) only the files whose content changed.

@@ -2,9 +2,10 @@
 the search page (``search.html``) can search them without a server.
 
 Signals: ``generator_init`` adds the ``search_filters`` Jinja filter (the
-institution and year filters of an article); ``article_writer_finalized`` starts
-Pagefind once on the output folder (the article pages are written by then)
-and ``finalized`` waits for it. Only elements marked ``data-pagefind-body`` (the article
+institution and year filters of an article); ``article_generator_finalized``
+counts the article pages to be written, ``content_written`` starts Pagefind
+once on the output folder when the last one is written, and ``finalized``
+waits for it. Only elements marked ``data-pagefind-body`` (the article
 body) are indexed, so listing pages stay out of the results. A Pagefind
 failure is logged as an error, which fails the build.
 """
@@ -27,8 +28,9 @@ DEFAULTS = {
 }
 
 
-# The running Pagefind process of this build, kept in the build's own settings
-# (the one object that both signals receive), never in a module global.
+# The Indexing of this build, kept in the build's own settings (the object that
+# the generators, the articles and the Pelican instance all share), never in a
+# module global.
 RUNNING = "_SEARCH_INDEXING_PROCESS"
 
 
@@ -64,33 +66,63 @@ def pagefind_command(output_path, settings):
             "--force-language", get_setting(settings, "SEARCH_LANGUAGE"), "--quiet"]
 
 
-def start_indexing(generator, writer):
-    """Start Pagefind as soon as the article pages are written: it then runs on the second
-    core while Pelican writes the remaining pages. ``finalized`` waits for it."""
+class Indexing:
+    """Pagefind for one build. It starts as soon as the last article page is written
+    and runs on the second core while Pelican renders the listing, institution and
+    agenda pages; ``finalized`` waits for it."""
+
+    def __init__(self, settings, article_pages):
+        self.settings, self.remaining, self.process = settings, article_pages, None
+
+    def page_written(self):
+        self.remaining -= 1
+        if self.remaining == 0:
+            self.start()
+
+    def start(self):
+        if self.process is not None:
+            return
+        try:
+            self.process = subprocess.Popen(pagefind_command(self.settings["OUTPUT_PATH"], self.settings),
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        except OSError as error:
+            log.error("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
+                      "avec `make build` (paquet pagefind[bin])", error)
+
+    def finish(self):
+        """Wait for Pagefind; a failure becomes a French error message, which fails the build."""
+        self.start()  # not started yet when no article page was written (WRITE_SELECTED)
+        if self.process is None:
+            return
+        output, _ = self.process.communicate()
+        if self.process.returncode != 0:
+            log.error("Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
+                      "paquet pagefind[bin] est installé", self.process.returncode, output.strip())
+
+
+def prepare_indexing(generator):
+    """Count the article pages Pelican is about to write (as in ``generate_articles``)."""
     settings = generator.settings
-    if not get_setting(settings, "SEARCH_INDEX"):
-        return
-    try:
-        settings[RUNNING] = subprocess.Popen(
-            pagefind_command(settings["OUTPUT_PATH"], settings),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    except OSError as error:
-        log.error("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
-                  "avec `make build` (paquet pagefind[bin])", error)
+    if get_setting(settings, "SEARCH_INDEX"):
+        settings[RUNNING] = Indexing(settings, len(generator.articles) + len(generator.translations)
+                                     + len(generator.hidden_articles) + len(generator.hidden_translations))
+
+
+def count_article_page(path, context):
+    article = context.get("article")
+    indexing = article.settings.get(RUNNING) if article is not None else None
+    if indexing is not None:
+        indexing.page_written()
 
 
 def finish_indexing(pelican):
-    """Wait for Pagefind; a failure becomes a French error message, which fails the build."""
     indexing = pelican.settings.pop(RUNNING, None)
-    if indexing is None:
-        return
-    output, _ = indexing.communicate()
-    if indexing.returncode != 0:
-        log.error("Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
-                  "paquet pagefind[bin] est installé", indexing.returncode, output.strip())
+    if indexing is not None:
+        indexing.finish()
 
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.article_writer_finalized.connect(start_indexing)
+    signals.article_generator_finalized.connect(prepare_indexing)
+    signals.content_written.connect(count_article_page)
     signals.finalized.connect(finish_indexing)
