@@ -90,12 +90,19 @@ def keep_urls(contents):
         content.override_url = content.url
 
 
+# Markup.striptags() joins words with plain spaces, then unescapes: no-break
+# spaces written as character references survive it.
+NO_BREAK_SPACES = str.maketrans({"\u202f": "&#8239;", "\u00a0": "&#160;"})
+
+
 class _TextTitle:
-    """An article seen by the feed writer: its title is text, escaped before Pelican strips tags."""
+    """An article seen by the feed writer: its title is text, escaped before Pelican strips
+    tags, with the no-break spaces of French typography kept."""
 
     def __init__(self, item):
         self._item = item
-        self.title = Markup.escape(item.title)  # a Markup title (already HTML) is kept as it is
+        escaped = Markup.escape(item.title)  # a Markup title (already HTML) is kept as it is
+        self.title = Markup(str(escaped).translate(NO_BREAK_SPACES))
 
     def __getattr__(self, name):
         return getattr(self._item, name)
