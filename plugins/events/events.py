@@ -12,7 +12,6 @@ before the start, fails the build with a message naming file and field);
 import dataclasses
 import datetime
 import logging
-import os
 import urllib.parse
 import zoneinfo
 
@@ -22,6 +21,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
 from pressroom.frdates import LOCALE, parse_date
+from pressroom.output import write_output
 from pressroom.problems import ContentError, problem_at
 
 from . import agenda, ical
@@ -303,19 +303,13 @@ class EventsGenerator(Generator):
     def write_feeds(self, events):
         name = get_setting(self.settings, "EVENTS_CALENDAR_NAME")
         domain = uid_domain(self.settings)
-        self.write_ics(get_setting(self.settings, "EVENTS_ICS_ALL"),
+        write_output(self.output_path, get_setting(self.settings, "EVENTS_ICS_ALL"),
                        ical.calendar(events, name, f"tout@{domain}", domain))
         for institution, path, own_events in self.institution_feeds(events):
-            self.write_ics(path, ical.calendar(own_events, f"{name} — {institution.acronym}",
+            write_output(self.output_path, path, ical.calendar(own_events, f"{name} — {institution.acronym}",
                                                f"{institution.slug}@{domain}", domain))
         for event in events:
-            self.write_ics(event.ics_url, ical.calendar([event], event.name, event.uid, domain))
-
-    def write_ics(self, save_as, calendar):
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as output:
-            output.write(calendar)
+            write_output(self.output_path, event.ics_url, ical.calendar([event], event.name, event.uid, domain))
 
 
 def get_generators(pelican):

@@ -12,12 +12,13 @@ pelican-precompress plugin, which runs after every ``finalized`` receiver.
 """
 
 import html
-import os
 import re
 import xml.etree.ElementTree as ElementTree
 
 from pelican import signals
 from pelican.generators import Generator
+
+from pressroom.output import write_output
 
 __all__ = ["register", "news_article", "absolute_url", "plain_text"]
 
@@ -151,15 +152,9 @@ class SitemapGenerator(Generator):
                    for c in self.published_contents()}
         entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
         sitemap_as = get_setting(self.settings, "SEO_SITEMAP_SAVE_AS")
-        self._write(sitemap_as, sitemap_xml(entries))
-        self._write(get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
+        write_output(self.output_path, sitemap_as, sitemap_xml(entries))
+        write_output(self.output_path, get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
                     robots_txt(absolute_url(self.settings, sitemap_as)))
-
-    def _write(self, save_as, text):
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as output:
-            output.write(text)
 
 
 def get_generators(pelican):
