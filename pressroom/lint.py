@@ -19,6 +19,7 @@ from pelican.utils import get_date
 
 from . import frdates
 from .problems import ContentError, Problem, problem_at
+from .readers import add_reader_mixin, with_mixin
 from .registry import Registry, RegistryError, normalize
 from .site import load_settings
 
@@ -59,18 +60,9 @@ class RawMetadata:
         return value
 
 
-def with_mixin(mixin, reader_class):
-    if issubclass(reader_class, mixin):
-        return reader_class
-    return type(f"{mixin.__name__}{reader_class.__name__}", (mixin, reader_class), {})
-
-
 def use_french_metadata(readers):
     """Make every enabled reader read French dates and plain-text summaries."""
-    for extension, reader_class in readers.reader_classes.items():
-        readers.reader_classes[extension] = with_mixin(FrenchMetadata, reader_class)
-        if extension in readers.readers:  # already built: called after readers_init
-            readers.readers[extension] = readers.reader_classes[extension](readers.settings)
+    add_reader_mixin(readers, FrenchMetadata)
 
 
 def article_files(settings, extensions):

@@ -37,6 +37,7 @@ from pelican.contents import Article, Page
 
 from plugins.institutions.institutions import get_setting as institutions_setting
 from plugins.institutions.institutions import load_registry
+from pressroom.readers import add_reader_mixin
 
 __all__ = ["register", "typeset", "mark_acronyms"]
 
@@ -63,16 +64,21 @@ HTML_TOKENS = re.compile(
     rf"<!--.*?-->|<({RAW_ELEMENTS})\b[^>]*>.*?</\1\s*>|<[^>]*>", re.S | re.I)
 
 
-def split_html(html):
-    """Yield (is_text, piece) pairs: text to typeset, or markup to keep."""
+def split_around(pattern, text):
+    """Yield (False, match) for each match of ``pattern`` and (True, piece) for the text between."""
     position = 0
-    for match in HTML_TOKENS.finditer(html):
+    for match in pattern.finditer(text):
         if match.start() > position:
-            yield True, html[position:match.start()]
+            yield True, text[position:match.start()]
         yield False, match.group(0)
         position = match.end()
-    if position < len(html):
-        yield True, html[position:]
+    if position < len(text):
+        yield True, text[position:]
+
+
+def split_html(html):
+    """Yield (is_text, piece) pairs: text to typeset, or markup to keep."""
+    return split_around(HTML_TOKENS, html)
 
 
 # --- French typography of one text node ------------------------------------
@@ -157,16 +163,8 @@ def _typeset_plain(text, before):
 def split_protected(text):
     """Yield (is_plain, piece): URLs, e-mail addresses and entities are not plain."""
     if not any(hint in text for hint in PROTECTED_HINTS):
-        yield True, text
-        return
-    position = 0
-    for match in PROTECTED.finditer(text):
-        if match.start() > position:
-            yield True, text[position:match.start()]
-        yield False, match.group(0)
-        position = match.end()
-    if position < len(text):
-        yield True, text[position:]
+        return [(True, text)]
+    return split_around(PROTECTED, text)
 
 
 def typeset_text(text, before=""):
@@ -274,21 +272,10 @@ class FrenchTypography:
         return content, metadata
 
 
-def with_typography(reader_class):
-    if issubclass(reader_class, FrenchTypography):
-        return reader_class
-    return type(f"FrenchTypography{reader_class.__name__}", (FrenchTypography, reader_class), {})
-
-
 def use_typography(readers):
     """Make every enabled reader typeset what it reads."""
     ignore_stale_cache(readers.settings)
-    for extension, reader_class in readers.reader_classes.items():
-        if reader_class is None:  # disabled by the READERS setting
-            continue
-        readers.reader_classes[extension] = with_typography(reader_class)
-        if extension in readers.readers:  # already built: called after readers_init
-            readers.readers[extension] = readers.reader_classes[extension](readers.settings)
+    add_reader_mixin(readers, FrenchTypography)
 
 
 def typeset_title(content):
