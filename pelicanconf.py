@@ -41,7 +41,7 @@ FORMATTED_FIELDS = []
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["institutions", "events", "search", "content_gate", "typography", "seo", "press", "precompress"]
+PLUGINS = ["parallel_read", "institutions", "events", "search", "content_gate", "typography", "seo", "press", "gzip_copies"]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
 # every {% include %} stats the template file (tens of thousands of calls on a large archive).
@@ -107,11 +107,6 @@ SLUGIFY_SOURCE = "title"
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
 
-# .gz copies of the text files (pelican-precompress, after every other
-# finalized step); gzip only, so that the output does not depend on which
-# optional compressors happen to be installed.
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = False
-PRECOMPRESS_ZSTANDARD = False
-PRECOMPRESS_ZOPFLI = False
-PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"}
+# .gz copies of the text files (plugins/gzip_copies): gzip level 9, made on the
+# second core as the pages are written.
+GZIP_COPIES = True

@@ -1,5 +1,5 @@
 """Sharing and news indexing (plugins/seo), journalists' tools (plugins/press)
-and precompressed copies (pelican-precompress), checked on built sites."""
+and precompressed copies (plugins/gzip_copies), checked on built sites."""
 
 import datetime
 import gzip

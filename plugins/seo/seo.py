@@ -8,7 +8,7 @@ Signals: ``all_generators_finalized`` gives every article and page its
 ``get_generators`` adds the generator that writes the sitemap (published
 articles and pages only, absolute URLs, sorted, so that rebuilds give the same
 bytes) and ``robots.txt``. The ``.gz`` copies are made by the
-pelican-precompress plugin, which runs after every ``finalized`` receiver.
+gzip_copies plugin, after every ``finalized`` receiver.
 """
 
 import html

@@ -1,0 +1,1 @@
+from .gzip_copies import *  # noqa: F403

@@ -1,0 +1,188 @@
+"""Gzip copies: a ``.gz`` copy (gzip level 9, no timestamp, so rebuilds give the
+same bytes) next to every text file of the output, for servers that send them
+as they are (nginx ``gzip_static``, Apache ``MultiViews``…).
+
+Signals: the first ``generator_init`` of a build starts worker processes and
+puts them in the build's context; ``content_written`` sends them the path of
+each page Pelican writes, so compression runs on the second core while
+Pelican renders the next pages. (pelican-precompress, which we used before,
+sends every file's bytes through a multiprocessing pool at the end: 10 s of a
+50 s build of 10,000 articles, measured with ``invoke bench``, for 3 s of
+compression; threads in the main process slow its rendering as much.) The granular signal ``compress``,
+sent after every ``finalized`` receiver (the search index), compresses the
+text files written otherwise (feeds, sitemap, theme, Pagefind) and waits.
+A copy that would not be smaller is not written.
+"""
+
+import logging
+import multiprocessing
+import os
+import queue
+import zlib
+
+import blinker
+
+from pelican import signals
+from pelican.plugins import granular_signals
+
+__all__ = ["register", "gzip_copy"]
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "GZIP_COPIES": True,
+    "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics",
+                                    ".txt", ".svg"},
+    "GZIP_COPIES_PROCESSES": os.cpu_count() or 1,
+}
+
+# The Compressor of this build: in the context shared by the generators, which
+# Pelican copies for every page it writes, and in the settings for ``finish``.
+RUNNING = "_GZIP_COPIES_COMPRESSOR"
+BATCH = 200
+
+
+def get_setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def gzip_copy(path):
+    """Write ``path + ".gz"``, unless it would not be smaller; return the error, if any."""
+    try:
+        with open(path, "rb") as source:
+            data = source.read()
+        # wbits 31: a gzip header with no file name and no time
+        blob = zlib.compress(data, level=9, wbits=31)
+        if len(blob) < len(data):
+            partial = f"{path}.gz.{os.getpid()}"  # never a half-written copy in the output
+            with open(partial, "wb") as copy:
+                copy.write(blob)
+            os.replace(partial, path + ".gz")
+    except OSError as error:
+        return f"{path} : {error}"
+    return None
+
+
+def compress_paths(batches, errors, parent):
+    """A worker process: compress each batch of paths received, until None.
+    It also stops if the build process is gone (killed preview server)."""
+    while True:
+        try:
+            batch = batches.get(timeout=1)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if batch is None:
+            return
+        for path in batch:
+            error = gzip_copy(path)
+            if error:
+                errors.put(error)
+
+
+class Compressor:
+    """The worker processes of one build, and the queue of paths they compress.
+    Only paths go through the queue, in batches (one message per page costs
+    more in context switches than the compression itself): the workers read
+    the files themselves. The workers start with the first page written, so a
+    build that stops on a content error before writing starts none."""
+
+    def __init__(self, settings):
+        self.output_path = settings["OUTPUT_PATH"]
+        self.extensions = get_setting(settings, "GZIP_COPIES_TEXT_EXTENSIONS")
+        self.processes = get_setting(settings, "GZIP_COPIES_PROCESSES")
+        self.context = multiprocessing.get_context("fork")
+        self.workers, self.batch = [], []
+
+    def __reduce__(self):
+        # Pelican pickles the settings with its content cache (each Tag holds them):
+        # a running build's workers are not part of what is cached.
+        return type(None), ()
+
+    def start_workers(self):
+        self.batches, self.errors = self.context.Queue(), self.context.Queue()
+        self.workers = [self.context.Process(target=compress_paths, daemon=True,
+                                             args=(self.batches, self.errors, os.getpid()))
+                        for _ in range(self.processes)]
+        for worker in self.workers:
+            worker.start()
+
+    def is_text(self, path):
+        return os.path.splitext(path)[1] in self.extensions
+
+    def add(self, path):
+        if self.is_text(path):
+            self.batch.append(path)
+            if len(self.batch) == BATCH:
+                self.send_batch()
+
+    def send_batch(self):
+        if not self.workers:
+            self.start_workers()
+        self.batches.put(self.batch)
+        self.batch = []
+
+    def wait_for_workers(self):
+        """Let the workers compress every path handed over, then stop them; report failures."""
+        if self.batch:
+            self.send_batch()
+        if not self.workers:
+            return
+        for _ in self.workers:
+            self.batches.put(None)
+        for worker in self.workers:
+            worker.join()
+        while not self.errors.empty():
+            log.error("Copie compressée impossible : %s", self.errors.get())
+        for worker in self.workers:
+            if worker.exitcode:
+                log.error("Copies compressées : un processus s'est arrêté (code %s)", worker.exitcode)
+        self.workers = []
+
+    def stale_files(self):
+        """Text files of the output with no ``.gz`` copy, or one older than the file."""
+        for folder, _, names in os.walk(self.output_path):
+            present = set(names)
+            for name in names:
+                path = os.path.join(folder, name)
+                if not self.is_text(name):
+                    continue
+                if name + ".gz" not in present or os.path.getmtime(path + ".gz") < os.path.getmtime(path):
+                    yield path
+
+    def finish(self):
+        """Once the pages handed over are compressed, compress the text files written
+        otherwise (feeds, calendars, sitemap, theme, Pagefind)."""
+        self.wait_for_workers()
+        for path in self.stale_files():
+            self.add(path)
+        self.wait_for_workers()
+
+
+def start(generator):
+    settings = generator.settings
+    if not get_setting(settings, "GZIP_COPIES"):
+        return
+    if RUNNING not in settings:
+        settings[RUNNING] = Compressor(settings)
+    generator.context[RUNNING] = settings[RUNNING]
+
+
+def hand_over(path, context):
+    compressor = context.get(RUNNING)
+    if compressor is not None:
+        compressor.add(path)
+
+
+def finish(pelican):
+    compressor = pelican.settings.pop(RUNNING, None)
+    if compressor is not None:
+        compressor.finish()
+
+
+def register():
+    granular_signals.register()
+    signals.generator_init.connect(start)
+    signals.content_written.connect(hand_over)
+    blinker.signal("compress").connect(finish)

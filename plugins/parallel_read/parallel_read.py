@@ -1,0 +1,103 @@
+"""Parallel read: the article sources are read (Markdown, French dates,
+typography) by worker processes, one per core, and what they read goes into
+Pelican's reader cache; Pelican's own read, one file after the other, then
+finds every file already read. Pelican alone uses a single core.
+
+Signals: the first ``article_generator_preread`` of a build starts the
+workers. It works with the reader content cache only (``CACHE_CONTENT`` with
+``CONTENT_CACHING_LAYER = "reader"``), which is where Pelican looks for read
+files, and only for files whose cache entry is missing or stale. A file whose
+read fails or logs a warning is left to Pelican, which reads it again and
+reports it as it always does, so no message is lost in a worker.
+"""
+
+import logging
+import multiprocessing
+import os
+
+from pelican import signals
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import file_suffix
+
+__all__ = ["register", "read_in_parallel"]
+
+DEFAULTS = {
+    "PARALLEL_READ_PROCESSES": os.cpu_count() or 1,
+    "PARALLEL_READ_MIN_FILES": 100,  # below this, starting the workers costs more than it saves
+}
+
+STARTED = "_parallel_read_started"
+
+
+def get_setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+class _WarningCatcher(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.caught = False
+
+    def emit(self, record):
+        self.caught = True
+
+
+class _Worker:
+    """What a worker process reads with: the generator's readers, inherited at the fork."""
+
+    readers = None
+    catcher = None
+
+    @classmethod
+    def start(cls, readers):
+        cls.readers, cls.catcher = readers, _WarningCatcher()
+        logging.getLogger().addHandler(cls.catcher)
+
+    @classmethod
+    def read(cls, path):
+        cls.catcher.caught = False
+        try:
+            content, metadata = cls.readers.readers[file_suffix(path)].read(path)
+        except Exception:  # Pelican reads it again and reports the error
+            return path, None
+        if cls.catcher.caught:
+            return path, None
+        return path, (content, _filter_discardable_metadata(metadata))
+
+
+def unread_sources(generator):
+    """Absolute paths of the article sources that the reader cache does not hold yet."""
+    readers, settings = generator.readers, generator.settings
+    paths = []
+    for relative in sorted(generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])):
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        if file_suffix(path) in readers.readers and readers.get_cached_data(path, None) is None:
+            paths.append(path)
+    return paths
+
+
+def read_in_parallel(readers, paths, processes):
+    """Read ``paths`` in ``processes`` forked workers; put each result in the readers' cache."""
+    context = multiprocessing.get_context("fork")  # the workers inherit the readers, nothing is pickled
+    chunk = max(1, min(64, len(paths) // (processes * 8)))
+    with context.Pool(processes, initializer=_Worker.start, initargs=(readers,)) as pool:
+        for path, read in pool.imap_unordered(_Worker.read, paths, chunksize=chunk):
+            if read is not None:
+                readers.cache_data(path, read)
+
+
+def read_sources_ahead(generator):
+    settings = generator.settings
+    if getattr(generator, STARTED, False):
+        return
+    setattr(generator, STARTED, True)
+    if not (settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"):
+        return
+    processes = get_setting(settings, "PARALLEL_READ_PROCESSES")
+    paths = unread_sources(generator)
+    if processes > 1 and len(paths) >= get_setting(settings, "PARALLEL_READ_MIN_FILES"):
+        read_in_parallel(generator.readers, paths, processes)
+
+
+def register():
+    signals.article_generator_preread.connect(read_sources_ahead)
