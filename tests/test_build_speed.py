@@ -86,7 +86,8 @@ def test_gzip_copy_is_deterministic_and_skipped_when_not_smaller(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "page.html.gz", "tiny.txt"]
 
 
-def test_stale_gz_copies_are_made_again(tmp_path):
+@pytest.mark.parametrize("processes", [2, 0], ids=["worker processes", "no fork (Windows)"])
+def test_stale_gz_copies_are_made_again(tmp_path, processes):
     page = tmp_path / "page.html"
     page.write_text("<p>ancien</p>\n" * 100, encoding="utf-8")
     gzip_copies.gzip_copy(str(page))
@@ -94,7 +95,7 @@ def test_stale_gz_copies_are_made_again(tmp_path):
     old = os.path.getmtime(page) - 10
     os.utime(tmp_path / "page.html.gz", (old, old))
     (tmp_path / "feed.xml").write_text("<feed>" + "<entry/>" * 100 + "</feed>", encoding="utf-8")
-    compressor = gzip_copies.Compressor({"OUTPUT_PATH": str(tmp_path), "GZIP_COPIES_PROCESSES": 2})
+    compressor = gzip_copies.Compressor({"OUTPUT_PATH": str(tmp_path), "GZIP_COPIES_PROCESSES": processes})
     assert sorted(os.path.basename(p) for p in compressor.stale_files()) == ["feed.xml", "page.html"]
     compressor.finish()
     assert gzip.decompress((tmp_path / "page.html.gz").read_bytes()) == page.read_bytes()

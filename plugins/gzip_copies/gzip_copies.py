@@ -11,7 +11,8 @@ sends every file's bytes through a multiprocessing pool at the end: 10 s of a
 compression; threads in the main process slow its rendering as much.) The granular signal ``compress``,
 sent after every ``finalized`` receiver (the search index), compresses the
 text files written otherwise (feeds, sitemap, theme, Pagefind) and waits.
-A copy that would not be smaller is not written.
+A copy that would not be smaller is not written. Where processes cannot be
+forked (Windows), the copies are made in the build process, at the end.
 """
 
 import logging
@@ -92,7 +93,8 @@ class Compressor:
         self.output_path = settings["OUTPUT_PATH"]
         self.extensions = get_setting(settings, "GZIP_COPIES_TEXT_EXTENSIONS")
         self.processes = get_setting(settings, "GZIP_COPIES_PROCESSES")
-        self.context = multiprocessing.get_context("fork")
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.processes = 0
         self.workers, self.batch = [], []
 
     def __reduce__(self):
@@ -101,9 +103,10 @@ class Compressor:
         return type(None), ()
 
     def start_workers(self):
-        self.batches, self.errors = self.context.Queue(), self.context.Queue()
-        self.workers = [self.context.Process(target=compress_paths, daemon=True,
-                                             args=(self.batches, self.errors, os.getpid()))
+        context = multiprocessing.get_context("fork")
+        self.batches, self.errors = context.Queue(), context.Queue()
+        self.workers = [context.Process(target=compress_paths, daemon=True,
+                                        args=(self.batches, self.errors, os.getpid()))
                         for _ in range(self.processes)]
         for worker in self.workers:
             worker.start()
@@ -118,10 +121,18 @@ class Compressor:
                 self.send_batch()
 
     def send_batch(self):
-        if not self.workers:
-            self.start_workers()
-        self.batches.put(self.batch)
+        if not self.processes:  # no worker processes: compressed here and now
+            self.report(filter(None, map(gzip_copy, self.batch)))
+        else:
+            if not self.workers:
+                self.start_workers()
+            self.batches.put(self.batch)
         self.batch = []
+
+    @staticmethod
+    def report(errors):
+        for error in errors:
+            log.error("Copie compressée impossible : %s", error)
 
     def wait_for_workers(self):
         """Let the workers compress every path handed over, then stop them; report failures."""
@@ -133,8 +144,13 @@ class Compressor:
             self.batches.put(None)
         for worker in self.workers:
             worker.join()
+        errors = []
         while not self.errors.empty():
-            log.error("Copie compressée impossible : %s", self.errors.get())
+            errors.append(self.errors.get())
+        self.report(errors)
+        for queue_ in (self.batches, self.errors):  # their feeder threads end before any later fork
+            queue_.close()
+            queue_.join_thread()
         for worker in self.workers:
             if worker.exitcode:
                 log.error("Copies compressées : un processus s'est arrêté (code %s)", worker.exitcode)

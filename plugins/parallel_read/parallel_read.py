@@ -8,7 +8,8 @@ workers. It works with the reader content cache only (``CACHE_CONTENT`` with
 ``CONTENT_CACHING_LAYER = "reader"``), which is where Pelican looks for read
 files, and only for files whose cache entry is missing or stale. A file whose
 read fails or logs a warning is left to Pelican, which reads it again and
-reports it as it always does, so no message is lost in a worker.
+reports it as it always does, so no message is lost in a worker. Where
+processes cannot be forked (Windows), Pelican reads alone, as usual.
 """
 
 import logging
@@ -94,6 +95,8 @@ def read_sources_ahead(generator):
     if not (settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"):
         return
     processes = get_setting(settings, "PARALLEL_READ_PROCESSES")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        processes = 1
     paths = unread_sources(generator)
     if processes > 1 and len(paths) >= get_setting(settings, "PARALLEL_READ_MIN_FILES"):
         read_in_parallel(generator.readers, paths, processes)
