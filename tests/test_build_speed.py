@@ -72,6 +72,27 @@ def test_a_read_that_logs_a_warning_is_read_again_by_pelican(tmp_path):
         logging.getLogger().removeHandler(parallel_read._Worker.catcher)
 
 
+def test_reads_that_cannot_come_back_from_a_worker_are_left_to_pelican(tmp_path):
+    """Metadata that cannot be pickled (a plugin's object) stays out of the cache, without failing."""
+    class Reader:
+        def read(self, path):
+            if path.endswith("b.md"):
+                return "<p>b</p>", {"later": lambda: None}
+            return "<p>a</p>", {}
+
+    class Readers:
+        readers = {"md": Reader()}
+        cached = {}
+
+        def cache_data(self, path, data):
+            self.cached[path] = data
+
+    readers = Readers()
+    paths = [str(tmp_path / name) for name in ("a.md", "b.md")]
+    parallel_read.read_in_parallel(readers, paths, 2)
+    assert readers.cached == {paths[0]: ("<p>a</p>", {})}
+
+
 def test_gzip_copy_is_deterministic_and_skipped_when_not_smaller(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<p>Protection sociale</p>\n" * 200, encoding="utf-8")

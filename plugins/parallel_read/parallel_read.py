@@ -14,6 +14,7 @@ processes cannot be forked (Windows), Pelican reads alone, as usual.
 
 import logging
 import multiprocessing
+import multiprocessing.pool
 import os
 
 from pelican import signals
@@ -79,10 +80,17 @@ def unread_sources(generator):
 
 def read_in_parallel(readers, paths, processes):
     """Read ``paths`` in ``processes`` forked workers; put each result in the readers' cache."""
-    context = multiprocessing.get_context("fork")  # the workers inherit the readers, nothing is pickled
+    context = multiprocessing.get_context("fork")  # the workers inherit the readers; paths and reads are pickled
     chunk = max(1, min(64, len(paths) // (processes * 8)))
     with context.Pool(processes, initializer=_Worker.start, initargs=(readers,)) as pool:
-        for path, read in pool.imap_unordered(_Worker.read, paths, chunksize=chunk):
+        results = pool.imap_unordered(_Worker.read, paths, chunksize=chunk)
+        while True:
+            try:
+                path, read = next(results)
+            except StopIteration:
+                return
+            except multiprocessing.pool.MaybeEncodingError:
+                continue  # a read that cannot be pickled: Pelican reads those files itself
             if read is not None:
                 readers.cache_data(path, read)
 
