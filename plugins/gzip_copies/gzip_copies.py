@@ -2,17 +2,20 @@
 same bytes) next to every text file of the output, for servers that send them
 as they are (nginx ``gzip_static``, Apache ``MultiViews``…).
 
-Signals: the first ``generator_init`` of a build starts worker processes and
-puts them in the build's context; ``content_written`` sends them the path of
-each page Pelican writes, so compression runs on the second core while
-Pelican renders the next pages. (pelican-precompress, which we used before,
-sends every file's bytes through a multiprocessing pool at the end: 10 s of a
-50 s build of 10,000 articles, measured with ``invoke bench``, for 3 s of
-compression; threads in the main process slow its rendering as much.) The granular signal ``compress``,
-sent after every ``finalized`` receiver (the search index), compresses the
-text files written otherwise (feeds, sitemap, theme, Pagefind) and waits.
-A copy that would not be smaller is not written. Where processes cannot be
-forked (Windows), the copies are made in the build process, at the end.
+Signals: the first ``generator_init`` of a build puts a Compressor in the
+context shared by the generators; ``content_written`` sends it the path of
+each page Pelican writes, and its worker processes (started with the first
+page) compress it on the second core while Pelican renders the next pages.
+The granular signal ``compress``, sent after every ``finalized`` receiver
+(the search index), compresses the text files written otherwise (feeds,
+calendars, sitemap, theme, Pagefind) and waits. A copy that would not be
+smaller is not written. Where processes cannot be forked (Windows), the
+build process compresses each batch itself.
+
+Why not pelican-precompress, which we used before: it sends every file's
+bytes through a multiprocessing pool at the end, 10 s of a 50 s build of
+10,000 articles (``invoke bench``) for 3 s of compression. Threads in the
+build process, or one message per page, slowed the rendering as much.
 """
 
 import logging
