@@ -41,7 +41,7 @@ FORMATTED_FIELDS = []
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["parallel_read", "institutions", "events", "search", "content_gate", "typography", "seo", "press", "gzip_copies"]
+PLUGINS = ["parallel_read", "fast_taxonomies", "institutions", "events", "search", "content_gate", "typography", "seo", "press", "gzip_copies"]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
 # every {% include %} stats the template file (tens of thousands of calls on a large archive).

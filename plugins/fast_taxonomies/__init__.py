@@ -1,0 +1,1 @@
+from .fast_taxonomies import *  # noqa: F403
