@@ -15,11 +15,12 @@ from .registry import RegistryError
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-class _ErrorCounter(logging.Handler):
-    """Counts the errors Pelican logs while it goes on (a file it could not read)."""
+class LogRecorder(logging.Handler):
+    """Records the messages logged at ``level`` or above: the errors Pelican logs
+    while it goes on (a file it could not read), a parallel reader's warnings."""
 
-    def __init__(self):
-        super().__init__(level=logging.ERROR)
+    def __init__(self, level=logging.ERROR):
+        super().__init__(level=level)
         self.messages = []
 
     def emit(self, record):
@@ -34,7 +35,7 @@ def load_settings(settings_file="pelicanconf.py", **overrides):
 def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     """Build the site; return 0 on success, non-zero with French messages otherwise."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    counter = _ErrorCounter()
+    counter = LogRecorder()
     logging.getLogger().addHandler(counter)
     try:
         settings = load_settings(settings_file, **overrides)

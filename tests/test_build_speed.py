@@ -91,7 +91,7 @@ def test_a_read_that_logs_a_warning_is_read_again_by_pelican(tmp_path):
         Readers.readers["md"] = QuietReader()
         assert parallel_read._Worker.read(str(tmp_path / "a.md"))[1] == ("<p>texte</p>", {"title": "Titre"})
     finally:
-        logging.getLogger().removeHandler(parallel_read._Worker.catcher)
+        logging.getLogger().removeHandler(parallel_read._Worker.warnings)
 
 
 def test_reads_that_cannot_come_back_from_a_worker_are_left_to_pelican(tmp_path):

@@ -21,6 +21,8 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
+from pressroom.site import LogRecorder
+
 __all__ = ["register", "read_in_parallel"]
 
 DEFAULTS = {
@@ -35,34 +37,25 @@ def get_setting(settings, name):
     return settings.get(name, DEFAULTS[name])
 
 
-class _WarningCatcher(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.caught = False
-
-    def emit(self, record):
-        self.caught = True
-
-
 class _Worker:
     """What a worker process reads with: the generator's readers, inherited at the fork."""
 
     readers = None
-    catcher = None
+    warnings = None
 
     @classmethod
     def start(cls, readers):
-        cls.readers, cls.catcher = readers, _WarningCatcher()
-        logging.getLogger().addHandler(cls.catcher)
+        cls.readers, cls.warnings = readers, LogRecorder(logging.WARNING)
+        logging.getLogger().addHandler(cls.warnings)
 
     @classmethod
     def read(cls, path):
-        cls.catcher.caught = False
+        cls.warnings.messages.clear()
         try:
             content, metadata = cls.readers.readers[file_suffix(path)].read(path)
         except Exception:  # Pelican reads it again and reports the error
             return path, None
-        if cls.catcher.caught:
+        if cls.warnings.messages:
             return path, None
         return path, (content, _filter_discardable_metadata(metadata))
 
