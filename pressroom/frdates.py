@@ -18,18 +18,23 @@ def _as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-@functools.lru_cache(maxsize=8192)
-def _format(d, pattern):
-    # Babel re-parses the locale and pattern on every call; a large archive
-    # shows the same dates thousands of times (cards, feeds, archives).
-    return format_date(d, pattern, locale=LOCALE)
+# Babel re-parses the locale and the pattern on every call, and a large archive
+# shows the same dates thousands of times (cards, feeds, archives): names are
+# cached by weekday and by month, a few dozen entries for any archive.
+@functools.cache
+def _weekday_name(weekday):
+    return format_date(datetime.date(2024, 1, 1 + weekday), "EEEE", locale=LOCALE)  # 2024-01-01 was a Monday
+
+
+@functools.cache
+def _month_name(month):
+    return format_date(datetime.date(2024, month, 1), "MMMM", locale=LOCALE)
 
 
 def long_date(value):
     """« mardi 8 octobre 2024 », « vendredi 1er novembre 2019 »."""
     d = _as_date(value)
-    weekday = _format(d, "EEEE")
-    return f"{weekday} {_day(d)} {month_year(d)}"
+    return f"{_weekday_name(d.weekday())} {_day(d)} {month_year(d)}"
 
 
 def short_date(value):
@@ -40,12 +45,13 @@ def short_date(value):
 
 def month_year(value):
     """« octobre 2024 »."""
-    return _format(_as_date(value), "MMMM y")
+    d = _as_date(value)
+    return f"{_month_name(d.month)} {d.year}"
 
 
 def month_name(value):
     """« octobre »."""
-    return _format(_as_date(value), "MMMM")
+    return _month_name(_as_date(value).month)
 
 
 def date_range(start, end=None):

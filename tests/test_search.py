@@ -92,3 +92,30 @@ def test_pagefind_failure_fails_the_build_with_a_french_message(content_copy, bu
     assert built.status != 0
     assert "Recherche : Pagefind n'a pas pu être lancé" in caplog.text
     assert "échoué" in built.messages
+
+
+def test_article_pages_carry_no_search_markup(built_site):
+    """Pagefind reads the search records, not the pages: readers download none of its markup."""
+    article = built_site.soup(SEED_URL.strip("/"))
+    assert not article.select("[data-pagefind-body], [data-pagefind-meta], [data-pagefind-filter]")
+
+
+def test_search_records_are_not_published_and_their_folder_is_removed(content_copy, build, tmp_path,
+                                                                       monkeypatch):
+    staging_root = tmp_path / "tmp"
+    staging_root.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(staging_root))
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert list(staging_root.iterdir()) == []
+    assert SEED_URL in indexed_pages(built.output)
+    records = [p for p in built.html_files() if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert records == []
+
+
+def test_search_record_failure_fails_the_build_with_a_french_message(content_copy, build, caplog):
+    with caplog.at_level(logging.ERROR):
+        built = build(content_copy, search_record_template="fiche_absente")
+    assert built.status != 0
+    assert "Recherche : les fiches de recherche n'ont pas pu être écrites" in caplog.text
+    assert "fiche_absente" in caplog.text

@@ -94,6 +94,7 @@ class Compressor:
 
     def __init__(self, settings):
         self.output_path = settings["OUTPUT_PATH"]
+        self.output_prefix = os.path.join(os.path.abspath(self.output_path), "")
         self.extensions = get_setting(settings, "GZIP_COPIES_TEXT_EXTENSIONS")
         self.processes = get_setting(settings, "GZIP_COPIES_PROCESSES")
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -118,7 +119,8 @@ class Compressor:
         return os.path.splitext(path)[1] in self.extensions
 
     def add(self, path):
-        if self.is_text(path):
+        # Pages rendered elsewhere (the search records of plugins/search) are not published.
+        if self.is_text(path) and os.path.abspath(path).startswith(self.output_prefix):
             self.batch.append(path)
             if len(self.batch) == BATCH:
                 self.send_batch()

@@ -1,21 +1,31 @@
-"""Search: indexes the article bodies of the built site with Pagefind, so that
-the search page (``search.html``) can search them without a server.
+"""Search: indexes the published articles with Pagefind, so that the search
+page (``search.html``) can search them without a server.
 
-Signals: ``generator_init`` adds the ``search_filters`` Jinja filter (the
-institution and year filters of an article); ``article_generator_finalized``
-counts the article pages to be written, ``content_written`` starts Pagefind
-once on the output folder when the last one is written, and ``finalized``
-waits for it. Only elements marked ``data-pagefind-body`` (the article
-body) are indexed, so listing pages stay out of the results. A Pagefind
+Each article page written gets a search record (``search_record.html``: its
+title, its body and its institution and year filters) at the same path in a
+staging folder, and Pagefind indexes that folder into the site's ``pagefind``
+folder. The records are written as soon as the articles are known, so
+Pagefind runs on the second core while Pelican writes the pages; listing
+pages never reach the index.
+
+Signals: ``generator_init`` adds the ``search_filters`` Jinja filter;
+``all_generators_finalized`` writes the records and starts Pagefind;
+``finalized`` waits for it and removes the staging folder. A Pagefind
 failure is logged as an error, which fails the build.
 """
 
+import contextlib
+import itertools
 import logging
-import re
+import multiprocessing
+import os
 import subprocess
 import sys
+import tempfile
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
+from pelican.writers import Writer
 
 __all__ = ["register", "search_filters"]
 
@@ -25,13 +35,17 @@ DEFAULTS = {
     "SEARCH_INDEX": True,
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
+    "SEARCH_RECORD_TEMPLATE": "search_record",
 }
-
 
 # The Indexing of this build, kept in the build's own settings (the object that
 # the generators, the articles and the Pelican instance all share), never in a
 # module global.
-RUNNING = "_SEARCH_INDEXING_PROCESS"
+RUNNING = "_SEARCH_INDEXING"
+
+CANNOT_START = ("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
+                "avec `make build` (paquet pagefind[bin])")
+RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says what failed
 
 
 def get_setting(settings, name):
@@ -53,66 +67,123 @@ def add_template_helpers(generator):
     generator.env.globals["SEARCH_OUTPUT_SUBDIR"] = get_setting(generator.settings, "SEARCH_OUTPUT_SUBDIR")
 
 
-def article_pages_glob(settings):
-    """Only article pages hold indexed bodies: "{date:%Y}/{date:%m}/{slug}/index.html" gives
-    "*/*/*/index.html", so Pagefind does not even parse the thousands of listing pages."""
-    return re.sub(r"\{[^}]*\}", "*", settings["ARTICLE_SAVE_AS"])
-
-
-def pagefind_command(output_path, settings):
-    return [sys.executable, "-m", "pagefind", "--site", str(output_path),
-            "--output-subdir", get_setting(settings, "SEARCH_OUTPUT_SUBDIR"),
-            "--glob", article_pages_glob(settings),
+def pagefind_command(staging, bundle, settings):
+    return [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(bundle),
             "--force-language", get_setting(settings, "SEARCH_LANGUAGE"), "--quiet"]
 
 
+def indexed_articles(generator):
+    """The articles whose pages Pelican writes (as in ``generate_articles``): drafts never."""
+    return itertools.chain(generator.articles, generator.translations,
+                           generator.hidden_articles, generator.hidden_translations)
+
+
 class Indexing:
-    """Pagefind for one build. It starts as soon as the last article page is written
-    and runs on the second core while Pelican renders the listing, institution and
-    agenda pages; ``finalized`` waits for it."""
+    """Pagefind for one build, started by ``start`` and awaited by ``finish``.
 
-    def __init__(self, settings, article_pages):
-        self.settings, self.remaining, self.process = settings, article_pages, None
+    Where processes can be forked, a child process writes the records on the
+    second core and then becomes Pagefind (exec), so the build process goes on
+    with the pages at once; elsewhere (Windows) the build process writes the
+    records itself and starts Pagefind."""
 
-    def page_written(self):
-        self.remaining -= 1
-        if self.remaining == 0:
-            self.start()
+    def __init__(self, settings):
+        self.settings = settings
+        self.staging = tempfile.TemporaryDirectory(prefix="recherche-")
+        self.process = self.pid = self.output = None
 
-    def start(self):
-        if self.process is not None:
+    def command(self):
+        bundle = os.path.join(self.settings["OUTPUT_PATH"], get_setting(self.settings, "SEARCH_OUTPUT_SUBDIR"))
+        return pagefind_command(self.staging.name, bundle, self.settings)
+
+    def write_records(self, generator):
+        """One record per article page, at the article's own path, rendered as Pelican
+        renders the page (same relative URLs), but to the staging folder."""
+        settings = self.settings
+        writer = Writer(self.staging.name, settings=dict(settings, WRITE_SELECTED=[]))
+        template = generator.get_template(get_setting(settings, "SEARCH_RECORD_TEMPLATE"))
+        for article in indexed_articles(generator):
+            writer.write_file(article.save_as, template, generator.context, settings["RELATIVE_URLS"],
+                              override_output=True, article=article, url=article.url)
+
+    def start(self, generator):
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.fork(generator)
             return
+        with quiet_writer():
+            self.write_records(generator)
         try:
-            self.process = subprocess.Popen(pagefind_command(self.settings["OUTPUT_PATH"], self.settings),
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT, text=True)
         except OSError as error:
-            log.error("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
-                      "avec `make build` (paquet pagefind[bin])", error)
+            log.error(CANNOT_START, error)
+
+    def fork(self, generator):
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: records, then Pagefind in its place; it never returns into the build
+            os.close(reading)
+            try:
+                logging.getLogger("pelican.writers").setLevel(logging.WARNING)
+                self.write_records(generator)
+            except BaseException as error:  # noqa: B036
+                os.write(writing, f"{RECORDS_FAILED}{type(error).__name__}: {error}".encode())
+                os._exit(1)
+            try:
+                os.dup2(writing, 1)
+                os.dup2(writing, 2)
+                command = self.command()
+                os.execv(command[0], command)
+            except BaseException as error:  # noqa: B036
+                os.write(writing, f"{CANNOT_EXEC}{error}".encode())
+            os._exit(127)
+        os.close(writing)
+        self.pid, self.output = pid, os.fdopen(reading, encoding="utf-8", errors="replace")
+
+    def wait(self):
+        """Pagefind's exit code and output."""
+        if self.pid is not None:
+            output = self.output.read()
+            self.output.close()
+            _, status = os.waitpid(self.pid, 0)
+            return os.waitstatus_to_exitcode(status), output
+        if self.process is not None:
+            output, _ = self.process.communicate()
+            return self.process.returncode, output
+        return 0, ""
 
     def finish(self):
         """Wait for Pagefind; a failure becomes a French error message, which fails the build."""
-        self.start()  # not started yet when no article page was written (WRITE_SELECTED)
-        if self.process is None:
-            return
-        output, _ = self.process.communicate()
-        if self.process.returncode != 0:
+        try:
+            code, output = self.wait()
+        finally:
+            self.staging.cleanup()
+        if output.startswith(RECORDS_FAILED):
+            log.error("Recherche : les fiches de recherche n'ont pas pu être écrites (%s)",
+                      output.removeprefix(RECORDS_FAILED))
+        elif output.startswith(CANNOT_EXEC):
+            log.error(CANNOT_START, output.removeprefix(CANNOT_EXEC))
+        elif code != 0:
             log.error("Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
-                      "paquet pagefind[bin] est installé", self.process.returncode, output.strip())
+                      "paquet pagefind[bin] est installé", code, output.strip())
 
 
-def prepare_indexing(generator):
-    """Count the article pages Pelican is about to write (as in ``generate_articles``)."""
-    settings = generator.settings
-    if get_setting(settings, "SEARCH_INDEX"):
-        settings[RUNNING] = Indexing(settings, len(generator.articles) + len(generator.translations)
-                                     + len(generator.hidden_articles) + len(generator.hidden_translations))
+@contextlib.contextmanager
+def quiet_writer():
+    """Pelican's writer logs every file it writes; the records are not part of the site."""
+    writer_log = logging.getLogger("pelican.writers")
+    level = writer_log.level
+    writer_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        writer_log.setLevel(level)
 
 
-def count_article_page(path, context):
-    article = context.get("article")
-    indexing = article.settings.get(RUNNING) if article is not None else None
-    if indexing is not None:
-        indexing.page_written()
+def start_indexing(generators):
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator) and get_setting(generator.settings, "SEARCH_INDEX"):
+            indexing = generator.settings[RUNNING] = Indexing(generator.settings)
+            indexing.start(generator)
 
 
 def finish_indexing(pelican):
@@ -123,6 +194,5 @@ def finish_indexing(pelican):
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.article_generator_finalized.connect(prepare_indexing)
-    signals.content_written.connect(count_article_page)
+    signals.all_generators_finalized.connect(start_indexing)
     signals.finalized.connect(finish_indexing)
