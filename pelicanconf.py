@@ -41,7 +41,10 @@ FORMATTED_FIELDS = []
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["parallel_read", "fast_taxonomies", "institutions", "events", "search", "content_gate", "typography", "seo", "press", "gzip_copies"]
+# Order matters where plugins share a signal: search writes its records once typography,
+# seo and press have completed the articles (all_generators_finalized).
+PLUGINS = ["parallel_read", "fast_taxonomies", "institutions", "events", "content_gate", "typography", "seo",
+           "press", "search", "unchanged_pages", "gzip_copies"]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
 # every {% include %} stats the template file (tens of thousands of calls on a large archive).

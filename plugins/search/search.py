@@ -9,7 +9,9 @@ Pagefind runs on the second core while Pelican writes the pages; listing
 pages never reach the index.
 
 Signals: ``generator_init`` adds the ``search_filters`` Jinja filter;
-``all_generators_finalized`` writes the records and starts Pagefind;
+``all_generators_finalized`` writes the records and starts Pagefind (so
+``search`` comes after the plugins that complete the articles on that signal
+in ``PLUGINS``: typography's institution links);
 ``finalized`` waits for it and removes the staging folder. A Pagefind
 failure is logged as an error, which fails the build.
 """

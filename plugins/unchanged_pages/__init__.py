@@ -1,0 +1,1 @@
+from .unchanged_pages import *  # noqa: F403
