@@ -44,7 +44,7 @@ PLUGIN_PATHS = ["plugins"]
 # Order matters where plugins share a signal: search writes its records once typography,
 # seo and press have completed the articles (all_generators_finalized).
 PLUGINS = ["parallel_read", "fast_taxonomies", "institutions", "events", "content_gate", "typography", "seo",
-           "press", "search", "unchanged_pages", "gzip_copies"]
+           "press", "search", "gzip_copies"]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
 # every {% include %} stats the template file (tens of thousands of calls on a large archive).

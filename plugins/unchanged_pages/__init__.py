@@ -1,1 +1,0 @@
-from .unchanged_pages import *  # noqa: F403
