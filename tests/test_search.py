@@ -119,3 +119,13 @@ def test_search_record_failure_fails_the_build_with_a_french_message(content_cop
     assert built.status != 0
     assert "Recherche : les fiches de recherche n'ont pas pu être écrites" in caplog.text
     assert "fiche_absente" in caplog.text
+
+
+def test_without_fork_the_build_writes_the_records_itself(content_copy, build, monkeypatch):
+    """Where processes cannot be forked (Windows), the build process writes the records."""
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    page = indexed_pages(built.output)[SEED_URL]
+    assert "session de formation" in page["content"]
+    assert sorted(page["filters"]["Institution"]) == ["CMSS", "UNTM"]
