@@ -125,8 +125,8 @@ class Indexing:
         if pid == 0:  # the child: records, then Pagefind in its place; it never returns into the build
             os.close(reading)
             try:
-                logging.getLogger("pelican.writers").setLevel(logging.WARNING)
-                self.write_records(generator)
+                with quiet_writer():
+                    self.write_records(generator)
             except BaseException as error:  # noqa: B036
                 os.write(writing, f"{RECORDS_FAILED}{type(error).__name__}: {error}".encode())
                 os._exit(1)
