@@ -5,9 +5,11 @@ INVOKE := $(VENV)/bin/invoke
 
 .PHONY: build test serve lint clean publish
 
-$(VENV)/.installed: requirements.txt
+# The pinned requirements first, then the project itself (the pressroom package), editable.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 build: $(VENV)/.installed

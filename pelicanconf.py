@@ -1,12 +1,6 @@
 """Settings of the press site (development build). See publishconf.py for production."""
 
-import os
-import sys
-
-ROOT = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, ROOT)
-
-from pressroom import frdates, jsonld  # noqa: E402
+from pressroom import frdates, jsonld
 
 SITENAME = "Protection sociale en Afrique de l'Ouest — Communiqués et actualités"
 SITESUBTITLE = "Communiqués de presse et actualités des institutions de protection sociale du Mali et du Sénégal"
@@ -43,8 +37,18 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Order matters where plugins share a signal: search writes its records once typography,
 # seo and press have completed the articles (all_generators_finalized).
-PLUGINS = ["parallel_read", "fast_taxonomies", "institutions", "events", "content_gate", "typography", "seo",
-           "press", "search", "gzip_copies"]
+PLUGINS = [
+    "parallel_read",
+    "fast_taxonomies",
+    "institutions",
+    "events",
+    "content_gate",
+    "typography",
+    "seo",
+    "press",
+    "search",
+    "gzip_copies",
+]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,
 # every {% include %} stats the template file (tens of thousands of calls on a large archive).

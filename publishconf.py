@@ -1,11 +1,10 @@
 """Production settings: absolute URLs for feeds and pages, no drafts."""
 
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pelican.settings import get_settings_from_file
 
-from pelicanconf import *  # noqa: E402,F401,F403
+globals().update(get_settings_from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py")))
 
 SITEURL = os.environ.get("SITEURL", "https://communiques-protection-sociale.org")
 RELATIVE_URLS = False

@@ -5,13 +5,13 @@ import sys
 
 from invoke import task
 
+from pressroom import bench as benchmark
+from pressroom import importer, site
+from pressroom import lint as content_lint
+from pressroom import new as authoring
+from pressroom import publish as publishing
+
 ROOT = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, ROOT)
-
-from pressroom import bench as benchmark, new as authoring, publish as publishing, site  # noqa: E402
-from pressroom import lint as content_lint  # noqa: E402
-from pressroom import importer  # noqa: E402
-
 HOST, PORT = "127.0.0.1", 8000
 
 
@@ -33,9 +33,13 @@ def publish(c, dry_run=False):
     _exit_on_failure(publishing.publish(dry_run=dry_run))
 
 
-@task(help={"institution": "sigle de l'institution (registre content/institutions.yml)",
-            "author": "nom de l'auteur (champ Author, obligatoire pour construire le site)",
-            "event": "ajoute les champs d'un événement (Event, Event-Start…)"})
+@task(
+    help={
+        "institution": "sigle de l'institution (registre content/institutions.yml)",
+        "author": "nom de l'auteur (champ Author, obligatoire pour construire le site)",
+        "event": "ajoute les champs d'un événement (Event, Event-Start…)",
+    }
+)
 def new(c, title, institution, author="", event=False):
     """Crée content/articles/AAAA/<slug>.md, un brouillon dont tous les champs sont prêts à remplir."""
     try:
@@ -46,8 +50,12 @@ def new(c, title, institution, author="", event=False):
     print(f"Article créé : {os.path.relpath(path, ROOT)}")
 
 
-@task(help={"articles": "nombre d'articles de l'archive synthétique",
-            "profile": "profile la construction complète (cProfile) au lieu de la chronométrer"})
+@task(
+    help={
+        "articles": "nombre d'articles de l'archive synthétique",
+        "profile": "profile la construction complète (cProfile) au lieu de la chronométrer",
+    }
+)
 def bench(c, articles=1000, profile=False):
     """Mesure la construction complète face à Pelican seul, et la reconstruction après une modification."""
     try:
@@ -63,12 +71,18 @@ def lint(c):
     _exit_on_failure(content_lint.run("pelicanconf.py"))
 
 
-@task(name="import", help={"path": "fichier .txt ou .html, dossier, ou motif entre guillemets (\"seeds/*.txt\")",
-                           "dry_run": "essai : affiche l'article et le rapport sans rien écrire"})
+@task(
+    name="import",
+    help={
+        "path": 'fichier .txt ou .html, dossier, ou motif entre guillemets ("seeds/*.txt")',
+        "dry_run": "essai : affiche l'article et le rapport sans rien écrire",
+    },
+)
 def import_articles(c, path, dry_run=False):
     """Importe des articles bruts (texte copié ou page HTML enregistrée) dans content/articles/AAAA/."""
-    _exit_on_failure(importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"),
-                                           dry_run=dry_run))
+    _exit_on_failure(
+        importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
+    )
 
 
 @task
@@ -86,11 +100,15 @@ def serve(c):
 @task
 def livereload(c):
     """Construit le site puis le reconstruit à chaque modification, servi sur 127.0.0.1:8000."""
-    c.run(f"{sys.executable} -m pelican --autoreload --listen --bind {HOST} --port {PORT} -s pelicanconf.py"
-          " -e PREVIEW=true")  # a preview: drafts and embargoed articles shown, marked
+    c.run(
+        f"{sys.executable} -m pelican --autoreload --listen --bind {HOST} --port {PORT} -s pelicanconf.py"
+        " -e PREVIEW=true"
+    )  # a preview: drafts and embargoed articles shown, marked
 
 
 @task
 def test(c):
-    """Lance toute la suite de tests."""
+    """Vérifie le code (ruff) puis lance toute la suite de tests."""
+    c.run(f"{sys.executable} -m ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
     c.run(f"{sys.executable} -m pytest -q", pty=False)

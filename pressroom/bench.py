@@ -33,22 +33,63 @@ REGISTRY = ROOT / "content" / "institutions.yml"
 SEED = 20241008
 
 CATEGORIES = ["Actualité", "Communiqué", "Reportage", "Entretien", "Avis"]
-THEMES = ["protection sociale", "formation", "assurance maladie", "retraite", "mutualité",
-          "dialogue social", "syndicalisme", "prestations familiales", "santé", "gouvernance",
-          "plaidoyer", "économie informelle", "couverture maladie universelle", "numérique",
-          "recouvrement", "pensions", "accidents du travail", "coopération"]
-AUTHORS = ["Aminata Bocar Sow", "Y. Doumbia", "Moussa Keïta", "Fatoumata Diarra", "Awa Traoré",
-           "Ibrahima Ndiaye", "Mariam Coulibaly", "Ousmane Sy"]
+THEMES = [
+    "protection sociale",
+    "formation",
+    "assurance maladie",
+    "retraite",
+    "mutualité",
+    "dialogue social",
+    "syndicalisme",
+    "prestations familiales",
+    "santé",
+    "gouvernance",
+    "plaidoyer",
+    "économie informelle",
+    "couverture maladie universelle",
+    "numérique",
+    "recouvrement",
+    "pensions",
+    "accidents du travail",
+    "coopération",
+]
+AUTHORS = [
+    "Aminata Bocar Sow",
+    "Y. Doumbia",
+    "Moussa Keïta",
+    "Fatoumata Diarra",
+    "Awa Traoré",
+    "Ibrahima Ndiaye",
+    "Mariam Coulibaly",
+    "Ousmane Sy",
+]
 PLACES = ["Bamako", "Dakar", "Kayes", "Ségou", "Sikasso", "Mopti", "Kaolack", "Thiès", "Saint-Louis"]
-ACTIONS = ["atelier national", "session de formation", "journée porte ouverte", "séminaire",
-           "conseil d'administration", "assemblée générale", "campagne de sensibilisation",
-           "table ronde", "caravane d'immatriculation", "cérémonie de remise de pensions"]
-SUBJECTS = ["l'extension de la protection sociale", "l'assurance maladie obligatoire",
-            "la mutualité communautaire", "le recouvrement des cotisations", "les droits des retraités",
-            "la couverture du secteur informel", "la gouvernance des caisses",
-            "la digitalisation des prestations", "la santé et la sécurité au travail"]
+ACTIONS = [
+    "atelier national",
+    "session de formation",
+    "journée porte ouverte",
+    "séminaire",
+    "conseil d'administration",
+    "assemblée générale",
+    "campagne de sensibilisation",
+    "table ronde",
+    "caravane d'immatriculation",
+    "cérémonie de remise de pensions",
+]
+SUBJECTS = [
+    "l'extension de la protection sociale",
+    "l'assurance maladie obligatoire",
+    "la mutualité communautaire",
+    "le recouvrement des cotisations",
+    "les droits des retraités",
+    "la couverture du secteur informel",
+    "la gouvernance des caisses",
+    "la digitalisation des prestations",
+    "la santé et la sécurité au travail",
+]
 SENTENCES = [
-    "La cérémonie d'ouverture était présidée par le directeur général de {inst}, entouré de ses proches collaborateurs.",
+    "La cérémonie d'ouverture était présidée par le directeur général de {inst}, "
+    "entouré de ses proches collaborateurs.",
     "Les participants ont échangé sur {subject} et sur les moyens de rapprocher les services des assurés.",
     "Selon les organisateurs, cette rencontre répond à une demande forte des travailleurs et de leurs familles.",
     "« Nous devons aller vers ceux qui ne sont pas encore couverts », a rappelé le représentant de {inst}.",
@@ -106,6 +147,7 @@ class Report:
 
 # --- The synthetic archive ---------------------------------------------------
 
+
 def _paragraph(rng, context):
     return " ".join(rng.choice(SENTENCES).format(**context) for _ in range(rng.randint(4, 7)))
 
@@ -125,8 +167,9 @@ def _body(rng, context):
 
 def synthetic_article(rng, number, acronyms):
     """The Markdown source of one article and its path below ``articles/``."""
-    date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(days=rng.randrange(14 * 365),
-                                                                minutes=rng.randrange(600))
+    date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(
+        days=rng.randrange(14 * 365), minutes=rng.randrange(600)
+    )
     institutions = rng.sample(acronyms, rng.randint(1, 3))
     action, subject, place = rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(PLACES)
     title = f"{institutions[0]} : {action} sur {subject} à {place} ({number})"
@@ -143,9 +186,12 @@ def synthetic_article(rng, number, acronyms):
     ]
     if rng.random() < 1 / 3:
         end = date + datetime.timedelta(days=rng.randint(0, 4))
-        lines += [f"Event: {action.capitalize()} sur {subject}",
-                  f"Event-Start: {date:%Y-%m-%d}", f"Event-End: {end:%Y-%m-%d}",
-                  f"Event-Location: {place}"]
+        lines += [
+            f"Event: {action.capitalize()} sur {subject}",
+            f"Event-Start: {date:%Y-%m-%d}",
+            f"Event-End: {end:%Y-%m-%d}",
+            f"Event-Location: {place}",
+        ]
     lines += [f"Slug: {slug}", "Lang: fr"]
     return f"{date:%Y}/{slug}.md", "\n".join(lines) + "\n\n" + _body(rng, context) + "\n"
 
@@ -177,18 +223,31 @@ def edit_one_article(path):
 
 # --- Timed builds, each in its own process ----------------------------------
 
+
 def plain_settings(content, output, cache):
     """Pelican's defaults: its theme, no plugins; only what is needed to read our archive."""
-    return {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
-            "PLUGINS": [], "IGNORE_FILES": [".#*", "*.yml"], "TIMEZONE": "Africa/Bamako",
-            "DEFAULT_LANG": "fr", "SITEURL": "", "FEED_DOMAIN": "http://localhost"}
+    return {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(cache),
+        "PLUGINS": [],
+        "IGNORE_FILES": [".#*", "*.yml"],
+        "TIMEZONE": "Africa/Bamako",
+        "DEFAULT_LANG": "fr",
+        "SITEURL": "",
+        "FEED_DOMAIN": "http://localhost",
+    }
 
 
 def cache_settings(cache, load):
     """Pelican's content cache at the reader layer: our plugins work on the Article
     objects after reading, so they still run on every build (as in pelicanconf.py)."""
-    return {"CACHE_PATH": str(cache), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": load,
-            "CONTENT_CACHING_LAYER": "reader"}
+    return {
+        "CACHE_PATH": str(cache),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": load,
+        "CONTENT_CACHING_LAYER": "reader",
+    }
 
 
 def run_build(kind, content, output, cache, load_cache):
@@ -204,8 +263,16 @@ def run_build(kind, content, output, cache, load_cache):
 
 def measure(kind, content, output, cache, load_cache=False):
     """Time one build in a fresh Python process; its peak memory comes from wait4."""
-    command = [sys.executable, "-m", "pressroom.bench", kind, str(content), str(output), str(cache),
-               "1" if load_cache else "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "pressroom.bench",
+        kind,
+        str(content),
+        str(output),
+        str(cache),
+        "1" if load_cache else "0",
+    ]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = child.stdout.read()
@@ -234,6 +301,7 @@ def bench(count, workdir=None, out=sys.stdout):
 
 
 # --- Where the time goes -------------------------------------------------------
+
 
 def owner(filename):
     """Which part of our code a profiled function belongs to, or None for Pelican and libraries."""
@@ -273,15 +341,24 @@ def profile(count, workdir=None, out=sys.stdout, top=12):
         generate_archive(folder / "content", count)
         profiler, messages = cProfile.Profile(), io.StringIO()
         started = time.perf_counter()
-        status = profiler.runcall(site.build, "pelicanconf.py", out=messages, path=folder / "content",
-                                  output_path=folder / "output", cache_path=folder / "cache")
+        status = profiler.runcall(
+            site.build,
+            "pelicanconf.py",
+            out=messages,
+            path=folder / "content",
+            output_path=folder / "output",
+            cache_path=folder / "cache",
+        )
         total = time.perf_counter() - started
         if status:
             raise BuildFailed(f"la construction profilée a échoué :\n{messages.getvalue()}")
         stats = pstats.Stats(profiler)
         stats.dump_stats(folder.parent / f"pressroom-{count}.prof")
-    print(f"Construction profilée de {count} articles : {total:.2f} s "
-          f"(détail : {folder.parent / f'pressroom-{count}.prof'})", file=out)
+    print(
+        f"Construction profilée de {count} articles : {total:.2f} s "
+        f"(détail : {folder.parent / f'pressroom-{count}.prof'})",
+        file=out,
+    )
     for name, seconds in time_by_owner(stats).most_common():
         print(f"  {name:<40} {seconds:6.2f} s  {seconds / total:4.0%}", file=out)
     print("Fonctions les plus coûteuses (temps propre) :", file=out)

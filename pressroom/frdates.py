@@ -70,18 +70,39 @@ def date_range(start, end=None):
 # --- Reading dates written by people -------------------------------------
 
 MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME = r"(?:\s*(?:a|,)?\s*(?P<hour>\d{1,2})\s*(?:h|:)\s*(?P<minute>\d{2})?)?"
-_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?)?$")
+_ISO = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[ t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::\d{2})?)?$"
+)
 _FRENCH = re.compile(
     rf"^(?:(?:{'|'.join(WEEKDAYS)})\s+)?(?P<day>\d{{1,2}})\s*(?:er)?\s+(?P<month>{_MONTH})\.?"
-    rf"(?:\s+(?P<year>\d{{4}}))?{_TIME}$")
+    rf"(?:\s+(?P<year>\d{{4}}))?{_TIME}$"
+)
 
 
 def _fold(text):
@@ -116,8 +137,7 @@ def parse_date(text, default_year=None):
     if year is None:
         raise ValueError(f"année absente dans « {text} »")
     try:
-        return datetime.datetime(year, month, int(match["day"]),
-                                 int(match["hour"] or 0), int(match["minute"] or 0))
+        return datetime.datetime(year, month, int(match["day"]), int(match["hour"] or 0), int(match["minute"] or 0))
     except ValueError:
         raise ValueError(f"date impossible « {text} »") from None
 
@@ -129,7 +149,8 @@ _WEEKDAY = rf"(?:(?:{'|'.join(WEEKDAYS)})\s+)?"
 DATE_PATTERN = rf"{_WEEKDAY}\d{{1,2}}(?:er)?\s+(?:{_MONTH})\.?(?:\s+\d{{4}})?"
 _RANGE = re.compile(
     rf"\b(?P<word>du|les)\s+{_WEEKDAY}(?P<d1>\d{{1,2}})(?:er)?(?:\s+(?P<m1>{_MONTH})\.?)?(?:\s+(?P<y1>\d{{4}}))?"
-    rf"\s+(?:au|et)\s+{_WEEKDAY}(?P<d2>\d{{1,2}})(?:er)?\s+(?P<m2>{_MONTH})\b\.?(?:\s+(?P<y2>\d{{4}}))?")
+    rf"\s+(?:au|et)\s+{_WEEKDAY}(?P<d2>\d{{1,2}})(?:er)?\s+(?P<m2>{_MONTH})\b\.?(?:\s+(?P<y2>\d{{4}}))?"
+)
 
 
 def find_dates(text):

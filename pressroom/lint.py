@@ -31,6 +31,7 @@ DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
 
 # --- Reading ---------------------------------------------------------------
 
+
 def read_date(value):
     """A datetime from an ISO or French date ('8 octobre 2024 à 10h30'); ValueError in French."""
     try:
@@ -73,8 +74,11 @@ def article_files(settings, extensions):
     files = []
     for article_path in settings["ARTICLE_PATHS"]:
         for folder, subfolders, names in os.walk(os.path.join(root, article_path)):
-            subfolders[:] = sorted(d for d in subfolders if os.path.join(folder, d) not in excluded
-                                   and not any(fnmatch.fnmatch(d, p) for p in ignored))
+            subfolders[:] = sorted(
+                d
+                for d in subfolders
+                if os.path.join(folder, d) not in excluded and not any(fnmatch.fnmatch(d, p) for p in ignored)
+            )
             for name in sorted(names):
                 if name.rpartition(".")[2] in extensions and not any(fnmatch.fnmatch(name, p) for p in ignored):
                     files.append(os.path.join(folder, name))
@@ -137,8 +141,16 @@ def split_list(value):
 
 # --- Checks of one file ----------------------------------------------------
 
-FIELD_NAMES = {"title": "Title", "date": "Date", "institutions": "Institutions", "author": "Author",
-               "modified": "Modified", "status": "Status", "tags": "Tags", "slug": "Slug"}
+FIELD_NAMES = {
+    "title": "Title",
+    "date": "Date",
+    "institutions": "Institutions",
+    "author": "Author",
+    "modified": "Modified",
+    "status": "Status",
+    "tags": "Tags",
+    "slug": "Slug",
+}
 REQUIRED_HINTS = {
     "title": "ajoutez une ligne « Title: » avec le titre de l'article",
     "date": "ajoutez une ligne « Date: », par exemple Date: 8 octobre 2024",
@@ -151,8 +163,11 @@ def check_required(path, metadata, root):
     written = {field for field, value in metadata.items() if str(value or "").strip()}
     if "authors" in written:
         written.add("author")
-    return [problem_at(path, FIELD_NAMES[field], "champ obligatoire absent ou vide", REQUIRED_HINTS[field], root)
-            for field in REQUIRED_FIELDS if field not in written]
+    return [
+        problem_at(path, FIELD_NAMES[field], "champ obligatoire absent ou vide", REQUIRED_HINTS[field], root)
+        for field in REQUIRED_FIELDS
+        if field not in written
+    ]
 
 
 def check_dates(path, metadata, root):
@@ -172,14 +187,29 @@ def check_status(path, metadata, root):
     status = str(metadata.get("status") or "published").strip().lower()
     if status in STATUSES:
         return []
-    return [problem_at(path, "Status", f"statut inconnu « {metadata['status']} »",
-                       "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier", root)]
+    return [
+        problem_at(
+            path,
+            "Status",
+            f"statut inconnu « {metadata['status']} »",
+            "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier",
+            root,
+        )
+    ]
 
 
 def check_institutions(path, metadata, registry, root):
-    return [problem_at(path, "Institutions", f"institution inconnue « {name} »",
-                       "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml", root)
-            for name in split_list(metadata.get("institutions")) if registry.find(name) is None]
+    return [
+        problem_at(
+            path,
+            "Institutions",
+            f"institution inconnue « {name} »",
+            "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml",
+            root,
+        )
+        for name in split_list(metadata.get("institutions"))
+        if registry.find(name) is None
+    ]
 
 
 def check_event(path, metadata, root):
@@ -204,12 +234,17 @@ class _Source:
 
 
 def check_file(path, metadata, registry, root):
-    return (check_required(path, metadata, root) + check_dates(path, metadata, root)
-            + check_status(path, metadata, root) + check_institutions(path, metadata, registry, root)
-            + check_event(path, metadata, root))
+    return (
+        check_required(path, metadata, root)
+        + check_dates(path, metadata, root)
+        + check_status(path, metadata, root)
+        + check_institutions(path, metadata, registry, root)
+        + check_event(path, metadata, root)
+    )
 
 
 # --- Checks across files ---------------------------------------------------
+
 
 def check_tag_spellings(metadata_by_path, root):
     """Tags that differ only by case or accents ('Sénégal'/'senegal'): one problem per odd spelling."""
@@ -221,9 +256,15 @@ def check_tag_spellings(metadata_by_path, root):
     for variants in spellings.values():
         (first, first_path), *others = variants.items()
         for spelling, path in others:
-            problems.append(problem_at(
-                path, "Tags", f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
-                "choisissez une seule orthographe pour ce thème dans tous les articles", root))
+            problems.append(
+                problem_at(
+                    path,
+                    "Tags",
+                    f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
+                    "choisissez une seule orthographe pour ce thème dans tous les articles",
+                    root,
+                )
+            )
     return problems
 
 
@@ -239,10 +280,15 @@ def find_collisions(contents, root):
         first = first_by_output.setdefault(output, content)
         if first is not content:
             field = "Slug" if "slug" in content.metadata else "Title"
-            problems.append(problem_at(
-                content.source_path, field,
-                f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
-                "donnez un Slug différent à l'un des deux articles", root))
+            problems.append(
+                problem_at(
+                    content.source_path,
+                    field,
+                    f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
+                    "donnez un Slug différent à l'un des deux articles",
+                    root,
+                )
+            )
     return problems
 
 
@@ -251,6 +297,7 @@ def _shown(path, root):
 
 
 # --- Whole content folder --------------------------------------------------
+
 
 def check_sources(settings, readers):
     """Problems of every article source file, read as written (no Pelican object needed)."""
@@ -261,8 +308,11 @@ def check_sources(settings, readers):
         try:
             metadata = raw_metadata(readers, path)
         except Exception as error:  # a file the reader cannot parse at all
-            problems.append(Problem(_shown(path, root), "fichier", f"illisible ({error})",
-                                    "vérifiez l'encodage (UTF-8) et l'en-tête", 1))
+            problems.append(
+                Problem(
+                    _shown(path, root), "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête", 1
+                )
+            )
             continue
         metadata_by_path[path] = metadata
         problems += check_file(path, metadata, registry, root)
@@ -274,8 +324,11 @@ def check_collisions(settings, readers, problems=()):
     tag spelled two ways does not keep a file from being read, or from colliding)."""
     root = settings["PATH"]
     broken = {problem.path for problem in problems if problem.field != "Tags"}
-    articles = [readers.read_file(root, path, content_class=Article, context={})
-                for path in article_files(settings, readers.extensions) if _shown(path, root) not in broken]
+    articles = [
+        readers.read_file(root, path, content_class=Article, context={})
+        for path in article_files(settings, readers.extensions)
+        if _shown(path, root) not in broken
+    ]
     return find_collisions(articles, root)
 
 

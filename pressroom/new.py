@@ -82,13 +82,15 @@ def new_article(title, institution, author="", event=False, content=CONTENT, now
     """Write the new article and return its path; never overwrite an existing file."""
     title = " ".join(title.split())
     if not title:
-        raise ValueError("titre vide — indiquez le titre entre guillemets : invoke new \"Titre de l'article\"")
+        raise ValueError('titre vide — indiquez le titre entre guillemets : invoke new "Titre de l\'article"')
     registry = Registry.load(os.path.join(content, "institutions.yml"))
     found = registry.find(institution)
     if found is None:
         known = ", ".join(i.acronym for i in registry)
-        raise RegistryError(f"institution inconnue « {institution} » — choisissez parmi : {known}, "
-                            "ou ajoutez-la à content/institutions.yml")
+        raise RegistryError(
+            f"institution inconnue « {institution} » — choisissez parmi : {known}, "
+            "ou ajoutez-la à content/institutions.yml"
+        )
     when = now or datetime.datetime.now(TIMEZONE)
     slug = article_slug(title)
     path = pathlib.Path(content) / "articles" / f"{when:%Y}" / f"{slug}.md"

@@ -21,7 +21,8 @@ def destination(environ=os.environ):
     if not value:
         raise PublishError(
             f"variable d'environnement {DESTINATION_VARIABLE} absente — indiquez la destination, par exemple : "
-            f"{DESTINATION_VARIABLE}=utilisateur@serveur:/var/www/site/ invoke publish")
+            f"{DESTINATION_VARIABLE}=utilisateur@serveur:/var/www/site/ invoke publish"
+        )
     return value
 
 

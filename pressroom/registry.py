@@ -52,9 +52,9 @@ class Registry:
             with open(path, encoding="utf-8") as source:
                 data = yaml.safe_load(source) or {}
         except OSError as error:
-            raise RegistryError(f"{path}: registre des institutions illisible ({error.strerror})")
+            raise RegistryError(f"{path}: registre des institutions illisible ({error.strerror})") from None
         except yaml.YAMLError as error:
-            raise RegistryError(f"{path}: registre des institutions mal formé : {error}")
+            raise RegistryError(f"{path}: registre des institutions mal formé : {error}") from None
         return cls(_institution(path, acronym, entry) for acronym, entry in data.items())
 
     def find(self, name):

@@ -49,8 +49,11 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
         print(f"La construction a échoué : {error}", file=out)
         return 2
     except FileOverwriteFailedError as error:  # two outputs at one address, not caught by the content gate
-        print("La construction a échoué : deux pages s'écriraient dans le même fichier, rien n'a été écrasé "
-              f"— changez le Slug de l'une d'elles ({error})", file=out)
+        print(
+            "La construction a échoué : deux pages s'écriraient dans le même fichier, rien n'a été écrasé "
+            f"— changez le Slug de l'une d'elles ({error})",
+            file=out,
+        )
         return 2
     finally:
         logging.getLogger().removeHandler(counter)

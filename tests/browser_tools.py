@@ -13,8 +13,14 @@ import threading
 from tools import AXE_JS, CHROMIUM_FLAGS, ROOT, chromium, require
 
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml",
-                    "application/atom+xml", "image/svg+xml")
+COMPRESSED_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
 
 
 def artifacts_folder():
@@ -84,8 +90,7 @@ class Visit:
 
     def __init__(self, browser, base_url, width=1280, javascript=True, wait_until="load"):
         self.base_url, self.wait_until = base_url, wait_until
-        self.context = browser.new_context(viewport={"width": width, "height": 800},
-                                           java_script_enabled=javascript)
+        self.context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
         self.requests = []
         self.context.on("request", lambda request: self.requests.append(request))
         self.context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
@@ -119,7 +124,9 @@ class Visit:
         violations = self.page.evaluate(
             """tags => axe.run(document, {runOnly: {type: "tag", values: tags}}).then(result =>
                  result.violations.map(v => `${v.id} (${v.impact}) : ${v.help} — ` +
-                   v.nodes.map(n => n.target.join(" ")).join(", ")))""", tags)
+                   v.nodes.map(n => n.target.join(" ")).join(", ")))""",
+            tags,
+        )
         return violations
 
 

@@ -1,21 +1,18 @@
 """Fixtures: build the real site (our settings, plugins and theme) into temporary folders."""
 
 import io
-import os
 import pathlib
 import shutil
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pressroom import site
 
-from pressroom import site  # noqa: E402
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 CONTENT = ROOT / "content"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 class Built:
@@ -36,8 +33,14 @@ class Built:
 
 def build_site(content, output, settings_file="pelicanconf.py", **overrides):
     messages = io.StringIO()
-    status = site.build(settings_file, out=messages, path=str(content), output_path=str(output),
-                        cache_path=str(pathlib.Path(output).parent / "cache"), **overrides)
+    status = site.build(
+        settings_file,
+        out=messages,
+        path=str(content),
+        output_path=str(output),
+        cache_path=str(pathlib.Path(output).parent / "cache"),
+        **overrides,
+    )
     return Built(status, messages.getvalue(), output)
 
 
@@ -64,8 +67,13 @@ def built_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("published")
-    built = build_site(CONTENT, base / "output", "publishconf.py", siteurl="https://presse.example.org",
-                       feed_domain="https://presse.example.org")
+    built = build_site(
+        CONTENT,
+        base / "output",
+        "publishconf.py",
+        siteurl="https://presse.example.org",
+        feed_domain="https://presse.example.org",
+    )
     assert built.status == 0, built.messages
     return built
 
@@ -82,6 +90,7 @@ def build(tmp_path):
 
     def _build(content, **overrides):
         return build_site(content, tmp_path / f"output{next(counter)}", **overrides)
+
     return _build
 
 
@@ -89,6 +98,7 @@ def build(tmp_path):
 def served_site(built_site):
     """Base URL of the built site served over HTTP on 127.0.0.1 (browser tests)."""
     from browser_tools import serve
+
     with serve(built_site.output) as base_url:
         yield base_url
 
@@ -97,5 +107,6 @@ def served_site(built_site):
 def browser():
     """One headless Chromium (Playwright on the system browser) for the whole session."""
     from browser_tools import headless_chromium
+
     with headless_chromium() as opened:
         yield opened

@@ -7,7 +7,7 @@ import pathlib
 from plugins.typography.typography import typeset
 from pressroom.lint import markdown_header
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def read_metadata(path):

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -31,8 +31,12 @@ def validate_html(paths):
     paths = [str(p) for p in paths]
     if not paths:
         return []
-    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *paths],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     messages = json.loads(result.stderr or result.stdout)["messages"]
     return [f"{m.get('url', '').removeprefix('file:')}:{m.get('lastLine', 0)}: {m['message']}" for m in messages]
 
@@ -44,5 +48,13 @@ def chromium():
     return path
 
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

@@ -28,8 +28,7 @@ from pressroom.problems import ContentError
 __all__ = ["register", "preview_notice"]
 
 DEFAULTS = {"PREVIEW": False}
-PUBLISHED_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations",
-                   "pages", "hidden_pages")
+PUBLISHED_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "pages", "hidden_pages")
 
 
 def get_setting(settings, name):
@@ -51,7 +50,7 @@ def preview_notice(article, now=None):
     """« Brouillon » or « Sous embargo jusqu'au mardi 8 octobre 2024 à 10 h 30 »."""
     if str(article.metadata.get("status", "")).lower() == "draft":
         return "Brouillon"
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     if article.date <= now:
         return ""
     when = frdates.long_date(article.date)
@@ -67,15 +66,15 @@ def show_drafts_in_preview(generator):
     for article in generator.drafts + generator.drafts_translations:
         article.preview_notice = preview_notice(article) or "Brouillon"
         article.status = "published"  # written with ARTICLE_SAVE_AS, not DRAFT_SAVE_AS
-    generator.articles = order_content(generator.articles + generator.drafts,
-                                       generator.settings["ARTICLE_ORDER_BY"])
+    generator.articles = order_content(generator.articles + generator.drafts, generator.settings["ARTICLE_ORDER_BY"])
     generator.translations += generator.drafts_translations
     generator.drafts, generator.drafts_translations = [], []
 
 
 def check_collisions(generators):
-    contents = [content for generator in generators for name in PUBLISHED_LISTS
-                for content in getattr(generator, name, [])]
+    contents = [
+        content for generator in generators for name in PUBLISHED_LISTS for content in getattr(generator, name, [])
+    ]
     problems = lint.find_collisions(contents, generators[0].settings["PATH"])
     if problems:
         raise ContentError(problems)

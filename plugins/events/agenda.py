@@ -47,8 +47,9 @@ def upcoming(events, today):
 def past_by_year(events, today):
     """[(year, [(first day of month, events)])], most recent first."""
     past = sorted((e for e in events if e.last_day < today), key=lambda e: e.start, reverse=True)
-    by_month = [(month, list(group)) for month, group in
-                itertools.groupby(past, key=lambda e: e.first_day.replace(day=1))]
+    by_month = [
+        (month, list(group)) for month, group in itertools.groupby(past, key=lambda e: e.first_day.replace(day=1))
+    ]
     return [(year, list(months)) for year, months in itertools.groupby(by_month, key=lambda m: m[0].year)]
 
 
@@ -66,8 +67,13 @@ def month_weeks(month, events, today):
         for day in event.days():
             by_day.setdefault(day, []).append(event)
     grid = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(month.year, month.month)
-    return [[Day(day, day.month == month.month, by_day.get(day, []) if day.month == month.month else [],
-                 day == today) for day in week] for week in grid]
+    return [
+        [
+            Day(day, day.month == month.month, by_day.get(day, []) if day.month == month.month else [], day == today)
+            for day in week
+        ]
+        for week in grid
+    ]
 
 
 def events_by_month(events):
@@ -87,8 +93,11 @@ def month_pages(events, today, url, save_as):
     pages = []
     for month in months_between(min(e.first_day for e in events), max(e.last_day for e in events)):
         in_month = by_month.get(month, [])
-        pages.append(MonthPage(month, url.format(date=month), save_as.format(date=month),
-                               month_weeks(month, in_month, today), in_month))
+        pages.append(
+            MonthPage(
+                month, url.format(date=month), save_as.format(date=month), month_weeks(month, in_month, today), in_month
+            )
+        )
     for before, after in zip(pages, pages[1:]):
         before.next, after.previous = after, before
     return pages

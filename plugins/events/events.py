@@ -47,8 +47,10 @@ DEFAULTS = {
 }
 
 FIELDS = {"name": "event", "start": "event-start", "end": "event-end", "location": "event-location"}
-DATE_HINT = ("écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
-             "ou en toutes lettres : 8 octobre 2024 à 9h30")
+DATE_HINT = (
+    "écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
+    "ou en toutes lettres : 8 octobre 2024 à 9h30"
+)
 
 
 def get_setting(settings, name):
@@ -150,8 +152,15 @@ class Event:
         if self.location:
             data["location"] = {"@type": "Place", "name": self.location, "address": self.location}
         if self.organisers:
-            data["organizer"] = [{"@type": "Organization", "name": i.name, "alternateName": i.acronym,
-                                  "url": absolute(self.site_url, i.url)} for i in self.organisers]
+            data["organizer"] = [
+                {
+                    "@type": "Organization",
+                    "name": i.name,
+                    "alternateName": i.acronym,
+                    "url": absolute(self.site_url, i.url),
+                }
+                for i in self.organisers
+            ]
         return data
 
 
@@ -187,18 +196,37 @@ def read_event(article, problems, root):
     if not name and not start:
         return None
     if not name:
-        problems.append(problem_at(article.source_path, "Event", "nom de l'événement absent",
-                                   "indiquez le nom de l'événement dans le champ Event", root=root))
+        problems.append(
+            problem_at(
+                article.source_path,
+                "Event",
+                "nom de l'événement absent",
+                "indiquez le nom de l'événement dans le champ Event",
+                root=root,
+            )
+        )
     if not start:
         if name and metadata.get(FIELDS["start"]) in (None, ""):
-            problems.append(problem_at(article.source_path, "Event-Start", "date de début absente",
-                                       "indiquez la date de début, par exemple Event-Start: 2024-10-08",
-                                       root=root))
+            problems.append(
+                problem_at(
+                    article.source_path,
+                    "Event-Start",
+                    "date de début absente",
+                    "indiquez la date de début, par exemple Event-Start: 2024-10-08",
+                    root=root,
+                )
+            )
         return None
     if end < start:
-        problems.append(problem_at(article.source_path, "Event-End",
-                                   "la fin de l'événement précède son début",
-                                   "vérifiez Event-Start et Event-End", root=root))
+        problems.append(
+            problem_at(
+                article.source_path,
+                "Event-End",
+                "la fin de l'événement précède son début",
+                "vérifiez Event-Start et Event-End",
+                root=root,
+            )
+        )
         return None
     return Event(name, start, end, str(metadata.get(FIELDS["location"], "") or "").strip())
 
@@ -271,26 +299,42 @@ class EventsGenerator(Generator):
     def generate_output(self, writer):
         events = self.context.get("events", [])
         day = today(self.settings)
-        months = agenda.month_pages(events, day, get_setting(self.settings, "AGENDA_MONTH_URL"),
-                                    get_setting(self.settings, "AGENDA_MONTH_SAVE_AS"))
+        months = agenda.month_pages(
+            events,
+            day,
+            get_setting(self.settings, "AGENDA_MONTH_URL"),
+            get_setting(self.settings, "AGENDA_MONTH_SAVE_AS"),
+        )
         self.write_agenda(writer, events, day, months)
         weekday_names = agenda.weekday_names()
         for month in months:
-            self.write_page(writer, month.save_as, "agenda_month", month.url, month=month,
-                            weekday_names=weekday_names)
+            self.write_page(writer, month.save_as, "agenda_month", month.url, month=month, weekday_names=weekday_names)
         if events:
             self.write_feeds(events)
 
     def write_page(self, writer, save_as, template, url, **context):
-        writer.write_file(save_as, self.get_template(template), self.context, self.settings["RELATIVE_URLS"],
-                          template_name=template, url=url, **context)
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            self.settings["RELATIVE_URLS"],
+            template_name=template,
+            url=url,
+            **context,
+        )
 
     def write_agenda(self, writer, events, day, months):
-        self.write_page(writer, get_setting(self.settings, "AGENDA_SAVE_AS"), "agenda",
-                        get_setting(self.settings, "AGENDA_URL"),
-                        events=events, upcoming=agenda.upcoming(events, day), past_years=agenda.past_by_year(events, day),
-                        month_urls={month.first: month.url for month in months},
-                        institution_feeds=self.institution_feeds(events))
+        self.write_page(
+            writer,
+            get_setting(self.settings, "AGENDA_SAVE_AS"),
+            "agenda",
+            get_setting(self.settings, "AGENDA_URL"),
+            events=events,
+            upcoming=agenda.upcoming(events, day),
+            past_years=agenda.past_by_year(events, day),
+            month_urls={month.first: month.url for month in months},
+            institution_feeds=self.institution_feeds(events),
+        )
 
     def institution_feeds(self, events):
         """(institution, .ics path, its events) for each institution that organises an event."""
@@ -303,11 +347,17 @@ class EventsGenerator(Generator):
     def write_feeds(self, events):
         name = get_setting(self.settings, "EVENTS_CALENDAR_NAME")
         domain = uid_domain(self.settings)
-        write_output(self.output_path, get_setting(self.settings, "EVENTS_ICS_ALL"),
-                       ical.calendar(events, name, f"tout@{domain}", domain))
+        write_output(
+            self.output_path,
+            get_setting(self.settings, "EVENTS_ICS_ALL"),
+            ical.calendar(events, name, f"tout@{domain}", domain),
+        )
         for institution, path, own_events in self.institution_feeds(events):
-            write_output(self.output_path, path, ical.calendar(own_events, f"{name} — {institution.acronym}",
-                                               f"{institution.slug}@{domain}", domain))
+            write_output(
+                self.output_path,
+                path,
+                ical.calendar(own_events, f"{name} — {institution.acronym}", f"{institution.slug}@{domain}", domain),
+            )
         for event in events:
             write_output(self.output_path, event.ics_url, ical.calendar([event], event.name, event.uid, domain))
 

@@ -13,8 +13,9 @@ def calendar(events, name, uid, domain):
     """A VCALENDAR holding one VEVENT per event, with the VTIMEZONEs they use,
     as bytes. Every component serialises on its own (folded lines, CRLF), so
     the calendar is assembled from each event's VEVENT serialised once."""
-    head = icalendar.Calendar.new(name=name, uid=uid, prodid=f"-//{domain}//Agenda//FR", language="fr",
-                                  calscale="GREGORIAN").to_ical()
+    head = icalendar.Calendar.new(
+        name=name, uid=uid, prodid=f"-//{domain}//Agenda//FR", language="fr", calscale="GREGORIAN"
+    ).to_ical()
     # Sorted: icalendar added them in set order, which changes between processes.
     zones = sorted({e.timezone for e in events if not e.all_day} - {"UTC"})
     body = b"".join([vtimezone(zone) for zone in zones] + [e.ics_vevent for e in events])
@@ -32,17 +33,23 @@ def vtimezone(tzid):
 
 
 def vevent(event):
-    component = icalendar.Event.new(uid=event.uid, stamp=stamp(event.article), summary=event.name,
-                                    location=event.location or None, url=event.url,
-                                    description=event.description or None,
-                                    categories=[str(tag) for tag in getattr(event.article, "tags", [])])
+    component = icalendar.Event.new(
+        uid=event.uid,
+        stamp=stamp(event.article),
+        summary=event.name,
+        location=event.location or None,
+        url=event.url,
+        description=event.description or None,
+        categories=[str(tag) for tag in getattr(event.article, "tags", [])],
+    )
     add_dates(component, event)
     for institution in event.organisers:
         component.add("contact", f"{institution.name} ({institution.acronym})")
     organiser = next((i for i in event.organisers if press_email(i)), None)
     if organiser:
-        component.add("organizer", icalendar.vCalAddress(f"mailto:{press_email(organiser)}"),
-                      parameters={"CN": organiser.name})
+        component.add(
+            "organizer", icalendar.vCalAddress(f"mailto:{press_email(organiser)}"), parameters={"CN": organiser.name}
+        )
     return component
 
 
@@ -66,8 +73,8 @@ def stamp(article):
     clients and caches then see no change)."""
     changed = getattr(article, "modified", None) or article.date
     if changed.tzinfo is None:
-        changed = changed.replace(tzinfo=datetime.timezone.utc)
-    return changed.astimezone(datetime.timezone.utc)
+        changed = changed.replace(tzinfo=datetime.UTC)
+    return changed.astimezone(datetime.UTC)
 
 
 def press_email(institution):

@@ -25,7 +25,6 @@ import queue
 import zlib
 
 import blinker
-
 from pelican import signals
 from pelican.plugins import granular_signals
 
@@ -35,8 +34,7 @@ log = logging.getLogger(__name__)
 
 DEFAULTS = {
     "GZIP_COPIES": True,
-    "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics",
-                                    ".txt", ".svg"},
+    "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"},
     "GZIP_COPIES_PROCESSES": os.cpu_count() or 1,
 }
 
@@ -109,9 +107,10 @@ class Compressor:
     def start_workers(self):
         context = multiprocessing.get_context("fork")
         self.batches, self.errors = context.Queue(), context.Queue()
-        self.workers = [context.Process(target=compress_paths, daemon=True,
-                                        args=(self.batches, self.errors, os.getpid()))
-                        for _ in range(self.processes)]
+        self.workers = [
+            context.Process(target=compress_paths, daemon=True, args=(self.batches, self.errors, os.getpid()))
+            for _ in range(self.processes)
+        ]
         for worker in self.workers:
             worker.start()
 

@@ -72,11 +72,15 @@ def resolve_institutions(generator):
         for name in names:
             institution = registry.find(name)
             if institution is None:
-                problems.append(problem_at(
-                    article.source_path, "Institutions",
-                    f"institution inconnue « {name} »",
-                    "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml",
-                    root=settings["PATH"]))
+                problems.append(
+                    problem_at(
+                        article.source_path,
+                        "Institutions",
+                        f"institution inconnue « {name} »",
+                        "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml",
+                        root=settings["PATH"],
+                    )
+                )
             elif pages[institution.acronym] not in article.institutions:
                 article.institutions.append(pages[institution.acronym])
     if problems:
@@ -94,18 +98,31 @@ class InstitutionsGenerator(Generator):
         institutions = self.context.get("institutions", [])
         relative_urls = self.settings["RELATIVE_URLS"]
         writer.write_file(
-            get_setting(self.settings, "INSTITUTIONS_SAVE_AS"), self.get_template("institutions"),
-            self.context, relative_urls, template_name="institutions",
-            url=get_setting(self.settings, "INSTITUTIONS_URL"), institutions=institutions)
+            get_setting(self.settings, "INSTITUTIONS_SAVE_AS"),
+            self.get_template("institutions"),
+            self.context,
+            relative_urls,
+            template_name="institutions",
+            url=get_setting(self.settings, "INSTITUTIONS_URL"),
+            institutions=institutions,
+        )
         for page in institutions:
             writer.write_file(
-                page.save_as, self.get_template("institution"), self.context, relative_urls,
+                page.save_as,
+                self.get_template("institution"),
+                self.context,
+                relative_urls,
                 paginated={"articles": page.articles, "dates": page.articles},
-                template_name="institution", url=page.url, institution=page,
-                articles=page.articles, dates=page.articles)
+                template_name="institution",
+                url=page.url,
+                institution=page,
+                articles=page.articles,
+                dates=page.articles,
+            )
             if page.feed_save_as:
-                writer.write_feed(page.articles, self.context, page.feed_save_as,
-                                  feed_type="atom", feed_title=page.name)
+                writer.write_feed(
+                    page.articles, self.context, page.feed_save_as, feed_type="atom", feed_title=page.name
+                )
 
 
 def get_generators(pelican):

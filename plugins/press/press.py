@@ -32,8 +32,12 @@ __all__ = ["register", "PressContact", "press_contact", "citation", "share_links
 DEFAULTS = {
     "PRESS_SHARE_LINKS": True,
 }
-CONTACT_KEYS = {"name": ("nom", "name"), "role": ("fonction", "role"),
-                "email": ("courriel", "email", "e-mail"), "phone": ("telephone", "téléphone", "tel")}
+CONTACT_KEYS = {
+    "name": ("nom", "name"),
+    "role": ("fonction", "role"),
+    "email": ("courriel", "email", "e-mail"),
+    "phone": ("telephone", "téléphone", "tel"),
+}
 
 
 def get_setting(settings, name):
@@ -60,8 +64,9 @@ class PressContact:
 def press_contact(institution):
     """The press contact of an institution from its registry entry."""
     fields = {key.lower(): value.strip() for key, value in getattr(institution, "press_contact", ())}
-    found = {attribute: next((fields[k] for k in keys if fields.get(k)), "")
-             for attribute, keys in CONTACT_KEYS.items()}
+    found = {
+        attribute: next((fields[k] for k in keys if fields.get(k)), "") for attribute, keys in CONTACT_KEYS.items()
+    }
     return PressContact(institution, **found)
 
 

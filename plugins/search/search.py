@@ -45,8 +45,10 @@ DEFAULTS = {
 # module global.
 RUNNING = "_SEARCH_INDEXING"
 
-CANNOT_START = ("Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
-                "avec `make build` (paquet pagefind[bin])")
+CANNOT_START = (
+    "Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
+    "avec `make build` (paquet pagefind[bin])"
+)
 RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says what failed
 
 
@@ -70,14 +72,25 @@ def add_template_helpers(generator):
 
 
 def pagefind_command(staging, bundle, settings):
-    return [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(bundle),
-            "--force-language", get_setting(settings, "SEARCH_LANGUAGE"), "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(staging),
+        "--output-path",
+        str(bundle),
+        "--force-language",
+        get_setting(settings, "SEARCH_LANGUAGE"),
+        "--quiet",
+    ]
 
 
 def indexed_articles(generator):
     """The articles whose pages Pelican writes (as in ``generate_articles``): drafts never."""
-    return itertools.chain(generator.articles, generator.translations,
-                           generator.hidden_articles, generator.hidden_translations)
+    return itertools.chain(
+        generator.articles, generator.translations, generator.hidden_articles, generator.hidden_translations
+    )
 
 
 class Indexing:
@@ -104,8 +117,15 @@ class Indexing:
         writer = Writer(self.staging.name, settings=dict(settings, WRITE_SELECTED=[]))
         template = generator.get_template(get_setting(settings, "SEARCH_RECORD_TEMPLATE"))
         for article in indexed_articles(generator):
-            writer.write_file(article.save_as, template, generator.context, settings["RELATIVE_URLS"],
-                              override_output=True, article=article, url=article.url)
+            writer.write_file(
+                article.save_as,
+                template,
+                generator.context,
+                settings["RELATIVE_URLS"],
+                override_output=True,
+                article=article,
+                url=article.url,
+            )
 
     def start(self, generator):
         if "fork" in multiprocessing.get_all_start_methods():
@@ -114,8 +134,7 @@ class Indexing:
         with quiet_writer():
             self.write_records(generator)
         try:
-            self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
-                                            stderr=subprocess.STDOUT, text=True)
+            self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         except OSError as error:
             log.error(CANNOT_START, error)
 
@@ -160,13 +179,19 @@ class Indexing:
         finally:
             self.staging.cleanup()
         if output.startswith(RECORDS_FAILED):
-            log.error("Recherche : les fiches de recherche n'ont pas pu être écrites (%s)",
-                      output.removeprefix(RECORDS_FAILED))
+            log.error(
+                "Recherche : les fiches de recherche n'ont pas pu être écrites (%s)",
+                output.removeprefix(RECORDS_FAILED),
+            )
         elif output.startswith(CANNOT_EXEC):
             log.error(CANNOT_START, output.removeprefix(CANNOT_EXEC))
         elif code != 0:
-            log.error("Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
-                      "paquet pagefind[bin] est installé", code, output.strip())
+            log.error(
+                "Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
+                "paquet pagefind[bin] est installé",
+                code,
+                output.strip(),
+            )
 
 
 @contextlib.contextmanager

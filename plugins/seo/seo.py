@@ -53,8 +53,8 @@ def shorten(text, limit):
     """``text`` cut at a word boundary with « … » so that it fits in ``limit`` characters."""
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rstrip()
-    return cut[:cut.rfind(" ")].rstrip(" ,;:\u202f") + "…" if " " in cut else cut + "…"
+    cut = text[: limit - 1].rstrip()
+    return cut[: cut.rfind(" ")].rstrip(" ,;:\u202f") + "…" if " " in cut else cut + "…"
 
 
 def image_url(content, settings):
@@ -90,8 +90,10 @@ def news_article(article, settings):
         data["image"] = [article.image_url]
     institutions = getattr(article, "institutions", None) or []
     if institutions:
-        data["about"] = [{"@type": "Organization", "name": i.name, "alternateName": i.acronym,
-                          "url": absolute_url(settings, i.url)} for i in institutions]
+        data["about"] = [
+            {"@type": "Organization", "name": i.name, "alternateName": i.acronym, "url": absolute_url(settings, i.url)}
+            for i in institutions
+        ]
     return data
 
 
@@ -144,17 +146,24 @@ class SitemapGenerator(Generator):
 
     def institution_entries(self):
         """One entry per institution page (institutions plugin), dated by its latest article."""
-        return {(absolute_url(self.settings, i.url), max((a.date for a in i.articles), default=None))
-                for i in self.context.get("institutions", [])}
+        return {
+            (absolute_url(self.settings, i.url), max((a.date for a in i.articles), default=None))
+            for i in self.context.get("institutions", [])
+        }
 
     def generate_output(self, writer):
-        entries = {(absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
-                   for c in self.published_contents()}
+        entries = {
+            (absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
+            for c in self.published_contents()
+        }
         entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
         sitemap_as = get_setting(self.settings, "SEO_SITEMAP_SAVE_AS")
         write_output(self.output_path, sitemap_as, sitemap_xml(entries))
-        write_output(self.output_path, get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
-                    robots_txt(absolute_url(self.settings, sitemap_as)))
+        write_output(
+            self.output_path,
+            get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
+            robots_txt(absolute_url(self.settings, sitemap_as)),
+        )
 
 
 def get_generators(pelican):

@@ -60,8 +60,7 @@ def get_setting(settings, name):
 # --- Splitting HTML --------------------------------------------------------
 
 RAW_ELEMENTS = "pre|code|kbd|samp|script|style|textarea"
-HTML_TOKENS = re.compile(
-    rf"<!--.*?-->|<({RAW_ELEMENTS})\b[^>]*>.*?</\1\s*>|<[^>]*>", re.S | re.I)
+HTML_TOKENS = re.compile(rf"<!--.*?-->|<({RAW_ELEMENTS})\b[^>]*>.*?</\1\s*>|<[^>]*>", re.S | re.I)
 
 
 def split_around(pattern, text):
@@ -69,7 +68,7 @@ def split_around(pattern, text):
     position = 0
     for match in pattern.finditer(text):
         if match.start() > position:
-            yield True, text[position:match.start()]
+            yield True, text[position : match.start()]
         yield False, match.group(0)
         position = match.end()
     if position < len(text):
@@ -84,26 +83,68 @@ def split_html(html):
 # --- French typography of one text node ------------------------------------
 
 SPACES = "[ \t\n\xa0\u202f]"
-UNITS = ("%", "‰", "km", "m", "cm", "mm", "m²", "km²", "ha", "kg", "g", "t", "l", "L", "kW", "MW",
-         "FCFA", "F CFA", "CFA", "€", "$", "USD", "h", "min", "s", "ans", "an", "jours", "jour",
-         "mois", "semaines", "semaine", "heures", "heure", "minutes", "années", "année")
+UNITS = (
+    "%",
+    "‰",
+    "km",
+    "m",
+    "cm",
+    "mm",
+    "m²",
+    "km²",
+    "ha",
+    "kg",
+    "g",
+    "t",
+    "l",
+    "L",
+    "kW",
+    "MW",
+    "FCFA",
+    "F CFA",
+    "CFA",
+    "€",
+    "$",
+    "USD",
+    "h",
+    "min",
+    "s",
+    "ans",
+    "an",
+    "jours",
+    "jour",
+    "mois",
+    "semaines",
+    "semaine",
+    "heures",
+    "heure",
+    "minutes",
+    "années",
+    "année",
+)
 _UNIT = "|".join(re.escape(u).replace(r"\ ", SPACES + "+") for u in sorted(UNITS, key=len, reverse=True))
 
 # Kept untouched inside text: URLs, e-mail addresses, HTML entities.
 _URL_END = r"[^\s<>\"]*[^\s<>\".,;:!?)»]"
-PROTECTED = re.compile(rf"(?:(?:https?|ftp)://|mailto:|www\.){_URL_END}"
-                       r"|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]*\w|&#?\w+;")
+PROTECTED = re.compile(
+    rf"(?:(?:https?|ftp)://|mailto:|www\.){_URL_END}"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]*\w|&#?\w+;"
+)
 PROTECTED_HINTS = ("://", "mailto:", "www.", "@", "&")
 
 NUMBER_RULES = [
     # 15 h 30, 15h30, 9h
-    (re.compile(rf"(?<![\w.,])(\d{{1,2}}){SPACES}*h{SPACES}*(\d{{2}})?(?!\w)"),
-     lambda m: m.group(1) + NNBSP + "h" + (NNBSP + m.group(2) if m.group(2) else "")),
+    (
+        re.compile(rf"(?<![\w.,])(\d{{1,2}}){SPACES}*h{SPACES}*(\d{{2}})?(?!\w)"),
+        lambda m: m.group(1) + NNBSP + "h" + (NNBSP + m.group(2) if m.group(2) else ""),
+    ),
     # 1 500 FCFA: thousands separated by the narrow space
     (re.compile(rf"(?<=\d){SPACES}(?=\d{{3}}(?!\d))"), lambda m: NNBSP),
     # number and unit; 12% becomes 12 %; not « 2019 l’atelier »
-    (re.compile(rf"(?<=\d)(?:{SPACES}+|(?=[%‰]))({_UNIT})(?![\w’'])"),
-     lambda m: NNBSP + re.sub(SPACES + "+", NNBSP, m.group(1))),
+    (
+        re.compile(rf"(?<=\d)(?:{SPACES}+|(?=[%‰]))({_UNIT})(?![\w’'])"),
+        lambda m: NNBSP + re.sub(SPACES + "+", NNBSP, m.group(1)),
+    ),
     # n° 0740, N°12
     (re.compile(rf"(?<!\w)([nN]°){SPACES}*(?=\d)"), lambda m: m.group(1) + NNBSP),
     # 1er juillet, 3e séminaire, 2ème phase
@@ -122,14 +163,16 @@ OPENING_CONTEXT = " \t\n\xa0\u202f([{«—–-/'’"
 def _quotes(text, before):
     """Straight double quotes become « » with their spaces; whether a quote
     opens depends on the character before it, even across tags."""
+
     def replace(match):
         start = match.start()
         previous = text[start - 1] if start else before
         raw = match.group(0)
-        leading = raw[:raw.index('"')]
+        leading = raw[: raw.index('"')]
         if previous == "" or previous in OPENING_CONTEXT or (leading and not previous.isspace()):
             return ("" if not leading else " ") + "«" + NNBSP
         return NNBSP + "»" + (" " if raw.endswith((" ", "\n", "\t")) else "")
+
     return DOUBLE_QUOTE.sub(replace, text)
 
 
@@ -140,6 +183,7 @@ def _punctuation(text, before):
         if previous in ("", " ", "\n", "\t") or previous in ";:!?":
             return match.group(0)
         return NNBSP + match.group(1)
+
     return PUNCTUATION.sub(replace, text)
 
 
@@ -225,13 +269,14 @@ def mark_acronyms(html, names, links, pattern=None):
             pieces.append(piece)
             continue
 
-        def replace(match):
+        def replace(match, plain=bool(in_link or in_heading)):
             acronym = match.group(1)
             abbr = f'<abbr title="{_attribute(names[acronym])}">{acronym}</abbr>'
-            if in_link or in_heading or acronym in linked or acronym not in links:
+            if plain or acronym in linked or acronym not in links:
                 return abbr
             linked.add(acronym)
             return f'<a href="{links[acronym]}">{abbr}</a>'
+
         pieces.append(pattern.sub(replace, piece))
     return "".join(pieces)
 
@@ -241,6 +286,7 @@ def _attribute(text):
 
 
 # --- Pelican ------------------------------------------------------------------
+
 
 class Acronyms:
     """The registered acronyms and their links through Pelican's {filename}
@@ -292,8 +338,9 @@ def give_acronyms_to_article_readers(generator):
     """Only the articles' readers: pages keep their acronyms as written."""
     if not get_setting(generator.settings, "TYPOGRAPHY_ACRONYMS"):
         return
-    acronyms = Acronyms(load_registry(generator.settings),
-                        get_setting(generator.settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX"))
+    acronyms = Acronyms(
+        load_registry(generator.settings), get_setting(generator.settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
+    )
     for reader in generator.readers.readers.values():
         if isinstance(reader, FrenchTypography):
             reader.acronyms = acronyms

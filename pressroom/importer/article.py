@@ -17,31 +17,58 @@ from . import detect
 from .cleaning import clean_lines, normalize_line
 from .sources import read_source
 
-FIELDS = ("Title", "Date", "Author", "Author-Service", "Institutions", "Tags", "Category", "Summary",
-          "Event", "Event-Start", "Event-End", "Event-Location", "Source", "Slug", "Lang")
-LABELS = {"Title": "titre", "Date": "date de publication", "Author": "auteur", "Author-Service": "service de l'auteur",
-          "Institutions": "institutions", "Event": "événement", "Event-Start": "début de l'événement",
-          "Event-End": "fin de l'événement", "Event-Location": "lieu de l'événement"}
+FIELDS = (
+    "Title",
+    "Date",
+    "Author",
+    "Author-Service",
+    "Institutions",
+    "Tags",
+    "Category",
+    "Summary",
+    "Event",
+    "Event-Start",
+    "Event-End",
+    "Event-Location",
+    "Source",
+    "Slug",
+    "Lang",
+)
+LABELS = {
+    "Title": "titre",
+    "Date": "date de publication",
+    "Author": "auteur",
+    "Author-Service": "service de l'auteur",
+    "Institutions": "institutions",
+    "Event": "événement",
+    "Event-Start": "début de l'événement",
+    "Event-End": "fin de l'événement",
+    "Event-Location": "lieu de l'événement",
+}
 # Fields the officer always writes: never guessed, listed once in the report.
 EDITORIAL_FIELDS = ("Tags", "Category", "Summary")
 SLUG_MAX_LENGTH = 80
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
-READ_ERRORS = {FileNotFoundError: "introuvable",
-               PermissionError: "accès refusé"}
+READ_ERRORS = {FileNotFoundError: "introuvable", PermissionError: "accès refusé"}
 REQUIRED = ("Title", "Date", "Author", "Institutions")
-MISSING = {"Title": "titre absent", "Date": "date de publication absente", "Author": "auteur absent",
-           "Institutions": "aucune institution du registre trouvée",
-           "Event-Start": "date de début de l'événement absente", "Event-End": "date de fin de l'événement absente",
-           "Event-Location": "lieu de l'événement absent"}
+MISSING = {
+    "Title": "titre absent",
+    "Date": "date de publication absente",
+    "Author": "auteur absent",
+    "Institutions": "aucune institution du registre trouvée",
+    "Event-Start": "date de début de l'événement absente",
+    "Event-End": "date de fin de l'événement absente",
+    "Event-Location": "lieu de l'événement absent",
+}
 
 
 @dataclasses.dataclass
 class ImportedArticle:
     source: pathlib.Path
-    findings: dict           # field -> detect.Finding
+    findings: dict  # field -> detect.Finding
     paragraphs: list
-    notes: list              # French lines of the report: what to check
-    candidates: list         # unknown acronyms
+    notes: list  # French lines of the report: what to check
+    candidates: list  # unknown acronyms
 
     def value(self, field):
         finding = self.findings.get(field)
@@ -86,8 +113,9 @@ class ImportedArticle:
                 lines.append(f"  {field} : {shown} (confiance {finding.confidence})")
         lines += [f"  À vérifier : {note}" for note in self.notes]
         if self.candidates:
-            lines.append("  Sigles inconnus, à ajouter au registre s'il s'agit d'institutions : "
-                         + ", ".join(self.candidates))
+            lines.append(
+                "  Sigles inconnus, à ajouter au registre s'il s'agit d'institutions : " + ", ".join(self.candidates)
+            )
         return "\n".join(lines)
 
 
@@ -124,9 +152,13 @@ def _find_metadata(source):
         month_line, paragraphs[0] = detect.date_from_month_line(paragraphs[0])
     title, paragraphs = _title(source, [p for p in paragraphs if p], breadcrumbs)
     author, service = _author(source, signature, byline)
-    found = {"Title": title, "Date": _publication_date(source, paragraphs, month_line),
-             "Author": author, "Author-Service": service,
-             "Source": detect.Finding(source.url, detect.HIGH, "adresse de la page") if source.url else None}
+    found = {
+        "Title": title,
+        "Date": _publication_date(source, paragraphs, month_line),
+        "Author": author,
+        "Author-Service": service,
+        "Source": detect.Finding(source.url, detect.HIGH, "adresse de la page") if source.url else None,
+    }
     return {field: finding for field, finding in found.items() if finding}, paragraphs
 
 
@@ -141,8 +173,13 @@ def _find_subject(title, paragraphs, registry, year):
     start, end, problem = detect.event_dates(body, year)
     if problem:
         notes.append(problem)
-    found = {"Institutions": detect.Finding(acronyms, detect.HIGH, "sigles et noms du registre") if acronyms else None,
-             "Event": name, "Event-Start": start, "Event-End": end, "Event-Location": detect.event_place(body)}
+    found = {
+        "Institutions": detect.Finding(acronyms, detect.HIGH, "sigles et noms du registre") if acronyms else None,
+        "Event": name,
+        "Event-Start": start,
+        "Event-End": end,
+        "Event-Location": detect.event_place(body),
+    }
     return {field: finding for field, finding in found.items() if finding}, notes
 
 
@@ -167,14 +204,16 @@ def import_file(path, registry):
     source = read_source(path)
     findings, paragraphs = _find_metadata(source)
     title, date = findings.get("Title"), findings.get("Date")
-    subject, event_notes = _find_subject(title.value if title else "", paragraphs, registry,
-                                         date.value.year if date else None)
+    subject, event_notes = _find_subject(
+        title.value if title else "", paragraphs, registry, date.value.year if date else None
+    )
     findings.update(subject)
     candidates = detect.unknown_acronyms("\n".join(paragraphs), registry)
     return ImportedArticle(pathlib.Path(path), findings, paragraphs, _notes(findings) + event_notes, candidates)
 
 
 # --- Writing, once ------------------------------------------------------
+
 
 def _day(text):
     """The ISO day of a Date field written in ISO or in French, or "" when it cannot be read."""
@@ -196,8 +235,7 @@ class ExistingArticles:
         self.keys, self.openings = {}, {}
         for path in sorted((pathlib.Path(content_dir) / "articles").rglob("*.md")):
             header = markdown_header(path)
-            self.add(path, header.get("title", ""), _day(header.get("date", "")),
-                     _first_paragraph(path))
+            self.add(path, header.get("title", ""), _day(header.get("date", "")), _first_paragraph(path))
 
     def add(self, path, title, date, opening):
         if title and date:
@@ -237,8 +275,12 @@ def import_paths(paths, content_dir, registry=None, dry_run=False, out=None):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(article.markdown(), encoding="utf-8")
-        existing.add(target, article.value("Title"), _day(article.value("Date")),
-                     normalize(article.paragraphs[0]) if article.paragraphs else "")
+        existing.add(
+            target,
+            article.value("Title"),
+            _day(article.value("Date")),
+            normalize(article.paragraphs[0]) if article.paragraphs else "",
+        )
         print(f"{path} → {shown}\n{article.report()}\n", file=out)
     return status
 

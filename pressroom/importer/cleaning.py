@@ -7,39 +7,46 @@ import re
 from ..frdates import _fold
 
 # Whole lines that are never part of an article (compared folded: no case, no accents).
-CRUFT_LINES = [re.compile(pattern) for pattern in (
-    r"^flash infos?$",
-    r"^accueil\s*[/>»›|]",                      # breadcrumbs: "Accueil / Nation / …"
-    r"^(partager|partagez|share( this)?)\b.*",   # share bars: "PARTAGER : Facebook Twitter"
-    r"^(facebook|twitter|whatsapp|linkedin|telegram|e-?mail|imprimer|print|j'aime|like)$",
-    r"^error: content is protected !*$",
-    r"^essayez a nouveau$",
-    r"^nombre de visites ?:",
-    r"^votre adresse (de messagerie|e-?mail) ne sera pas publiee",
-    r"^les champs obligatoires sont indiques",
-    r"^(tags?|mots-cles|etiquettes|categories?) ?:",
-    r"^(lire la suite|en savoir plus|voir aussi)\.*$",
-    r"^(publicite|advertisement)$",
-)]
+CRUFT_LINES = [
+    re.compile(pattern)
+    for pattern in (
+        r"^flash infos?$",
+        r"^accueil\s*[/>»›|]",  # breadcrumbs: "Accueil / Nation / …"
+        r"^(partager|partagez|share( this)?)\b.*",  # share bars: "PARTAGER : Facebook Twitter"
+        r"^(facebook|twitter|whatsapp|linkedin|telegram|e-?mail|imprimer|print|j'aime|like)$",
+        r"^error: content is protected !*$",
+        r"^essayez a nouveau$",
+        r"^nombre de visites ?:",
+        r"^votre adresse (de messagerie|e-?mail) ne sera pas publiee",
+        r"^les champs obligatoires sont indiques",
+        r"^(tags?|mots-cles|etiquettes|categories?) ?:",
+        r"^(lire la suite|en savoir plus|voir aussi)\.*$",
+        r"^(publicite|advertisement)$",
+    )
+]
 # A teaser: the marker line, and the headline that follows it when the marker stands alone.
 TEASER = re.compile(r"^(a lire aussi|lire aussi|a lire egalement)\s*:?\s*(?P<headline>.*)$")
 # From these lines on, the rest of the page is comments or other articles.
-TAIL_MARKERS = [re.compile(pattern) for pattern in (
-    r"^commentaires via facebook",
-    r"^laisser un commentaire",
-    r"^laissez un commentaire",
-    r"^comments are closed",
-    r"^les commentaires sont fermes",
-    r"^\d+ (commentaires?|reponses?)$",
-    r"^(articles similaires|sur le meme sujet|vous aimerez aussi|articles lies|related posts)",
-)]
+TAIL_MARKERS = [
+    re.compile(pattern)
+    for pattern in (
+        r"^commentaires via facebook",
+        r"^laisser un commentaire",
+        r"^laissez un commentaire",
+        r"^comments are closed",
+        r"^les commentaires sont fermes",
+        r"^\d+ (commentaires?|reponses?)$",
+        r"^(articles similaires|sur le meme sujet|vous aimerez aussi|articles lies|related posts)",
+    )
+]
 
 # A signature: "Y. Doumbia", "Aminata Bocar SOW, CCOM- RP/CMSS.", "Par Y. Doumbia".
 _NAME_WORD = r"(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?)"
 _PARTICLE = r"(?:de|da|dit|ben|bin|ould|el|ba)"
 SIGNATURE = re.compile(
     rf"^(?:[Pp]ar\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE})){{1,5}})"
-    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?\s*\.?$")
+    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?\s*\.?$"
+)
 CAPTION_MAX_LENGTH = 200
 BYLINE_MAX_INDEX = 3
 
@@ -106,7 +113,7 @@ def split_byline(lines):
     """(lines, byline or None): a "Par Y. Doumbia" line near the top."""
     for index, line in enumerate(lines[:BYLINE_MAX_INDEX]):
         if re.match(r"^[Pp]ar\s", line) and signature_parts(line):
-            return lines[:index] + lines[index + 1:], line
+            return lines[:index] + lines[index + 1 :], line
     return lines, None
 
 

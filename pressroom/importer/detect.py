@@ -14,23 +14,50 @@ HIGH, MEDIUM, LOW = "haute", "moyenne", "faible"
 HEADLINE_MAX_LENGTH = 160
 
 EVENT_KINDS = (
-    r"journ[ée]es? portes? ouvertes?", r"sessions? de formation", r"s[ée]minaires?", r"ateliers?",
-    r"conf[ée]rences? de presse", r"conf[ée]rences?", r"forums?", r"colloques?", r"assembl[ée]es? g[ée]n[ée]rales?",
-    r"tables? rondes?", r"c[ée]r[ée]monies?", r"caravanes?", r"campagnes?", r"formations?", r"rencontres?",
+    r"journ[ée]es? portes? ouvertes?",
+    r"sessions? de formation",
+    r"s[ée]minaires?",
+    r"ateliers?",
+    r"conf[ée]rences? de presse",
+    r"conf[ée]rences?",
+    r"forums?",
+    r"colloques?",
+    r"assembl[ée]es? g[ée]n[ée]rales?",
+    r"tables? rondes?",
+    r"c[ée]r[ée]monies?",
+    r"caravanes?",
+    r"campagnes?",
+    r"formations?",
+    r"rencontres?",
     r"r[ée]unions?",
 )
 _KIND = re.compile(rf"\b(?P<kind>{'|'.join(EVENT_KINDS)})\b", re.IGNORECASE)
 _NAME_STOP = re.compile(
     r"^(?:qui|que|dont|aux|est|a|ont|sont|sera|seront|était|s'est|se|vise|visent|portant|organisée?s?|tenue?s?"
     r"|dans|pour|par|avec|à|au profit|ce|cet|cette|du \d|le \d|les \d|du (?:lundi|mardi|mercredi|jeudi"
-    r"|vendredi|samedi|dimanche)|de \w+ (?:\(\d+\) )?jours)\b", re.IGNORECASE)
+    r"|vendredi|samedi|dimanche)|de \w+ (?:\(\d+\) )?jours)\b",
+    re.IGNORECASE,
+)
 _TRAILING_LINKS = {"de", "du", "des", "d'", "la", "le", "les", "l'", "et", "au", "aux", "à", "sur"}
 _ORDINAL = re.compile(r"(\d+)\s*(?:ème|eme|è|e)\s*$", re.IGNORECASE)
-_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-            "huit": 8, "neuf": 9, "dix": 10}
+_NUMBERS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+}
 _DURATION = re.compile(rf"\b(?:en|sur|durant|pendant)\s+(?P<n>\d+|{'|'.join(_NUMBERS)})\s*(?:\(\d+\)\s*)?jours\b")
-_STARTED = re.compile(rf"\b(?:ce|demarree?s?\s+(?:ce|le)|debutee?s?\s+(?:ce|le)|ouverte?s?\s+(?:ce|le)"
-                      rf"|lancee?s?\s+(?:ce|le))\s+(?P<date>{frdates.DATE_PATTERN})")
+_STARTED = re.compile(
+    rf"\b(?:ce|demarree?s?\s+(?:ce|le)|debutee?s?\s+(?:ce|le)|ouverte?s?\s+(?:ce|le)"
+    rf"|lancee?s?\s+(?:ce|le))\s+(?P<date>{frdates.DATE_PATTERN})"
+)
 _PUBLISHED = re.compile(rf"\bpublie(?:e)?\s+le\s+(?P<date>{frdates.DATE_PATTERN})")
 _DATELINE = re.compile(rf"^[a-z][a-z' -]+,\s*(?:le\s+)?(?P<date>{frdates.DATE_PATTERN})\s*[-–—:]")
 _URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?:(?P<day>[0-3]\d)/)?")
@@ -46,6 +73,7 @@ _CAPITALIZED_PLACE = r"(?P<place>[A-ZÀ-Ý][\w'’-]+(?:\s+(?:de|du|d['’])?\s*
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """A value read from the text, how sure we are, and the words it was read from."""
+
     value: object
     confidence: str
     evidence: str = ""
@@ -54,6 +82,7 @@ class Finding:
 @dataclasses.dataclass(frozen=True)
 class PartialDate:
     """A publication date given to the month only ("date 2022-12"): not enough to publish."""
+
     year: int
     month: int
 
@@ -62,6 +91,7 @@ class PartialDate:
 
 
 # --- Title --------------------------------------------------------------
+
 
 def headline_title(paragraphs, breadcrumbs):
     """The first line when it reads as a headline (short, one sentence), else None."""
@@ -77,13 +107,14 @@ def headline_title(paragraphs, breadcrumbs):
 
 # --- Publication date ---------------------------------------------------
 
+
 def date_from_month_line(line):
     """('date 2022-12 Premier du genre…') -> (Finding or None, the line without the date)."""
     match = _MONTH_LINE.match(line)
     if not match:
         return None, line
     year, month = int(match["year"]), int(match["month"])
-    rest = line[match.end():]
+    rest = line[match.end() :]
     if match["day"]:
         value = datetime.date(year, month, int(match["day"]))
         return Finding(value, HIGH, match.group(0).strip()), rest
@@ -113,12 +144,15 @@ def _first_date(pattern, paragraphs, confidence):
 
 def publication_date(paragraphs):
     """From "Publié le …", a dateline "Bamako, 8 octobre 2024 —", or "ce mardi 8 octobre 2024"."""
-    return (_first_date(_PUBLISHED, paragraphs, HIGH)
-            or _first_date(_DATELINE, paragraphs, HIGH)
-            or _first_date(_STARTED, paragraphs, MEDIUM))
+    return (
+        _first_date(_PUBLISHED, paragraphs, HIGH)
+        or _first_date(_DATELINE, paragraphs, HIGH)
+        or _first_date(_STARTED, paragraphs, MEDIUM)
+    )
 
 
 # --- Author -------------------------------------------------------------
+
 
 def _person_name(name):
     """'Aminata Bocar SOW' -> 'Aminata Bocar Sow': capitals only for initials."""
@@ -132,11 +166,14 @@ def author(signature):
         return None, None
     name, service = parts
     service = re.sub(r"\s*([-/])\s*", r"\1", service).rstrip(".")
-    return (Finding(_person_name(name), MEDIUM if not service else HIGH, signature),
-            Finding(service, HIGH, signature) if service else None)
+    return (
+        Finding(_person_name(name), MEDIUM if not service else HIGH, signature),
+        Finding(service, HIGH, signature) if service else None,
+    )
 
 
 # --- Institutions -------------------------------------------------------
+
 
 def _occurrences(name, folded_text):
     pattern = r"(?<![\w-])" + re.escape(normalize(name)) + r"(?![\w-])"
@@ -149,8 +186,11 @@ def institutions(text, registry):
     folded = normalize(text)
     found = []
     for institution in registry:
-        positions = sorted(p for name in (institution.acronym, institution.name, *institution.aliases)
-                           for p in _occurrences(name, folded))
+        positions = sorted(
+            p
+            for name in (institution.acronym, institution.name, *institution.aliases)
+            for p in _occurrences(name, folded)
+        )
         if positions:
             found.append((-len(positions), positions[0], institution.acronym))
     return [acronym for _, _, acronym in sorted(found)]
@@ -163,11 +203,15 @@ def unknown_acronyms(text, registry):
         acronym = match["acronym"]
         letters = sum(c.isalpha() for c in acronym.split("-")[0])
         in_parentheses = text[max(match.start() - 1, 0)] == "("
-        previous = text[:match.start()].split()[-1:] or [""]
+        previous = text[: match.start()].split()[-1:] or [""]
         after_a_name = previous[0][:1].isupper() and not previous[0].isupper()
-        if (_ROMAN.match(acronym) or registry.find(acronym) or acronym in candidates
-                or (after_a_name and not in_parentheses)
-                or (letters > ACRONYM_MAX_LETTERS and not in_parentheses)):
+        if (
+            _ROMAN.match(acronym)
+            or registry.find(acronym)
+            or acronym in candidates
+            or (after_a_name and not in_parentheses)
+            or (letters > ACRONYM_MAX_LETTERS and not in_parentheses)
+        ):
             continue
         candidates.append(acronym)
     return sorted(candidates)
@@ -175,8 +219,9 @@ def unknown_acronyms(text, registry):
 
 # --- Event --------------------------------------------------------------
 
+
 def _name_after(text, match):
-    sentence = re.split(r"[,.;:!?«»\n]", text[match.end():], maxsplit=1)[0].split()
+    sentence = re.split(r"[,.;:!?«»\n]", text[match.end() :], maxsplit=1)[0].split()
     words = []
     for index, word in enumerate(sentence[:14]):
         if _NAME_STOP.match(" ".join(sentence[index:]).replace("’", "'")):
@@ -185,7 +230,7 @@ def _name_after(text, match):
     while words and words[-1].lower().replace("’", "'") in _TRAILING_LINKS:
         words.pop()
     name = " ".join([match["kind"], *words])
-    ordinal = _ORDINAL.search(text[:match.start()])
+    ordinal = _ORDINAL.search(text[: match.start()])
     if ordinal:
         name = f"{ordinal.group(1)}e {name}"
     return name[0].upper() + name[1:]

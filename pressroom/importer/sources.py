@@ -8,11 +8,33 @@ from bs4 import BeautifulSoup
 
 # Parts of a WordPress-like page that are never the article.
 HTML_CRUFT = (
-    "script", "style", "noscript", "iframe", "form", "nav", "header", "footer", "aside", "figcaption",
-    "[class*=breadcrumb]", "[id*=breadcrumb]", "[class*=share]", "[class*=sharedaddy]", "[class*=social]",
-    "[id*=comments]", "[class*=comment]", "[id*=respond]", "[class*=related]", "[class*=sidebar]",
-    "[id*=sidebar]", "[class*=widget]", "[class*=menu]", "[class*=wp-caption-text]", "[class*=navigation]",
-    "[class*=author-box]", "[class*=tags]",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "figcaption",
+    "[class*=breadcrumb]",
+    "[id*=breadcrumb]",
+    "[class*=share]",
+    "[class*=sharedaddy]",
+    "[class*=social]",
+    "[id*=comments]",
+    "[class*=comment]",
+    "[id*=respond]",
+    "[class*=related]",
+    "[class*=sidebar]",
+    "[id*=sidebar]",
+    "[class*=widget]",
+    "[class*=menu]",
+    "[class*=wp-caption-text]",
+    "[class*=navigation]",
+    "[class*=author-box]",
+    "[class*=tags]",
 )
 ARTICLE_CONTAINERS = ("article .entry-content", ".entry-content", ".post-content", "article", "main", "body")
 BLOCKS = "p, h2, h3, h4, h5, h6, li, blockquote"
@@ -21,6 +43,7 @@ BLOCKS = "p, h2, h3, h4, h5, h6, li, blockquote"
 @dataclasses.dataclass
 class Source:
     """The lines of a raw article, and what the page said about itself (HTML only)."""
+
     path: pathlib.Path
     lines: list
     title: str = ""
@@ -80,6 +103,9 @@ def read_html(path, text):
     container = next(filter(None, (soup.select_one(s) for s in ARTICLE_CONTAINERS)), soup)
     for heading in container.find_all("h1"):
         heading.decompose()
-    lines = [block.get_text(" ", strip=True) for block in container.select(BLOCKS)
-             if not block.find_parent(["li", "blockquote"]) or block.name in ("li", "blockquote")]
+    lines = [
+        block.get_text(" ", strip=True)
+        for block in container.select(BLOCKS)
+        if not block.find_parent(["li", "blockquote"]) or block.name in ("li", "blockquote")
+    ]
     return Source(path, lines, title=title, date=date, author=author, url=url, breadcrumbs=breadcrumbs)

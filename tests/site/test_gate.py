@@ -16,7 +16,7 @@ from conftest import ROOT, write_article
 
 from pressroom import frdates, lint, site
 
-BROKEN = pathlib.Path(__file__).parent / "broken"
+BROKEN = ROOT / "tests" / "broken"
 
 # One broken article per problem, and the message it must produce.
 EXPECTED = {
@@ -29,10 +29,14 @@ EXPECTED = {
     "institution-inconnue.md": "institution-inconnue.md:4: Institutions: institution inconnue « XYZA »",
     "statut-inconnu.md": "statut-inconnu.md:5: Status: statut inconnu « brouillon »",
     "evenement-date-illisible.md": "evenement-date-illisible.md:6: Event-Start: date illisible « le dix mars »",
-    "theme-mal-orthographie.md": ("theme-mal-orthographie.md:5: Tags: thème « Formation » écrit « formation » "
-                                  "dans articles/2019/cares-mali-seminaire-national-formation-nouveaux-membres.md"),
-    "meme-adresse.md": ("meme-adresse.md:5: Slug: même adresse (2024/10/cmss-untm-formation-relations-professionnelles/)"
-                        " que articles/2024/cmss-untm-formation-relations-professionnelles.md"),
+    "theme-mal-orthographie.md": (
+        "theme-mal-orthographie.md:5: Tags: thème « Formation » écrit « formation » "
+        "dans articles/2019/cares-mali-seminaire-national-formation-nouveaux-membres.md"
+    ),
+    "meme-adresse.md": (
+        "meme-adresse.md:5: Slug: même adresse (2024/10/cmss-untm-formation-relations-professionnelles/)"
+        " que articles/2024/cmss-untm-formation-relations-professionnelles.md"
+    ),
 }
 
 ARTICLE = """Title: {title}
@@ -97,9 +101,12 @@ def test_all_problems_of_all_files_are_reported_at_once(content_copy, build):
 
 
 def test_a_file_with_an_odd_tag_spelling_is_still_checked_for_collisions(content_copy):
-    write_article(content_copy, "2024/aa-meme-adresse.md",
-                  "Title: Même adresse\nDate: 2024-10-09\nAuthor: Awa Traoré\nInstitutions: CMSS\n"
-                  "Tags: Formation\nSlug: cmss-untm-formation-relations-professionnelles\n\nTexte.\n")
+    write_article(
+        content_copy,
+        "2024/aa-meme-adresse.md",
+        "Title: Même adresse\nDate: 2024-10-09\nAuthor: Awa Traoré\nInstitutions: CMSS\n"
+        "Tags: Formation\nSlug: cmss-untm-formation-relations-professionnelles\n\nTexte.\n",
+    )
     status, messages = run_lint(content_copy)
     assert status != 0
     assert "aa-meme-adresse.md:5: Tags: thème « Formation »" in messages
@@ -112,15 +119,21 @@ def test_real_content_passes_lint():
     assert messages.strip() == "Contenu vérifié : aucun problème."
 
 
-@pytest.mark.parametrize("written, expected", [
-    ("8 octobre 2024", "2024-10-08T00:00:00+00:00"),
-    ("1er novembre 2019", "2019-11-01T00:00:00+00:00"),
-    ("mardi 8 octobre 2024 à 10h30", "2024-10-08T10:30:00+00:00"),
-    ("2024-10-08 10:30", "2024-10-08T10:30:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("8 octobre 2024", "2024-10-08T00:00:00+00:00"),
+        ("1er novembre 2019", "2019-11-01T00:00:00+00:00"),
+        ("mardi 8 octobre 2024 à 10h30", "2024-10-08T10:30:00+00:00"),
+        ("2024-10-08 10:30", "2024-10-08T10:30:00+00:00"),
+    ],
+)
 def test_french_dates_are_read_in_the_site_time_zone(content_copy, build, written, expected):
-    write_article(content_copy, "2024/date-francaise.md",
-                  ARTICLE.format(title="Date en français", date=written, extra="Slug: date-francaise\n"))
+    write_article(
+        content_copy,
+        "2024/date-francaise.md",
+        ARTICLE.format(title="Date en français", date=written, extra="Slug: date-francaise\n"),
+    )
     built = build(content_copy)
     assert built.status == 0, built.messages
     year, month = expected[:4], expected[5:7]
@@ -129,14 +142,18 @@ def test_french_dates_are_read_in_the_site_time_zone(content_copy, build, writte
 
 
 def test_tag_spellings_differing_by_accents_name_both_files(content_copy, build):
-    write_article(content_copy, "2024/senegal-1.md",
-                  ARTICLE.format(title="Premier", date="2024-03-04", extra="Tags: Sénégal\n"))
-    write_article(content_copy, "2024/senegal-2.md",
-                  ARTICLE.format(title="Second", date="2024-03-05", extra="Tags: senegal\n"))
+    write_article(
+        content_copy, "2024/senegal-1.md", ARTICLE.format(title="Premier", date="2024-03-04", extra="Tags: Sénégal\n")
+    )
+    write_article(
+        content_copy, "2024/senegal-2.md", ARTICLE.format(title="Second", date="2024-03-05", extra="Tags: senegal\n")
+    )
     built = build(content_copy)
     assert built.status != 0
-    assert ("articles/2024/senegal-2.md:7: Tags: thème « senegal » écrit « Sénégal » dans articles/2024/senegal-1.md"
-            in built.messages)
+    assert (
+        "articles/2024/senegal-2.md:7: Tags: thème « senegal » écrit « Sénégal » dans articles/2024/senegal-1.md"
+        in built.messages
+    )
 
 
 def test_same_title_on_different_days_is_kept_apart(content_copy, build):
@@ -157,12 +174,24 @@ EVENT = "Event: Atelier {0}\nEvent-Start: {1}-05-06\nEvent-Location: Bamako\n"
 
 
 def write_unpublished(content):
-    write_article(content, "2024/brouillon.md", ARTICLE.format(
-        title=DRAFT_TITLE, date="2024-03-04", extra="Status: draft\nTags: secret-zorglub\n"
-        + EVENT.format(DRAFT_TITLE, 2024)))
-    write_article(content, f"{NEXT_YEAR}/embargo.md", ARTICLE.format(
-        title=EMBARGO_TITLE, date=f"5 mai {NEXT_YEAR} à 10h30",
-        extra="Tags: secret-quetzal\n" + EVENT.format(EMBARGO_TITLE, NEXT_YEAR)))
+    write_article(
+        content,
+        "2024/brouillon.md",
+        ARTICLE.format(
+            title=DRAFT_TITLE,
+            date="2024-03-04",
+            extra="Status: draft\nTags: secret-zorglub\n" + EVENT.format(DRAFT_TITLE, 2024),
+        ),
+    )
+    write_article(
+        content,
+        f"{NEXT_YEAR}/embargo.md",
+        ARTICLE.format(
+            title=EMBARGO_TITLE,
+            date=f"5 mai {NEXT_YEAR} à 10h30",
+            extra="Tags: secret-quetzal\n" + EVENT.format(EMBARGO_TITLE, NEXT_YEAR),
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +204,9 @@ def unpublished_content(tmp_path_factory):
 
 def build_once(content, output, **overrides):
     messages = io.StringIO()
-    status = site.build(out=messages, path=str(content), output_path=str(output),
-                        cache_path=str(output.parent / "cache"), **overrides)
+    status = site.build(
+        out=messages, path=str(content), output_path=str(output), cache_path=str(output.parent / "cache"), **overrides
+    )
     assert status == 0, messages.getvalue()
     return output
 
@@ -194,14 +224,19 @@ def test_preview_shows_draft_and_embargo_with_french_notices(unpublished_content
     output = build_once(unpublished_content, tmp_path / "output", preview=True)
     draft = BeautifulSoup((output / "2024/03/brouillon-confidentiel-zorglub/index.html").read_text(), "html.parser")
     embargo = BeautifulSoup(
-        (output / f"{NEXT_YEAR}/05/communique-sous-embargo-quetzal/index.html").read_text(), "html.parser")
+        (output / f"{NEXT_YEAR}/05/communique-sous-embargo-quetzal/index.html").read_text(), "html.parser"
+    )
     assert draft.select_one("article .preview-notice strong").get_text() == "Brouillon"
     release = frdates.long_date(datetime.date(NEXT_YEAR, 5, 5))
     assert embargo.select_one("article .preview-notice strong").get_text() == (
-        f"Sous embargo jusqu'au {release} à 10 h 30")
+        f"Sous embargo jusqu'au {release} à 10 h 30"
+    )
     home = BeautifulSoup((output / "index.html").read_text(), "html.parser")
-    marked = {card.select_one(".card-title").get_text(strip=True) for card in home.select(".card")
-              if card.select_one(".preview-notice")}
+    marked = {
+        card.select_one(".card-title").get_text(strip=True)
+        for card in home.select(".card")
+        if card.select_one(".preview-notice")
+    }
     assert marked == {DRAFT_TITLE, EMBARGO_TITLE}
 
 
@@ -210,7 +245,7 @@ def test_embargo_notice_gives_the_french_date_and_time():
 
     class Embargoed:
         metadata = {}
-        date = datetime.datetime(2099, 10, 6, 10, 30, tzinfo=datetime.timezone.utc)
+        date = datetime.datetime(2099, 10, 6, 10, 30, tzinfo=datetime.UTC)
 
     assert preview_notice(Embargoed()) == "Sous embargo jusqu'au mardi 6 octobre 2099 à 10 h 30"
     Embargoed.metadata = {"status": "draft"}
@@ -234,7 +269,10 @@ def hostile_site(tmp_path_factory):
     shutil.copytree(ROOT / "content", content)
     with open(content / "institutions.yml", "a", encoding="utf-8") as registry:
         registry.write(f"\nXSS:\n  nom: {json.dumps('Caisse ' + HOSTILE)}\n  pays: Mali\n")
-    write_article(content, "2024/hostile.md", f"""Title: Titre {HOSTILE}
+    write_article(
+        content,
+        "2024/hostile.md",
+        f"""Title: Titre {HOSTILE}
 Date: 2024-03-04
 Author: Auteur {HOSTILE}
 Institutions: CMSS, XSS
@@ -246,7 +284,8 @@ Event-Start: 2024-03-10
 Event-Location: Salle {HOSTILE}
 
 Corps de l'article.
-""")
+""",
+    )
     return build_once(content, tmp_path_factory.mktemp("hostile-output") / "output")
 
 
@@ -267,7 +306,9 @@ def test_hostile_text_shows_as_text_on_the_article_page(hostile_site):
     for shown in (page.find("h1"), article.select_one(".event"), article.select_one("footer")):
         assert "<script>alert(1)</script>" in text_of(shown) and "& Cie" in text_of(shown)
     assert "Caisse <script>alert(1)</script>" in text_of(page) or "XSS" in text_of(article)
-    assert not [s for s in page.find_all("script") if "alert(1)" in s.get_text() and s.get("type") != "application/ld+json"]
+    assert not [
+        s for s in page.find_all("script") if "alert(1)" in s.get_text() and s.get("type") != "application/ld+json"
+    ]
     home = BeautifulSoup((hostile_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     card = next(c for c in home.select(".card") if "hostile" in c.a["href"])
     assert "Résumé <script>alert(1)</script>" in text_of(card.select_one(".summary"))
@@ -283,8 +324,11 @@ def test_hostile_title_is_text_in_feeds(hostile_site, name):
 
 
 def test_feed_title_is_text_even_without_the_typography_plugin(content_copy, build):
-    write_article(content_copy, "2024/hostile.md", ARTICLE.format(title=f"Titre {HOSTILE}", date="2024-03-04",
-                                                                  extra="Slug: hostile\n"))
+    write_article(
+        content_copy,
+        "2024/hostile.md",
+        ARTICLE.format(title=f"Titre {HOSTILE}", date="2024-03-04", extra="Slug: hostile\n"),
+    )
     plugins = [name for name in site.load_settings()["PLUGINS"] if name != "typography"]
     built = build(content_copy, plugins=plugins)
     assert built.status == 0, built.messages
@@ -296,10 +340,13 @@ def test_feed_title_is_text_even_without_the_typography_plugin(content_copy, bui
 
 
 def test_json_ld_parses_and_keeps_hostile_text(hostile_site):
-    blocks = [json.loads(script.string)
-              for path in hostile_site.rglob("*.html")
-              for script in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-              .find_all("script", type="application/ld+json")]
+    blocks = [
+        json.loads(script.string)
+        for path in hostile_site.rglob("*.html")
+        for script in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(
+            "script", type="application/ld+json"
+        )
+    ]
     texts = json.dumps(blocks, ensure_ascii=False)
     if not blocks:
         pytest.skip("aucun JSON-LD dans le site (greffon seo absent)")
@@ -311,6 +358,9 @@ def test_hostile_event_is_text_in_calendar_files(hostile_site):
     calendars = sorted(hostile_site.rglob("*.ics"))
     if not calendars:
         pytest.skip("aucun fichier .ics écrit (greffon events)")
-    summaries = [str(event.get("summary")) for path in calendars
-                 for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+    summaries = [
+        str(event.get("summary"))
+        for path in calendars
+        for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    ]
     assert f"Atelier {HOSTILE}" in summaries

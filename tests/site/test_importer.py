@@ -15,30 +15,58 @@ from pressroom import frdates
 from pressroom.importer import import_file, import_paths
 from pressroom.registry import Registry, normalize
 
-FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 WORDPRESS_PAGE = FIXTURES / "wordpress-article.html"
 
 # Each raw seed, the hand-checked article made from it, and the fields its text really gives
 # (the others were written by a person and must come out empty and reported).
 SEED_ARTICLES = {
-    "000_23ae61bd8e370e4f.txt": ("2024/cmss-untm-formation-relations-professionnelles.md",
-                                 {"date", "author", "author-service", "event-start", "event-end", "event-location"}),
-    "001_f199722963d6bb92.txt": ("2019/cares-mali-seminaire-national-formation-nouveaux-membres.md",
-                                 {"title", "author", "event-start", "event-end", "event-location"}),
-    "002_0978a8626dbc1371.txt": ("2022/journee-porte-ouverte-services-protection-sociale.md",
-                                 {"author", "author-service"}),
-    "003_49a81e4b0e5dc213.txt": ("2021/kaolack-reseau-oyofal-paj-atelier-gestion-ressources-humaines.md",
-                                 {"event-start", "event-end", "event-location"}),
-    "004_9d34b2b12d24f209.txt": ("2019/rma-atelier-national-extension-protection-sociale.md",
-                                 {"title", "author", "event-location"}),
+    "000_23ae61bd8e370e4f.txt": (
+        "2024/cmss-untm-formation-relations-professionnelles.md",
+        {"date", "author", "author-service", "event-start", "event-end", "event-location"},
+    ),
+    "001_f199722963d6bb92.txt": (
+        "2019/cares-mali-seminaire-national-formation-nouveaux-membres.md",
+        {"title", "author", "event-start", "event-end", "event-location"},
+    ),
+    "002_0978a8626dbc1371.txt": (
+        "2022/journee-porte-ouverte-services-protection-sociale.md",
+        {"author", "author-service"},
+    ),
+    "003_49a81e4b0e5dc213.txt": (
+        "2021/kaolack-reseau-oyofal-paj-atelier-gestion-ressources-humaines.md",
+        {"event-start", "event-end", "event-location"},
+    ),
+    "004_9d34b2b12d24f209.txt": (
+        "2019/rma-atelier-national-extension-protection-sociale.md",
+        {"title", "author", "event-location"},
+    ),
 }
-MISSING_NOTES = {"title": "titre absent", "date": "date de publication absente", "author": "auteur absent",
-                 "event-start": "date de début de l'événement absente",
-                 "event-end": "date de fin de l'événement absente", "event-location": "lieu de l'événement absent"}
-CRUFT = ("Flash Infos", "Accueil /", "Commentaires via Facebook", "Laisser un commentaire",
-         "error: Content is protected", "Essayez à nouveau", "Nombre de visites", "Forêt classe",
-         "Votre adresse de messagerie", "Bonsoir", "Comments are closed", "pipeau", "Y.Doumbia",
-         "Aminata Bocar SOW", "Fatoumata Mah Thiam KONE")
+MISSING_NOTES = {
+    "title": "titre absent",
+    "date": "date de publication absente",
+    "author": "auteur absent",
+    "event-start": "date de début de l'événement absente",
+    "event-end": "date de fin de l'événement absente",
+    "event-location": "lieu de l'événement absent",
+}
+CRUFT = (
+    "Flash Infos",
+    "Accueil /",
+    "Commentaires via Facebook",
+    "Laisser un commentaire",
+    "error: Content is protected",
+    "Essayez à nouveau",
+    "Nombre de visites",
+    "Forêt classe",
+    "Votre adresse de messagerie",
+    "Bonsoir",
+    "Comments are closed",
+    "pipeau",
+    "Y.Doumbia",
+    "Aminata Bocar SOW",
+    "Fatoumata Mah Thiam KONE",
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +138,9 @@ def test_month_only_date_is_reported_with_its_month(registry):
 def test_unknown_acronyms_are_registry_candidates(registry):
     article = import_file(SEEDS / "001_f199722963d6bb92.txt", registry)
     assert article.candidates == ["CFDT", "CSI-Afrique", "GSB"]
-    assert "Sigles inconnus, à ajouter au registre s'il s'agit d'institutions : CFDT, CSI-Afrique, GSB" in article.report()
+    assert (
+        "Sigles inconnus, à ajouter au registre s'il s'agit d'institutions : CFDT, CSI-Afrique, GSB" in article.report()
+    )
     names = import_file(SEEDS / "002_0978a8626dbc1371.txt", registry).candidates
     assert names == ["DNPSES"]  # not the names in capitals (TRAORE, COULIBALY) nor "Commune II"
 
@@ -141,7 +171,10 @@ def test_text_with_dateline_byline_teaser_and_captions(tmp_path, registry):
     assert article.value("Institutions") == "CANAM, ANAM"
     assert article.value("Title") == "" and "titre absent" in article.report()
     assert [p[:20] for p in article.paragraphs] == [
-        "Bamako, 8 octobre 20", "Les deux directeurs ", "Un comité de suivi s"]
+        "Bamako, 8 octobre 20",
+        "Les deux directeurs ",
+        "Un comité de suivi s",
+    ]
     body = "\n".join(article.paragraphs)
     for cruft in ("PARTAGER", "A LIRE AUSSI", "pensions", "Photo :", "commentaire", "Moussa"):
         assert cruft not in body
@@ -165,7 +198,10 @@ def wordpress(registry):
 def test_wordpress_page_metadata(wordpress):
     assert wordpress.value("Title") == "Assurance maladie : la Canam forme les agents des mutuelles"
     assert wordpress.value("Date") == "2023-09-20"
-    assert (wordpress.value("Author"), wordpress.value("Author-Service")) == ("Moussa Traoré", "Cellule communication/CANAM")
+    assert (wordpress.value("Author"), wordpress.value("Author-Service")) == (
+        "Moussa Traoré",
+        "Cellule communication/CANAM",
+    )
     assert wordpress.value("Institutions") == "CANAM, INPS"
     assert wordpress.value("Event") == "Atelier de formation sur la gestion des dossiers de prise en charge"
     # "les 23 et 24 septembre": the year is the year of publication
@@ -173,7 +209,8 @@ def test_wordpress_page_metadata(wordpress):
     assert wordpress.value("Event-Location") == "Hôtel Salam de Bamako"
     assert wordpress.value("Source").startswith("https://www.sante.example.ml/2023/09/20/")
     assert wordpress.relative_path() == pathlib.Path(
-        "articles/2023/assurance-maladie-la-canam-forme-les-agents-des-mutuelles.md")
+        "articles/2023/assurance-maladie-la-canam-forme-les-agents-des-mutuelles.md"
+    )
 
 
 def test_wordpress_page_keeps_the_article_only(wordpress):
@@ -181,14 +218,28 @@ def test_wordpress_page_keeps_the_article_only(wordpress):
     for paragraph, start in zip(wordpress.paragraphs, WORDPRESS_PARAGRAPHS):
         assert paragraph.startswith(start)
     markdown = wordpress.markdown()
-    for cruft in ("Contactez-nous", "PARTAGER", "Facebook", "A LIRE AUSSI", "pensions du troisième trimestre",
-                  "Forêt classée", "Articles récents", "commentaires", "Kayes", "Laisser un commentaire",
-                  "Les participants à l’atelier de Bamako", "Content is protected", "Tous droits réservés",
-                  "admin", "Flash Infos"):
+    for cruft in (
+        "Contactez-nous",
+        "PARTAGER",
+        "Facebook",
+        "A LIRE AUSSI",
+        "pensions du troisième trimestre",
+        "Forêt classée",
+        "Articles récents",
+        "commentaires",
+        "Kayes",
+        "Laisser un commentaire",
+        "Les participants à l’atelier de Bamako",
+        "Content is protected",
+        "Tous droits réservés",
+        "admin",
+        "Flash Infos",
+    ):
         assert cruft not in markdown, cruft
 
 
 # --- Writing: dry run, duplicates, building ------------------------------
+
 
 def test_dry_run_prints_and_writes_nothing(tmp_path, registry, capsys):
     content = tmp_path / "content"
@@ -230,41 +281,58 @@ def test_imported_article_builds_with_the_site(content_copy, build, registry):
 
 
 def test_import_task_reports_unreadable_file_in_french(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "invoke", "import", str(tmp_path / "absent.txt")],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "import", str(tmp_path / "absent.txt")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "absent.txt: fichier: introuvable — vérifiez le chemin" in result.stdout
 
 
 # --- French periods (pressroom.frdates) -----------------------------------
 
-@pytest.mark.parametrize("text, year, expected", [
-    ("du 13 au 15 novembre 2019", None, ((2019, 11, 13), (2019, 11, 15))),
-    ("du 13 au 15 novembre", 2019, ((2019, 11, 13), (2019, 11, 15))),
-    ("du mercredi 10 au vendredi 12 Novembre 2021", None, ((2021, 11, 10), (2021, 11, 12))),
-    ("les 23 et 24 septembre", 2022, ((2022, 9, 23), (2022, 9, 24))),
-    ("du 1er au 05 juillet 2019", None, ((2019, 7, 1), (2019, 7, 5))),
-    ("du 30 novembre au 2 décembre 2019", None, ((2019, 11, 30), (2019, 12, 2))),
-    ("du 30 décembre au 2 janvier 2020", None, ((2019, 12, 30), (2020, 1, 2))),
-    ("du 30 décembre 2019 au 2 janvier 2020", None, ((2019, 12, 30), (2020, 1, 2))),
-])
+
+@pytest.mark.parametrize(
+    "text, year, expected",
+    [
+        ("du 13 au 15 novembre 2019", None, ((2019, 11, 13), (2019, 11, 15))),
+        ("du 13 au 15 novembre", 2019, ((2019, 11, 13), (2019, 11, 15))),
+        ("du mercredi 10 au vendredi 12 Novembre 2021", None, ((2021, 11, 10), (2021, 11, 12))),
+        ("les 23 et 24 septembre", 2022, ((2022, 9, 23), (2022, 9, 24))),
+        ("du 1er au 05 juillet 2019", None, ((2019, 7, 1), (2019, 7, 5))),
+        ("du 30 novembre au 2 décembre 2019", None, ((2019, 11, 30), (2019, 12, 2))),
+        ("du 30 décembre au 2 janvier 2020", None, ((2019, 12, 30), (2020, 1, 2))),
+        ("du 30 décembre 2019 au 2 janvier 2020", None, ((2019, 12, 30), (2020, 1, 2))),
+    ],
+)
 def test_parse_date_range(text, year, expected):
     start, end = expected
     assert frdates.parse_date_range(text, default_year=year) == (datetime.date(*start), datetime.date(*end))
 
 
-@pytest.mark.parametrize("text, message", [
-    ("du 13 au 15 novembre", "année absente"), ("du 15 au 13 novembre 2019", "période à l'envers"),
-    ("du 30 au 31 février 2024", "date impossible"), ("le 8 octobre 2024", "période illisible"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("du 13 au 15 novembre", "année absente"),
+        ("du 15 au 13 novembre 2019", "période à l'envers"),
+        ("du 30 au 31 février 2024", "date impossible"),
+        ("le 8 octobre 2024", "période illisible"),
+    ],
+)
 def test_parse_date_range_refuses(text, message):
     with pytest.raises(ValueError, match=message):
         frdates.parse_date_range(text)
 
 
 def test_find_periods_and_dates_in_running_text():
-    assert frdates.find_date_range("qui s’est tenu à Bamako du 1er au 05 juillet 2019 s’inscrit") == \
-        "du 1er au 05 juillet 2019"
+    assert (
+        frdates.find_date_range("qui s’est tenu à Bamako du 1er au 05 juillet 2019 s’inscrit")
+        == "du 1er au 05 juillet 2019"
+    )
     assert frdates.find_date_range("aucune période ici, le 8 octobre 2024") is None
-    assert frdates.find_dates("Démarrée ce mardi 8 octobre 2024, et le 31 octobre dernier") == \
-        ["mardi 8 octobre 2024", "31 octobre"]
+    assert frdates.find_dates("Démarrée ce mardi 8 octobre 2024, et le 31 octobre dernier") == [
+        "mardi 8 octobre 2024",
+        "31 octobre",
+    ]

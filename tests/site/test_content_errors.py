@@ -1,6 +1,7 @@
 """Bad content fails the build with a French message naming file and field."""
 
 from conftest import write_article
+
 from plugins.typography.typography import typeset
 
 ARTICLE = """Title: {title}
@@ -15,8 +16,9 @@ Corps de l'article.
 
 
 def test_unknown_institution_fails_with_file_and_acronym(content_copy, build):
-    write_article(content_copy, "2024/inconnue.md",
-                  ARTICLE.format(title="Essai", institutions="CMSS, XYZA", summary="Résumé"))
+    write_article(
+        content_copy, "2024/inconnue.md", ARTICLE.format(title="Essai", institutions="CMSS, XYZA", summary="Résumé")
+    )
     built = build(content_copy)
     assert built.status != 0
     assert "articles/2024/inconnue.md:4: Institutions: institution inconnue « XYZA »" in built.messages
@@ -24,9 +26,11 @@ def test_unknown_institution_fails_with_file_and_acronym(content_copy, build):
 
 
 def test_institution_named_in_any_case_or_by_full_name_is_known(content_copy, build):
-    write_article(content_copy, "2024/casse.md",
-                  ARTICLE.format(title="Casse", institutions="Cmss, caisse nationale d'assurance maladie",
-                                 summary="Résumé"))
+    write_article(
+        content_copy,
+        "2024/casse.md",
+        ARTICLE.format(title="Casse", institutions="Cmss, caisse nationale d'assurance maladie", summary="Résumé"),
+    )
     built = build(content_copy)
     assert built.status == 0, built.messages
     links = built.soup("2024/03/casse/").select("article header .institutions a")
@@ -34,9 +38,13 @@ def test_institution_named_in_any_case_or_by_full_name_is_known(content_copy, bu
 
 
 def test_event_end_before_start_fails(content_copy, build):
-    write_article(content_copy, "2024/evenement.md",
-                  ARTICLE.format(title="Événement", institutions="CMSS", summary="Résumé")
-                  .replace("Summary:", "Event: Atelier\nEvent-Start: 2024-03-10\nEvent-End: 2024-03-08\nSummary:"))
+    write_article(
+        content_copy,
+        "2024/evenement.md",
+        ARTICLE.format(title="Événement", institutions="CMSS", summary="Résumé").replace(
+            "Summary:", "Event: Atelier\nEvent-Start: 2024-03-10\nEvent-End: 2024-03-08\nSummary:"
+        ),
+    )
     built = build(content_copy)
     assert built.status != 0
     assert "evenement.md:8: Event-End: la fin de l'événement précède son début" in built.messages
@@ -44,9 +52,11 @@ def test_event_end_before_start_fails(content_copy, build):
 
 def test_hostile_metadata_renders_as_text(content_copy, build):
     title = 'Le <script>alert("x")</script> & l\'"audit" <b>'
-    write_article(content_copy, "2024/hostile.md",
-                  ARTICLE.format(title=title, institutions="CMSS", summary="Résumé").replace(
-                      "Title:", "Slug: hostile\nTitle:"))
+    write_article(
+        content_copy,
+        "2024/hostile.md",
+        ARTICLE.format(title=title, institutions="CMSS", summary="Résumé").replace("Title:", "Slug: hostile\nTitle:"),
+    )
     built = build(content_copy)
     assert built.status == 0, built.messages
     page = built.soup("2024/03/hostile/")

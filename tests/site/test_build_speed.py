@@ -20,8 +20,11 @@ from pressroom import bench
 
 def text_outputs(output):
     """Every HTML, XML and iCalendar file of a build, by path (Pagefind's index aside)."""
-    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*"))
-            if p.suffix in {".html", ".xml", ".ics", ".txt"} and "pagefind" not in p.parts}
+    return {
+        str(p.relative_to(output)): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.suffix in {".html", ".xml", ".ics", ".txt"} and "pagefind" not in p.parts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +36,9 @@ def archive(tmp_path_factory):
 
 def test_parallel_read_writes_the_same_site_as_one_process(archive, tmp_path):
     alone = build_site(archive, tmp_path / "alone" / "output", parallel_read_processes=1)
-    parallel = build_site(archive, tmp_path / "parallel" / "output", parallel_read_processes=2,
-                          parallel_read_min_files=1)
+    parallel = build_site(
+        archive, tmp_path / "parallel" / "output", parallel_read_processes=2, parallel_read_min_files=1
+    )
     assert alone.status == 0 and parallel.status == 0, alone.messages + parallel.messages
     pages = text_outputs(alone.output)
     assert len([p for p in pages if p.endswith("index.html")]) > 40
@@ -43,6 +47,7 @@ def test_parallel_read_writes_the_same_site_as_one_process(archive, tmp_path):
 
 def test_fast_taxonomies_write_the_same_tag_category_and_author_pages(archive, tmp_path):
     from pressroom.site import load_settings
+
     plugins = load_settings("pelicanconf.py")["PLUGINS"]
     slow = build_site(archive, tmp_path / "slow" / "output", plugins=[p for p in plugins if p != "fast_taxonomies"])
     fast = build_site(archive, tmp_path / "fast" / "output", plugins=plugins)
@@ -55,6 +60,7 @@ def test_fast_taxonomies_write_the_same_tag_category_and_author_pages(archive, t
 def test_article_list_answers_in_as_a_list_does():
     class Article:
         pass
+
     articles = [Article() for _ in range(5)]
     fast = fast_taxonomies.ArticleList(articles[:3])
     assert fast == articles[:3] and list(fast) == articles[:3]
@@ -64,8 +70,11 @@ def test_article_list_answers_in_as_a_list_does():
 def test_parallel_read_leaves_a_bad_article_to_pelican_and_its_french_message(archive, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(archive, content)
-    write_article(content, "2024/mauvaise-date.md",
-                  "Title: Date impossible\nDate: 31 février 2024\nAuthor: A. Sow\nInstitutions: CMSS\n\nTexte.\n")
+    write_article(
+        content,
+        "2024/mauvaise-date.md",
+        "Title: Date impossible\nDate: 31 février 2024\nAuthor: A. Sow\nInstitutions: CMSS\n\nTexte.\n",
+    )
     built = build_site(content, tmp_path / "output", parallel_read_processes=2, parallel_read_min_files=1)
     assert built.status != 0
     assert "mauvaise-date.md" in built.messages and "Date" in built.messages
@@ -73,6 +82,7 @@ def test_parallel_read_leaves_a_bad_article_to_pelican_and_its_french_message(ar
 
 def test_a_read_that_logs_a_warning_is_read_again_by_pelican(tmp_path):
     """A worker's warning would be lost in its process: the file is left to Pelican's own read."""
+
     class WarningReader:
         def read(self, path):
             logging.getLogger("pelican.readers").warning("Duplicate definition of `title`")
@@ -96,6 +106,7 @@ def test_a_read_that_logs_a_warning_is_read_again_by_pelican(tmp_path):
 
 def test_reads_that_cannot_come_back_from_a_worker_are_left_to_pelican(tmp_path):
     """Metadata that cannot be pickled (a plugin's object) stays out of the cache, without failing."""
+
     class Reader:
         def read(self, path):
             if path.endswith("b.md"):
@@ -147,7 +158,9 @@ def test_stale_gz_copies_are_made_again(tmp_path, processes):
 
 
 def test_a_build_that_fails_on_content_starts_no_compression_process(tmp_path, content_copy):
-    write_article(content_copy, "2024/sans-auteur.md", "Title: Sans auteur\nDate: 2024-10-08\nInstitutions: CMSS\n\nTexte.\n")
+    write_article(
+        content_copy, "2024/sans-auteur.md", "Title: Sans auteur\nDate: 2024-10-08\nInstitutions: CMSS\n\nTexte.\n"
+    )
     before = set(multiprocessing.active_children())
     built = build_site(content_copy, tmp_path / "output")
     assert built.status != 0

@@ -4,22 +4,21 @@ and precompressed copies (plugins/gzip_copies), checked on built sites."""
 import datetime
 import gzip
 import json
-import pathlib
 import re
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlparse
 
 import pytest
 import yaml
-
-from conftest import build_site, copy_content, write_article
-from plugins.typography.typography import typeset
-from pressroom import frdates
+from conftest import ROOT, build_site, copy_content, write_article
 from seed_articles import seed_articles
 from tools import validate_html
 
+from plugins.typography.typography import typeset
+from pressroom import frdates
+
 SEEDS = seed_articles()
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+
 SITE = "https://presse.example.org"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -57,7 +56,9 @@ def test_json_ld_news_article_matches_the_article(published_site, seed):
         assert len(data["headline"]) <= 110 and data["headline"].endswith("…")
         assert seed["title"].startswith(data["headline"][:-1] + " ")
     assert datetime.datetime.fromisoformat(data["datePublished"]).date() == seed["date"]
-    assert datetime.datetime.fromisoformat(data["dateModified"]) >= datetime.datetime.fromisoformat(data["datePublished"])
+    assert datetime.datetime.fromisoformat(data["dateModified"]) >= datetime.datetime.fromisoformat(
+        data["datePublished"]
+    )
     assert data["inLanguage"] == "fr"
     assert data["url"] == data["mainEntityOfPage"]["@id"] == f"{SITE}/{seed['url']}"
     assert [a["name"] for a in data["author"]] == [seed["author"]]
@@ -70,7 +71,7 @@ COMMON = "Author: Awa Traoré\nInstitutions: INPS\nCategory: Communiqué\nSummar
 EXTRA_ARTICLES = {
     "2024/piege.md": f"Title: Le piège </script><b>gras</b>\nDate: 2024-02-02\n{COMMON}Slug: piege\n\nTexte.\n",
     "2024/photo.md": f"Title: Photo\nDate: 2024-02-03\n{COMMON}Image: {{static}}/images/remise.jpg\n"
-                     "Slug: photo\n\nTexte.\n",
+    "Slug: photo\n\nTexte.\n",
     "2024/brouillon.md": f"Title: Brouillon\nDate: 2024-03-01\n{COMMON}Status: draft\nSlug: brouillon\n\nTexte.\n",
     "2024/futur.md": f"Title: Futur\nDate: 2999-01-01\n{COMMON}Slug: futur\n\nTexte.\n",
 }
@@ -84,8 +85,9 @@ def extra_site(tmp_path_factory):
     for relative, text in EXTRA_ARTICLES.items():
         write_article(content, relative, text)
     (content / "pages").mkdir(exist_ok=True)
-    (content / "pages" / "a-propos.md").write_text("Title: À propos\nSlug: a-propos\n\nQui nous sommes.\n",
-                                                   encoding="utf-8")
+    (content / "pages" / "a-propos.md").write_text(
+        "Title: À propos\nSlug: a-propos\n\nQui nous sommes.\n", encoding="utf-8"
+    )
     built = build_site(content, base / "output", "publishconf.py", siteurl=SITE, feed_domain=SITE)
     assert built.status == 0, built.messages
     return built
@@ -120,8 +122,11 @@ def sitemap_urls(built):
 def test_sitemap_lists_every_published_article_and_institution_with_absolute_urls(published_site):
     urls = sitemap_urls(published_site)
     assert sorted(urls) == urls and len(set(urls)) == len(urls)
-    institution_pages = {f"{SITE}/institutions/{path.name}/"
-                         for path in (published_site.output / "institutions").iterdir() if path.is_dir()}
+    institution_pages = {
+        f"{SITE}/institutions/{path.name}/"
+        for path in (published_site.output / "institutions").iterdir()
+        if path.is_dir()
+    }
     assert f"{SITE}/institutions/cmss/" in institution_pages
     assert set(urls) == {f"{SITE}/{seed['url']}" for seed in SEEDS} | institution_pages
     for url in urls:
@@ -129,8 +134,11 @@ def test_sitemap_lists_every_published_article_and_institution_with_absolute_url
     entries = ElementTree.parse(published_site.output / "sitemap.xml").getroot().findall("s:url", SITEMAP_NS)
     cmss = next(e for e in entries if e.findtext("s:loc", namespaces=SITEMAP_NS) == f"{SITE}/institutions/cmss/")
     assert cmss.findtext("s:lastmod", namespaces=SITEMAP_NS).startswith("2024-10-08")  # its latest article
-    lastmods = [e.findtext("s:lastmod", namespaces=SITEMAP_NS) for e in entries if "/institutions/" not in
-                e.findtext("s:loc", namespaces=SITEMAP_NS)]
+    lastmods = [
+        e.findtext("s:lastmod", namespaces=SITEMAP_NS)
+        for e in entries
+        if "/institutions/" not in e.findtext("s:loc", namespaces=SITEMAP_NS)
+    ]
     assert len(lastmods) == len(SEEDS)
     assert all(datetime.datetime.fromisoformat(m).tzinfo for m in lastmods)
 
@@ -166,12 +174,12 @@ def test_gz_copies_decompress_to_the_same_bytes(published_site):
 def test_every_sizeable_text_file_has_a_gz_copy(published_site):
     texts = [p for p in published_site.output.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size > 512]
     assert any(p.name == "sitemap.xml" for p in texts) and any(p.suffix == ".css" for p in texts)
-    missing = [str(p.relative_to(published_site.output)) for p in texts
-               if not p.with_name(p.name + ".gz").exists()]
+    missing = [str(p.relative_to(published_site.output)) for p in texts if not p.with_name(p.name + ".gz").exists()]
     assert not missing
 
 
 # --- Journalists -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s["slug"])
 def test_press_contact_of_each_institution_is_shown(built_site, seed):
@@ -188,8 +196,11 @@ def test_press_contact_of_each_institution_is_shown(built_site, seed):
 def test_press_contact_from_the_registry(content_copy, build):
     registry_path = content_copy / "institutions.yml"
     registry = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
-    registry["INPS"]["contact_presse"] = {"nom": "Service communication", "courriel": "presse@exemple.ml",
-                                          "telephone": "+223 20 00 00 00"}
+    registry["INPS"]["contact_presse"] = {
+        "nom": "Service communication",
+        "courriel": "presse@exemple.ml",
+        "telephone": "+223 20 00 00 00",
+    }
     registry_path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     built = build(content_copy)
     assert built.status == 0, built.messages
@@ -212,8 +223,9 @@ def test_cite_and_share_block(published_site, seed):
     permalink = block.select_one("a.permalink")
     assert permalink["href"] == permalink.get_text() == page.find("link", rel="canonical")["href"]
     citation = block.select_one(".citation").get_text()
-    assert citation == ", ".join([f"«\u202f{seed['title']}\u202f»", *seed["institutions"],
-                                  frdates.short_date(seed["date"]), permalink["href"]])
+    assert citation == ", ".join(
+        [f"«\u202f{seed['title']}\u202f»", *seed["institutions"], frdates.short_date(seed["date"]), permalink["href"]]
+    )
     shares = [a["href"] for a in block.select(".share a")]
     assert shares[0].startswith("mailto:?subject=") and shares[1].startswith("https://wa.me/?text=")
     assert all("presse.example.org" in href for href in shares)
@@ -222,8 +234,11 @@ def test_cite_and_share_block(published_site, seed):
 def test_article_pages_load_nothing_from_other_hosts(published_site):
     for seed in SEEDS:
         page = published_site.soup(seed["url"])
-        loaded = [tag.get("src") or tag.get("href") for tag in page.find_all(["script", "img", "link", "iframe"])
-                  if tag.name != "link" or "stylesheet" in tag.get("rel", []) or "icon" in tag.get("rel", [])]
+        loaded = [
+            tag.get("src") or tag.get("href")
+            for tag in page.find_all(["script", "img", "link", "iframe"])
+            if tag.name != "link" or "stylesheet" in tag.get("rel", []) or "icon" in tag.get("rel", [])
+        ]
         for url in filter(None, loaded):
             assert urlparse(url).netloc in ("", "presse.example.org"), (seed["slug"], url)
 

@@ -5,7 +5,6 @@ JavaScript, and screenshots at phone and desktop widths for a person to look at.
 import struct
 
 import pytest
-
 from browser_tools import Visit, artifacts_folder, visit
 
 pytestmark = pytest.mark.browser
@@ -35,8 +34,9 @@ def test_no_accessibility_violation(browser, served_site, path):
 def test_search_for_formation_finds_the_training_session(browser, served_site):
     with visit(browser, served_site, SEARCH) as opened:
         results = search_for(opened.page, "formation")
-        assert any("relations professionnelles" in title and href.endswith("/" + ARTICLE)
-                   for title, href in results), results
+        assert any("relations professionnelles" in title and href.endswith("/" + ARTICLE) for title, href in results), (
+            results
+        )
         assert opened.axe_violations() == []  # the results and filters drawn by Pagefind
 
 

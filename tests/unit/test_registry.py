@@ -1,9 +1,10 @@
 import pathlib
 
 import pytest
+
 from pressroom.registry import Registry, RegistryError
 
-REGISTRY = pathlib.Path(__file__).resolve().parent.parent / "content" / "institutions.yml"
+REGISTRY = pathlib.Path(__file__).resolve().parents[2] / "content" / "institutions.yml"
 
 
 @pytest.fixture(scope="module")
@@ -11,12 +12,19 @@ def registry():
     return Registry.load(REGISTRY)
 
 
-@pytest.mark.parametrize("name, acronym", [
-    ("CMSS", "CMSS"), ("Cmss", "CMSS"), (" cmss ", "CMSS"),
-    ("Caisse Nationale d'Assurance Maladie", "CANAM"), ("caisse nationale d’assurance maladie", "CANAM"),
-    ("cares-mali", "CARES-Mali"), ("Agence Malienne de Mutualité", "AMAMUS"),
-    ("Agence Nationale de la Couverture Maladie Universelle", "ANACMU"),
-])
+@pytest.mark.parametrize(
+    "name, acronym",
+    [
+        ("CMSS", "CMSS"),
+        ("Cmss", "CMSS"),
+        (" cmss ", "CMSS"),
+        ("Caisse Nationale d'Assurance Maladie", "CANAM"),
+        ("caisse nationale d’assurance maladie", "CANAM"),
+        ("cares-mali", "CARES-Mali"),
+        ("Agence Malienne de Mutualité", "AMAMUS"),
+        ("Agence Nationale de la Couverture Maladie Universelle", "ANACMU"),
+    ],
+)
 def test_find_without_case_or_accents(registry, name, acronym):
     assert registry.find(name).acronym == acronym
 

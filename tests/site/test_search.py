@@ -19,7 +19,7 @@ def indexed_pages(output):
     for path in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(FRAGMENT_HEADER), path
-        page = json.loads(data[len(FRAGMENT_HEADER):])
+        page = json.loads(data[len(FRAGMENT_HEADER) :])
         pages[page["url"]] = page
     return pages
 
@@ -68,16 +68,24 @@ def test_menu_links_to_search_page(built_site):
 
 
 def test_pagefind_files_load_on_search_page_only(built_site):
-    loading = [p.relative_to(built_site.output).as_posix() for p in built_site.html_files()
-               if "pagefind-ui" in p.read_text(encoding="utf-8")]
+    loading = [
+        p.relative_to(built_site.output).as_posix()
+        for p in built_site.html_files()
+        if "pagefind-ui" in p.read_text(encoding="utf-8")
+    ]
     assert loading == ["recherche/index.html"]
 
 
 def test_draft_is_not_indexed(content_copy, build):
-    write_article(content_copy, "2024/brouillon.md", (
-        "Title: Brouillon confidentiel\nDate: 2024-11-02\nAuthor: Aminata Bocar Sow\nInstitutions: CMSS\n"
-        "Tags: formation\nCategory: Actualité\nSummary: Un brouillon.\nStatus: draft\n"
-        "Slug: brouillon-confidentiel\nLang: fr\n\nLe mot zanzibarique ne doit pas être trouvé.\n"))
+    write_article(
+        content_copy,
+        "2024/brouillon.md",
+        (
+            "Title: Brouillon confidentiel\nDate: 2024-11-02\nAuthor: Aminata Bocar Sow\nInstitutions: CMSS\n"
+            "Tags: formation\nCategory: Actualité\nSummary: Un brouillon.\nStatus: draft\n"
+            "Slug: brouillon-confidentiel\nLang: fr\n\nLe mot zanzibarique ne doit pas être trouvé.\n"
+        ),
+    )
     built = build(content_copy)
     assert built.status == 0, built.messages
     pages = indexed_pages(built.output)
@@ -100,8 +108,7 @@ def test_article_pages_carry_no_search_markup(built_site):
     assert not article.select("[data-pagefind-body], [data-pagefind-meta], [data-pagefind-filter]")
 
 
-def test_search_records_are_not_published_and_their_folder_is_removed(content_copy, build, tmp_path,
-                                                                       monkeypatch):
+def test_search_records_are_not_published_and_their_folder_is_removed(content_copy, build, tmp_path, monkeypatch):
     staging_root = tmp_path / "tmp"
     staging_root.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(staging_root))

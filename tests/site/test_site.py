@@ -4,14 +4,17 @@ import re
 
 import feedparser
 import pytest
-from pressroom import frdates
 from seed_articles import seed_articles
+
+from pressroom import frdates
 
 SEEDS = seed_articles()
 
 
-FRENCH_LONG_DATE = re.compile(r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d{1,2}) "
-                              r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$")
+FRENCH_LONG_DATE = re.compile(
+    r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (1er|\d{1,2}) "
+    r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$"
+)
 
 
 def test_five_seed_articles_are_in_content():
@@ -55,8 +58,16 @@ def test_signature_shows_author_and_service(built_site):
 
 
 def test_no_cruft_in_article_pages(built_site):
-    cruft = ["Commentaires via Facebook", "Content is protected", "Laisser un commentaire",
-             "Comments are closed", "Flash Infos", "Essayez à nouveau", "Nombre de visites", "pipeau"]
+    cruft = [
+        "Commentaires via Facebook",
+        "Content is protected",
+        "Laisser un commentaire",
+        "Comments are closed",
+        "Flash Infos",
+        "Essayez à nouveau",
+        "Nombre de visites",
+        "pipeau",
+    ]
     for seed in SEEDS:
         text = built_site.soup(seed["url"]).get_text()
         for line in cruft:
@@ -68,7 +79,10 @@ def test_institutions_index_lists_every_registered_institution(built_site):
     names = page.select(".index-list li")
     assert len(names) >= 11
     text = page.get_text()
-    for acronym, name in [("CMSS", "Caisse Malienne de Sécurité Sociale"), ("IPRES", "Institution de Prévoyance Retraite du Sénégal")]:
+    for acronym, name in [
+        ("CMSS", "Caisse Malienne de Sécurité Sociale"),
+        ("IPRES", "Institution de Prévoyance Retraite du Sénégal"),
+    ]:
         assert acronym in text and name in text
 
 
@@ -116,9 +130,22 @@ def test_feed_urls_do_not_collide(built_site):
     assert all(str(p).startswith("feeds/") for p in feeds)
 
 
-@pytest.mark.parametrize("path", ["", "institutions/", "themes/", "categories/", "auteurs/", "archives/",
-                                  "archives/2019/", "404.html", "themes/formation/", "categories/reportage/",
-                                  "auteurs/y-doumbia/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "institutions/",
+        "themes/",
+        "categories/",
+        "auteurs/",
+        "archives/",
+        "archives/2019/",
+        "404.html",
+        "themes/formation/",
+        "categories/reportage/",
+        "auteurs/y-doumbia/",
+    ],
+)
 def test_every_listing_page_exists_in_french(built_site, path):
     page = built_site.soup(path)
     assert page.html["lang"] == "fr"
@@ -134,8 +161,9 @@ def test_year_archive_lists_that_year_only(built_site):
 def test_no_english_interface_strings(built_site):
     english = re.compile(r"\b(Posted|Read more|Categories|Tags|Archives for|Next|Previous|Home)\b")
     for path in built_site.html_files():
-        text = " ".join(t for t in built_site.soup(path).find_all(string=True)
-                        if t.parent.name not in ("script", "style"))
+        text = " ".join(
+            t for t in built_site.soup(path).find_all(string=True) if t.parent.name not in ("script", "style")
+        )
         assert not english.search(text), path
 
 
@@ -149,10 +177,14 @@ def test_pages_need_no_javascript(built_site):
 
 def test_home_page_is_paginated_newest_first(content_copy, build):
     from conftest import write_article
+
     for day in range(1, 24):
-        write_article(content_copy, f"2023/lot-{day:02d}.md",
-                      f"Title: Communiqué numéro {day}\nDate: 2023-05-{day:02d}\nAuthor: Awa Traoré\n"
-                      f"Institutions: INPS\nCategory: Communiqué\nSummary: Résumé {day}.\n\nTexte {day}.\n")
+        write_article(
+            content_copy,
+            f"2023/lot-{day:02d}.md",
+            f"Title: Communiqué numéro {day}\nDate: 2023-05-{day:02d}\nAuthor: Awa Traoré\n"
+            f"Institutions: INPS\nCategory: Communiqué\nSummary: Résumé {day}.\n\nTexte {day}.\n",
+        )
     built = build(content_copy)
     assert built.status == 0, built.messages
     first = built.soup("")

@@ -38,7 +38,7 @@ def site_url_of(built):
 def output_target(built, page, url, site_url):
     """The output file an internal URL points to (None for an external one)."""
     if site_url and url.startswith(site_url):
-        url = "/" + url[len(site_url):].lstrip("/")
+        url = "/" + url[len(site_url) :].lstrip("/")
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None

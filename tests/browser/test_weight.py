@@ -3,7 +3,6 @@ page and an article each transfer at most 30 KB (gzip; HTML, CSS, JS and fonts,
 images aside), and no page asks any other host for anything."""
 
 import pytest
-
 from browser_tools import visit
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,19 @@ from pressroom import new, publish
 
 NOW = datetime.datetime(2025, 3, 4, 10, 30)
 TITLE = "L’INPS forme ses agents à l’accueil des assurés"
-FIELDS = ["title", "date", "author", "author-service", "institutions", "tags", "category", "summary",
-          "slug", "lang", "status"]
+FIELDS = [
+    "title",
+    "date",
+    "author",
+    "author-service",
+    "institutions",
+    "tags",
+    "category",
+    "summary",
+    "slug",
+    "lang",
+    "status",
+]
 EVENT_FIELDS = ["event", "event-start", "event-end", "event-location"]
 FILLED = {
     "Author-Service": "Service communication/INPS",
@@ -41,8 +52,7 @@ def fill(path, values):
             break
         if name in values:
             lines[number] = f"{name}: {values[name]}"
-    path.write_text("\n".join(lines).replace("Écrivez ici le texte de l'article", "Le texte réel"),
-                    encoding="utf-8")
+    path.write_text("\n".join(lines).replace("Écrivez ici le texte de l'article", "Le texte réel"), encoding="utf-8")
 
 
 def test_new_article_has_every_field_and_a_french_note_for_each(content_copy):
@@ -97,8 +107,12 @@ def test_fresh_draft_builds_and_filled_article_is_published(content_copy, build)
 
 def test_invoke_new_with_unknown_institution_fails_in_french_and_writes_nothing():
     before = sorted(CONTENT.rglob("*.md"))
-    result = subprocess.run([os.path.join(sys.prefix, "bin", "invoke"), "new", "Un titre", "--institution", "XYZA"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [os.path.join(sys.prefix, "bin", "invoke"), "new", "Un titre", "--institution", "XYZA"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "institution inconnue « XYZA »" in result.stderr
     assert "content/institutions.yml" in result.stderr
@@ -117,8 +131,13 @@ def production(tmp_path):
     www = tmp_path / "www"
     www.mkdir()
     (www / "ancien.html").write_text("page retirée", encoding="utf-8")
-    overrides = {"path": str(CONTENT), "output_path": str(tmp_path / "output"), "cache_path": str(tmp_path / "cache"),
-                 "siteurl": "https://presse.example.org", "feed_domain": "https://presse.example.org"}
+    overrides = {
+        "path": str(CONTENT),
+        "output_path": str(tmp_path / "output"),
+        "cache_path": str(tmp_path / "cache"),
+        "siteurl": "https://presse.example.org",
+        "feed_domain": "https://presse.example.org",
+    }
     return www, {"PUBLISH_DEST": f"{www}/"}, overrides
 
 

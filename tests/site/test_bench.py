@@ -37,8 +37,13 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
 
 
 def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
-    result = subprocess.run([os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "200"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "Archive synthétique : 200 articles" in out
@@ -64,8 +69,10 @@ def test_rebuild_from_content_cache_shows_an_edit_and_keeps_plugin_output(conten
     assert first.status == 0, first.messages
     assert list((tmp_path / "cache").glob("ArticlesGenerator-Readers*"))
     source = content_copy / "articles" / "2024" / "cmss-untm-formation-relations-professionnelles.md"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "Title: CMSS : une centaine", "Title: CMSS : cent vingt"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Title: CMSS : une centaine", "Title: CMSS : cent vingt"),
+        encoding="utf-8",
+    )
 
     second = build(content_copy)
     assert second.status == 0, second.messages

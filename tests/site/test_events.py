@@ -8,7 +8,7 @@ import json
 import icalendar
 import pytest
 import vobject
-from conftest import copy_content, build_site, write_article
+from conftest import build_site, copy_content, write_article
 from seed_articles import seed_articles
 from tools import validate_html
 
@@ -52,6 +52,7 @@ def event_ics_files(built):
 
 # --- Agenda and month pages ----------------------------------------------
 
+
 def test_every_seed_article_has_an_event():
     assert {seed["slug"] for seed in SEEDS} == set(SEED_DATES)
 
@@ -88,20 +89,38 @@ def test_month_grid_is_a_table_with_french_weekday_headers(built_site):
     table = built_site.soup("agenda/2019/11/").find("table")
     assert table.caption.get_text(strip=True) == "Novembre 2019"
     headers = table.select("thead th")
-    assert [th.abbr["title"] for th in headers] == ["lundi", "mardi", "mercredi", "jeudi", "vendredi",
-                                                    "samedi", "dimanche"]
+    assert [th.abbr["title"] for th in headers] == [
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+    ]
     assert [th.get_text() for th in headers] == ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     assert all(th["scope"] == "col" for th in headers)
     first_week = table.select("tbody tr")[0].find_all("td")
     assert [td.get_text(strip=True) for td in first_week] == ["", "", "", "", "1", "2", "3"]  # 1 Nov 2019: Friday
-    days_with_event = [td.find("time")["datetime"] for td in table.select("td")
-                       if td.find("a", string=lambda s: s and "Atelier national" in s)]
+    days_with_event = [
+        td.find("time")["datetime"]
+        for td in table.select("td")
+        if td.find("a", string=lambda s: s and "Atelier national" in s)
+    ]
     assert days_with_event == ["2019-11-13", "2019-11-14", "2019-11-15"]
 
 
 def test_agenda_and_month_grids_pass_the_html_validator(built_site):
-    pages = [built_site.output / p / "index.html" for p in ("agenda", "agenda/2019/07", "agenda/2019/11",
-                                                            "agenda/2024/10", "2024/10/cmss-untm-formation-relations-professionnelles")]
+    pages = [
+        built_site.output / p / "index.html"
+        for p in (
+            "agenda",
+            "agenda/2019/07",
+            "agenda/2019/11",
+            "agenda/2024/10",
+            "2024/10/cmss-untm-formation-relations-professionnelles",
+        )
+    ]
     assert validate_html(pages) == []
 
 
@@ -111,6 +130,7 @@ def test_navigation_links_to_the_agenda(built_site):
 
 
 # --- Article event box and JSON-LD ----------------------------------------
+
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s["slug"])
 def test_event_box_links_the_event_ics_file(built_site, seed):
@@ -131,6 +151,7 @@ def test_article_page_carries_schema_org_event(built_site):
 
 
 # --- iCalendar -------------------------------------------------------------
+
 
 def test_global_feed_holds_every_seed_event_with_exclusive_all_day_end(built_site):
     calendar = read_ics(built_site.output / "calendrier" / "tout.ics")
@@ -179,7 +200,10 @@ def test_global_feed_round_trips_and_reads_in_an_independent_parser(built_site):
     data = (built_site.output / "calendrier" / "tout.ics").read_bytes()
     parsed = icalendar.Calendar.from_ical(data)
     again = icalendar.Calendar.from_ical(parsed.to_ical())
-    summary = lambda cal: sorted((str(e["UID"]), e.start, e.end, str(e["SUMMARY"])) for e in cal.walk("VEVENT"))
+
+    def summary(cal):
+        return sorted((str(e["UID"]), e.start, e.end, str(e["SUMMARY"])) for e in cal.walk("VEVENT"))
+
     assert summary(again) == summary(parsed) and len(summary(parsed)) == 5
     other = vobject.readOne(data.decode("utf-8"))
     read = sorted((v.uid.value, v.dtstart.value, v.dtend.value, v.summary.value) for v in other.vevent_list)
@@ -205,17 +229,43 @@ Corps de l'article.
 def agenda_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("agenda")
     content = copy_content(base / "content")
-    write_article(content, "2025/dakar.md", ARTICLE.format(
-        title="Atelier à Dakar", date="2024-09-30", institutions="IPRES, ANACMU", slug="atelier-dakar",
-        summary="Un atelier <b>important</b> &amp; utile <script>alert(1)</script>",
-        extra="Event: Atelier régional\nEvent-Start: 12 mars 2025 à 9h30\nEvent-End: 2025-03-12 12:30\n"
-              "Event-Location: Siège de l'IPRES, Dakar\n"))
-    write_article(content, "2024/brouillon.md", ARTICLE.format(
-        title="Brouillon", date="2024-09-01", institutions="CMSS", slug="brouillon", summary="Brouillon.",
-        extra="Status: draft\nEvent: Réunion secrète du brouillon\nEvent-Start: 2024-10-20\n"))
-    write_article(content, "2999/futur.md", ARTICLE.format(
-        title="Article futur", date="2999-01-01", institutions="CMSS", slug="futur", summary="Futur.",
-        extra="Event: Réunion sous embargo\nEvent-Start: 2024-10-21\n"))
+    write_article(
+        content,
+        "2025/dakar.md",
+        ARTICLE.format(
+            title="Atelier à Dakar",
+            date="2024-09-30",
+            institutions="IPRES, ANACMU",
+            slug="atelier-dakar",
+            summary="Un atelier <b>important</b> &amp; utile <script>alert(1)</script>",
+            extra="Event: Atelier régional\nEvent-Start: 12 mars 2025 à 9h30\nEvent-End: 2025-03-12 12:30\n"
+            "Event-Location: Siège de l'IPRES, Dakar\n",
+        ),
+    )
+    write_article(
+        content,
+        "2024/brouillon.md",
+        ARTICLE.format(
+            title="Brouillon",
+            date="2024-09-01",
+            institutions="CMSS",
+            slug="brouillon",
+            summary="Brouillon.",
+            extra="Status: draft\nEvent: Réunion secrète du brouillon\nEvent-Start: 2024-10-20\n",
+        ),
+    )
+    write_article(
+        content,
+        "2999/futur.md",
+        ARTICLE.format(
+            title="Article futur",
+            date="2999-01-01",
+            institutions="CMSS",
+            slug="futur",
+            summary="Futur.",
+            extra="Event: Réunion sous embargo\nEvent-Start: 2024-10-21\n",
+        ),
+    )
     built = build_site(content, base / "output", events_today="2024-10-09", with_future_dates=False)
     assert built.status == 0, built.messages
     return built
@@ -263,16 +313,31 @@ def test_draft_and_future_articles_stay_out_of_the_agenda(agenda_site):
 
 # --- Bad event fields fail the build ------------------------------------------
 
-@pytest.mark.parametrize("fields, expected", [
-    ("Event-Start: 2024-03-10\nEvent-End: 2024-03-08\n",
-     "erreur.md:9: Event-End: la fin de l'événement précède son début — vérifiez Event-Start et Event-End"),
-    ("Event-Start: 32 brumaire 2024\n", "erreur.md:8: Event-Start: date illisible « 32 brumaire 2024 » —"),
-    ("Event-Start: 2024-02-30\n", "erreur.md:8: Event-Start: date impossible « 2024-02-30 »"),
-])
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        (
+            "Event-Start: 2024-03-10\nEvent-End: 2024-03-08\n",
+            "erreur.md:9: Event-End: la fin de l'événement précède son début — vérifiez Event-Start et Event-End",
+        ),
+        ("Event-Start: 32 brumaire 2024\n", "erreur.md:8: Event-Start: date illisible « 32 brumaire 2024 » —"),
+        ("Event-Start: 2024-02-30\n", "erreur.md:8: Event-Start: date impossible « 2024-02-30 »"),
+    ],
+)
 def test_bad_event_dates_fail_with_french_message(content_copy, build, fields, expected):
-    write_article(content_copy, "2024/erreur.md", ARTICLE.format(
-        title="Erreur", date="2024-03-04", institutions="CMSS", slug="erreur", summary="Résumé.",
-        extra="Event: Atelier\n" + fields))
+    write_article(
+        content_copy,
+        "2024/erreur.md",
+        ARTICLE.format(
+            title="Erreur",
+            date="2024-03-04",
+            institutions="CMSS",
+            slug="erreur",
+            summary="Résumé.",
+            extra="Event: Atelier\n" + fields,
+        ),
+    )
     built = build(content_copy)
     assert built.status != 0
     assert expected in built.messages, built.messages
