@@ -1,17 +1,13 @@
 """The institution registry: one entry per institution, read from YAML."""
 
 import dataclasses
-import unicodedata
 
 import yaml
 from pelican.utils import slugify
 
+from .text import fold
 
-def normalize(name):
-    """Compare names without case, accents or surrounding spaces: 'Cmss' is 'CMSS'."""
-    decomposed = unicodedata.normalize("NFKD", name.strip())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.replace("’", "'").casefold().split())
+normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,6 +4,7 @@ and a non-zero exit status instead of a traceback or a silent skip."""
 import logging
 import os
 import sys
+import traceback
 
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -32,11 +33,45 @@ def load_settings(settings_file="pelicanconf.py", **overrides):
     return read_settings(path, override={k.upper(): v for k, v in overrides.items()})
 
 
+def source_in_traceback(error):
+    """The source file that was being handled when ``error`` was raised, if a frame knows it."""
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        for value in frame.f_locals.values():
+            path = getattr(value, "source_path", None)
+            if isinstance(path, str):
+                return path
+    return None
+
+
+def keep_traceback(error, settings):
+    """Write the traceback for the technical team; return the log's path."""
+    folder = (settings or {}).get("CACHE_PATH") or os.path.join(ROOT, "cache")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "erreur-construction.log")
+    with open(path, "w", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(error)))
+    return path
+
+
+def unforeseen(error, settings, out):
+    """A French message for an error no check foresaw: the file when known, never a traceback."""
+    source = source_in_traceback(error)
+    where = f" en traitant {os.path.relpath(source, (settings or {}).get('PATH') or ROOT)}" if source else ""
+    log = keep_traceback(error, settings)
+    print(
+        f"La construction a échoué : erreur inattendue{where} ({type(error).__name__}) — rien n'a été publié ; "
+        f"signalez-la à l'équipe technique avec le fichier {log}",
+        file=out,
+    )
+    return 3
+
+
 def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     """Build the site; return 0 on success, non-zero with French messages otherwise."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     counter = LogRecorder()
     logging.getLogger().addHandler(counter)
+    settings = None
     try:
         settings = load_settings(settings_file, **overrides)
         Pelican(settings).run()
@@ -55,6 +90,8 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
             file=out,
         )
         return 2
+    except Exception as error:
+        return unforeseen(error, settings, out)
     finally:
         logging.getLogger().removeHandler(counter)
     if counter.messages:

@@ -11,8 +11,9 @@ import sys
 from pelican.utils import slugify
 
 from .. import frdates
-from ..lint import markdown_header, read_date
+from ..header import markdown_header
 from ..registry import Registry, normalize
+from ..schema import read_date
 from . import detect
 from .cleaning import clean_lines, normalize_line
 from .sources import read_source

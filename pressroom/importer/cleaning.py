@@ -4,7 +4,7 @@ site wrapped around it (menus, breadcrumbs, share bars, comments, teasers)."""
 import collections
 import re
 
-from ..frdates import _fold
+from ..text import fold
 
 # Whole lines that are never part of an article (compared folded: no case, no accents).
 CRUFT_LINES = [
@@ -57,12 +57,12 @@ def normalize_line(line):
 
 
 def is_cruft(line):
-    folded = _fold(line)
+    folded = fold(line)
     return any(pattern.search(folded) for pattern in CRUFT_LINES)
 
 
 def is_tail_marker(line):
-    folded = _fold(line)
+    folded = fold(line)
     return any(pattern.search(folded) for pattern in TAIL_MARKERS)
 
 
@@ -81,7 +81,7 @@ def drop_teasers(lines):
         if skip_next:
             skip_next = False
             continue
-        teaser = TEASER.match(_fold(line))
+        teaser = TEASER.match(fold(line))
         if teaser:
             skip_next = not teaser["headline"]
             continue
@@ -134,7 +134,7 @@ def clean_lines(raw_lines):
     """(paragraphs of the article, signature or None, byline or None, breadcrumb lines)."""
     lines = [normalize_line(line) for line in raw_lines]
     lines = [line for line in lines if line]
-    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _fold(line))]
+    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", fold(line))]
     lines = [line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)]
     lines, byline = split_byline(lines)
     lines, signature = split_signature(lines)

@@ -6,8 +6,8 @@ import datetime
 import re
 
 from .. import frdates
-from ..frdates import _fold
 from ..registry import normalize
+from ..text import fold as _fold
 from .cleaning import signature_parts
 
 HIGH, MEDIUM, LOW = "haute", "moyenne", "faible"
