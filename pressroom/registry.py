@@ -412,8 +412,11 @@ def _syntax_problem(shown, error):
         return Problem(shown, "syntaxe", "tabulation en retrait", "remplacez-la par des espaces", line)
     if "single document" in str(error):
         return Problem(shown, "syntaxe", "second document YAML (« --- »)", "retirez la ligne « --- »", line)
-    column = f" (colonne {mark.column + 1})" if mark else ""
-    return Problem(shown, "syntaxe", f"syntaxe YAML invalide{column}", _SYNTAX_HINT, line)
+    where = f" (colonne {mark.column + 1})" if mark else ""
+    opened = getattr(error, "context_mark", None)
+    if mark and opened and opened.line != mark.line:
+        where = f" (colonne {mark.column + 1}, dans ce qui commence ligne {opened.line + 1})"
+    return Problem(shown, "syntaxe", f"syntaxe YAML invalide{where}", _SYNTAX_HINT, line)
 
 
 def check(path):
