@@ -18,6 +18,7 @@ from pelican.utils import slugify
 
 from .problems import Problem
 
+REPORTED = object()  # a value whose problem is already reported
 FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse")
 EXAMPLE = "CMSS:, INPS: …"
 
@@ -105,29 +106,37 @@ class _Checker:
     def __init__(self, path, loader):
         self.path, self.loader = path, loader
         self.problems = []
-        self.owner_by_name = {}  # normalized acronym, name or variant -> (acronym, field, line)
-        self.owner_by_slug = {}  # page address -> (acronym, line)
+        self.owner_by_name = {}  # normalized acronym, name or variant -> (acronym, field, line, entry id)
+        self.owner_by_slug = {}  # page address -> (acronym, line, entry id)
 
     def report(self, node_or_line, field, message, hint):
         line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
         self.problems.append(Problem(self.path, field, message, hint, line))
 
     def value(self, node, field):
-        """The Python value of a node, or None (reported) when YAML cannot build it."""
+        """The Python value of a node, or REPORTED when YAML cannot build it."""
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as error:
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:  # e.g. « 2024-13-45 », « !!int abc »
             mark = getattr(error, "problem_mark", None) or node.start_mark
-            problem = getattr(error, "problem", None) or "valeur illisible"
-            hint = "gardez une seule fois chaque clé" if isinstance(error, DuplicateKeyError) else _SYNTAX_HINT
-            self.report(mark.line + 1, field, problem, hint)
-            return None
+            if isinstance(error, DuplicateKeyError):
+                self.report(mark.line + 1, field, error.problem, "gardez une seule fois chaque clé")
+            else:
+                self.report(
+                    mark.line + 1,
+                    field,
+                    "valeur illisible",
+                    "écrivez la valeur entre guillemets, sans étiquette « !… » devant",
+                )
+            return REPORTED
 
     def text(self, acronym, field, node, missing_at=None):
         """A text field: a string, or '' when absent; reports anything else, and its
         absence when ``missing_at`` (the line of the entry) is given."""
         value = None if node is None else self.value(node, f"{acronym}: {field}")
-        if value is None or value == "":
+        if value is REPORTED:
+            return ""
+        if value is None or (isinstance(value, str) and not value.strip()):
             if missing_at:
                 self.report(
                     node or missing_at,
@@ -226,7 +235,7 @@ class _Checker:
         named = [(acronym, "sigle", line_of(key_node))]
         if institution.name:
             named.append((institution.name, "nom", line_of(fields["nom"])))
-        self.claim_names(acronym, named + [(variant, "variantes", line) for variant, line in variants])
+        self.claim_names(key_node, acronym, named + [(variant, "variantes", line) for variant, line in variants])
         self.claim_address(institution, key_node)
         return institution
 
@@ -279,6 +288,8 @@ class _Checker:
         variants = []
         for item in node.value:
             value = self.value(item, f"{acronym}: variantes") if isinstance(item, yaml.ScalarNode) else None
+            if value is REPORTED:
+                continue
             if not isinstance(value, str) or not value.strip():
                 self.report(
                     item,
@@ -318,11 +329,11 @@ class _Checker:
                 contact.append((name, value))
         return tuple(contact)
 
-    def claim_names(self, acronym, named):
-        """Each acronym, full name and variant (text, field, line) names one institution only."""
+    def claim_names(self, key_node, acronym, named):
+        """Each acronym, full name and variant (text, field, line) names one entry only."""
         for text, field, line in named:
-            owner = self.owner_by_name.setdefault(normalize(text), (acronym, field, line))
-            if owner[0] != acronym:
+            owner = self.owner_by_name.setdefault(normalize(text), (acronym, field, line, id(key_node)))
+            if owner[3] != id(key_node):
                 self.report(
                     line,
                     f"{acronym}: {field}",
@@ -332,8 +343,8 @@ class _Checker:
 
     def claim_address(self, institution, key_node):
         """Each institution page has its own address (two acronyms may differ only by punctuation)."""
-        owner = self.owner_by_slug.setdefault(institution.slug, (institution.acronym, line_of(key_node)))
-        if owner[0] != institution.acronym and normalize(owner[0]) != normalize(institution.acronym):
+        owner = self.owner_by_slug.setdefault(institution.slug, (institution.acronym, line_of(key_node), id(key_node)))
+        if owner[2] != id(key_node) and normalize(owner[0]) != normalize(institution.acronym):  # else said above
             self.report(
                 key_node,
                 f"{institution.acronym}: sigle",

@@ -144,6 +144,11 @@ def test_every_problem_of_the_file_is_reported_at_once(tmp_path):
         ("{}\n", ":1: registre: registre vide"),
         ("CMSS: Caisse Malienne\n", ":1: CMSS: l'entrée doit être une liste de champs"),
         ("'!!':\n  nom: Rien\n", ":1: !!: sigle: le sigle ne contient ni lettre ni chiffre"),
+        ("X:\n  nom: !!python/object/apply:os.system [ls]\n", ":2: X: nom: valeur illisible"),
+        ("X:\n  nom: !!int abc\n", ":2: X: nom: valeur illisible"),
+        ("X:\n  nom: Caisse\n  pays: 2024-13-45\n", ":3: X: pays: valeur illisible"),
+        ("X:\n  nom: '   '\n", ":2: X: nom: champ obligatoire absent ou vide"),
+        ("CMSS:\n  nom: A\n'CMSS ':\n  nom: B\n", ":3: CMSS: sigle: « CMSS » désigne déjà CMSS (sigle, ligne 1)"),
     ],
 )
 def test_malformed_registry(tmp_path, text, expected):
