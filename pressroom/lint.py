@@ -211,7 +211,10 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     try:
         problems = lint(load_settings(settings_file, **overrides))
     except RegistryError as error:
-        print(f"Vérification impossible : {error}", file=out)
+        print(
+            f"Vérification impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
+        )
+        print(error, file=out)
         return 2
     if not problems:
         print("Contenu vérifié : aucun problème.", file=out)

@@ -81,7 +81,10 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
             print(problem, file=out)
         return error.exitcode
     except RegistryError as error:
-        print(f"La construction a échoué : {error}", file=out)
+        print(
+            f"La construction a échoué : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
+        )
+        print(error, file=out)
         return 2
     except FileOverwriteFailedError as error:  # two outputs at one address, not caught by the content gate
         print(
