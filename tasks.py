@@ -43,7 +43,7 @@ def publish(c, dry_run=False):
 def new(c, title, institution, author="", event=False):
     """Crée content/articles/AAAA/<slug>.md, un brouillon dont tous les champs sont prêts à remplir."""
     try:
-        path = authoring.new_article(title, institution, author=author, event=event)
+        path = authoring.new_article(title, institution, author=author, event=event, settings=site.load_settings())
     except (ValueError, authoring.ArticleExists, authoring.RegistryError) as error:
         print(f"Article non créé : {error}", file=sys.stderr)
         sys.exit(2)

@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 import fnmatch
 import os
+import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -33,8 +34,16 @@ from .site import load_settings
 # --- Reading -------------------------------------------------------------------
 
 
+HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
+
+
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML."""
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML; HTML
+    comments (the notes that `invoke new` writes) never reach a page or a feed."""
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        return HTML_COMMENT.sub("", content), metadata
 
     def process_metadata(self, name, value):
         spec = schema.BY_KEY.get(name)

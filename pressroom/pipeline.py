@@ -21,6 +21,8 @@ import dataclasses
 import blinker
 from pelican import signals
 
+from . import schema
+
 STAGES = (
     # content_gate: no two contents at one address; each keeps its checked URL.
     "addresses",
@@ -41,7 +43,8 @@ STAGES = (
 
 @dataclasses.dataclass
 class Enrichment:
-    """The attributes the stages give a content, with their values before any stage."""
+    """The attributes the stages give a content, with their values before any stage. Besides
+    these, ``fields`` holds each schema field as written (``fields.author_service``)."""
 
     institutions: list = dataclasses.field(default_factory=list)
     event: object = None
@@ -108,6 +111,7 @@ def declare(content):
     for name, value in dataclasses.asdict(Enrichment()).items():
         setattr(content, name, value)
     content.__dict__.setdefault("preview_notice", "")
+    content.fields = schema.written_values(content.metadata)
 
 
 def run(generators):

@@ -428,7 +428,15 @@ def _syntax_problem(shown, error):
 def check(path):
     """The institutions of the registry at ``path``; raises RegistryError with every problem."""
     shown = _shown_path(os.fspath(path))
-    loader = UniqueKeyLoader(_read_text(path, shown))
+    text = _read_text(path, shown)
+    try:
+        loader = UniqueKeyLoader(text)
+    except yaml.reader.ReaderError as error:  # a control character: YAML refuses the text before parsing it
+        line = text[: error.position].count("\n") + 1
+        hint = "retirez ce caractère invisible (copié d'un autre logiciel) ou retapez la ligne"
+        raise RegistryError(
+            [Problem(shown, "fichier", f"caractère interdit (code {error.character})", hint, line)]
+        ) from None
     try:
         root = loader.get_single_node()
         checker = _Checker(shown, loader)

@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import difflib
 import re
+import types
 import urllib.parse
 
 from pelican.utils import get_date
@@ -48,6 +49,7 @@ class Field:
     group: str = "article"  # "article" or "event"
     aliases: tuple = ()  # French names an officer may write by mistake
     in_new: bool = True  # written (empty or filled) by `invoke new`
+    max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
 
     @property
     def key(self):
@@ -97,6 +99,7 @@ FIELDS = (
         "Aminata Bocar Sow",
         required=PUBLISHED,
         aliases=("auteur", "auteurs", "authors"),
+        max_length=100,
     ),
     Field(
         "Author-Service",
@@ -122,6 +125,7 @@ FIELDS = (
         "formation, dialogue social",
         kind="list",
         aliases=("themes", "theme", "mots-cles", "tag"),
+        max_length=100_000,
     ),
     Field(
         "Category",
@@ -129,6 +133,7 @@ FIELDS = (
         "une seule catégorie : Actualité, Communiqué, Reportage…",
         "Actualité",
         aliases=("categorie", "rubrique"),
+        max_length=60,
     ),
     Field(
         "Summary",
@@ -162,6 +167,7 @@ FIELDS = (
         "formation-delegues-syndicaux",
         kind="slug",
         aliases=("adresse",),
+        max_length=100,
     ),
     Field("Lang", "Langue", "la langue de l'article, en deux lettres : `fr`", "fr", kind="lang", aliases=("langue",)),
     Field(
@@ -241,6 +247,16 @@ RESERVED = {
 
 def field(name):
     return BY_KEY[name.lower()]
+
+
+def written_values(metadata):
+    """Each field's value as written, for templates: ``fields.author_service``, ``fields.source``
+    (empty when absent). Dates, institutions and events have their own objects."""
+    values = {}
+    for spec in FIELDS:
+        value = metadata.get(spec.key, "")
+        values[spec.key.replace("-", "_")] = value if isinstance(value, str) else str(value or "")
+    return types.SimpleNamespace(**values)
 
 
 # --- What a checked article is made of ---------------------------------------
@@ -327,12 +343,19 @@ def check_institutions(entry, spec, check):
     ]
 
 
+TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
+
+
 def check_list(entry, spec, check):
     most = setting(check.settings, "TAGS_MAX")
-    count = len(split_list(entry.value))
-    if count > most:
-        return [check.problem(entry, spec.name, f"{count} valeurs, {most} au plus", "gardez les plus importantes")]
-    return []
+    items = split_list(entry.value)
+    if len(items) > most:
+        return [check.problem(entry, spec.name, f"{len(items)} valeurs, {most} au plus", "gardez les plus importantes")]
+    return [
+        check.problem(entry, spec.name, f"« {item[:20]}… » : {TAG_MAX_LENGTH} caractères au plus", "raccourcissez-le")
+        for item in items
+        if len(item) > TAG_MAX_LENGTH
+    ]
 
 
 def check_slug(entry, spec, check):
@@ -483,7 +506,13 @@ def check_header(header, check):
                 )
             )
             continue
-        if spec.kind in CHECKS:
+        if len(entry.value) > spec.max_length:
+            problems.append(
+                check.problem(
+                    entry, spec.name, f"{len(entry.value)} caractères, {spec.max_length} au plus", "raccourcissez-le"
+                )
+            )
+        elif spec.kind in CHECKS:
             problems += CHECKS[spec.kind](entry, spec, check)
     return problems + check_event(header, check)
 
@@ -578,13 +607,16 @@ def check_event(header, check):
     return problems
 
 
-# --- The guide's table ----------------------------------------------------------
+# --- The guide's tables ---------------------------------------------------------
+
+GUIDE_HEADER = ("| champ | obligatoire | ce qu'il faut écrire |", "| --- | --- | --- |")
 
 
-def guide_rows(group):
-    """(name, required, help) of each field of ``group``, as the guide's tables show them."""
+def guide_table(group):
+    """The guide's table of the fields of ``group`` (docs/guide-redaction.md), in Markdown."""
+    rows = []
     for spec in FIELDS:
-        if spec.group != group:
-            continue
-        required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
-        yield spec.name, required, spec.help
+        if spec.group == group:
+            required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
+            rows.append(f"| `{spec.name}` | {required} | {spec.help} |")
+    return "\n".join(GUIDE_HEADER + tuple(rows))

@@ -14,6 +14,7 @@ from .. import frdates
 from ..header import markdown_header
 from ..registry import Registry, normalize
 from ..schema import read_date
+from ..settings import DEFAULTS
 from . import detect
 from .cleaning import clean_lines, normalize_line
 from .sources import read_source
@@ -255,7 +256,7 @@ def import_paths(paths, content_dir, registry=None, dry_run=False, out=None):
     """Import each raw article into content_dir/articles/YYYY/ (or only show it with dry_run).
     Prints the report in French; returns 0, or 2 when a file could not be read."""
     out, content_dir = out or sys.stdout, pathlib.Path(content_dir)
-    registry = registry or Registry.load(content_dir / "institutions.yml")
+    registry = registry or Registry.load(content_dir / DEFAULTS["INSTITUTIONS_REGISTRY"])
     existing, status = ExistingArticles(content_dir), 0
     for path in paths:
         try:
