@@ -85,6 +85,14 @@ def import_articles(c, path, dry_run=False):
     )
 
 
+@task(help={"sizes": "tailles des pages synthétiques en Mo, séparées par des virgules (défaut : 1,2,5,10)"})
+def bench_import(c, sizes="1,2,5,10"):
+    """Mesure l'import de pages synthétiques de taille croissante : le temps doit croître comme la taille."""
+    from pressroom.importer import bench as import_bench
+
+    import_bench.bench([float(size) for size in sizes.split(",")], os.path.join(ROOT, "content", "institutions.yml"))
+
+
 @task
 def clean(c):
     """Supprime output/ et le cache de contenu (cache/)."""

@@ -3,17 +3,14 @@ and where it is written."""
 
 import dataclasses
 import datetime
-import glob
-import os
 import pathlib
-import sys
 
 from pelican.utils import slugify
 
 from .. import frdates
 from ..lint import markdown_header, read_date
-from ..registry import Registry, normalize
-from . import detect
+from ..registry import normalize
+from . import detect, escaping
 from .cleaning import clean_lines, normalize_line
 from .sources import read_source
 
@@ -33,6 +30,7 @@ FIELDS = (
     "Source",
     "Slug",
     "Lang",
+    "Status",
 )
 LABELS = {
     "Title": "titre",
@@ -47,9 +45,8 @@ LABELS = {
 }
 # Fields the officer always writes: never guessed, listed once in the report.
 EDITORIAL_FIELDS = ("Tags", "Category", "Summary")
+EDITORIAL_NOTE = "thèmes (Tags), catégorie (Category) et résumé (Summary) à écrire"
 SLUG_MAX_LENGTH = 80
-SOURCE_SUFFIXES = (".txt", ".html", ".htm")
-READ_ERRORS = {FileNotFoundError: "introuvable", PermissionError: "accès refusé"}
 REQUIRED = ("Title", "Date", "Author", "Institutions")
 MISSING = {
     "Title": "titre absent",
@@ -69,6 +66,7 @@ class ImportedArticle:
     paragraphs: list
     notes: list  # French lines of the report: what to check
     candidates: list  # unknown acronyms
+    free_slug: str = ""  # set when the natural name is taken by another article
 
     def value(self, field):
         finding = self.findings.get(field)
@@ -80,11 +78,20 @@ class ImportedArticle:
             return ", ".join(finding.value)
         return str(finding.value)
 
+    def known_title(self):
+        """The title the source gave, not the provisional one made from the first sentence."""
+        finding = self.findings.get("Title")
+        return "" if finding is None or finding.evidence == detect.FIRST_SENTENCE else finding.value
+
     @property
-    def slug(self):
-        name = self.value("Title") or self.value("Event") or self.source.stem
+    def natural_slug(self):
+        name = self.known_title() or self.value("Event") or self.value("Title") or self.source.stem
         slug = slugify(name, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
         return slug if len(slug) <= SLUG_MAX_LENGTH else slug[:SLUG_MAX_LENGTH].rsplit("-", 1)[0]
+
+    @property
+    def slug(self):
+        return self.free_slug or self.natural_slug
 
     @property
     def year(self):
@@ -95,18 +102,23 @@ class ImportedArticle:
                 return str(finding.value.year)
         return "sans-date"
 
-    def relative_path(self):
-        return pathlib.Path("articles") / self.year / f"{self.slug}.md"
+    def relative_path(self, slug=None):
+        return pathlib.Path("articles") / self.year / f"{slug or self.slug}.md"
 
     def markdown(self):
-        values = {field: self.value(field) for field in FIELDS}
-        values["Slug"], values["Lang"] = self.slug, "fr"
+        """The article file: every value and paragraph escaped, written as a draft."""
+        values = {field: escaping.header_value(self.value(field)) for field in FIELDS}
+        values["Slug"], values["Lang"], values["Status"] = self.slug, "fr", "draft"
         header = "\n".join(f"{field}: {values[field]}".rstrip() for field in FIELDS)
-        return header + "\n\n" + "\n\n".join(self.paragraphs) + "\n"
+        return header + "\n\n" + "\n\n".join(escaping.paragraph(p) for p in self.paragraphs) + "\n"
+
+    def facts_to_check(self):
+        """The report lines about facts (missing or doubtful), without the editorial reminder."""
+        return [note for note in self.notes if note != EDITORIAL_NOTE]
 
     def report(self):
         lines = []
-        for field in FIELDS[:-2]:
+        for field in FIELDS[: FIELDS.index("Source") + 1]:
             finding = self.findings.get(field)
             if finding is not None and field not in EDITORIAL_FIELDS:
                 shown = self.value(field) or str(finding.value)
@@ -144,7 +156,17 @@ def _author(source, signature, byline):
     return author, service
 
 
-def _find_metadata(source):
+def _source_url(source, notes):
+    """The page's address as a Finding when it is http(s); any other kind is dropped and reported."""
+    if not source.url:
+        return None
+    if escaping.web_address(source.url):
+        return detect.Finding(source.url.strip(), detect.HIGH, "adresse de la page")
+    notes.append(f"adresse de la page refusée (« {source.url[:80]} ») : seules les adresses http(s) sont gardées")
+    return None
+
+
+def _find_metadata(source, notes):
     """(findings, paragraphs of the article) for the title, the date and the author."""
     paragraphs, signature, byline, breadcrumbs = clean_lines(source.lines)
     month_line = None
@@ -153,11 +175,11 @@ def _find_metadata(source):
     title, paragraphs = _title(source, [p for p in paragraphs if p], breadcrumbs)
     author, service = _author(source, signature, byline)
     found = {
-        "Title": title,
+        "Title": title or detect.title_from_first_sentence(paragraphs),
         "Date": _publication_date(source, paragraphs, month_line),
         "Author": author,
         "Author-Service": service,
-        "Source": detect.Finding(source.url, detect.HIGH, "adresse de la page") if source.url else None,
+        "Source": _source_url(source, notes),
     }
     return {field: finding for field, finding in found.items() if finding}, paragraphs
 
@@ -189,27 +211,32 @@ def _notes(findings):
     date = findings.get("Date")
     if date is not None and isinstance(date.value, detect.PartialDate):
         notes.append(f"date de publication incomplète : {date.value}, jour absent (« {date.evidence} »)")
+    title = findings.get("Title")
+    if title is not None and title.evidence == detect.FIRST_SENTENCE:
+        notes.append(f"titre absent : titre provisoire « {title.value} », tiré de la première phrase — à réécrire")
     wanted = REQUIRED + (("Event-Start", "Event-End", "Event-Location") if "Event" in findings else ())
     notes += [MISSING[field] for field in wanted if field not in findings]
     for field, finding in findings.items():
         doubtful = finding.confidence != detect.HIGH and not isinstance(finding.value, detect.PartialDate)
-        if doubtful and field in LABELS and field != "Event":  # the event has its own note
+        provisional = finding.evidence == detect.FIRST_SENTENCE
+        if doubtful and not provisional and field in LABELS and field != "Event":  # the event has its own note
             notes.append(f"{LABELS[field]} à confirmer : {finding.value} (lu dans « {finding.evidence} »)")
-    notes.append("thèmes (Tags), catégorie (Category) et résumé (Summary) à écrire")
+    notes.append(EDITORIAL_NOTE)
     return notes
 
 
 def import_file(path, registry):
     """Read one raw article and find its metadata; nothing is written."""
-    source = read_source(path)
-    findings, paragraphs = _find_metadata(source)
+    source, source_notes = read_source(path), []
+    findings, paragraphs = _find_metadata(source, source_notes)
     title, date = findings.get("Title"), findings.get("Date")
     subject, event_notes = _find_subject(
         title.value if title else "", paragraphs, registry, date.value.year if date else None
     )
     findings.update(subject)
     candidates = detect.unknown_acronyms("\n".join(paragraphs), registry)
-    return ImportedArticle(pathlib.Path(path), findings, paragraphs, _notes(findings) + event_notes, candidates)
+    notes = _notes(findings) + event_notes + source_notes
+    return ImportedArticle(pathlib.Path(path), findings, paragraphs, notes, candidates)
 
 
 # --- Writing, once ------------------------------------------------------
@@ -225,75 +252,56 @@ def _day(text):
 
 def _first_paragraph(path):
     blocks = pathlib.Path(path).read_text(encoding="utf-8").split("\n\n")
-    return normalize(blocks[1]) if len(blocks) > 1 else ""
+    return normalize(escaping.plain(blocks[1])) if len(blocks) > 1 else ""
+
+
+def _agree(ours, theirs):
+    """Two values of a field agree when they are equal, or when one of them is unknown."""
+    return not ours or not theirs or ours == theirs
 
 
 class ExistingArticles:
-    """The articles already in content/articles, by title and date and by first paragraph."""
+    """The articles already in content/articles: by source address, and by first paragraph
+    with their title and date. Also the paths already taken."""
 
     def __init__(self, content_dir):
-        self.keys, self.openings = {}, {}
+        self.by_source, self.by_opening, self.taken = {}, {}, set()
         for path in sorted((pathlib.Path(content_dir) / "articles").rglob("*.md")):
             header = markdown_header(path)
-            self.add(path, header.get("title", ""), _day(header.get("date", "")), _first_paragraph(path))
+            title = escaping.plain(str(header.get("title", "")))
+            source = str(header.get("source", ""))
+            self.add(path, source, title, _day(str(header.get("date", ""))), _first_paragraph(path))
 
-    def add(self, path, title, date, opening):
-        if title and date:
-            self.keys.setdefault((normalize(title), date), path)
+    def add(self, path, source, title, date, opening):
+        self.taken.add(pathlib.Path(path))
+        if source:
+            self.by_source.setdefault(source.strip(), path)
         if opening:
-            self.openings.setdefault(opening, path)
+            self.by_opening.setdefault(opening, []).append((path, normalize(title), date))
+
+    def add_article(self, path, article):
+        opening = normalize(article.paragraphs[0]) if article.paragraphs else ""
+        self.add(path, article.value("Source"), article.known_title(), _day(article.value("Date")), opening)
 
     def duplicate_of(self, article):
-        """The path of the article already imported, or None."""
-        key = (normalize(article.value("Title")), _day(article.value("Date")))
+        """The path of the same article already imported (same source address; or same first
+        paragraph, with the same title and date where both are known), or None."""
+        source = article.value("Source")
+        if source and source in self.by_source:
+            return self.by_source[source]
         opening = normalize(article.paragraphs[0]) if article.paragraphs else ""
-        return (self.keys.get(key) if all(key) else None) or self.openings.get(opening)
+        title, date = normalize(article.known_title()), _day(article.value("Date"))
+        for path, their_title, their_date in self.by_opening.get(opening, ()):
+            if _agree(title, their_title) and _agree(date, their_date):
+                return path
+        return None
 
-
-def import_paths(paths, content_dir, registry=None, dry_run=False, out=None):
-    """Import each raw article into content_dir/articles/YYYY/ (or only show it with dry_run).
-    Prints the report in French; returns 0, or 2 when a file could not be read."""
-    out, content_dir = out or sys.stdout, pathlib.Path(content_dir)
-    registry = registry or Registry.load(content_dir / "institutions.yml")
-    existing, status = ExistingArticles(content_dir), 0
-    for path in paths:
-        try:
-            article = import_file(path, registry)
-        except OSError as error:
-            print(f"{path}: fichier: {READ_ERRORS.get(type(error), 'illisible')} — vérifiez le chemin", file=out)
-            status = 2
-            continue
-        target = content_dir / article.relative_path()
-        duplicate = existing.duplicate_of(article) or (target if target.exists() else None)
-        if duplicate:
-            print(f"{path} : déjà importé ({os.path.relpath(duplicate, content_dir.parent)}), non écrit", file=out)
-            continue
-        shown = os.path.relpath(target, content_dir.parent)
-        if dry_run:
-            print(f"{path} → {shown} (essai : rien n'est écrit)\n{article.report()}\n", file=out)
-            print(article.markdown(), file=out)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(article.markdown(), encoding="utf-8")
-        existing.add(
-            target,
-            article.value("Title"),
-            _day(article.value("Date")),
-            normalize(article.paragraphs[0]) if article.paragraphs else "",
-        )
-        print(f"{path} → {shown}\n{article.report()}\n", file=out)
-    return status
-
-
-def expand_paths(arguments):
-    """Files named on the command line: a file, every .txt/.html of a folder, or a pattern."""
-    paths = []
-    for argument in arguments:
-        path = pathlib.Path(argument)
-        if path.is_dir():
-            paths += sorted(p for p in path.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
-        elif glob.has_magic(argument):
-            paths += sorted(pathlib.Path(p) for p in glob.glob(argument)) or [path]
-        else:
-            paths.append(path)
-    return paths
+    def free_path(self, content_dir, article):
+        """(relative path, slug): the natural name, or the first free "-2", "-3"… name."""
+        slug, number = article.natural_slug, 2
+        while (
+            content_dir / article.relative_path(slug) in self.taken
+            or (content_dir / article.relative_path(slug)).exists()
+        ):
+            slug, number = f"{article.natural_slug}-{number}", number + 1
+        return article.relative_path(slug), slug

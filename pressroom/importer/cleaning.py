@@ -4,7 +4,7 @@ site wrapped around it (menus, breadcrumbs, share bars, comments, teasers)."""
 import collections
 import re
 
-from ..frdates import _fold
+from .folding import fold as _fold
 
 # Whole lines that are never part of an article (compared folded: no case, no accents).
 CRUFT_LINES = [
@@ -48,6 +48,7 @@ SIGNATURE = re.compile(
     rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?\s*\.?$"
 )
 CAPTION_MAX_LENGTH = 200
+HEAD_LENGTH = 200
 BYLINE_MAX_INDEX = 3
 
 
@@ -56,13 +57,18 @@ def normalize_line(line):
     return " ".join(line.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
+def _head(line):
+    """The folded start of a line: every cruft pattern is anchored at the start and short."""
+    return _fold(line[:HEAD_LENGTH])
+
+
 def is_cruft(line):
-    folded = _fold(line)
+    folded = _head(line)
     return any(pattern.search(folded) for pattern in CRUFT_LINES)
 
 
 def is_tail_marker(line):
-    folded = _fold(line)
+    folded = _head(line)
     return any(pattern.search(folded) for pattern in TAIL_MARKERS)
 
 
@@ -81,7 +87,7 @@ def drop_teasers(lines):
         if skip_next:
             skip_next = False
             continue
-        teaser = TEASER.match(_fold(line))
+        teaser = TEASER.match(_head(line))
         if teaser:
             skip_next = not teaser["headline"]
             continue
@@ -134,7 +140,7 @@ def clean_lines(raw_lines):
     """(paragraphs of the article, signature or None, byline or None, breadcrumb lines)."""
     lines = [normalize_line(line) for line in raw_lines]
     lines = [line for line in lines if line]
-    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _fold(line))]
+    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _head(line))]
     lines = [line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)]
     lines, byline = split_byline(lines)
     lines, signature = split_signature(lines)
