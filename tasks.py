@@ -10,6 +10,7 @@ from pressroom import importer, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
+from pressroom.importer import bench as import_bench
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 HOST, PORT = "127.0.0.1", 8000
@@ -88,8 +89,6 @@ def import_articles(c, path, dry_run=False):
 @task(help={"sizes": "tailles des pages synthétiques en Mo, séparées par des virgules (défaut : 1,2,5,10)"})
 def bench_import(c, sizes="1,2,5,10"):
     """Mesure l'import de pages synthétiques de taille croissante : le temps doit croître comme la taille."""
-    from pressroom.importer import bench as import_bench
-
     import_bench.bench([float(size) for size in sizes.split(",")], os.path.join(ROOT, "content", "institutions.yml"))
 
 

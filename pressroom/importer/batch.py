@@ -33,8 +33,8 @@ class Summary:
     def line(self, dry_run):
         written = "à écrire" if dry_run else "écrits"
         return (
-            f"Bilan : {self.read} fichier(s) lu(s) — {self.written} {written}, {self.duplicates} doublon(s) non écrit(s), "
-            f"{self.failures} en échec, {self.facts_to_check} fait(s) à vérifier"
+            f"Bilan : {self.read} fichier(s) lu(s) — {self.written} {written}, "
+            f"{self.duplicates} doublon(s) non écrit(s), {self.failures} en échec, {self.facts_to_check} fait(s) à vérifier"
             + (f", {self.renamed} renommé(s) (nom déjà pris)" if self.renamed else "")
         )
 
