@@ -34,7 +34,8 @@ class Summary:
         written = "à écrire" if dry_run else "écrits"
         return (
             f"Bilan : {self.read} fichier(s) lu(s) — {self.written} {written}, "
-            f"{self.duplicates} doublon(s) non écrit(s), {self.failures} en échec, {self.facts_to_check} fait(s) à vérifier"
+            f"{self.duplicates} doublon(s) non écrit(s), {self.failures} en échec, "
+            f"{self.facts_to_check} fait(s) à vérifier"
             + (f", {self.renamed} renommé(s) (nom déjà pris)" if self.renamed else "")
         )
 
