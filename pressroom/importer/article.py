@@ -139,14 +139,28 @@ def _title(source, paragraphs, breadcrumbs):
     return title, paragraphs[1:] if title else paragraphs
 
 
-def _publication_date(source, paragraphs, month_line):
+def _page_date(source):
+    """The date the saved page gives: its meta or <time> (ISO), else its date element's text."""
     if source.date:
         try:
             value = frdates.parse_date(source.date[:16].replace("T", " ")).date()
             return detect.Finding(value, detect.HIGH, "date de la page")
         except ValueError:
             pass
-    return month_line or detect.publication_date(paragraphs) or detect.date_from_url(source.url)
+    found = detect.date_in_line(source.date_line)
+    return detect.Finding(found[0], detect.HIGH, found[1]) if found else None
+
+
+def _publication_date(source, paragraphs, month_line, byline_date):
+    """The page's own date, a byline date, the site's "date 2022-12" line, a dateline or a
+    "Publié le" in the text, a "ce mardi 8 octobre 2024", and last the address."""
+    return (
+        _page_date(source)
+        or byline_date
+        or month_line
+        or detect.publication_date(paragraphs)
+        or detect.date_from_url(source.url)
+    )
 
 
 def _author(source, signature, byline):
@@ -173,10 +187,11 @@ def _find_metadata(source, notes):
     if paragraphs:
         month_line, paragraphs[0] = detect.date_from_month_line(paragraphs[0])
     title, paragraphs = _title(source, [p for p in paragraphs if p], breadcrumbs)
+    byline_date, paragraphs = detect.publication_line(paragraphs)
     author, service = _author(source, signature, byline)
     found = {
         "Title": title or detect.title_from_first_sentence(paragraphs),
-        "Date": _publication_date(source, paragraphs, month_line),
+        "Date": _publication_date(source, paragraphs, month_line, byline_date),
         "Author": author,
         "Author-Service": service,
         "Source": _source_url(source, notes),

@@ -45,8 +45,11 @@ _NAME_WORD = r"(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'
 _PARTICLE = r"(?:de|da|dit|ben|bin|ould|el|ba)"
 SIGNATURE = re.compile(
     rf"^(?:[Pp]ar\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE})){{1,5}})"
-    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?\s*\.?$"
+    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?"
+    r"(?:\s*\((?P<place>[^()]{2,40})\))?\s*\.?$"  # "Issa DEMBELE (Mopti)", "Souleymane Yahaya(onep)"
 )
+# Signatures that name no one: the newsroom, a share bar.
+NOT_A_PERSON = re.compile(r"^(?:la\s+)?(?:redaction|partager|source)\b")
 CAPTION_MAX_LENGTH = 200
 HEAD_LENGTH = 200
 BYLINE_MAX_INDEX = 3
@@ -76,7 +79,7 @@ def signature_parts(line):
     """(name, service) when the line is a signature, else None."""
     spaced = re.sub(r"\b([A-Z])\.(?=[A-ZÀ-Ý][a-zà-ÿ])", r"\1. ", line)
     match = SIGNATURE.match(spaced)
-    if not match:
+    if not match or NOT_A_PERSON.match(_fold(match["name"])):
         return None
     return match["name"], (match["service"] or "").strip()
 

@@ -58,6 +58,9 @@ _STARTED = re.compile(
     rf"\b(?:ce|demarree?s?\s+(?:ce|le)|debutee?s?\s+(?:ce|le)|ouverte?s?\s+(?:ce|le)"
     rf"|lancee?s?\s+(?:ce|le))\s+(?P<date>{frdates.DATE_PATTERN})"
 )
+_WEEKDAY_DATE = rf"(?:{'|'.join(frdates.WEEKDAYS)}),?\s+\d{{1,2}}(?:er)?\s+(?:{frdates._MONTH})\.?(?:\s+\d{{4}})?"
+# One day named with its weekday, not in a "Publié le" line: the day of the event.
+_DAY = re.compile(rf"(?<!publie )(?<!publiee )\b(?:le|ce)\s+(?P<date>{_WEEKDAY_DATE})")
 _PUBLISHED = re.compile(rf"\bpublie(?:e)?\s+le\s+(?P<date>{frdates.DATE_PATTERN})")
 _DATELINE = re.compile(rf"^[a-z][a-z' -]+,\s*(?:le\s+)?(?P<date>{frdates.DATE_PATTERN})\s*[-–—:]")
 _URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?:(?P<day>[0-3]\d)/)?")
@@ -163,6 +166,71 @@ def _first_date(pattern, paragraphs, folded, confidence):
             except ValueError:
                 continue
     return None
+
+
+# --- Publication line: a byline date near the top ("Publié le 18 Sep 2017 - 19:28",
+# "Société | 30 avril 2025", "Publié le mercredi 6 avril 2022 à 18h20min") -------
+
+ENGLISH_MONTHS = {
+    "jan": "janvier",
+    "feb": "fevrier",
+    "mar": "mars",
+    "apr": "avril",
+    "may": "mai",
+    "jun": "juin",
+    "jul": "juillet",
+    "aug": "aout",
+    "sep": "septembre",
+    "oct": "octobre",
+    "nov": "novembre",
+    "dec": "decembre",
+}
+_ENGLISH_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})\s+(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<year>\d{4})\b"
+)
+_NUMERIC_DATE = re.compile(r"\b(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})\b")
+_FULL_DATE = re.compile(rf"\b{frdates.DATE_PATTERN}")
+PUBLICATION_LINE_WINDOW = 8  # paragraphs at the top where a byline date may stand
+PUBLICATION_LINE_MAX = 80
+PUBLICATION_LINE_REST = 30  # what a byline holds besides its date: "Publié le", "Société |", "- 19:28"
+
+
+def _french_months(folded):
+    """'18 sep 2017' -> '18 septembre 2017', '30/04/2025' -> '30 avril 2025' (folded text)."""
+    folded = _ENGLISH_DATE.sub(lambda m: f"{m['day']} {ENGLISH_MONTHS[m['month']]} {m['year']}", folded)
+    months = {number: name for name, number in frdates.MONTHS.items() if len(name) > 4 or name == "mars"}
+    months[5], months[6], months[8] = "mai", "juin", "aout"
+
+    def numeric(match):
+        month = int(match["month"])
+        return f"{match['day']} {months[month]} {match['year']}" if 1 <= month <= 12 else match.group(0)
+
+    return _NUMERIC_DATE.sub(numeric, folded)
+
+
+def date_in_line(line):
+    """(date, evidence) when the line is a byline date: short, a full date with its year, little else."""
+    if not line or len(line) > PUBLICATION_LINE_MAX:
+        return None
+    folded = _french_months(fold(line))
+    match = _FULL_DATE.search(folded)
+    if not match or not re.search(r"\d{4}$", match.group(0)):
+        return None
+    if len(folded) - len(match.group(0)) > PUBLICATION_LINE_REST:
+        return None
+    try:
+        return frdates.parse_date(match.group(0)).date(), line.strip()
+    except ValueError:
+        return None
+
+
+def publication_line(paragraphs):
+    """(Finding, paragraphs without that line) for a byline date near the top, else (None, paragraphs)."""
+    for index, line in enumerate(paragraphs[:PUBLICATION_LINE_WINDOW]):
+        found = date_in_line(line)
+        if found:
+            return Finding(found[0], HIGH, found[1]), paragraphs[:index] + paragraphs[index + 1 :]
+    return None, paragraphs
 
 
 def publication_date(paragraphs):
@@ -304,19 +372,30 @@ def event_dates(text, year=None):
         return Finding(start, confidence, evidence), Finding(end, confidence, evidence), None
     started = _STARTED.search(folded)
     if not started:
-        return None, None, None
+        day = _DAY.search(folded)
+        return _single_day(text, day, year) if day else (None, None, None)
     try:
         start = frdates.parse_date(started["date"], default_year=year).date()
     except ValueError as error:
         return None, None, f"date de l'événement incomplète : {error}"
     started_words = text[started.start() : started.end()]
     duration = _DURATION.search(folded)
-    if not duration:
-        return Finding(start, MEDIUM, started_words), None, None
+    if not duration:  # no length given: a one-day event, to be confirmed
+        return Finding(start, MEDIUM, started_words), Finding(start, MEDIUM, started_words), None
     days = int(duration["n"]) if duration["n"].isdigit() else _NUMBERS[duration["n"]]
     end = start + datetime.timedelta(days=days - 1)
     evidence = f"{started_words} … {text[duration.start() : duration.end()]}"
     return Finding(start, MEDIUM, evidence), Finding(end, MEDIUM, evidence), None
+
+
+def _single_day(text, match, year):
+    """(start, end, problem) for one day named with its weekday: "le mercredi 30 septembre 2020"."""
+    try:
+        day = frdates.parse_date(match["date"].replace(",", ""), default_year=year).date()
+    except ValueError as error:
+        return None, None, f"date de l'événement incomplète : {error}"
+    evidence = text[match.start() : match.end()]
+    return Finding(day, MEDIUM, evidence), Finding(day, MEDIUM, evidence), None
 
 
 def event_place(text):

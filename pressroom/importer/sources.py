@@ -33,6 +33,7 @@ ARTICLE_CONTAINERS = ("article .entry-content", ".entry-content", ".post-content
 BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote")
 AUTHOR_CLASSES = ("entry-author", "vcard")
 MAX_BYTES = 20 * 1024 * 1024
+DATE_CLASSES = ("date", "created", "published")
 
 
 @dataclasses.dataclass
@@ -43,6 +44,7 @@ class Source:
     lines: list
     title: str = ""
     date: str = ""
+    date_line: str = ""  # the text of the page's date element ("Publié le 8 Janvier 2026")
     author: str = ""
     url: str = ""
     breadcrumbs: list = dataclasses.field(default_factory=list)
@@ -70,13 +72,19 @@ def read_source(path):
     return Source(path, text.splitlines())
 
 
+def _is_date_element(classes):
+    """An element that shows the publication date: class "date", "post-date", "created"…"""
+    classes = classes.lower()
+    return any(word in classes for word in DATE_CLASSES) and not any(word in classes for word in ("update", "modif"))
+
+
 class PageFacts:
     """What a saved page says about itself (meta tags, headline, time, author, canonical link),
     gathered in one walk of the page."""
 
     def __init__(self, soup):
         self.meta, self.headings, self.times, self.authors, self.canonical = {}, [], [], [], ""
-        self.breadcrumbs = []
+        self.breadcrumbs, self.date_lines = [], []
         for tag in soup.find_all(True):
             self._see(tag)
 
@@ -94,6 +102,8 @@ class PageFacts:
             self.canonical = str(tag.get("href", ""))
         if "author" in (tag.get("rel") or ()) or any(word in classes for word in AUTHOR_CLASSES):
             self.authors.append(tag)
+        if _is_date_element(classes) and not self.date_lines:
+            self.date_lines.append(tag.get_text(" ", strip=True))
         if "breadcrumb" in classes:
             self.breadcrumbs.append(tag.get_text(" / ", strip=True))
 
@@ -116,6 +126,9 @@ class PageFacts:
     def author(self):
         tag = self.authors[0] if self.authors else None
         return self.first_meta("author", "article:author") or (tag.get_text(" ", strip=True) if tag else "")
+
+    def date_line(self):
+        return self.date_lines[0] if self.date_lines else ""
 
     def url(self):
         return self.canonical or self.first_meta("og:url")
@@ -166,5 +179,12 @@ def read_html(path, text):
     for heading in container.find_all("h1"):
         heading.decompose()
     return Source(
-        path, _blocks(container), title=title, date=date, author=author, url=url, breadcrumbs=page.breadcrumbs
+        path,
+        _blocks(container),
+        title=title,
+        date=date,
+        date_line=page.date_line(),
+        author=author,
+        url=url,
+        breadcrumbs=page.breadcrumbs,
     )
