@@ -1,5 +1,5 @@
 """Imported text written as text: whatever the source page held, nothing it says becomes
-markup in the Markdown file nor in the built page.
+markup in the built page.
 
 Markdown would turn ``<script>``, ``[lien](javascript:…)``, ``{: onclick=…}`` (attribute lists)
 or ``*…*`` into HTML; the HTML characters are written as entities and the Markdown
@@ -24,9 +24,9 @@ def html_text(text):
 
 
 def header_value(text):
-    """A header field (Title, Event…): one line, HTML characters as entities (the theme prints
-    titles unescaped, in elements and in attributes)."""
-    return html_text(" ".join(text.split()))
+    """A header field (Title, Event…) on one line. Not HTML-escaped: the theme escapes every
+    field it prints (Jinja autoescape), so entities here would be shown as "&lt;"."""
+    return " ".join(text.split())
 
 
 def paragraph(text):
