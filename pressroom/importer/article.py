@@ -59,6 +59,10 @@ MISSING = {
 }
 
 
+class EmptySource(Exception):
+    """A raw article in which no paragraph of text was found."""
+
+
 @dataclasses.dataclass
 class ImportedArticle:
     source: pathlib.Path
@@ -244,6 +248,8 @@ def import_file(path, registry):
     """Read one raw article and find its metadata; nothing is written."""
     source, source_notes = read_source(path), []
     findings, paragraphs = _find_metadata(source, source_notes)
+    if not paragraphs:
+        raise EmptySource("aucun texte d'article trouvé — vérifiez qu'il s'agit de la page ou du texte de l'article")
     title, date = findings.get("Title"), findings.get("Date")
     subject, event_notes = _find_subject(
         title.value if title else "", paragraphs, registry, date.value.year if date else None

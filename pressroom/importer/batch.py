@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..registry import Registry
-from .article import ExistingArticles, import_file
+from .article import EmptySource, ExistingArticles, import_file
 from .sources import SourceTooLarge
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
@@ -41,7 +41,7 @@ class Summary:
 
 
 def _failure(path, error):
-    if isinstance(error, SourceTooLarge):
+    if isinstance(error, (SourceTooLarge, EmptySource)):
         return f"{path}: fichier: {error}"
     if isinstance(error, OSError):
         return f"{path}: fichier: {READ_ERRORS.get(type(error), 'illisible')} — vérifiez le chemin"
