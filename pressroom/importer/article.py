@@ -226,7 +226,7 @@ def _find_subject(title, paragraphs, registry, year):
     return {field: finding for field, finding in found.items() if finding}, notes
 
 
-def _notes(findings):
+def _notes(findings, day_hint=None):
     """What the officer must check: missing fields first, then the values read with doubt."""
     notes = []
     date = findings.get("Date")
@@ -237,6 +237,8 @@ def _notes(findings):
         notes.append(f"titre absent : titre provisoire « {title.value} », tiré de la première phrase — à réécrire")
     wanted = REQUIRED + (("Event-Start", "Event-End", "Event-Location") if "Event" in findings else ())
     notes += [MISSING[field] for field in wanted if field not in findings]
+    if day_hint is not None and "Date" not in findings:
+        notes.append(f"le texte cite « {day_hint.evidence} » : si c'est le jour de publication, écrivez-le dans Date")
     for field, finding in findings.items():
         doubtful = finding.confidence != detect.HIGH and not isinstance(finding.value, detect.PartialDate)
         provisional = finding.evidence == detect.FIRST_SENTENCE
@@ -273,7 +275,7 @@ def import_file(path, registry):
     )
     findings.update(subject)
     candidates = detect.unknown_acronyms("\n".join(paragraphs), registry)
-    notes = _notes(findings) + event_notes + source_notes
+    notes = _notes(findings, detect.day_named_in_text(paragraphs)) + event_notes + source_notes
     return ImportedArticle(pathlib.Path(path), findings, paragraphs, notes, candidates)
 
 

@@ -61,6 +61,7 @@ _STARTED = re.compile(
 _WEEKDAY_DATE = rf"(?:{'|'.join(frdates.WEEKDAYS)}),?\s+\d{{1,2}}(?:er)?\s+(?:{frdates._MONTH})\.?(?:\s+\d{{4}})?"
 # One day named with its weekday, not in a "Publié le" line: the day of the event.
 _DAY = re.compile(rf"(?<!publie )(?<!publiee )\b(?:le|ce)\s+(?P<date>{_WEEKDAY_DATE})")
+_THIS_DAY = re.compile(r"ce\s")
 _PUBLISHED = re.compile(rf"\bpublie(?:e)?\s+le\s+(?P<date>{frdates.DATE_PATTERN})")
 _DATELINE = re.compile(rf"^[a-z][a-z' -]+,\s*(?:le\s+)?(?P<date>{frdates.DATE_PATTERN})\s*[-–—:]")
 _URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?:(?P<day>[0-3]\d)/)?")
@@ -234,13 +235,16 @@ def publication_line(paragraphs):
 
 
 def publication_date(paragraphs):
-    """From "Publié le …", a dateline "Bamako, 8 octobre 2024 —", or "ce mardi 8 octobre 2024"."""
+    """From "Publié le …" or a dateline "Bamako, 8 octobre 2024 —". A day named in the text
+    ("ce mardi 8 octobre 2024") is the event's, not the publication's: see day_named_in_text."""
     folded = [fold(paragraph) for paragraph in paragraphs]
-    return (
-        _first_date(_PUBLISHED, paragraphs, folded, HIGH)
-        or _first_date(_DATELINE, paragraphs, folded, HIGH)
-        or _first_date(_STARTED, paragraphs, folded, MEDIUM)
-    )
+    return _first_date(_PUBLISHED, paragraphs, folded, HIGH) or _first_date(_DATELINE, paragraphs, folded, HIGH)
+
+
+def day_named_in_text(paragraphs):
+    """A Finding for the first "ce mardi 8 octobre 2024" of the text: a hint for the officer
+    when the publication date is missing, never the publication date itself."""
+    return _first_date(_STARTED, paragraphs, [fold(paragraph) for paragraph in paragraphs], LOW)
 
 
 # --- Author -------------------------------------------------------------
@@ -383,8 +387,9 @@ def event_dates(text, year=None):
         return None, None, f"date de l'événement incomplète : {error}"
     started_words = text[started.start() : started.end()]
     duration = _DURATION.search(folded)
-    if not duration:  # no length given: a one-day event, to be confirmed
-        return Finding(start, MEDIUM, started_words), Finding(start, MEDIUM, started_words), None
+    if not duration:  # "ce mardi 8 octobre": that day; "démarrée le 8 octobre": the end is unknown
+        end = Finding(start, MEDIUM, started_words) if _THIS_DAY.match(started.group(0)) else None
+        return Finding(start, MEDIUM, started_words), end, None
     days = int(duration["n"]) if duration["n"].isdigit() else _NUMBERS[duration["n"]]
     end = start + datetime.timedelta(days=days - 1)
     evidence = f"{started_words} … {text[duration.start() : duration.end()]}"

@@ -23,7 +23,8 @@ WORDPRESS_PAGE = FIXTURES / "wordpress-article.html"
 SEED_ARTICLES = {
     "000_23ae61bd8e370e4f.txt": (
         "2024/cmss-untm-formation-relations-professionnelles.md",
-        {"date", "author", "author-service", "event-start", "event-end", "event-location"},
+        # "Démarrée ce mardi 8 octobre 2024" is the session's first day: suggested, not taken as Date
+        {"author", "author-service", "event-start", "event-end", "event-location"},
     ),
     "001_f199722963d6bb92.txt": (
         "2019/cares-mali-seminaire-national-formation-nouveaux-membres.md",
