@@ -137,10 +137,13 @@ class ImportedArticle:
         return "\n".join(lines)
 
 
-def _title(source, paragraphs, breadcrumbs):
-    """(title Finding or None, paragraphs without the headline line)."""
+def _title(source, paragraphs, breadcrumbs, glued_to_date=False):
+    """(title Finding or None, paragraphs without the headline line). A first line that followed
+    the site's "date 2022-12" is the first sentence of the article, never its headline."""
     if source.title:
         return detect.Finding(normalize_line(source.title), detect.HIGH, "titre de la page"), paragraphs
+    if glued_to_date:
+        return None, paragraphs
     title = detect.headline_title(paragraphs, breadcrumbs + source.breadcrumbs)
     return title, paragraphs[1:] if title else paragraphs
 
@@ -192,8 +195,10 @@ def _find_metadata(source, notes):
     month_line = None
     if paragraphs:
         month_line, paragraphs[0] = detect.date_from_month_line(paragraphs[0])
-    title, paragraphs = _title(source, [p for p in paragraphs if p], breadcrumbs)
+    title, paragraphs = _title(source, [p for p in paragraphs if p], breadcrumbs, month_line is not None)
     byline_date, paragraphs = detect.publication_line(paragraphs)
+    while len(paragraphs) > 1 and len(paragraphs[0].split()) == 1:  # a rubric label: "Société"
+        paragraphs = paragraphs[1:]
     author, service = _author(source, signature, byline)
     found = {
         "Title": title or detect.title_from_first_sentence(paragraphs),

@@ -11,6 +11,8 @@ CRUFT_LINES = [
     re.compile(pattern)
     for pattern in (
         r"^flash infos?$",
+        r"^(la )?redaction\.?$",
+        r"^actualites\s*::.*\(\.\.\.\)$",  # lefaso.net: "Actualités :: the headline cut (...)"
         r"^accueil\s*[/>»›|]",  # breadcrumbs: "Accueil / Nation / …"
         r"^(partager|partagez|share( this)?)\b.*",  # share bars: "PARTAGER : Facebook Twitter"
         r"^(facebook|twitter|whatsapp|linkedin|telegram|e-?mail|imprimer|print|j'aime|like)$",
@@ -127,11 +129,12 @@ def split_byline(lines):
 
 
 def drop_repeated_captions(lines):
-    """A short line printed more than once is a photo caption; a repeated paragraph is kept once."""
+    """A short line printed more than once is a photo caption; a repeated paragraph is kept once,
+    and so is the first line when the page repeats its headline."""
     counts = collections.Counter(lines)
     kept, seen = [], set()
     for line in lines:
-        if counts[line] > 1 and len(line) <= CAPTION_MAX_LENGTH:
+        if counts[line] > 1 and len(line) <= CAPTION_MAX_LENGTH and line != lines[0]:
             continue
         if line not in seen:
             kept.append(line)
@@ -139,12 +142,35 @@ def drop_repeated_captions(lines):
     return kept
 
 
+HOME_PREFIX = re.compile(r"^Home\s+A la Une\s+", re.IGNORECASE)  # lagazettedusahel.com breadcrumb
+MENU_WINDOW = 12  # lines at the top of a copied page where its menu may stand
+MENU_MIN_RUN = 3
+MENU_ITEM_MAX_WORDS = 3
+
+
+def _menu_item(line):
+    return len(line.split()) <= MENU_ITEM_MAX_WORDS and not re.search(r"[.!?:;,«»]", line)
+
+
+def drop_menu(lines):
+    """A copied page's menu at the top ("Accueil", "Politique", "Société"…: three short lines or
+    more in a row) is dropped, with the site's name above it."""
+    top = lines[:MENU_WINDOW]
+    for start in range(len(top)):
+        end = start
+        while end < len(top) and _menu_item(top[end]):
+            end += 1
+        if end - start >= MENU_MIN_RUN:
+            return [line for line in lines[:start] if not _menu_item(line)] + lines[end:]
+    return lines
+
+
 def clean_lines(raw_lines):
     """(paragraphs of the article, signature or None, byline or None, breadcrumb lines)."""
-    lines = [normalize_line(line) for line in raw_lines]
+    lines = [HOME_PREFIX.sub("", normalize_line(line)) for line in raw_lines]
     lines = [line for line in lines if line]
     breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _head(line))]
-    lines = [line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)]
+    lines = drop_menu([line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)])
     lines, byline = split_byline(lines)
     lines, signature = split_signature(lines)
     return drop_repeated_captions(lines), signature, byline, breadcrumbs
