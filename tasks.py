@@ -81,9 +81,12 @@ def lint(c):
 )
 def import_articles(c, path, dry_run=False):
     """Importe des articles bruts (texte copié ou page HTML enregistrée) dans content/articles/AAAA/."""
-    _exit_on_failure(
-        importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
-    )
+    try:
+        status = importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
+    except authoring.RegistryError as error:
+        print(f"Import impossible : {error}", file=sys.stderr)
+        sys.exit(2)
+    _exit_on_failure(status)
 
 
 @task(help={"sizes": "tailles des pages synthétiques en Mo, séparées par des virgules (défaut : 1,2,5,10)"})
