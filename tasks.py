@@ -10,6 +10,8 @@ from pressroom import importer, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
+from pressroom.importer import bench as import_bench
+from pressroom.settings import registry_path
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 HOST, PORT = "127.0.0.1", 8000
@@ -89,6 +91,12 @@ def import_articles(c, path, dry_run=False):
         print(error, file=sys.stderr)
         sys.exit(2)
     _exit_on_failure(status)
+
+
+@task(help={"sizes": "tailles des pages synthétiques en Mo, séparées par des virgules (défaut : 1,2,5,10)"})
+def bench_import(c, sizes="1,2,5,10"):
+    """Mesure l'import de pages synthétiques de taille croissante : le temps doit croître comme la taille."""
+    import_bench.bench(registry_path(site.load_settings()), [float(size) for size in sizes.split(",")])
 
 
 @task
