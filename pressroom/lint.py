@@ -24,7 +24,7 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
 from . import schema
-from .header import Entry, Header, UnreadableFile, read_header
+from .header import Entry, Header, UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin, with_mixin
 from .registry import Registry, RegistryError, normalize
@@ -86,12 +86,13 @@ def article_files(settings, extensions):
 
 
 def source_header(readers, path):
-    """The header of a source file with the line of each field."""
+    """The text of a source file, and its header with the line of each field."""
+    text = read_text(path)
     reader_class = readers.reader_classes[path.rpartition(".")[2]]
     if issubclass(reader_class, MarkdownReader):
-        return read_header(path)
+        return text, parse_header(text)
     metadata = with_mixin(RawMetadata, reader_class)(readers.settings).read(path)[1]
-    return Header([Entry(name, [str(value)], problem_at(path, name, "").line) for name, value in metadata.items()])
+    return text, Header([Entry(k, [str(v)], problem_at(path, k, "").line) for k, v in metadata.items()])
 
 
 # --- Checks of the whole content folder ------------------------------------------
@@ -122,7 +123,7 @@ def check_sources(settings, readers, registry=None):
     for path in article_files(settings, readers.extensions):
         check = schema.Check(path, _shown(path, root), registry, settings, day)
         try:
-            header = source_header(readers, path)
+            text, header = source_header(readers, path)
         except UnreadableFile as error:
             report.problems.append(check.problem(error.line, "fichier", str(error), "enregistrez-le en UTF-8"))
             continue
@@ -132,7 +133,7 @@ def check_sources(settings, readers, registry=None):
             )
             continue
         report.headers[path] = header
-        problems = schema.check_header(header, check)
+        problems = schema.check_characters(text, check) + schema.check_header(header, check)
         if schema.status_of(header) == "draft":
             report.draft_problems += problems
         else:

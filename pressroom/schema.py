@@ -482,6 +482,25 @@ def check_names(header, check):
 
 # --- One file ------------------------------------------------------------------
 
+# Characters that XML (feeds, sitemap) cannot hold: they would break every feed of the site.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def check_characters(text, check):
+    """Invisible control characters, anywhere in the file: one problem at the first one."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return []
+    line = text.count("\n", 0, found.start()) + 1
+    return [
+        check.problem(
+            line,
+            "fichier",
+            f"caractère de contrôle invisible (code {ord(found.group(0))})",
+            "retapez cette ligne : le caractère vient souvent d'un copier-coller",
+        )
+    ]
+
 
 def check_header(header, check):
     """Every problem of one article's header."""

@@ -39,6 +39,7 @@ EXPECTED = {
     "evenement-trop-long.md": ":7: Event-End: événement de plus de 366 jours",
     "deux-mille-themes.md": ":5: Tags: 2000 valeurs, 20 au plus",
     "fichier-vide.md": ":1: fichier: fichier vide",
+    "caractere-de-controle.md": ":1: fichier: caractère de contrôle invisible (code 27) — retapez cette ligne",
     "encodage-latin1.md": ":3: fichier: caractère illisible : le fichier n'est pas enregistré en UTF-8",
     "champ-titre-en-francais.md": ":1: Titre: champ inconnu — vouliez-vous écrire « Title: » ?",
     "champ-institution-au-singulier.md": ":4: Institution: champ inconnu — vouliez-vous écrire « Institutions: » ?",
