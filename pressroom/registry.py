@@ -23,6 +23,7 @@ class Institution:
     description: str = ""
     aliases: tuple = ()
     press_contact: tuple = ()
+    alerts: tuple = ()  # (key, address) pairs of the « alertes » mapping: e-mail lists
 
     @property
     def slug(self):
@@ -80,4 +81,5 @@ def _institution(path, acronym, entry):
         description=entry.get("description", ""),
         aliases=tuple(entry.get("variantes", ())),
         press_contact=tuple((k, str(v)) for k, v in contact.items()),
+        alerts=tuple((k, str(v)) for k, v in (entry.get("alertes") or {}).items()),
     )
