@@ -50,7 +50,8 @@ def _environment(autoescape):
 TEXT = _environment(autoescape=False).from_string(
     """{{ institution.name }} ({{ institution.acronym }})
 {% for release in releases %}
-{% if digest %}* {% endif %}{{ release.title }}
+
+{{ "* " if digest }}{{ release.title }}
 Publié le {{ release.published | date_long }}
 
 {{ release.summary }}
@@ -58,6 +59,7 @@ Publié le {{ release.published | date_long }}
 Lire le communiqué : {{ release.link }}
 {% endfor %}
 {% if contact %}
+
 Contact presse {{ institution.acronym }} : {{ contact | join(" — ") }}
 {% endif %}
 """
@@ -121,6 +123,6 @@ def compose(institution, releases, list_address, envelope, now, digest=False):
         message["Reply-To"] = contact["email"]  # a journalist's reply reaches the press office, not the list
     if envelope.approve:
         message["Approved"] = envelope.approve  # Mailman checks, then removes it, before distribution
-    message.set_content(TEXT.render(values))
-    message.add_alternative(HTML.render(values), subtype="html")
+    message.set_content(TEXT.render(values), cte="quoted-printable")
+    message.add_alternative(HTML.render(values), subtype="html", cte="quoted-printable")
     return message
