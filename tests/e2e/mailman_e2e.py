@@ -73,11 +73,9 @@ def mailman_config(folder, lmtp_port, smtp_port, rest_port):
     return path
 
 
-def mailman(mailman_bin, config, *arguments):
-    command = [str(mailman_bin), "-C", str(config), *arguments]
-    if os.geteuid() == 0:
-        command.append("--run-as-root")
-    subprocess.run(command, check=True)
+def mailman(mailman_bin, config, *arguments, check=True):
+    root = ["--run-as-root"] if os.geteuid() == 0 else []  # an option of the command, not of its subcommands
+    subprocess.run([str(mailman_bin), "-C", str(config), *root, *arguments], check=check)
 
 
 def wait_for(what, probe, timeout=120):
@@ -102,7 +100,11 @@ def running_mailman(mailman_bin, config, rest_port):
         print(f"Mailman prêt en {time.monotonic() - started:.0f} s")
         yield client
     finally:
-        subprocess.run([str(mailman_bin), "-C", str(config), "stop"], check=False)
+        mailman(mailman_bin, config, "stop", check=False)
+        pid_file = config.parent / "var" / "master.pid"
+        deadline = time.monotonic() + 60
+        while pid_file.exists() and time.monotonic() < deadline:  # the master removes it once its runners are gone
+            time.sleep(0.5)
 
 
 def announce_list(client):
@@ -183,8 +185,13 @@ def lmtp_forwarder(port):
     return forward
 
 
-def delivered_to(sink_handler, address):
-    return [m for m, (_, rcpts) in zip(sink_handler.messages, sink_handler.envelopes) if address in rcpts]
+def delivered_to(sink_handler, address, subject_start=""):
+    """Messages Mailman sent to ``address`` (the subscriber also gets a welcome message: filter by subject)."""
+    return [
+        m
+        for m, (_, rcpts) in zip(sink_handler.messages, sink_handler.envelopes)
+        if address in rcpts and str(m["Subject"]).startswith(subject_start)
+    ]
 
 
 def main():
@@ -212,14 +219,15 @@ def main():
             room.build()
             room.alert(approve="")
             held = wait_for("message retenu pour modération", lambda: list(mlist.held))
-            print(f"Retenu pour modération : « {held[0].subject} » ; l'abonné n'a rien reçu")
-            if delivered_to(outgoing, SUBSCRIBER):
+            time.sleep(5)  # leave Mailman time to distribute it, were it going to
+            if delivered_to(outgoing, SUBSCRIBER, "[INPS]"):
                 raise SystemExit("ÉCHEC : le message sans mot de passe a été distribué")
+            print(f"Retenu pour modération : « {held[0].subject} » ; l'abonné n'en a rien reçu")
 
             room.publish("avec-mot-de-passe", "Communiqué envoyé avec le mot de passe")
             room.build()
             room.alert(approve=MODERATOR_PASSWORD)
-            messages = wait_for("message distribué à l'abonné", lambda: delivered_to(outgoing, SUBSCRIBER))
+            messages = wait_for("message distribué à l'abonné", lambda: delivered_to(outgoing, SUBSCRIBER, "[INPS]"))
             check_delivered(messages, relay)
 
             with smtplib.LMTP("127.0.0.1", lmtp_port) as lmtp:
