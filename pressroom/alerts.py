@@ -135,9 +135,20 @@ def read_feed(path):
 
 def read_feeds(output, registry, settings):
     """{institution: [releases]} for every institution of the registry; every problem reported at once."""
+    pattern = get_setting(settings, "INSTITUTION_FEED_ATOM")
+    folder = os.path.join(output, os.path.dirname(pattern))
+    if not os.path.isdir(folder):
+        raise AlertError(
+            Problem(
+                folder,
+                "flux",
+                "aucun flux d'institution : le site de production n'est pas construit ici",
+                "lancez la construction de production (invoke publish) ou indiquez le bon dossier avec --output",
+            )
+        )
     feeds, problems = {}, []
     for institution in registry:
-        path = os.path.join(output, get_setting(settings, "INSTITUTION_FEED_ATOM").format(slug=institution.slug))
+        path = os.path.join(output, pattern.format(slug=institution.slug))
         try:
             feeds[institution] = read_feed(path)
         except AlertError as error:
@@ -500,6 +511,8 @@ def report(plans, init, dry_run, out):
         if dry_run:
             for message in decided.messages:
                 print(f"{prefix}enverrait ({section}) : {describe(*message)}", file=out)
+            if not decided.messages:
+                print(f"{prefix}rien à envoyer ({section}).", file=out)
 
 
 def _quit(smtp):

@@ -300,3 +300,10 @@ def test_institution_page_offers_email_alerts(newsroom):
     }
     canam = (newsroom.output / "institutions" / "canam" / "index.html").read_text(encoding="utf-8")
     assert "email-alerts" not in canam and "par e-mail" not in canam
+
+
+def test_the_task_without_a_built_site_says_so_in_one_line(tmp_path):
+    out = io.StringIO()
+    status = alerts.main(output=str(tmp_path / "rien"), state_path=str(tmp_path / "etat.json"), out=out)
+    assert status == 2
+    assert out.getvalue().count("\n") == 1 and "invoke publish" in out.getvalue()
