@@ -10,8 +10,10 @@ atomically after each message, so a run stopped part-way leaves only what is
 missing for the next one. Subscribers are kept by the list manager (Mailman).
 """
 
+import contextlib
 import dataclasses
 import datetime
+import fcntl
 import ipaddress
 import json
 import os
@@ -51,6 +53,33 @@ class AlertError(Exception):
 
 def get_setting(settings, name):
     return settings.get(name, DEFAULTS[name])
+
+
+# --- Registry ----------------------------------------------------------------
+
+LIST_KEYS = (ANNOUNCE, DIGEST, "inscription", "inscription_quotidien", "desinscription")
+
+
+def registry_problems(registry, path):
+    """Unknown keys and malformed addresses under « alertes »: a typo would silently announce nothing."""
+    problems = []
+    for institution in registry:
+        for key, value in institution.alerts:
+            line = line_of(path, f"{key}:")
+            if key not in LIST_KEYS:
+                hint = f"clés possibles : {', '.join(LIST_KEYS)}"
+                problems.append(Problem(path, "alertes", f"{institution.acronym} : clé inconnue « {key} »", hint, line))
+            elif not all("@" in address and " " not in address.strip() for address in value.split(",")):
+                problems.append(
+                    Problem(
+                        path,
+                        "alertes",
+                        f"{institution.acronym} : {key} : adresse e-mail invalide « {value} »",
+                        "écrivez une adresse complète, par exemple inps-communiques@listes.example.org",
+                        line,
+                    )
+                )
+    return problems
 
 
 # --- Feeds -------------------------------------------------------------------
@@ -454,7 +483,10 @@ def run(
     now = now or datetime.datetime.now(datetime.UTC)
     settings = settings or {}
     try:
-        return _run(output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out)
+        with one_run_at_a_time(state_path):
+            return _run(
+                output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out
+            )
     except AlertError as error:
         print(error, file=out)
         return error.status
@@ -463,8 +495,30 @@ def run(
         return 2
 
 
+@contextlib.contextmanager
+def one_run_at_a_time(state_path):
+    """Lock the state's folder for the run (the state file itself is replaced, so it cannot hold the lock)."""
+    directory = os.path.dirname(os.path.abspath(state_path))
+    os.makedirs(directory, exist_ok=True)
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlertError(
+                f"Alertes non envoyées : un autre lancement utilise déjà {state_path} — attendez qu'il se termine",
+                status=1,
+            ) from None
+        yield
+    finally:
+        os.close(handle)
+
+
 def _run(output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out):
     registry = Registry.load(registry_path)
+    problems = registry_problems(registry, registry_path)
+    if problems:
+        raise AlertError(*problems)
     feeds = read_feeds(output, registry, settings)
     state = State.load(state_path, create=init)
     sections = (ANNOUNCE, DIGEST) if init else (DIGEST if daily else ANNOUNCE,)

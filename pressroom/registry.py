@@ -73,6 +73,11 @@ def _institution(path, acronym, entry):
     if not isinstance(entry, dict) or not entry.get("nom"):
         raise RegistryError(f"{path}: {acronym}: champ « nom » manquant — indiquez le nom complet de l'institution")
     contact = entry.get("contact_presse") or {}
+    alerts = entry.get("alertes") or {}
+    if not isinstance(alerts, dict):
+        raise RegistryError(
+            f"{path}: {acronym}: champ « alertes » : des clés attendues (annonces, quotidien…) — voir README"
+        )
     return Institution(
         acronym=str(acronym),
         name=entry["nom"],
@@ -81,5 +86,5 @@ def _institution(path, acronym, entry):
         description=entry.get("description", ""),
         aliases=tuple(entry.get("variantes", ())),
         press_contact=tuple((k, str(v)) for k, v in contact.items()),
-        alerts=tuple((k, str(v)) for k, v in (entry.get("alertes") or {}).items()),
+        alerts=tuple((k, str(v)) for k, v in alerts.items()),
     )

@@ -307,3 +307,20 @@ def test_the_task_without_a_built_site_says_so_in_one_line(tmp_path):
     status = alerts.main(output=str(tmp_path / "rien"), state_path=str(tmp_path / "etat.json"), out=out)
     assert status == 2
     assert out.getvalue().count("\n") == 1 and "invoke publish" in out.getvalue()
+
+
+def test_a_typo_in_the_lists_of_the_registry_is_reported(newsroom):
+    text = newsroom.registry.read_text(encoding="utf-8").replace("    annonces: cmss", "    anonces: cmss")
+    newsroom.registry.write_text(text.replace("quotidien: inps-quotidien@", "quotidien: inps-quotidien "), "utf-8")
+    before = newsroom.state.read_bytes()
+    status, report = newsroom.run()
+    assert status == 2 and newsroom.sink.messages == [] and newsroom.state.read_bytes() == before
+    assert re.search(r"institutions\.yml:\d+: alertes: CMSS : clé inconnue « anonces » — clés possibles", report)
+    assert "INPS : quotidien : adresse e-mail invalide" in report
+
+
+def test_one_run_at_a_time(newsroom):
+    with alerts.one_run_at_a_time(newsroom.state):
+        status, report = newsroom.run()
+    assert status == 1 and "un autre lancement" in report
+    assert newsroom.run()[0] == 0
