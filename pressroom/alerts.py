@@ -440,15 +440,15 @@ def smtp_reason(error):
 
 def send_all(messages, section, state, envelope, smtp, now, out):
     """Send each message, recording it at once; a refused message is reported and skipped,
-    a lost connection stops. Returns the number of failures."""
-    failures = 0
+    a lost connection stops. Returns (sent, failed)."""
+    sent = failures = 0
     for institution, address, releases in messages:
         message = compose(institution, releases, address, envelope, now, digest=section == DIGEST)
         try:
             smtp.send_message(message)
         except smtplib.SMTPServerDisconnected as error:
             print(f"Envoi interrompu : connexion perdue ({error}) — relancez invoke alertes plus tard", file=out)
-            return failures + 1
+            return sent, failures + 1
         except smtplib.SMTPException as error:  # refused by the server, which still answers: go on with the rest
             print(
                 f"Refusé, non enregistré : {describe(institution, address, releases)} ({smtp_reason(error)})", file=out
@@ -457,12 +457,13 @@ def send_all(messages, section, state, envelope, smtp, now, out):
             continue
         except OSError as error:  # SMTPException is an OSError too: this is the network
             print(f"Envoi interrompu : connexion perdue ({error}) — relancez invoke alertes plus tard", file=out)
-            return failures + 1
+            return sent, failures + 1
         for release in releases:
             state.add(section, institution.acronym, release, SENT, now)
         state.save()
         print(f"Envoyé : {describe(institution, address, releases)}", file=out)
-    return failures
+        sent += 1
+    return sent, failures
 
 
 def run(
@@ -536,15 +537,15 @@ def _run(output, registry_path, state_path, daily, init, dry_run, window_days, n
     if init or any(decided.records or decided.corrections for decided in plans.values()):
         state.save()
     report(plans, init, dry_run, out)
-    failures = 0
+    sent = failures = 0
     try:
         for section, decided in plans.items():
-            failures += send_all(decided.messages, section, state, envelope, smtp, now, out)
+            counts = send_all(decided.messages, section, state, envelope, smtp, now, out)
+            sent, failures = sent + counts[0], failures + counts[1]
     finally:
         if smtp is not None:
             _quit(smtp)
     if not init:
-        sent = sum(len(decided.messages) for decided in plans.values()) - failures
         print(f"Alertes : {sent} message(s) envoyé(s), {failures} en échec.", file=out)
     return 1 if failures else 0
 
