@@ -45,7 +45,10 @@ class Newsroom:
     def __init__(self, folder, sink, content=None, state=None):
         self.folder, self.sink, self.builds = folder, sink, 0
         self.content = folder / "content"
-        shutil.copytree(content, self.content) if content else self._lists_in_registry()
+        if content:
+            shutil.copytree(content, self.content)
+        else:
+            self._lists_in_registry()
         self.registry = self.content / "institutions.yml"
         self.state = folder / "deploy" / "alertes-etat.json"
         if state:
@@ -105,13 +108,24 @@ def newsroom(tmp_path, sink, baseline):
     return room
 
 
-def announced(newsroom, title="Nouveau barème des allocations familiales", date="2025-01-30", **kwargs):
-    """Publish one INPS release, send its announcement, and forget the message."""
-    newsroom.write("bareme", title, date, "nouveau-bareme-allocations", **kwargs)
-    newsroom.build()
-    status, report = newsroom.run()
-    assert status == 0 and len(newsroom.sink.messages) == 1, report
-    newsroom.sink.reset()
+@pytest.fixture(scope="module")
+def announced_baseline(tmp_path_factory, sink, baseline):
+    """The baseline plus one INPS release, announced (one message): built once, for the corrections."""
+    sink.reset()
+    room = Newsroom(tmp_path_factory.mktemp("announced"), sink, content=baseline.content, state=baseline.state)
+    room.write("bareme", "Nouveau barème des allocations familiales", "2025-01-30", "nouveau-bareme-allocations")
+    room.build()
+    status, report = room.run()
+    assert status == 0 and len(sink.messages) == 1, report
+    return room
+
+
+@pytest.fixture
+def announced(tmp_path, sink, announced_baseline):
+    sink.reset()
+    room = Newsroom(tmp_path, sink, content=announced_baseline.content, state=announced_baseline.state)
+    room.output = announced_baseline.output
+    return room
 
 
 def test_init_sends_nothing_and_marks_every_release(tmp_path, sink):
@@ -170,9 +184,10 @@ def test_one_new_release_gives_exactly_one_message(newsroom, tmp_path, mechanism
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     link = f"{SITEURL}/2025/02/nouveau-bareme-allocations/"
+    french_date = frdates.long_date(datetime.date(2025, 2, 3))
+    assert french_date == "lundi 3 février 2025"
     for part in (text, html):
-        assert "lundi 3 février 2025" == frdates.long_date(datetime.date(2025, 2, 3))
-        assert "lundi 3 février 2025" in part
+        assert french_date in part
         assert "Le chapô du communiqué, en une phrase." in part
         assert link in part
         assert "Service communication" in part and "+223 20 00 00 00" in part
@@ -205,8 +220,8 @@ CORRECTIONS = {
 
 
 @pytest.mark.parametrize("change", CORRECTIONS.values(), ids=CORRECTIONS.keys())
-def test_a_correction_sends_nothing(newsroom, change):
-    announced(newsroom)
+def test_a_correction_sends_nothing(announced, change):
+    newsroom = announced
     fields = {
         "title": "Nouveau barème des allocations familiales",
         "date": "2025-01-30",
@@ -221,8 +236,8 @@ def test_a_correction_sends_nothing(newsroom, change):
     assert status == 0 and newsroom.sink.messages == [], report
 
 
-def test_a_new_release_with_a_recent_slug_still_in_the_feed_is_sent(newsroom):
-    announced(newsroom)
+def test_a_new_release_with_a_recent_slug_still_in_the_feed_is_sent(announced):
+    newsroom = announced
     newsroom.write("bareme-bis", "Nouveau barème : la suite", "2025-02-04", "nouveau-bareme-allocations")
     newsroom.build()
     status, report = newsroom.run()
