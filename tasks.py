@@ -5,6 +5,7 @@ import sys
 
 from invoke import task
 
+from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import importer, site
 from pressroom import lint as content_lint
@@ -97,6 +98,20 @@ def import_articles(c, path, dry_run=False):
 def bench_import(c, sizes="1,2,5,10"):
     """Mesure l'import de pages synthétiques de taille croissante : le temps doit croître comme la taille."""
     import_bench.bench(registry_path(site.load_settings()), [float(size) for size in sizes.split(",")])
+
+
+@task(
+    help={
+        "quotidien": "envoie le résumé du jour à la liste quotidienne de chaque institution",
+        "init": "marque comme annoncé tout ce qui est déjà publié, sans rien envoyer",
+        "dry_run": "essai : affiche ce qui serait envoyé, sans rien envoyer ni enregistrer",
+        "state": "fichier d'état (défaut : deploy/alertes-etat.json)",
+        "output": "dossier du site de production construit (défaut : output/)",
+    }
+)
+def alertes(c, quotidien=False, init=False, dry_run=False, state="", output=""):
+    """Annonce par e-mail, une seule fois, chaque nouveau communiqué à la liste de son institution."""
+    _exit_on_failure(email_alerts.main(daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output))
 
 
 @task

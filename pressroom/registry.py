@@ -19,7 +19,7 @@ from .problems import Problem
 from .text import fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse")
+FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes")
 EXAMPLE = "CMSS:, INPS: …"
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
@@ -38,6 +38,7 @@ class Institution:
     description: str = ""
     aliases: tuple = ()
     press_contact: tuple = ()
+    alerts: tuple = ()  # (key, address) pairs of the « alertes » mapping: e-mail lists
 
     @property
     def slug(self):
@@ -225,7 +226,8 @@ class _Checker:
             website=self.website(acronym, fields.get("site")),
             description=self.text(acronym, "description", fields.get("description")),
             aliases=tuple(variant for variant, _ in variants),
-            press_contact=self.contact(acronym, fields.get("contact_presse")),
+            press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
+            alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
         )
         named = [(acronym, "sigle", line_of(key_node))]
         if institution.name:
@@ -296,15 +298,18 @@ class _Checker:
             variants.append((value.strip(), line_of(item)))
         return variants
 
-    def contact(self, acronym, node):
+    MAPPING_KEYS = {"contact_presse": "nom, courriel, telephone", "alertes": "annonces, quotidien, inscription…"}
+
+    def mapping(self, acronym, field, node):
+        """(key, text) pairs of a mapping field: ``contact_presse``, ``alertes``."""
         if node is None or _is_null(node):
             return ()
         if not isinstance(node, yaml.MappingNode):
             self.report(
                 node,
-                f"{acronym}: contact_presse",
-                "doit être une liste de champs (nom, courriel, telephone)",
-                "écrivez chaque champ sur sa ligne, en retrait sous « contact_presse: »",
+                f"{acronym}: {field}",
+                f"doit être une liste de champs ({self.MAPPING_KEYS[field]})",
+                f"écrivez chaque champ sur sa ligne, en retrait sous « {field}: »",
             )
             return ()
         repeated = {id(second): first for second, first in repeated_keys(node)}
@@ -314,12 +319,12 @@ class _Checker:
             if id(key_node) in repeated:
                 self.report(
                     key_node,
-                    f"{acronym}: contact_presse: {name}",
+                    f"{acronym}: {field}: {name}",
                     f"champ écrit deux fois (déjà ligne {line_of(repeated[id(key_node)])})",
                     f"gardez une seule ligne « {name}: »",
                 )
                 continue
-            value = self.text(acronym, f"contact_presse: {name}", value_node)
+            value = self.text(acronym, f"{field}: {name}", value_node)
             if value:
                 contact.append((name, value))
         return tuple(contact)

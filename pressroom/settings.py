@@ -37,6 +37,9 @@ DEFAULTS = {
     "EVENTS_TIMEZONES": {"Mali": "Africa/Bamako", "Sénégal": "Africa/Dakar"},
     # The day that splits upcoming from past events; None is the day of the build. Tests fix it.
     "EVENTS_TODAY": None,
+    # E-mail alerts (invoke alertes): the state of what was announced, and how old a release may be.
+    "ALERTES_ETAT": "deploy/alertes-etat.json",
+    "ALERTES_FENETRE_JOURS": 14,
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",
