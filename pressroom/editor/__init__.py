@@ -89,7 +89,9 @@ def choice_widget(spec, context):
 
 
 def image_widget(spec, context):
-    return {"widget": "image", "choose_url": False}
+    widget = {"widget": "image", "choose_url": False}
+    widget.update(media_folders(context["settings"], "EDITOR_IMAGES_FOLDER", "EDITOR_IMAGES_PUBLIC"))
+    return widget
 
 
 def lines_widget(spec, context):
@@ -134,7 +136,7 @@ def media_folders(settings, folder, public):
 def editor_field(spec, context):
     field = {
         "label": STATUS_LABEL if spec.key == "status" else spec.label,
-        "name": spec.name,
+        "name": spec.key,  # lower case, as Pelican's metadata: Decap takes « date » for the entry's date
         "hint": hint(spec),
         "required": spec.required == schema.ALL,
     }
@@ -172,15 +174,15 @@ def articles_collection(settings, registry):
         "description": "Communiqués et actualités, rangés par année. « Publier » enregistre le fichier ; "
         "le champ « Visibilité sur le site » décide s'il paraît.",
         "folder": folder,
-        "path": "{{year}}/{{slug}}",
-        "slug": "{{fields.Slug}}",
+        "path": "{{year}}/{{slug}}",  # the year of the field « date », as `invoke new` does
+        "slug": "{{fields.slug}}",  # made from the title before saving when empty (editor.js)
         "extension": "md",
         "format": FORMAT,
         "create": True,
         "delete": False,
-        "identifier_field": "Title",
-        "summary": "{{Title}} — {{Date}}",
-        "sortable_fields": ["Date", "Title"],
+        "identifier_field": "title",
+        "summary": "{{title}} — {{date}}",
+        "sortable_fields": ["date", "title"],
         "fields": [editor_field(spec, context) for spec in schema.FIELDS] + [dict(BODY_FIELD)],
     }
 

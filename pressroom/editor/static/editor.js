@@ -8,6 +8,9 @@
   const schema = window.PRESSROOM_EDITOR;
   const format = window.PelicanFormat.create(schema);
 
+  // Raw Markdown first: the rich-text mode rewrites the whole body (« - item » becomes « * item »).
+  // Decap keeps the mode last chosen by the officer under this key.
+  if (!window.localStorage.getItem("cms.md-mode")) window.localStorage.setItem("cms.md-mode", "raw");
   window.CMS.registerCustomFormat("pelican", "md", format);
   window.CMS.registerPreviewStyle(new URL("../theme/css/site.css", window.location.href).href);
   window.CMS.registerPreviewStyle(new URL("preview.css", window.location.href).href);
@@ -16,8 +19,8 @@
     name: "preSave",
     handler: ({ entry }) => {
       const data = entry.get("data");
-      if (data.get("Slug")) return data;
-      return data.set("Slug", window.PelicanFormat.slugify(data.get("Title")));
+      if (data.get("slug")) return data;
+      return data.set("slug", window.PelicanFormat.slugify(data.get("title")));
     },
   });
   window.CMS.init();

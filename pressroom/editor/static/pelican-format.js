@@ -3,6 +3,10 @@
  * Decap CMS file format. The same file runs in the editor (it sets
  * window.PelicanFormat) and under node's test runner (module.exports).
  *
+ * Data keys are the names in lower case, as Pelican's metadata (and Decap's
+ * field names: « date » is what Decap takes for the entry's date); a field is
+ * written under its schema name (« Event-Start »), or as it was written.
+ *
  * Reading keeps the layout of the header (names as written, continuation
  * lines, unknown fields, the blank lines before the body) in one hidden data
  * key; writing gives back the original lines of every field whose value did
@@ -31,16 +35,21 @@
     return line.trim() === "";
   }
 
-  /* options: fields (names in the schema's order), lists (names holding
-     comma-separated values), lines (names holding one value per line). */
+  function lower(names) {
+    return (names || []).map((name) => name.toLowerCase());
+  }
+
+  /* options: fields (header names in the schema's order), lists (fields holding
+     comma-separated values), lines (fields holding one value per line). */
   function create(options) {
     const fields = (options && options.fields) || [];
-    const lists = new Set((options && options.lists) || []);
-    const lines = new Set((options && options.lines) || []);
-    const known = new Map(fields.map((name) => [name.toLowerCase(), name]));
+    const order = lower(fields);
+    const lists = new Set(lower(options && options.lists));
+    const lines = new Set(lower(options && options.lines));
+    const headerNames = new Map(fields.map((name) => [name.toLowerCase(), name]));
 
-    function canonical(written) {
-      return known.get(written.toLowerCase()) || written;
+    function headerName(key) {
+      return headerNames.get(key) || key;
     }
 
     function valueOf(name, parts) {
@@ -105,11 +114,11 @@
         ends: index < all.length,
       };
       for (const entry of entries) {
-        const name = canonical(entry.name);
+        const name = entry.name.toLowerCase();
         const value = valueOf(name, entry.parts);
         const repeated = Object.prototype.hasOwnProperty.call(data, name);
         if (!repeated) data[name] = value;
-        layout.entries.push({ name, raw: entry.raw, text: textOf(name, value), repeated });
+        layout.entries.push({ name, written: entry.name, raw: entry.raw, text: textOf(name, value), repeated });
       }
       data[BODY] = layout.body;
       data[LAYOUT] = layout;
@@ -132,7 +141,7 @@
       }
       const text = textOf(entry.name, data[entry.name]);
       if (text === entry.text) return entry.raw;
-      return text ? fieldLines(entry.name, text) : [];
+      return text ? fieldLines(entry.written, text) : [];
     }
 
     function place(written, name, order) {
@@ -148,18 +157,18 @@
     function toFile(data, sortedKeys) {
       const layout = data[LAYOUT];
       if (layout && layout.bare) return layout.bom + bodyText(data, layout);
-      const order = (sortedKeys && sortedKeys.length ? sortedKeys : fields).filter((name) => name !== BODY);
+      const keys = (sortedKeys && sortedKeys.length ? lower(sortedKeys) : order).filter((name) => name !== BODY);
       const written = [];
       const present = new Set();
       for (const entry of (layout && layout.entries) || []) {
         present.add(entry.name);
-        const kept = keptLines(entry, data, order);
+        const kept = keptLines(entry, data, keys);
         if (kept.length) written.push({ name: entry.name, lines: kept });
       }
-      for (const name of order) {
+      for (const name of keys) {
         if (present.has(name)) continue;
         const text = textOf(name, data[name]);
-        if (text) written.splice(place(written, name, order), 0, { name, lines: fieldLines(name, text) });
+        if (text) written.splice(place(written, name, keys), 0, { name, lines: fieldLines(headerName(name), text) });
       }
       const eol = (layout && layout.eol) || "\n";
       const header = [...((layout && layout.opener) || []), ...written.flatMap((item) => item.lines)];

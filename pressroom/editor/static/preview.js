@@ -35,12 +35,12 @@
     const h = window.h;
 
     function eventBox(data, institutions) {
-      const name = text(data.get("Event"));
+      const name = text(data.get("event"));
       if (!name) return null;
-      const start = longDate(data.get("Event-Start"));
-      const end = longDate(data.get("Event-End"));
+      const start = longDate(data.get("event-start"));
+      const end = longDate(data.get("event-end"));
       const dates = end && end !== start ? `du ${start} au ${end}` : start;
-      const location = text(data.get("Event-Location"));
+      const location = text(data.get("event-location"));
       return h("aside", { className: "event" },
         h("h2", {}, "Événement"),
         h("dl", {},
@@ -53,26 +53,26 @@
 
     return function ArticlePreview({ entry, widgetFor }) {
       const data = entry.get("data");
-      const institutions = items(data.get("Institutions"));
-      const status = text(data.get("Status"));
+      const institutions = items(data.get("institutions"));
+      const status = text(data.get("status"));
       return h("main", { className: "content" },
         h("p", { className: "preview-note" },
           status === "draft" ? "Aperçu — brouillon : l'article n'est pas encore sur le site." : "Aperçu de la page de l'article."),
         h("article", { className: "article" },
           h("header", {},
-            text(data.get("Category")) ? h("p", { className: "meta" }, text(data.get("Category"))) : null,
-            h("h1", {}, text(data.get("Title")) || "Titre de l'article"),
-            h("p", { className: "meta" }, `Publié le ${longDate(data.get("Date"))}`),
+            text(data.get("category")) ? h("p", { className: "meta" }, text(data.get("category"))) : null,
+            h("h1", {}, text(data.get("title")) || "Titre de l'article"),
+            h("p", { className: "meta" }, `Publié le ${longDate(data.get("date"))}`),
             institutions.length ? h("ul", { className: "institutions", "aria-label": "Institutions" },
               institutions.map((acronym) => h("li", { key: acronym },
                 h("abbr", { title: schema.institutions[acronym] || "" }, acronym)))) : null),
-          text(data.get("Summary")) ? h("p", { className: "chapo" }, text(data.get("Summary"))) : null,
+          text(data.get("summary")) ? h("p", { className: "chapo" }, text(data.get("summary"))) : null,
           eventBox(data, institutions),
           h("div", { className: "body" }, widgetFor("body")),
           h("footer", {},
-            text(data.get("Author")) ? h("p", { className: "signature" },
-              [text(data.get("Author")), text(data.get("Author-Service"))].filter(Boolean).join(", ")) : null,
-            items(data.get("Tags")).length ? h("p", {}, `Thèmes : ${items(data.get("Tags")).join(", ")}`) : null)));
+            text(data.get("author")) ? h("p", { className: "signature" },
+              [text(data.get("author")), text(data.get("author-service"))].filter(Boolean).join(", ")) : null,
+            items(data.get("tags")).length ? h("p", {}, `Thèmes : ${items(data.get("tags")).join(", ")}`) : null)));
     };
   }
 
