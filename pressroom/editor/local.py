@@ -14,6 +14,7 @@ import http.server
 import os
 import pathlib
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +72,8 @@ def decap_server(repository, port=8081, output=None):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+
     def log_message(self, format, *args):
         pass
 
@@ -101,18 +104,26 @@ def watch_and_rebuild(content, settings_file, out=sys.stderr):
         build_preview(settings_file, out)
 
 
+def stop_on_terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(settings_file="pelicanconf.py", port=8000, server_port=8081, out=sys.stderr):
-    """Build, then serve the preview and the editor until Ctrl-C; return the exit status."""
+    """Build, then serve the preview and the editor until Ctrl-C (or SIGTERM); return the exit status."""
+    signal.signal(signal.SIGTERM, stop_on_terminate)  # so that decap-server is stopped too
     settings = site.load_settings(settings_file)
-    status = build_preview(settings_file, out)
-    if status:
-        return status
     output = ROOT / settings["OUTPUT_PATH"]
     try:
+        status = build_preview(settings_file, out)
+        if status:
+            return status
         with decap_server(ROOT, server_port), static_server(output, port):
             print(f"Aperçu : http://{HOST}:{port}/ — éditeur : http://{HOST}:{port}/admin/ (Ctrl-C pour arrêter)")
             watch_and_rebuild(ROOT / settings["PATH"], settings_file, out)
     except EditorError as error:
         print(f"Éditeur non lancé : {error}", file=out)
         return 2
+    except KeyboardInterrupt:
+        pass  # Ctrl-C during a rebuild: the servers are stopped all the same
+    print("Éditeur arrêté.", file=out)
     return 0
