@@ -55,9 +55,17 @@ class EditorError(Exception):
 # --- Widgets, one function per kind of field ------------------------------------
 
 
+# Where the editor's widget replaces what the schema's help says about typing the value.
+EDITOR_HINTS = {
+    "institutions": "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
+    "absente de la liste doit d'abord être ajoutée au registre des institutions",
+    "list": "tapez les valeurs séparées par des virgules (20 au plus) ; écrivez-les toujours de la même façon",
+}
+
+
 def hint(spec):
     """The field's help as Decap shows it under the field: `code` becomes « code »."""
-    return re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
+    return EDITOR_HINTS.get(spec.kind) or re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
 
 
 def date_widget(spec, context):
@@ -158,10 +166,12 @@ BODY_FIELD = {
 
 
 def backend(settings):
-    """Decap's ``backend`` block: the forge of EDITOR_BACKEND, or decap-server when EDITOR_LOCAL."""
+    """Decap's ``backend`` block: decap-server when EDITOR_LOCAL, else the forge of EDITOR_BACKEND,
+    either Decap's own block (with ``name``) or the EDITOR_* variables of ``forge_variables``."""
     if setting(settings, "EDITOR_LOCAL"):
         return {"name": "proxy", "proxy_url": setting(settings, "EDITOR_LOCAL_URL")}
-    return dict(setting(settings, "EDITOR_BACKEND"))
+    forge = dict(setting(settings, "EDITOR_BACKEND"))
+    return forge if "name" in forge else backend_from_environment(forge)
 
 
 def articles_collection(settings, registry):
@@ -258,6 +268,22 @@ def write_admin(settings, registry=None):
 
 # --- Production: the forge, from the environment ----------------------------------
 
+FORGE_VARIABLES = (
+    "EDITOR_BACKEND",
+    "EDITOR_REPO",
+    "EDITOR_BRANCH",
+    "EDITOR_APP_ID",
+    "EDITOR_BASE_URL",
+    "EDITOR_API_ROOT",
+)
+
+
+def forge_variables(environ):
+    """The EDITOR_* variables that are set (publishconf.py), or None without EDITOR_BACKEND: no /admin/."""
+    if not environ.get("EDITOR_BACKEND", "").strip():
+        return None
+    return {name: environ[name] for name in FORGE_VARIABLES if environ.get(name)}
+
 
 def backend_from_environment(environ):
     """Decap's backend for the forge named by EDITOR_BACKEND (gitlab, gitea, forgejo, github), or None.
@@ -270,10 +296,12 @@ def backend_from_environment(environ):
         return None
     if name not in FORGES:
         raise EditorError(
-            f"EDITOR_BACKEND inconnu « {name} » — écrivez gitlab, gitea, forgejo ou github (voir README, éditeur)"
+            f"éditeur en ligne : EDITOR_BACKEND inconnu « {name} » — écrivez gitlab, gitea, forgejo ou github"
         )
     if not environ.get("EDITOR_REPO"):
-        raise EditorError("EDITOR_REPO absent — indiquez le dépôt de contenu, par exemple : communication/site")
+        raise EditorError(
+            "éditeur en ligne : EDITOR_REPO absent — indiquez le dépôt de contenu, par exemple : communication/site"
+        )
     found = dict(FORGES[name], repo=environ["EDITOR_REPO"], branch=environ.get("EDITOR_BRANCH") or "main")
     for variable, key in (
         ("EDITOR_APP_ID", "app_id"),
