@@ -60,12 +60,14 @@ EDITOR_HINTS = {
     "institutions": "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
     "absente de la liste doit d'abord être ajoutée au registre des institutions",
     "list": "tapez les valeurs séparées par des virgules (20 au plus) ; écrivez-les toujours de la même façon",
+    "status": "brouillon : l'article n'est pas sur le site ; publié (ou laissé vide) : il paraît à la prochaine "
+    "mise à jour du site ; le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne",
 }
 
 
 def hint(spec):
     """The field's help as Decap shows it under the field: `code` becomes « code »."""
-    return EDITOR_HINTS.get(spec.kind) or re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
+    return EDITOR_HINTS.get(spec.key) or EDITOR_HINTS.get(spec.kind) or re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
 
 
 def date_widget(spec, context):
