@@ -93,7 +93,8 @@ def static_server(folder, port):
 
 
 def build_preview(settings_file, out=sys.stderr):
-    return site.build(settings_file, out=out, preview=True, editor_local=True)
+    # No .gz copies: the local server does not send them, and Decap's 6 MB would be compressed on every save.
+    return site.build(settings_file, out=out, preview=True, editor_local=True, gzip_copies=False)
 
 
 def watch_and_rebuild(content, settings_file, out=sys.stderr):
