@@ -97,12 +97,12 @@ def build_preview(settings_file, out=sys.stderr):
     return site.build(settings_file, out=out, preview=True, editor_local=True, gzip_copies=False)
 
 
-def watch_and_rebuild(content, settings_file, out=sys.stderr):
-    """Rebuild the preview after every change under ``content`` (until interrupted)."""
-    for changes in watchfiles.watch(content, debounce=500, raise_interrupt=False):
+def watch_and_rebuild(content, rebuild, out=sys.stderr, stop_event=None):
+    """Call ``rebuild()`` after every change under ``content``, until interrupted or ``stop_event`` is set."""
+    for changes in watchfiles.watch(content, debounce=500, raise_interrupt=False, stop_event=stop_event):
         names = sorted({os.path.relpath(path, content) for _, path in changes})
         print(f"Modifié : {', '.join(names)} — reconstruction de l'aperçu…", file=out)
-        build_preview(settings_file, out)
+        rebuild()
 
 
 def stop_on_terminate(signum, frame):
@@ -120,7 +120,7 @@ def run(settings_file="pelicanconf.py", port=8000, server_port=8081, out=sys.std
             return status
         with decap_server(ROOT, server_port), static_server(output, port):
             print(f"Aperçu : http://{HOST}:{port}/ — éditeur : http://{HOST}:{port}/admin/ (Ctrl-C pour arrêter)")
-            watch_and_rebuild(ROOT / settings["PATH"], settings_file, out)
+            watch_and_rebuild(ROOT / settings["PATH"], functools.partial(build_preview, settings_file, out), out)
     except EditorError as error:
         print(f"Éditeur non lancé : {error}", file=out)
         return 2

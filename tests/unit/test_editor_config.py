@@ -4,10 +4,12 @@ widget of its kind; the gate's patterns are those of the schema; the forge
 comes from the environment; the editor's slugs are the site's."""
 
 import dataclasses
+import io
 import json
 import re
 import shutil
 import subprocess
+import threading
 
 import pytest
 import yaml
@@ -15,6 +17,7 @@ from conftest import CONTENT
 from tools import ROOT
 
 from pressroom import editor, schema, site
+from pressroom.editor import local
 from pressroom.new import article_slug
 from pressroom.registry import Registry
 
@@ -182,3 +185,22 @@ def test_the_editors_slugs_are_the_sites():
         [node, "-e", script, str(module), json.dumps(titles)], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == [article_slug(title) for title in titles]
+
+
+def test_a_saved_article_triggers_a_rebuild(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    rebuilt, stop = threading.Event(), threading.Event()
+    messages = io.StringIO()
+    watcher = threading.Thread(target=local.watch_and_rebuild, args=(content, rebuilt.set, messages, stop), daemon=True)
+    watcher.start()
+    try:
+        for attempt in range(30):  # the watcher may start after a first write: write until it sees one
+            (content / "articles" / "nouvel-article.md").write_text(f"Title: Essai {attempt}\n", encoding="utf-8")
+            if rebuilt.wait(1):
+                break
+    finally:
+        stop.set()
+        watcher.join()
+    assert rebuilt.is_set()
+    assert "Modifié : articles/nouvel-article.md — reconstruction de l'aperçu…" in messages.getvalue()
