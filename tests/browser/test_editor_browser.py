@@ -159,7 +159,12 @@ def test_seed_article_fields_are_shown_with_their_accents(browser, editor):
         body = page.locator("[data-slate-editor]").first.inner_text()
         assert body.startswith("Une centaine de membres du comité syndical de l’Union Nationale")
         preview = page.frame_locator("iframe").first
-        assert "Événement" in preview.locator("aside.event").inner_text()
+        assert preview.locator("h1").inner_text() == expected["Titre"]
+        assert preview.locator(".chapo").inner_text().startswith("Le comité syndical UNTM de la CMSS")
+        assert "Publié le 8 octobre 2024" in preview.locator("article header").inner_text()
+        event = preview.locator("aside.event").inner_text()
+        assert "du 8 octobre 2024 au 10 octobre 2024" in event
+        assert "Caisse Malienne de Sécurité Sociale, Union Nationale des Travailleurs du Mali" in event
         page.screenshot(path=str(artifacts_folder() / "editeur-article-1280px.png"))
 
 
