@@ -20,10 +20,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 import watchfiles
 
 from .. import site
+from ..settings import setting
 from . import EditorError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -109,11 +111,12 @@ def stop_on_terminate(signum, frame):
     raise KeyboardInterrupt
 
 
-def run(settings_file="pelicanconf.py", port=8000, server_port=8081, out=sys.stderr):
+def run(settings_file="pelicanconf.py", port=8000, out=sys.stderr):
     """Build, then serve the preview and the editor until Ctrl-C (or SIGTERM); return the exit status."""
     signal.signal(signal.SIGTERM, stop_on_terminate)  # so that decap-server is stopped too
     settings = site.load_settings(settings_file)
     output = ROOT / settings["OUTPUT_PATH"]
+    server_port = urllib.parse.urlsplit(setting(settings, "EDITOR_LOCAL_URL")).port
     try:
         status = build_preview(settings_file, out)
         if status:
