@@ -23,6 +23,7 @@ import shutil
 import yaml
 
 from .. import frdates, schema
+from ..header import Header
 from ..registry import Registry
 from ..settings import registry_path, setting
 
@@ -225,6 +226,8 @@ def browser_schema(registry):
         "lines": [spec.name for spec in schema.FIELDS if spec.kind == "lines"],
         "labels": {spec.name: spec.label for spec in schema.FIELDS},
         "institutions": {i.acronym: i.name for i in registry},
+        # What a missing line stands for: an article without Status is published.
+        "implicit": {schema.field("Status").name: schema.status_of(Header([]))},
         "layout": LAYOUT,
     }
 

@@ -156,6 +156,7 @@ def test_seed_article_fields_are_shown_with_their_accents(browser, editor):
         assert "CMSS — Caisse Malienne de Sécurité Sociale" in form
         assert "UNTM — Union Nationale des Travailleurs du Mali" in form
         assert "Visibilité sur le site : brouillon / publié".upper() in form.upper()
+        assert "publié : visible sur le site" in form  # no Status line: published
         body = page.locator("[data-slate-editor]").first.inner_text()
         assert body.startswith("Une centaine de membres du comité syndical de l’Union Nationale")
         preview = page.frame_locator("iframe").first

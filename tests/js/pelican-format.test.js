@@ -14,7 +14,10 @@ const ARTICLES = path.join(ROOT, "content", "articles");
 const FIELDS = ["Title", "Date", "Author", "Institutions", "Tags", "Category", "Summary", "Image", "Slug", "Lang"];
 const FIELDS_AND_EVENT = [...FIELDS.slice(0, 8), "Event", "Event-Start", "Event-End", "Event-Location", ...FIELDS.slice(8)];
 const ORDER = [...FIELDS_AND_EVENT, "Status", "body"];
-const format = PelicanFormat.create({ fields: [...FIELDS_AND_EVENT, "Status"], lists: ["Institutions", "Tags"], lines: ["Attachments"] });
+const format = PelicanFormat.create({
+  implicit: { Status: "published" },
+  fields: [...FIELDS_AND_EVENT, "Status"], lists: ["Institutions", "Tags"], lines: ["Attachments"],
+});
 
 // What Decap does between reading and writing: data goes through JSON-like copies.
 function roundTrip(text, edit = (data) => data) {
@@ -158,4 +161,12 @@ test("slugs are those of the site: ASCII, ’ and quotes dropped like pelican's 
     "Éducation & santé / Sénégal": "education-sante-senegal",
   };
   for (const [title, slug] of Object.entries(cases)) assert.equal(PelicanFormat.slugify(title), slug);
+});
+
+test("a missing field reads as the value it stands for, and is written only once changed", () => {
+  const text = "Title: T\nSlug: t\nLang: fr\n\nTexte\n";
+  assert.equal(format.fromFile(text).status, "published");
+  assert.equal(roundTrip(text), text);
+  assert.equal(roundTrip(text, (d) => ({ ...d, status: "draft" })), "Title: T\nSlug: t\nLang: fr\nStatus: draft\n\nTexte\n");
+  assert.equal(format.fromFile("Title: T\nStatus: draft\n\nTexte\n").status, "draft");
 });

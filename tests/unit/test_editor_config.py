@@ -204,3 +204,7 @@ def test_a_saved_article_triggers_a_rebuild(tmp_path):
         watcher.join()
     assert rebuilt.is_set()
     assert "Modifié : articles/nouvel-article.md — reconstruction de l'aperçu…" in messages.getvalue()
+
+
+def test_an_article_without_status_shows_as_published():
+    assert editor.browser_schema(REGISTRY)["implicit"] == {"Status": "published"}

@@ -40,13 +40,15 @@
   }
 
   /* options: fields (header names in the schema's order), lists (fields holding
-     comma-separated values), lines (fields holding one value per line). */
+     comma-separated values), lines (fields holding one value per line), implicit
+     (field -> the value a missing line stands for, e.g. Status: published). */
   function create(options) {
     const fields = (options && options.fields) || [];
     const order = lower(fields);
     const lists = new Set(lower(options && options.lists));
     const lines = new Set(lower(options && options.lines));
     const headerNames = new Map(fields.map((name) => [name.toLowerCase(), name]));
+    const implicit = new Map(Object.entries((options && options.implicit) || {}).map(([k, v]) => [k.toLowerCase(), v]));
 
     function headerName(key) {
       return headerNames.get(key) || key;
@@ -120,6 +122,12 @@
         if (!repeated) data[name] = value;
         layout.entries.push({ name, written: entry.name, raw: entry.raw, text: textOf(name, value), repeated });
       }
+      layout.implicit = [];
+      for (const [name, value] of implicit) {
+        if (Object.prototype.hasOwnProperty.call(data, name)) continue;
+        data[name] = value;  // shown in the form; written only if changed
+        layout.implicit.push(name);
+      }
       data[BODY] = layout.body;
       data[LAYOUT] = layout;
       return data;
@@ -168,7 +176,8 @@
       for (const name of keys) {
         if (present.has(name)) continue;
         const text = textOf(name, data[name]);
-        if (text) written.splice(place(written, name, keys), 0, { name, lines: fieldLines(headerName(name), text) });
+        const unchanged = layout && (layout.implicit || []).includes(name) && text === textOf(name, implicit.get(name));
+        if (text && !unchanged) written.splice(place(written, name, keys), 0, { name, lines: fieldLines(headerName(name), text) });
       }
       const eol = (layout && layout.eol) || "\n";
       const header = [...((layout && layout.opener) || []), ...written.flatMap((item) => item.lines)];
