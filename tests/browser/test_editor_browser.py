@@ -129,6 +129,8 @@ def test_list_shows_every_seed_article(browser, editor):
         for path in sorted(CONTENT.glob("articles/*/*.md")):
             title = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("Title: ")
             assert title in titles
+        assert page.get_by_text("+ article", exact=True).is_visible()  # not Decap's « ＋ », absent from many fonts
+        assert page.get_by_text("Médias").is_visible()
         page.screenshot(path=str(artifacts_folder() / "editeur-liste-1280px.png"))
 
 

@@ -11,6 +11,18 @@
   // Raw Markdown first: the rich-text mode rewrites the whole body (« - item » becomes « * item »).
   // Decap keeps the mode last chosen by the officer under this key.
   if (!window.localStorage.getItem("cms.md-mode")) window.localStorage.setItem("cms.md-mode", "raw");
+  // Decap's French leaves « Media » in English, and its « ＋ » (U+FF0B) is missing from common fonts.
+  const french = window.CMS.getLocale("fr");
+  if (french) {
+    window.CMS.registerLocale("fr", {
+      ...french,
+      app: { ...french.app, header: { ...french.app.header, media: "Médias" } },
+      collection: {
+        ...french.collection,
+        collectionTop: { ...french.collection.collectionTop, newButton: "+ %{collectionLabel}" },
+      },
+    });
+  }
   window.CMS.registerCustomFormat("pelican", "md", format);
   window.CMS.registerPreviewStyle(new URL("../theme/css/site.css", window.location.href).href);
   window.CMS.registerPreviewStyle(new URL("preview.css", window.location.href).href);
