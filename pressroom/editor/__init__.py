@@ -60,19 +60,22 @@ class EditorError(Exception):
 EDITOR_HINTS = {
     "institutions": "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
     "absente de la liste doit d'abord être ajoutée au registre des institutions",
-    "list": "tapez les valeurs séparées par des virgules (20 au plus) ; écrivez-les toujours de la même façon",
-    "status": "brouillon : l'article n'est pas sur le site ; publié (ou laissé vide) : il paraît à la prochaine "
+    "list": "tapez les valeurs séparées par des virgules ({most} au plus) ; écrivez-les toujours de la même façon",
+    "status": "brouillon : l'article n'est pas sur le site ; publié : il paraît à la prochaine "
     "mise à jour du site ; le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne",
 }
 
 
-def hint(spec):
+def hint(spec, settings):
     """The field's help as Decap shows it under the field: `code` becomes « code »."""
-    return EDITOR_HINTS.get(spec.key) or EDITOR_HINTS.get(spec.kind) or re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
+    written = EDITOR_HINTS.get(spec.key) or EDITOR_HINTS.get(spec.kind)
+    if written:
+        return written.format(most=setting(settings, "TAGS_MAX"))
+    return re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
 
 
 def date_widget(spec, context):
-    with_time = frdates.has_time(spec.example)
+    with_time = frdates.has_time(spec.example)  # the schema shows a time in the example where one is allowed
     widget = {
         "widget": "datetime",
         "date_format": "YYYY-MM-DD",
@@ -148,7 +151,7 @@ def editor_field(spec, context):
     field = {
         "label": STATUS_LABEL if spec.key == "status" else spec.label,
         "name": spec.key,  # lower case, as Pelican's metadata: Decap takes « date » for the entry's date
-        "hint": hint(spec),
+        "hint": hint(spec, context["settings"]),
         "required": spec.required == schema.ALL,
     }
     field.update(widget_for(spec, context))

@@ -208,3 +208,8 @@ def test_a_saved_article_triggers_a_rebuild(tmp_path):
 
 def test_an_article_without_status_shows_as_published():
     assert editor.browser_schema(REGISTRY)["implicit"] == {"Status": "published"}
+
+
+def test_hints_written_for_the_editor_read_the_settings():
+    assert "(7 au plus)" in editor_fields(local_settings(tags_max=7))["tags"]["hint"]
+    assert "« Publier » en haut enregistre l'article" in editor_fields()["status"]["hint"]
