@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 INVOKE := $(VENV)/bin/invoke
 
-.PHONY: build test serve lint clean publish
+.PHONY: build test serve lint clean publish editor
 
 # The pinned requirements first, then the project itself (the pressroom package), editable.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -26,6 +26,14 @@ lint: $(VENV)/.installed
 
 publish: $(VENV)/.installed
 	$(INVOKE) publish
+
+# The editor's Decap CMS and decap-server, from the committed package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+editor: $(VENV)/.installed node_modules/.installed
+	$(INVOKE) editor
 
 clean: $(VENV)/.installed
 	$(INVOKE) clean

@@ -48,6 +48,7 @@ PLUGINS = [
     "press",
     "search",
     "gzip_copies",
+    "editor",
 ]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,

@@ -4,6 +4,8 @@ import os
 
 from pelican.settings import get_settings_from_file
 
+from pressroom import editor
+
 globals().update(get_settings_from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py")))
 
 SITEURL = os.environ.get("SITEURL", "https://communiques-protection-sociale.org")
@@ -12,3 +14,6 @@ FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 PREVIEW = False  # drafts and embargoed articles never reach production
 LOAD_CONTENT_CACHE = False  # a publication reads every file afresh
+# The web editor at /admin/ only when a forge is named: EDITOR_BACKEND=gitlab|gitea|forgejo|github,
+# EDITOR_REPO, EDITOR_APP_ID… (README, « Éditeur en ligne »); checked when the site is built.
+EDITOR_BACKEND = editor.forge_variables(os.environ)

@@ -7,10 +7,12 @@ from invoke import task
 
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
+from pressroom import editor as web_editor
 from pressroom import importer, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
+from pressroom.editor import local as local_editor
 from pressroom.importer import bench as import_bench
 from pressroom.settings import registry_path
 
@@ -136,8 +138,19 @@ def livereload(c):
 
 
 @task
+def editor(c):
+    """Aperçu sur http://127.0.0.1:8000/ avec l'éditeur en ligne sur /admin/ (decap-server sur 127.0.0.1:8081)."""
+    try:
+        _exit_on_failure(local_editor.run("pelicanconf.py", port=PORT))
+    except web_editor.EditorError as error:
+        print(f"Éditeur non lancé : {error}", file=sys.stderr)
+        sys.exit(2)
+
+
+@task
 def test(c):
-    """Vérifie le code (ruff) puis lance toute la suite de tests."""
+    """Vérifie le code (ruff) puis lance toute la suite de tests (et ceux du format de l'éditeur, sous node)."""
     c.run(f"{sys.executable} -m ruff check .", pty=False)
     c.run(f"{sys.executable} -m ruff format --check .", pty=False)
+    c.run("node --test tests/js/", pty=False)
     c.run(f"{sys.executable} -m pytest -q", pty=False)

@@ -63,6 +63,18 @@ DEFAULTS = {
     "GZIP_COPIES": True,
     "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"},
     "GZIP_COPIES_PROCESSES": os.cpu_count() or 1,
+    # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, README).
+    "EDITOR_BACKEND": None,  # Decap's backend of the forge, e.g. {"name": "gitlab", "repo": …}
+    "EDITOR_LOCAL": False,  # invoke editor: decap-server on this machine, writing into the work tree
+    "EDITOR_LOCAL_URL": "http://127.0.0.1:8081/api/v1",
+    "EDITOR_SAVE_AS": "admin",
+    "EDITOR_BUNDLE": "node_modules/decap-cms/dist",  # from the project's root, installed by npm ci
+    # Folders as seen from the project's root (the forge's repository), and as written in articles.
+    "EDITOR_CONTENT_FOLDER": "content",
+    "EDITOR_IMAGES_FOLDER": "content/images",
+    "EDITOR_IMAGES_PUBLIC": "images",
+    "EDITOR_FILES_FOLDER": "content/fichiers",
+    "EDITOR_FILES_PUBLIC": "fichiers",
 }
 
 

@@ -1,0 +1,1 @@
+from .editor import *  # noqa: F403
