@@ -14,6 +14,7 @@ import dataclasses
 import datetime
 import fnmatch
 import os
+import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -33,8 +34,17 @@ from .site import load_settings
 # --- Reading -------------------------------------------------------------------
 
 
+HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+
+
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML."""
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML; the body loses its
+    HTML comments (the field notes of `invoke new`, an officer's remarks), which would otherwise
+    reach the page source, the feeds and the search index."""
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        return HTML_COMMENT.sub("", content), metadata
 
     def process_metadata(self, name, value):
         spec = schema.BY_KEY.get(name)
@@ -42,6 +52,8 @@ class FrenchMetadata:
             return schema.read_date(value)
         if name == "summary":
             return escape(value)
+        if name == "category":
+            value = schema.canonical_choice(spec, value) or value  # « communiqué de presse » is one type
         return super().process_metadata(name, value)
 
 
@@ -129,6 +141,7 @@ def check_sources(settings, readers, registry=None):
         else:
             report.problems += problems
     report.problems += check_tag_spellings(report, root)
+    report.problems += check_numbers(report, root, registry)
     return report
 
 
@@ -152,6 +165,33 @@ def check_tag_spellings(report, root):
                     "Tags",
                     f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
                     "choisissez une seule orthographe pour ce thème dans tous les articles",
+                    root,
+                )
+            )
+    return problems
+
+
+def check_numbers(report, root, registry):
+    """A release Number (« 12/2025 ») given twice for one first institution: one problem per later file."""
+    first_by_number = {}
+    problems = []
+    for path, header in sorted(report.headers.items()):
+        number, institutions = header.first("number"), header.first("institutions")
+        if not number or not institutions or not schema.NUMBER_PATTERN.match(number.value.strip()):
+            continue
+        names = schema.split_list(institutions.value)
+        institution = registry.find(names[0]) if names else None
+        if institution is None:
+            continue
+        key = (institution.acronym, number.value.strip())
+        first = first_by_number.setdefault(key, path)
+        if first != path:
+            problems.append(
+                problem_at(
+                    path,
+                    "Number",
+                    f"numéro {key[1]} de {key[0]} déjà donné dans {_shown(first, root)}",
+                    "donnez le numéro suivant, libre pour cette institution et cette année",
                     root,
                 )
             )

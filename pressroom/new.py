@@ -11,14 +11,16 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from .registry import Registry, RegistryError
+from .schema import RELEASE_TYPES
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 TIMEZONE = zoneinfo.ZoneInfo("Africa/Bamako")
 
 # Pelican reads metadata up to the first blank line and a comment line would end
-# it early, so the field notes live in an HTML comment after that blank line:
-# Markdown passes it through and browsers never show it.
+# it early, so the field notes live in an HTML comment after that blank line; the
+# reader removes HTML comments from the body (pressroom.lint.FrenchMetadata), so
+# they never reach a page, a feed or the search index.
 FIELD_NOTES = """\
 <!--
 Mode d'emploi de l'en-tête (ce bloc n'est pas affiché sur le site ; vous pouvez le supprimer).
@@ -31,8 +33,9 @@ Author-Service  : le service de l'auteur, par exemple CCOM-RP/CMSS (facultatif).
 Institutions    : les sigles des institutions concernées, séparés par des virgules ;
                   chaque sigle doit figurer dans content/institutions.yml.
 Tags            : les thèmes, séparés par des virgules, par exemple : formation, assurance maladie.
-Category        : une seule catégorie : Actualité, Communiqué, Reportage, Entretien…
-Summary         : une ou deux phrases qui résument l'article (affichées dans les listes et les flux).
+Category        : le type de publication, un seul, dans cette liste : {release_types}.
+Summary         : le chapô, une ou deux phrases (300 caractères au plus, obligatoire pour publier),
+                  affiché sous le titre, dans les listes et les flux.
 Slug            : la fin de l'adresse de la page ; lettres minuscules, chiffres et tirets.
 Lang            : la langue de l'article, fr.
 Status          : draft tant que l'article n'est pas prêt ; remplacez par published pour le publier.{event_notes}
@@ -45,7 +48,8 @@ EVENT_NOTES = """
 Event           : le nom de l'événement (atelier, séminaire, conférence…).
 Event-Start     : date de début, AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM si l'heure est connue.
 Event-End       : date de fin, AAAA-MM-JJ (la même que le début pour un seul jour).
-Event-Location  : le lieu, par exemple : Direction générale de la CMSS, Bamako."""
+Event-Location  : le lieu, par exemple : Direction générale de la CMSS, Bamako.
+Event-Organizers : les sigles des institutions qui organisent l'événement (pas celles qui l'accueillent)."""
 
 
 class ArticleExists(Exception):
@@ -66,14 +70,20 @@ def article_text(title, institution, slug, when, author="", event=False):
         ("Author-Service", ""),
         ("Institutions", institution),
         ("Tags", ""),
-        ("Category", "Actualité"),
+        ("Category", "Communiqué de presse"),
         ("Summary", ""),
     ]
     if event:
-        fields += [("Event", ""), ("Event-Start", ""), ("Event-End", ""), ("Event-Location", "")]
+        fields += [
+            ("Event", ""),
+            ("Event-Start", ""),
+            ("Event-End", ""),
+            ("Event-Location", ""),
+            ("Event-Organizers", ""),
+        ]
     fields += [("Slug", slug), ("Lang", "fr"), ("Status", "draft")]
     header = "\n".join(f"{name}: {value}".rstrip() for name, value in fields)
-    notes = FIELD_NOTES.format(event_notes=EVENT_NOTES if event else "")
+    notes = FIELD_NOTES.format(event_notes=EVENT_NOTES if event else "", release_types=", ".join(RELEASE_TYPES))
     body = "Écrivez ici le texte de l'article : un paragraphe par idée, séparés par une ligne vide."
     return f"{header}\n\n{notes}\n{body}\n"
 

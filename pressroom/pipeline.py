@@ -21,10 +21,13 @@ import dataclasses
 import blinker
 from pelican import signals
 
+from . import schema
+
 STAGES = (
-    # content_gate: no two contents at one address; each keeps its checked URL.
+    # content_gate: no two contents at one address; each keeps its checked URL; ``release``
+    # (corrections, withdrawal, number; withdrawn articles already left the listings).
     "addresses",
-    # institutions: ``institutions`` (institution pages), context["institutions"].
+    # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
     "institutions",
     # events: ``event``, context["events"].
     "events",
@@ -44,6 +47,9 @@ class Enrichment:
     """The attributes the stages give a content, with their values before any stage."""
 
     institutions: list = dataclasses.field(default_factory=list)
+    organisers: list = dataclasses.field(default_factory=list)
+    corrections: list = dataclasses.field(default_factory=list)  # of schema.Dated, oldest first
+    withdrawal: object = None  # a schema.Dated
     event: object = None
     permalink: str = ""
     description: str = ""
@@ -117,7 +123,19 @@ def run(generators):
         stage(name).send(generators)
 
 
+def withdrawal(content):
+    """The « date — raison » of a withdrawn content (its ``Withdrawn`` field), or None."""
+    found = schema.dated_lines(getattr(content, "metadata", {}).get("withdrawn"))
+    return found[0] if found else None
+
+
 def is_published(content):
-    """Published for good, the one definition that the sitemap and the search index share: written,
-    with the status ``published`` (not hidden), and not a draft that a preview build shows."""
-    return content.status == "published" and bool(content.save_as) and not getattr(content, "preview_notice", "")
+    """Published for good, the one definition that the sitemap, the search index and the listings
+    share: written, with the status ``published`` (not hidden), not withdrawn, and not a draft that a
+    preview build shows. A withdrawn page stays online under its banner, listed nowhere."""
+    return (
+        content.status == "published"
+        and bool(content.save_as)
+        and not getattr(content, "preview_notice", "")
+        and withdrawal(content) is None
+    )

@@ -18,6 +18,17 @@ DEFAULTS = {
     "INSTITUTION_URL": "institutions/{slug}/",
     "INSTITUTION_SAVE_AS": "institutions/{slug}/index.html",
     "INSTITUTION_FEED_ATOM": "feeds/institutions/{slug}.atom.xml",
+    # Every institution's press contact on one page (institutions plugin).
+    "CONTACTS_URL": "contacts-presse/",
+    "CONTACTS_SAVE_AS": "contacts-presse/index.html",
+    # The site's own press contact, shown wherever an institution's is unknown. Empty until the
+    # editors fill it in (README): the pages then say « non renseigné » rather than invent one.
+    # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.
+    "PRESS_CONTACT_DEFAULT": {"nom": "", "fonction": "", "courriel": "", "telephone": ""},
+    # The accessibility statement (content/pages/accessibilite.md), linked from every footer.
+    "ACCESSIBILITY_URL": "accessibilite/",
+    # A release type when an article gives none (the schema's closed list, pressroom.schema.RELEASE_TYPES).
+    "DEFAULT_CATEGORY": "Actualité",
     # The content gate: what an article may hold (pressroom/schema.py).
     "PREVIEW": False,  # drafts and embargoed articles shown, marked (invoke build --preview)
     "CONTENT_YEAR_MIN": 1960,  # no date, publication or event, before this year

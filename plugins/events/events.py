@@ -84,7 +84,8 @@ class Event:
 
     @property
     def organisers(self):
-        return getattr(self.article, "institutions", [])
+        """The institutions of ``Event-Organizers``: none when the field is absent."""
+        return getattr(self.article, "organisers", [])
 
     @property
     def url(self):

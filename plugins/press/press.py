@@ -15,14 +15,15 @@ Registry schema (content/institutions.yml), every key optional::
       telephone: "+223 20 00 00 00"
 
 Only contacts published by the institution belong there: when none is
-known the page says « Contact presse : non renseigné » and points to the
-institution's website and page rather than inventing one.
+known the page shows the site's own contact (PRESS_CONTACT_DEFAULT), or says
+« non renseigné » and points to the institution's website and to the
+contacts page rather than inventing one.
 """
 
 from urllib.parse import quote
 
 from pressroom import frdates, pipeline
-from pressroom.contacts import press_contact
+from pressroom.contacts import press_contact, site_contact
 from pressroom.settings import setting
 
 __all__ = ["register", "citation", "share_links"]
@@ -47,6 +48,7 @@ def share_links(article):
 
 def attach_press_tools(generators):
     share = setting(generators[0].settings, "PRESS_SHARE_LINKS")
+    generators[0].context["SITE_PRESS_CONTACT"] = site_contact(generators[0].settings)
     for article in pipeline.articles(generators):
         article.press_contacts = [press_contact(i) for i in article.institutions]
         article.citation = citation(article)

@@ -8,7 +8,7 @@ ARTICLE = """Title: {title}
 Date: 2024-03-04
 Author: Awa Traoré
 Institutions: {institutions}
-Category: Communiqué
+Category: Communiqué de presse
 Summary: {summary}
 
 Corps de l'article.

@@ -68,7 +68,7 @@ def test_json_ld_news_article_matches_the_article(published_site, seed):
     assert [o["alternateName"] for o in data["about"]] == seed["institutions"]
 
 
-COMMON = "Author: Awa Traoré\nInstitutions: INPS\nCategory: Communiqué\nSummary: Résumé.\n"
+COMMON = "Author: Awa Traoré\nInstitutions: INPS\nCategory: Communiqué de presse\nSummary: Résumé.\n"
 EXTRA_ARTICLES = {
     "2024/piege.md": f"Title: Le piège </script><b>gras</b>\nDate: 2024-02-02\n{COMMON}Slug: piege\n\nTexte.\n",
     "2024/photo.md": f"Title: Photo\nDate: 2024-02-03\n{COMMON}Image: {{static}}/images/remise.jpg\n"

@@ -183,7 +183,7 @@ def test_home_page_is_paginated_newest_first(content_copy, build):
             content_copy,
             f"2023/lot-{day:02d}.md",
             f"Title: Communiqué numéro {day}\nDate: 2023-05-{day:02d}\nAuthor: Awa Traoré\n"
-            f"Institutions: INPS\nCategory: Communiqué\nSummary: Résumé {day}.\n\nTexte {day}.\n",
+            f"Institutions: INPS\nCategory: Communiqué de presse\nSummary: Résumé {day}.\n\nTexte {day}.\n",
         )
     built = build(content_copy)
     assert built.status == 0, built.messages
