@@ -14,7 +14,7 @@ RELATIVE_URLS = True
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "fichiers"]  # photos; attachments (never copied for an unpublished article)
 IGNORE_FILES = [".#*", ".gitkeep", "GUIDE.md", "*.yml"]
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
@@ -46,6 +46,7 @@ PLUGINS = [
     "typography",
     "seo",
     "press",
+    "media",
     "search",
     "gzip_copies",
 ]

@@ -44,7 +44,7 @@ class FrenchMetadata:
 
     def read(self, source_path):
         content, metadata = super().read(source_path)
-        return HTML_COMMENT.sub("", content), metadata
+        return (HTML_COMMENT.sub("", content) if content else content), metadata
 
     def process_metadata(self, name, value):
         spec = schema.BY_KEY.get(name)

@@ -33,9 +33,12 @@ STAGES = (
     "events",
     # typography: institution pages known to Pelican's {filename} links.
     "links",
+    # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; files of unpublished
+    # articles taken out of the static files).
+    "media",
     # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
     "sharing",
-    # press: ``press_contacts``, ``citation``, ``share_links``.
+    # press: ``press_contacts``, ``citation``, ``sms_text``, ``share_links``.
     "press",
     # search: one search record per published article page.
     "index",
@@ -51,12 +54,16 @@ class Enrichment:
     corrections: list = dataclasses.field(default_factory=list)  # of schema.Dated, oldest first
     withdrawal: object = None  # a schema.Dated
     event: object = None
+    photo: object = None  # a pressroom.images.Photo
+    share_image: str = ""  # relative URL of the 1200×630 sharing image
+    attachments: list = dataclasses.field(default_factory=list)  # of pressroom.files.Download
     permalink: str = ""
     description: str = ""
     image_url: str = ""
     news_article: dict = dataclasses.field(default_factory=dict)
     press_contacts: list = dataclasses.field(default_factory=list)
     citation: str = ""
+    sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)
 
 

@@ -14,12 +14,13 @@ field, in French: ``fichier:ligne: champ: problème — comment corriger``.
 import dataclasses
 import datetime
 import difflib
+import os
 import re
 import urllib.parse
 
 from pelican.utils import get_date
 
-from . import frdates
+from . import frdates, images, sms
 from .problems import Problem
 from .registry import normalize
 from .settings import registry_shown, setting
@@ -198,11 +199,56 @@ FIELDS = (
     Field(
         "Image",
         "Photo",
-        "le chemin d'une photo placée dans `content/images/`",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG ou WebP, 20 Mo au plus) ; "
+        "le site en fait des versions légères pour les téléphones et l'image des partages",
         "images/cmss-formation-2024.jpg",
         kind="image",
         in_new=False,
         aliases=("photo",),
+    ),
+    Field(
+        "Image-Alt",
+        "Description de la photo",
+        "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
+        "Les participants à la session de formation, dans la salle de conférence de la CMSS",
+        in_new=False,
+        aliases=("alt", "description photo", "texte alternatif"),
+    ),
+    Field(
+        "Image-Caption",
+        "Légende",
+        "facultatif : la légende affichée sous la photo",
+        "Ouverture de la session, le 8 octobre 2024",
+        in_new=False,
+        aliases=("legende",),
+    ),
+    Field(
+        "Image-Credit",
+        "Crédit photo",
+        "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
+        "CCOM-RP/CMSS",
+        in_new=False,
+        aliases=("credit", "credit photo"),
+    ),
+    Field(
+        "Attachments",
+        "Pièces jointes",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` ; les lignes suivantes "
+        "commencent par quatre espaces ; la page affiche le libellé, le format et le poids",
+        "fichiers/cmss-communique-signe.pdf — Communiqué signé",
+        kind="attachments",
+        in_new=False,
+        aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
+    ),
+    Field(
+        "SMS",
+        "Texte SMS",
+        "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
+        "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
+        "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
+        kind="sms",
+        in_new=False,
+        aliases=("texte sms", "texto"),
     ),
     Field(
         "Source",
@@ -454,14 +500,20 @@ def check_lang(entry, spec, check):
     ]
 
 
-def check_image(entry, spec, check):
-    path = entry.value
+def image_path(value):
+    """The path of a photo relative to the content folder: ``{static}/images/x.jpg`` is ``images/x.jpg``."""
+    path = str(value or "").strip()
     for prefix in ("{static}", "{attach}", "|static|"):
         path = path.removeprefix(prefix)
-    path = path.lstrip("/")
+    return path.lstrip("/")
+
+
+def check_image(entry, spec, check):
+    path = image_path(entry.value)
     parts = path.split("/")
     if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
-        return []
+        found = images.image_problem(os.path.join(check.settings["PATH"], path))
+        return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
     return [
         check.problem(
             entry,
@@ -547,6 +599,86 @@ def check_lines(entry, spec, check):
     return problems
 
 
+def check_sms(entry, spec, check):
+    text = entry.value.strip()
+    problems = []
+    foreign = sms.outside_gsm(text)
+    if foreign:
+        shown = ", ".join(f"« {c} »" if c.strip() else "espace insécable" for c in foreign)
+        problems.append(
+            check.problem(
+                entry,
+                spec.name,
+                f"caractères hors de l'alphabet des SMS : {shown} (le SMS serait coupé à 70 caractères)",
+                "écrivez-les sans accent circonflexe ni cédille, avec des guillemets droits \" et l'apostrophe '",
+            )
+        )
+    length = sms.gsm_length(text)
+    if length > sms.SMS_MAX:
+        problems.append(
+            check.problem(entry, spec.name, f"{length} caractères, {sms.SMS_MAX} au plus", "raccourcissez le texte")
+        )
+    return problems
+
+
+ATTACHMENTS_FOLDER = "fichiers"
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    path: str  # relative to the content folder: fichiers/x.pdf
+    label: str
+
+
+def read_attachment(line):
+    """The path and label of « fichiers/x.pdf — Libellé »; ValueError in French."""
+    parts = DASH.split(line.strip(), maxsplit=1)
+    path = parts[0].strip().removeprefix("{static}").removeprefix("{attach}").lstrip("/")
+    if len(parts) != 2 or not parts[1].strip():
+        raise ValueError(f"chemin et libellé non séparés « {line.strip()} »")
+    pieces = path.split("/")
+    if pieces[0] != ATTACHMENTS_FOLDER or len(pieces) < 2 or ".." in pieces or "\\" in path or ":" in path:
+        raise ValueError(f"chemin refusé « {path} »")
+    return Attachment(path, parts[1].strip())
+
+
+def attachments(value):
+    """Every readable attachment line of a field's value (the gate has refused the others)."""
+    found = []
+    for line in lines_of(value):
+        try:
+            found.append(read_attachment(line))
+        except ValueError:
+            continue
+    return found
+
+
+def check_attachments(entry, spec, check):
+    problems = []
+    for offset, line in enumerate(entry.lines):
+        if not line.strip():
+            continue
+        number = entry.line + offset
+        try:
+            attachment = read_attachment(line)
+        except ValueError as error:
+            hint = "écrivez le chemin, un tiret long entouré d'espaces, puis le libellé : " + spec.example
+            if "refusé" in str(error):
+                hint = "placez le fichier dans content/fichiers/ et écrivez fichiers/nom-du-fichier.pdf — Libellé"
+            problems.append(check.problem(number, spec.name, str(error), hint))
+            continue
+        if not os.path.isfile(os.path.join(check.settings["PATH"], attachment.path)):
+            problems.append(
+                check.problem(
+                    number,
+                    spec.name,
+                    f"fichier introuvable « {attachment.path} »",
+                    "placez le fichier dans content/fichiers/ et vérifiez son nom (majuscules comprises)",
+                )
+            )
+    return problems
+
+
 def check_withdrawal(entry, spec, check):
     return check_dated_line(entry, spec, check, entry.value, entry.line)
 
@@ -564,6 +696,8 @@ CHECKS = {
     "number": check_number,
     "lines": check_lines,
     "withdrawal": check_withdrawal,
+    "attachments": check_attachments,
+    "sms": check_sms,
 }
 
 
@@ -641,7 +775,22 @@ def check_header(header, check):
             continue
         if spec.kind in CHECKS:
             problems += CHECKS[spec.kind](entry, spec, check)
-    return problems + check_event(header, check)
+    return problems + check_event(header, check) + check_photo(header, check)
+
+
+def check_photo(header, check):
+    """A photo needs its description: the page cannot show it to everyone otherwise."""
+    photo, alt = header.first("image"), header.first("image-alt")
+    if photo is None or not photo.value.strip() or (alt is not None and alt.value.strip()):
+        return []
+    return [
+        check.problem(
+            alt or photo,
+            "Image-Alt",
+            "description de la photo absente",
+            "ajoutez une ligne « Image-Alt: » qui dit ce que montre la photo",
+        )
+    ]
 
 
 def publication_year(header):

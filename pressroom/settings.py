@@ -48,6 +48,11 @@ DEFAULTS = {
     "EVENTS_TIMEZONES": {"Mali": "Africa/Bamako", "Sénégal": "Africa/Dakar"},
     # The day that splits upcoming from past events; None is the day of the build. Tests fix it.
     "EVENTS_TODAY": None,
+    "EVENTS_ON_HOME": 3,  # upcoming events shown on the home page
+    # Photos and attachments (media plugin): variants under this folder of the output, and the
+    # sharing image of a content without a photo (made from SITENAME).
+    "MEDIA_PHOTOS_URL": "images/photos",
+    "MEDIA_SITE_SHARE_IMAGE": "images/partage-site.jpg",
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",

@@ -4,11 +4,15 @@ contact), institution and contacts pages, corrections, withdrawal and event
 organisers. One site is built with the seeds plus a corrected, a withdrawn and
 a numbered release."""
 
+from urllib.parse import quote
+
 import feedparser
 import icalendar
 import pytest
 from conftest import build_site, copy_content, write_article
 from test_search import indexed_pages
+
+from pressroom import sms
 
 CMSS_URL = "2024/10/cmss-untm-formation-relations-professionnelles/"
 RMA_URL = "2019/11/rma-atelier-national-extension-protection-sociale/"
@@ -262,3 +266,74 @@ def test_unknown_organiser_is_refused(content_copy, build):
     write_article(content_copy, "2025/essai.md", article("Essai", extra))
     built = build(content_copy)
     assert built.status != 0 and "Event-Organizers: institution inconnue « XYZ »" in built.messages
+
+
+# --- 7. Text to share ---------------------------------------------------------------------
+
+
+def test_sms_text_is_derived_from_title_and_permalink_in_the_gsm_alphabet(model_site):
+    text = model_site.soup(CMSS_URL).select_one(".sms-text").get_text()
+    assert text.startswith("CMSS : une centaine de syndicalistes de l'UNTM")  # no narrow space, no ’
+    assert text.endswith("/" + CMSS_URL) and len(text) <= 160
+    assert not sms.outside_gsm(text)
+    links = {a.get_text(): a["href"] for a in model_site.soup(CMSS_URL).select(".share a")}
+    assert links["Partager sur WhatsApp"] == "https://wa.me/?text=" + quote(text)
+    button = model_site.soup(CMSS_URL).select_one("button.copy")
+    assert button.get_text() == "Copier le texte SMS" and button.has_attr("hidden")  # shown by JavaScript only
+
+
+def test_written_sms_is_used_as_it_is(content_copy, build):
+    write_article(content_copy, "2025/essai.md", article("Essai", "SMS: La CMSS forme ses agents, voir le site\n"))
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert built.soup("2025/05/essai").select_one(".sms-text").get_text() == "La CMSS forme ses agents, voir le site"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("L’INPS forme ses agents", "caractères hors de l'alphabet des SMS : « ’ »"),
+        ("Fête de la mutualité à Kayes", "« ê »"),
+        ("x" * 161, "161 caractères, 160 au plus"),
+        ("€" * 81, "162 caractères, 160 au plus"),
+    ],
+)
+def test_sms_outside_the_alphabet_or_too_long_is_refused(content_copy, build, text, message):
+    write_article(content_copy, "2025/essai.md", article("Essai", f"SMS: {text}\n"))
+    built = build(content_copy)
+    assert built.status != 0 and "SMS: " in built.messages and message in built.messages, built.messages
+
+
+def test_long_titles_are_shortened_to_fit_an_sms():
+    url = "https://presse.example.org/2025/05/un-titre-tres-long/"
+    text = sms.derived_sms("Très long titre « avec » des mots " * 8, url)
+    assert sms.gsm_length(text) <= 160 and text.endswith("... " + url) and not sms.outside_gsm(text)
+
+
+# --- 8. Home and pages -------------------------------------------------------------------
+
+
+def test_home_shows_the_next_three_events(content_copy, build):
+    for day in (5, 6, 7, 8):
+        extra = f"Event: Atelier {day}\nEvent-Start: 2025-06-0{day}\nEvent-Organizers: CMSS\n"
+        write_article(content_copy, f"2025/atelier-{day}.md", article(f"Atelier {day}", extra, f"atelier-{day}"))
+    built = build(content_copy, events_today="2025-06-01")
+    assert built.status == 0, built.messages
+    names = [p.get_text(strip=True) for p in built.soup("").select(".next-events .event-name")]
+    assert names == ["Atelier 5", "Atelier 6", "Atelier 7"]
+
+
+def test_search_records_carry_date_and_institutions(model_site):
+    page = indexed_pages(model_site.output)["/" + CMSS_URL]
+    assert page["meta"]["date"] == "mardi 8 octobre 2024"
+    assert page["meta"]["institutions"] == "CMSS, UNTM"
+
+
+def test_accessibility_statement_is_linked_from_every_footer(model_site):
+    page = model_site.soup("accessibilite")
+    assert page.h1.get_text() in ("Déclaration d’accessibilité", "Déclaration d'accessibilité")
+    headings = [h.get_text() for h in page.find_all("h2")]
+    assert "État de conformité" in headings and "Résultats de nos vérifications" in headings
+    assert "axe-core" in page.get_text()
+    for path in ("", CMSS_URL, "contacts-presse"):
+        assert model_site.soup(path).select_one('.site-footer a[href$="accessibilite/"]'), path
