@@ -13,13 +13,14 @@ only warnings for the build of the site, which leaves the draft out.
 import dataclasses
 import datetime
 import fnmatch
+import html
 import os
 import re
 import sys
 import zoneinfo
 from collections import defaultdict
 
-from markupsafe import escape
+from markupsafe import Markup
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
@@ -51,7 +52,9 @@ class FrenchMetadata:
         if spec and spec.kind == "date" and spec.group == "article":
             return schema.read_date(value)
         if name == "summary":
-            return escape(value)
+            # Apostrophes stay as written so that typography can curl them (every template quotes
+            # attributes with "); everything else that HTML could read as markup is escaped.
+            return Markup(html.escape(str(value), quote=False).replace('"', "&quot;"))
         if name == "category":
             value = schema.canonical_choice(spec, value) or value  # « communiqué de presse » is one type
         return super().process_metadata(name, value)

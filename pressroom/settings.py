@@ -43,7 +43,7 @@ DEFAULTS = {
     "EVENTS_ICS_ALL": "calendrier/tout.ics",
     "EVENTS_ICS_INSTITUTION": "calendrier/institutions/{slug}.ics",
     "EVENT_ICS": "calendrier/evenements/{date:%Y}/{date:%m}/{slug}.ics",
-    "EVENTS_CALENDAR_NAME": "Agenda de la protection sociale en Afrique de l'Ouest",
+    "EVENTS_CALENDAR_NAME": "Agenda de la protection sociale en Afrique de l’Ouest",
     # Time zone of an event: from the country of its first organiser, else TIMEZONE.
     "EVENTS_TIMEZONES": {"Mali": "Africa/Bamako", "Sénégal": "Africa/Dakar"},
     # The day that splits upcoming from past events; None is the day of the build. Tests fix it.

@@ -337,3 +337,38 @@ def test_accessibility_statement_is_linked_from_every_footer(model_site):
     assert "axe-core" in page.get_text()
     for path in ("", CMSS_URL, "contacts-presse"):
         assert model_site.soup(path).select_one('.site-footer a[href$="accessibilite/"]'), path
+
+
+# --- 9. Typography everywhere -----------------------------------------------------------------
+
+
+def test_institution_names_take_french_elision(model_site):
+    links = [a.get_text() for a in model_site.soup("institutions/inps").select("header.institution a")]
+    assert "S’abonner au flux des articles de l’INPS" in links
+    assert "S’abonner au flux des articles de la CMSS" in [
+        a.get_text() for a in model_site.soup("institutions/cmss").select("header.institution a")
+    ]
+    assert "du RMA" in model_site.soup("institutions/rma").select_one("header.institution").get_text()
+
+
+def test_registry_strings_and_templates_are_typeset(model_site):
+    assert (
+        "l’assurance maladie obligatoire"
+        in model_site.soup("institutions/cmss").select_one("header.institution").get_text()
+    )
+    assert "Tout l’agenda" in model_site.soup("agenda/2019/11").get_text()
+    assert "Agenda\u202f:" in model_site.soup("agenda/2019/11").h1.get_text()
+    chapo = model_site.soup(CORRECTED_URL).select_one(".chapo").get_text()
+    assert chapo.startswith("L’INPS publie")  # the apostrophe of a summary is curled too
+
+
+def test_ordinals_are_raised_in_bodies(model_site):
+    body = model_site.soup("2019/07/cares-mali-seminaire-national-formation-nouveaux-membres").select_one(".body")
+    assert {"e", "er"} <= {sup.get_text() for sup in body.find_all("sup")}
+    assert "3ème" not in body.get_text()
+
+
+@pytest.mark.parametrize("name", ["tout.atom.xml", "tout.rss.xml", "categories/actualite.atom.xml"])
+def test_feeds_say_they_are_french(model_site, name):
+    text = (model_site.output / "feeds" / name).read_text(encoding="utf-8")
+    assert 'xml:lang="fr"' in text or "<language>fr</language>" in text
