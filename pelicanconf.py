@@ -1,6 +1,6 @@
 """Settings of the press site (development build). See publishconf.py for production."""
 
-from pressroom import french, frdates, jsonld
+from pressroom import frdates, french, jsonld
 from pressroom.settings import DEFAULTS
 
 # Our plugins' settings, with their defaults (pressroom/settings.py): templates see them too.
