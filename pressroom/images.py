@@ -215,6 +215,21 @@ def copy_made(made, output_folder):
         shutil.copyfile(os.path.join(made.folder, name), os.path.join(output_folder, name))
 
 
+def logo_share_image(path, cache_folder):
+    """A 1200×630 sharing image of an institution's logo, centred on white, made once per logo."""
+    target = os.path.join(cache_folder, f"logo-{source_key(path)}.jpg")
+    if not os.path.exists(target):
+        os.makedirs(cache_folder, exist_ok=True)
+        with Image.open(path) as opened:
+            logo = flattened(opened)
+        logo.thumbnail((SHARE_SIZE[0] - 200, SHARE_SIZE[1] - 160), Image.Resampling.LANCZOS)
+        canvas = Image.new("RGB", SHARE_SIZE, "white")
+        canvas.paste(logo, ((SHARE_SIZE[0] - logo.width) // 2, (SHARE_SIZE[1] - logo.height) // 2))
+        with open(target, "wb") as out:
+            out.write(share_bytes(canvas))
+    return target
+
+
 def site_share_image(cache_folder, title):
     """The site's own 1200×630 sharing image (its name on the theme's colour), made once per title."""
     key = hashlib.sha256(f"{VERSION}\n{title}".encode()).hexdigest()[:20]

@@ -19,7 +19,7 @@ from .problems import Problem
 from .text import fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse")
+FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "logo")
 EXAMPLE = "CMSS:, INPS: …"
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
@@ -38,6 +38,7 @@ class Institution:
     description: str = ""
     aliases: tuple = ()
     press_contact: tuple = ()
+    logo: str = ""  # images/logos/x.png, relative to the content folder: the sharing image of its articles
 
     @property
     def slug(self):
@@ -226,6 +227,7 @@ class _Checker:
             description=self.text(acronym, "description", fields.get("description")),
             aliases=tuple(variant for variant, _ in variants),
             press_contact=self.contact(acronym, fields.get("contact_presse")),
+            logo=self.text(acronym, "logo", fields.get("logo")).strip(),
         )
         named = [(acronym, "sigle", line_of(key_node))]
         if institution.name:

@@ -4,7 +4,8 @@
 Signals: the pipeline's ``media`` stage (before ``sharing``, which turns
 ``share_image`` into ``og:image``) makes the variants of the ``Image`` of every
 written article into the cache, gives it ``photo`` and ``share_image`` (the
-site's own image for an article without a photo), writes the source photo at its
+registry logo of its first institution that has one for an article without
+a photo, else the site's own image), writes the source photo at its
 address from its copy without metadata (instead of Pelican's copy), and takes out of Pelican's static
 files those that only drafts or embargoed articles use; ``get_generators``
 adds the generator that copies the variants to the output.
@@ -18,11 +19,12 @@ from pelican.generators import Generator, StaticGenerator
 
 from pressroom import files, images, pipeline, schema
 from pressroom.problems import ContentError, problem_at
-from pressroom.settings import setting
+from pressroom.settings import registry_path, setting
 
 __all__ = ["register"]
 
 MADE = "_media_made"  # context key: output folder -> images.Made, for the generator
+LOGOS = "_media_logos"  # context key: a logo's sharing image address -> its cached file
 STRIPPED = "_media_stripped"  # context key: a source photo's address -> its copy without metadata
 
 
@@ -70,8 +72,10 @@ def attach_photos(generators):
     if problems:
         raise ContentError(problems)
     default = setting(settings, "MEDIA_SITE_SHARE_IMAGE")
+    logos = {}  # output path -> cached sharing image of a logo
     for content in written(generators):
-        content.share_image = content.share_image or default
+        content.share_image = content.share_image or logo_share(content, settings, logos) or default
+    generators[0].context[LOGOS] = logos
     generators[0].context[MADE] = made_for
     publish_originals_without_metadata(generators, made_by_source)
     leave_out_unpublished_files(generators, settings)
@@ -94,6 +98,28 @@ def attach_attachments(content, settings):
                 ]
             )
         content.attachments.append(files.download(attachment, settings["PATH"]))
+
+
+def logo_share(content, settings, logos):
+    """The sharing image made from the registry logo of the article's first institution that has one."""
+    for institution in getattr(content, "institutions", []):
+        relative = schema.image_path(getattr(institution, "logo", ""))
+        if not relative:
+            continue
+        source = os.path.join(settings["PATH"], relative)
+        found = images.image_problem(source)
+        if found:
+            raise ContentError(
+                [
+                    problem_at(
+                        registry_path(settings), f"{institution.acronym}: logo", f"{found[0]} « {relative} »", found[1]
+                    )
+                ]
+            )
+        url = f"{setting(settings, 'MEDIA_PHOTOS_URL').rstrip('/')}/logos/{institution.slug}.jpg"
+        logos[url] = images.logo_share_image(source, cache_folder(settings))
+        return url
+    return ""
 
 
 def static_generators(generators):
@@ -146,7 +172,7 @@ class MediaGenerator(Generator):
     def generate_output(self, writer):
         for folder, made in self.context.get(MADE, {}).items():
             images.copy_made(made, os.path.join(self.output_path, folder))
-        for save_as, stripped in self.context.get(STRIPPED, {}).items():
+        for save_as, stripped in {**self.context.get(STRIPPED, {}), **self.context.get(LOGOS, {})}.items():
             target = os.path.join(self.output_path, save_as)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(stripped, target)

@@ -229,6 +229,8 @@ ORDINAL_SUFFIXES = {"er": "er", "re": "re", "ère": "re", "e": "e", "ème": "e",
 
 def raise_ordinals(html):
     """« 3e séminaire » as « 3<sup>e</sup> séminaire » in the text of an HTML fragment; idempotent."""
+    if not html:
+        return html
     pieces = []
     for is_text, piece in split_html(html):
         if is_text:

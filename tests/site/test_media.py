@@ -179,3 +179,22 @@ def test_image_bytes_are_the_originals_size_label(showcase):
     number, unit = shown.split(" ")
     value = float(number.replace(",", ".")) * (1024 if unit == "Ko" else 1024 * 1024)
     assert abs(value - size) / size < 0.06
+
+
+def test_article_without_photo_shares_its_institution_logo(content_copy, build):
+    (content_copy / "images" / "logos").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (300, 120), (200, 30, 30)).save(content_copy / "images" / "logos" / "inps.png")
+    registry = content_copy / "institutions.yml"
+    text = registry.read_text(encoding="utf-8").replace(
+        "  site: https://www.inps.ml\n", "  site: https://www.inps.ml\n  logo: images/logos/inps.png\n", 1
+    )
+    registry.write_text(text, encoding="utf-8")
+    write_article(content_copy, "2025/essai.md", article("").replace("CMSS", "INPS"))
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    og = built.soup("2025/05/essai").find("meta", property="og:image")["content"]
+    assert og.endswith("/images/photos/logos/inps.jpg")
+    with Image.open(built.output / "images" / "photos" / "logos" / "inps.jpg") as image:
+        assert image.size == (1200, 630) and image.getpixel((600, 315)) != (255, 255, 255)
+    cmss = built.soup("2024/10/cmss-untm-formation-relations-professionnelles").find("meta", property="og:image")
+    assert cmss["content"].endswith("/images/partage-site.jpg")  # the CMSS has no logo
