@@ -32,7 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "content" / "institutions.yml"
 SEED = 20241008
 
-CATEGORIES = ["Actualité", "Communiqué", "Reportage", "Entretien", "Avis"]
+CATEGORIES = ["Actualité", "Communiqué de presse", "Reportage", "Discours", "Avis aux médias"]  # schema.RELEASE_TYPES
 THEMES = [
     "protection sociale",
     "formation",
@@ -191,6 +191,7 @@ def synthetic_article(rng, number, acronyms):
             f"Event-Start: {date:%Y-%m-%d}",
             f"Event-End: {end:%Y-%m-%d}",
             f"Event-Location: {place}",
+            f"Event-Organizers: {institutions[0]}",
         ]
     lines += [f"Slug: {slug}", "Lang: fr"]
     return f"{date:%Y}/{slug}.md", "\n".join(lines) + "\n\n" + _body(rng, context) + "\n"
