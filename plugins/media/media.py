@@ -12,6 +12,7 @@ adds the generator that copies the variants to the output.
 """
 
 import os
+import re
 import shutil
 
 from pelican import signals
@@ -48,6 +49,7 @@ def attach_photos(generators):
     made_by_source, problems = {}, []
     for content in written(generators):
         attach_attachments(content, settings)
+        lazy_body_images(content, settings, made_by_source)
         relative, source = source_of(content, settings)
         if not relative:
             continue
@@ -79,6 +81,30 @@ def attach_photos(generators):
     generators[0].context[MADE] = made_for
     publish_originals_without_metadata(generators, made_by_source)
     leave_out_unpublished_files(generators, settings)
+
+
+BODY_IMAGE = re.compile(
+    r"<img\b[^>]*\bsrc=(?P<quote>[\"'])(?:\{static\}|\|static\|)/?(?P<path>images/[^\"'>]+)(?P=quote)[^>]*>"
+)
+
+
+def lazy_body_images(content, settings, made_by_source):
+    """Photos inside the body: loaded only when scrolled to, with their size (no jump while the page
+    loads), and published without their metadata like the lead photo."""
+    body = getattr(content, "_content", None)
+    if not body or "<img" not in body:
+        return
+
+    def rewrite(match):
+        tag, source = match.group(0), os.path.join(settings["PATH"], match.group("path"))
+        if images.image_problem(source) or "loading=" in tag:
+            return tag  # Pelican reports a missing {static} file itself
+        made = made_by_source.get(source) or images.make(source, cache_folder(settings))
+        made_by_source[source] = made
+        width, height = made.sizes[made.original_name]
+        return tag[:-1].rstrip("/ ") + f' width="{width}" height="{height}" loading="lazy" decoding="async">'
+
+    content._content = BODY_IMAGE.sub(rewrite, body)
 
 
 def attach_attachments(content, settings):

@@ -198,3 +198,16 @@ def test_article_without_photo_shares_its_institution_logo(content_copy, build):
         assert image.size == (1200, 630) and image.getpixel((600, 315)) != (255, 255, 255)
     cmss = built.soup("2024/10/cmss-untm-formation-relations-professionnelles").find("meta", property="og:image")
     assert cmss["content"].endswith("/images/partage-site.jpg")  # the CMSS has no logo
+
+
+def test_photos_in_the_body_are_lazy_sized_and_stripped(content_copy, build):
+    (content_copy / "images").mkdir(exist_ok=True)
+    (content_copy / "images" / "corps.jpg").write_bytes(photo_bytes(size=(640, 480)))
+    text = article("").replace("Texte.", "Texte.\n\n![Les participants]({static}/images/corps.jpg)")
+    write_article(content_copy, "2025/essai.md", text)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    img = built.soup("2025/05/essai").select_one(".body img")
+    assert (img["loading"], img["width"], img["height"], img["alt"]) == ("lazy", "640", "480", "Les participants")
+    with Image.open(local(built, img["src"])) as published:
+        assert published.size == (640, 480) and not published.getexif().get_ifd(0x8825)
