@@ -72,3 +72,18 @@ def test_title_and_first_lines_fit_the_first_phone_screen(browser, showcase_url)
         assert chapo["y"] + 40 <= 800, chapo  # the chapô starts on the first screen (800 px high)
     finally:
         opened.close()
+
+
+def test_search_results_show_date_institutions_and_a_type_filter(browser, showcase_url):
+    opened = Visit(browser, showcase_url, width=360)
+    try:
+        page = opened.open("recherche/")
+        page.fill(".pagefind-ui__search-input", "barème")
+        page.wait_for_selector(".pagefind-ui__result-link")
+        meta = page.locator(".pagefind-ui__result .result-meta").first.inner_text()
+        assert meta == "lundi 10 mars 2025 · INPS", meta
+        filters = {name.strip() for name in page.locator(".pagefind-ui__filter-name").all_inner_texts()}
+        assert "Type" in filters, filters
+        assert opened.axe_violations() == []
+    finally:
+        opened.close()
