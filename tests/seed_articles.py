@@ -25,6 +25,9 @@ def seed_articles():
         meta["organisers"] = [name.strip() for name in meta.get("event-organizers", "").split(",") if name.strip()]
         # as the site shows it: French typography (plugins/typography) applied
         meta["source_title"], meta["title"] = meta["title"], typeset(meta["title"])
+        for name in ("event", "event-location"):
+            if name in meta:
+                meta[name] = typeset(meta[name])
         meta["url"] = f"{meta['date']:%Y}/{meta['date']:%m}/{meta['slug']}/"
         articles.append(meta)
     return articles

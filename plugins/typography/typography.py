@@ -307,9 +307,13 @@ class Acronyms:
         return mark_acronyms(html, self.names, self.links, self.pattern)
 
 
+# Header fields shown as text on the pages (event box, agenda, photo caption): typeset like the title.
+TEXT_FIELDS = ("event", "event-location", "image-alt", "image-caption", "image-credit")
+
+
 class FrenchTypography:
-    """Reader mixin: the summary and body come out typeset (and an article's
-    body with its acronyms marked up), as Pelican caches them."""
+    """Reader mixin: the summary, the body and the text fields come out typeset (and an
+    article's body with its acronyms marked up), as Pelican caches them."""
 
     acronyms = None  # an Acronyms on the article readers only
 
@@ -318,6 +322,9 @@ class FrenchTypography:
         if is_french(metadata.get("lang"), self.settings):
             if "summary" in metadata:
                 metadata["summary"] = typeset(metadata["summary"])
+            for name in TEXT_FIELDS:
+                if isinstance(metadata.get(name), str):
+                    metadata[name] = typeset(metadata[name])
             content = raise_ordinals(typeset(content))
         if self.acronyms:
             content = self.acronyms.mark(content)
