@@ -1,12 +1,12 @@
 """Settings of the press site (development build). See publishconf.py for production."""
 
-from pressroom import frdates, jsonld
+from pressroom import frdates, french, jsonld
 from pressroom.settings import DEFAULTS
 
 # Our plugins' settings, with their defaults (pressroom/settings.py): templates see them too.
 globals().update(DEFAULTS)
 
-SITENAME = "Protection sociale en Afrique de l'Ouest — Communiqués et actualités"
+SITENAME = "Protection sociale en Afrique de l’Ouest — Communiqués et actualités"
 SITESUBTITLE = "Communiqués de presse et actualités des institutions de protection sociale du Mali et du Sénégal"
 SITEURL = "http://127.0.0.1:8000"  # the preview server; publishconf.py sets the real one
 RELATIVE_URLS = True
@@ -14,7 +14,7 @@ RELATIVE_URLS = True
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "fichiers"]  # photos; attachments (never copied for an unpublished article)
 IGNORE_FILES = [".#*", ".gitkeep", "GUIDE.md", "*.yml"]
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
@@ -46,6 +46,7 @@ PLUGINS = [
     "typography",
     "seo",
     "press",
+    "media",
     "search",
     "gzip_copies",
     "editor",
@@ -60,6 +61,7 @@ JINJA_FILTERS = {
     "month_year": frdates.month_year,
     "date_range": frdates.date_range,
     "json_ld": jsonld.json_ld,
+    "de": french.of,  # « de l’INPS », « de la CMSS », « du RMA »
 }
 
 # URLs: pretty folders, the date in article URLs so that equal titles on

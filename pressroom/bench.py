@@ -33,7 +33,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "content" / DEFAULTS["INSTITUTIONS_REGISTRY"]
 SEED = 20241008
 
-CATEGORIES = ["Actualité", "Communiqué", "Reportage", "Entretien", "Avis"]
+CATEGORIES = ["Actualité", "Communiqué de presse", "Reportage", "Discours", "Avis aux médias"]  # schema.RELEASE_TYPES
 THEMES = [
     "protection sociale",
     "formation",
@@ -192,6 +192,7 @@ def synthetic_article(rng, number, acronyms):
             f"Event-Start: {date:%Y-%m-%d}",
             f"Event-End: {end:%Y-%m-%d}",
             f"Event-Location: {place}",
+            f"Event-Organizers: {institutions[0]}",
         ]
     lines += [f"Slug: {slug}", "Lang: fr"]
     return f"{date:%Y}/{slug}.md", "\n".join(lines) + "\n\n" + _body(rng, context) + "\n"

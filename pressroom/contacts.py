@@ -3,6 +3,8 @@ one reading shared by the article pages (press plugin) and the calendars (events
 
 import dataclasses
 
+from .settings import setting
+
 KEYS = {
     "name": ("nom", "name"),
     "role": ("fonction", "role"),
@@ -28,8 +30,17 @@ class PressContact:
         return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+")
 
 
-def press_contact(institution):
-    """The press contact of an institution from its registry entry."""
-    fields = {key.lower(): str(value).strip() for key, value in getattr(institution, "press_contact", ())}
+def contact_from(institution, pairs):
+    fields = {str(key).lower(): str(value or "").strip() for key, value in pairs}
     found = {attribute: next((fields[k] for k in keys if fields.get(k)), "") for attribute, keys in KEYS.items()}
     return PressContact(institution, **found)
+
+
+def press_contact(institution):
+    """The press contact of an institution from its registry entry."""
+    return contact_from(institution, getattr(institution, "press_contact", ()))
+
+
+def site_contact(settings):
+    """The site's own press contact (PRESS_CONTACT_DEFAULT), shown where an institution's is unknown."""
+    return contact_from(None, dict(setting(settings, "PRESS_CONTACT_DEFAULT") or {}).items())

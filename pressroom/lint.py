@@ -13,13 +13,14 @@ only warnings for the build of the site, which leaves the draft out.
 import dataclasses
 import datetime
 import fnmatch
+import html
 import os
 import re
 import sys
 import zoneinfo
 from collections import defaultdict
 
-from markupsafe import escape
+from markupsafe import Markup
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
@@ -50,7 +51,11 @@ class FrenchMetadata:
         if spec and spec.kind == "date" and spec.group == "article":
             return schema.read_date(value)
         if name == "summary":
-            return escape(value)
+            # Apostrophes stay as written so that typography can curl them (every template quotes
+            # attributes with "); everything else that HTML could read as markup is escaped.
+            return Markup(html.escape(str(value), quote=False).replace('"', "&quot;"))
+        if name == "category":
+            value = schema.canonical_choice(spec, value) or value  # « communiqué de presse » is one type
         return super().process_metadata(name, value)
 
 
@@ -139,6 +144,7 @@ def check_sources(settings, readers, registry=None):
         else:
             report.problems += problems
     report.problems += check_tag_spellings(report, root)
+    report.problems += check_numbers(report, root, registry)
     return report
 
 
@@ -162,6 +168,33 @@ def check_tag_spellings(report, root):
                     "Tags",
                     f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
                     "choisissez une seule orthographe pour ce thème dans tous les articles",
+                    root,
+                )
+            )
+    return problems
+
+
+def check_numbers(report, root, registry):
+    """A release Number (« 12/2025 ») given twice for one first institution: one problem per later file."""
+    first_by_number = {}
+    problems = []
+    for path, header in sorted(report.headers.items()):
+        number, institutions = header.first("number"), header.first("institutions")
+        if not number or not institutions or not schema.NUMBER_PATTERN.match(number.value.strip()):
+            continue
+        names = schema.split_list(institutions.value)
+        institution = registry.find(names[0]) if names else None
+        if institution is None:
+            continue
+        key = (institution.acronym, number.value.strip())
+        first = first_by_number.setdefault(key, path)
+        if first != path:
+            problems.append(
+                problem_at(
+                    path,
+                    "Number",
+                    f"numéro {key[1]} de {key[0]} déjà donné dans {_shown(first, root)}",
+                    "donnez le numéro suivant, libre pour cette institution et cette année",
                     root,
                 )
             )

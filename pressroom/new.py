@@ -53,7 +53,7 @@ def article_text(title, institution, slug, when, author="", event=False):
         "Date": f"{when:%Y-%m-%d %H:%M}",
         "Author": author,
         "Institutions": institution,
-        "Category": "Actualité",
+        "Category": DEFAULTS["DEFAULT_CATEGORY"],
         "Slug": slug,
         "Lang": DEFAULTS["DEFAULT_LANG"],
         "Status": "draft",

@@ -24,17 +24,21 @@ from pelican import signals
 from . import schema
 
 STAGES = (
-    # content_gate: no two contents at one address; each keeps its checked URL.
+    # content_gate: no two contents at one address; each keeps its checked URL; ``release``
+    # (corrections, withdrawal, number; withdrawn articles already left the listings).
     "addresses",
-    # institutions: ``institutions`` (institution pages), context["institutions"].
+    # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
     "institutions",
     # events: ``event``, context["events"].
     "events",
     # typography: institution pages known to Pelican's {filename} links.
     "links",
+    # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; files of unpublished
+    # articles taken out of the static files).
+    "media",
     # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
     "sharing",
-    # press: ``press_contacts``, ``citation``, ``share_links``.
+    # press: ``press_contacts``, ``citation``, ``sms_text``, ``share_links``.
     "press",
     # search: one search record per published article page.
     "index",
@@ -47,13 +51,20 @@ class Enrichment:
     these, ``fields`` holds each schema field as written (``fields.author_service``)."""
 
     institutions: list = dataclasses.field(default_factory=list)
+    organisers: list = dataclasses.field(default_factory=list)
+    corrections: list = dataclasses.field(default_factory=list)  # of schema.Dated, oldest first
+    withdrawal: object = None  # a schema.Dated
     event: object = None
+    photo: object = None  # a pressroom.images.Photo
+    share_image: str = ""  # relative URL of the 1200×630 sharing image
+    attachments: list = dataclasses.field(default_factory=list)  # of pressroom.files.Download
     permalink: str = ""
     description: str = ""
     image_url: str = ""
     news_article: dict = dataclasses.field(default_factory=dict)
     press_contacts: list = dataclasses.field(default_factory=list)
     citation: str = ""
+    sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)
 
 
@@ -121,7 +132,19 @@ def run(generators):
         stage(name).send(generators)
 
 
+def withdrawal(content):
+    """The « date — raison » of a withdrawn content (its ``Withdrawn`` field), or None."""
+    found = schema.dated_lines(getattr(content, "metadata", {}).get("withdrawn"))
+    return found[0] if found else None
+
+
 def is_published(content):
-    """Published for good, the one definition that the sitemap and the search index share: written,
-    with the status ``published`` (not hidden), and not a draft that a preview build shows."""
-    return content.status == "published" and bool(content.save_as) and not getattr(content, "preview_notice", "")
+    """Published for good, the one definition that the sitemap, the search index and the listings
+    share: written, with the status ``published`` (not hidden), not withdrawn, and not a draft that a
+    preview build shows. A withdrawn page stays online under its banner, listed nowhere."""
+    return (
+        content.status == "published"
+        and bool(content.save_as)
+        and not getattr(content, "preview_notice", "")
+        and withdrawal(content) is None
+    )

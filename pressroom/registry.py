@@ -19,7 +19,7 @@ from .problems import Problem
 from .text import fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes")
+FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo")
 EXAMPLE = "CMSS:, INPS: …"
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
@@ -39,6 +39,7 @@ class Institution:
     aliases: tuple = ()
     press_contact: tuple = ()
     alerts: tuple = ()  # (key, address) pairs of the « alertes » mapping: e-mail lists
+    logo: str = ""  # images/logos/x.png, relative to the content folder: the sharing image of its articles
 
     @property
     def slug(self):
@@ -228,6 +229,7 @@ class _Checker:
             aliases=tuple(variant for variant, _ in variants),
             press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
             alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
+            logo=self.text(acronym, "logo", fields.get("logo")).strip(),
         )
         named = [(acronym, "sigle", line_of(key_node))]
         if institution.name:

@@ -14,13 +14,14 @@ field, in French: ``fichier:ligne: champ: problème — comment corriger``.
 import dataclasses
 import datetime
 import difflib
+import os
 import re
 import types
 import urllib.parse
 
 from pelican.utils import get_date
 
-from . import frdates
+from . import frdates, images, sms
 from .problems import Problem
 from .registry import normalize
 from .settings import registry_shown, setting
@@ -31,6 +32,20 @@ STATUSES = ALL
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2}$")
 DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
+RELEASE_TYPES = (
+    "Communiqué de presse",
+    "Avis aux médias",
+    "Démenti",
+    "Discours",
+    "Actualité",
+    "Reportage",
+    "Dossier de presse",
+)
+SUMMARY_MAX = 300
+NUMBER_PATTERN = re.compile(r"^\d{1,4}/(\d{4})$")
+# Between the date and the text of a correction or a withdrawal: a dash with spaces around it.
+DASH = re.compile(r"\s+[—–-]\s+")
+DASH_HINT = "écrivez la date, un tiret long entouré d'espaces, puis le texte : 2024-10-09 — Lieu corrigé"
 DATETIME_HINT = (
     "écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
     "ou en toutes lettres : 8 octobre 2024 à 9h30"
@@ -43,7 +58,8 @@ class Field:
     label: str  # French, for the guide and the editor
     help: str  # French: what to write
     example: str = ""
-    kind: str = "text"  # text, date, list, institutions, slug, url, choice, lang, image
+    kind: str = "text"  # text, date, list, institutions, slug, url, choice, lang, image, summary, number,
+    # lines (one dated entry per line: Corrections), withdrawal, attachments, sms
     required: tuple = ()  # the statuses for which the field must be filled
     choices: tuple = ()
     group: str = "article"  # "article" or "event"
@@ -60,9 +76,16 @@ class Field:
     def multiple(self):
         return self.kind in ("list", "institutions")
 
+    @property
+    def multiline(self):
+        """Written on several lines (indented continuation lines), one value per line."""
+        return self.kind in MULTILINE_KINDS
+
     def required_for(self, status):
         return status in self.required
 
+
+MULTILINE_KINDS = ("lines", "attachments")
 
 FIELDS = (
     Field(
@@ -86,7 +109,8 @@ FIELDS = (
     Field(
         "Modified",
         "Date de mise à jour",
-        "la date de la dernière correction, sous la même forme que `Date`",
+        "la date de la dernière correction, sous la même forme que `Date` ; la page affiche « Mis à jour "
+        "le … » et les flux gardent la date de publication",
         "2024-10-09",
         kind="date",
         in_new=False,
@@ -129,27 +153,106 @@ FIELDS = (
     ),
     Field(
         "Category",
-        "Catégorie",
-        "une seule catégorie : Actualité, Communiqué, Reportage…",
-        "Actualité",
-        aliases=("categorie", "rubrique"),
-        max_length=60,
+        "Type de publication",
+        "un seul type, pris dans la liste : " + ", ".join(RELEASE_TYPES) + " ; il s'affiche en étiquette "
+        "au-dessus du titre et chaque type a sa page et son flux",
+        "Communiqué de presse",
+        kind="choice",
+        choices=RELEASE_TYPES,
+        aliases=("categorie", "rubrique", "type"),
+    ),
+    Field(
+        "Number",
+        "Numéro",
+        "facultatif : le numéro du communiqué, « numéro/année », unique pour la première institution et l'année",
+        "12/2025",
+        kind="number",
+        in_new=False,
+        aliases=("numero", "no", "n°"),
     ),
     Field(
         "Summary",
-        "Résumé",
-        "une ou deux phrases, en texte simple ; elles s'affichent dans les listes et les flux",
+        "Chapô",
+        f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
+        "affichées sous le titre, dans les listes et les flux",
         "La CMSS a formé quarante délégués syndicaux à Bamako.",
+        kind="summary",
+        required=PUBLISHED,
         aliases=("resume", "chapo", "chapeau"),
+    ),
+    Field(
+        "Corrections",
+        "Corrections",
+        "une correction par ligne, « date — ce qui a changé » ; les lignes suivantes commencent par "
+        "quatre espaces ; mettez aussi à jour `Modified`",
+        "2024-10-09 — Lieu de l'atelier corrigé",
+        kind="lines",
+        in_new=False,
+        aliases=("correction", "rectificatif", "erratum"),
+    ),
+    Field(
+        "Withdrawn",
+        "Retrait",
+        "pour retirer un communiqué sans le supprimer : « date — raison » ; la page reste en ligne sous "
+        "un bandeau « Retiré le … » mais quitte les listes, les flux, l'agenda et la recherche",
+        "2024-10-12 — Atelier reporté à une date ultérieure",
+        kind="withdrawal",
+        in_new=False,
+        aliases=("retire", "retrait"),
     ),
     Field(
         "Image",
         "Photo",
-        "le chemin d'une photo placée dans `content/images/`",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG ou WebP, 20 Mo au plus) ; "
+        "le site en fait des versions légères pour les téléphones et l'image des partages",
         "images/cmss-formation-2024.jpg",
         kind="image",
         in_new=False,
         aliases=("photo",),
+    ),
+    Field(
+        "Image-Alt",
+        "Description de la photo",
+        "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
+        "Les participants à la session de formation, dans la salle de conférence de la CMSS",
+        in_new=False,
+        aliases=("alt", "description photo", "texte alternatif"),
+    ),
+    Field(
+        "Image-Caption",
+        "Légende",
+        "facultatif : la légende affichée sous la photo",
+        "Ouverture de la session, le 8 octobre 2024",
+        in_new=False,
+        aliases=("legende",),
+    ),
+    Field(
+        "Image-Credit",
+        "Crédit photo",
+        "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
+        "CCOM-RP/CMSS",
+        in_new=False,
+        aliases=("credit", "credit photo"),
+    ),
+    Field(
+        "Attachments",
+        "Pièces jointes",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` ; les lignes suivantes "
+        "commencent par quatre espaces ; la page affiche le libellé, le format et le poids",
+        "fichiers/cmss-communique-signe.pdf — Communiqué signé",
+        kind="attachments",
+        in_new=False,
+        aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
+    ),
+    Field(
+        "SMS",
+        "Texte SMS",
+        "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
+        "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
+        "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
+        kind="sms",
+        in_new=False,
+        aliases=("texte sms", "texto"),
     ),
     Field(
         "Source",
@@ -214,6 +317,16 @@ FIELDS = (
         "Direction générale de la CMSS, Bamako",
         group="event",
         aliases=("lieu",),
+    ),
+    Field(
+        "Event-Organizers",
+        "Organisateurs",
+        "les sigles des institutions qui organisent l'événement, séparés par des virgules (pas celles qui "
+        "l'accueillent ou y assistent) ; sans ce champ, aucun organisateur n'est affiché",
+        "CMSS",
+        kind="institutions",
+        group="event",
+        aliases=("organisateurs", "organisateur", "organizers"),
     ),
 )
 BY_KEY = {field.key: field for field in FIELDS}
@@ -385,8 +498,13 @@ def check_url(entry, spec, check):
     ]
 
 
+def canonical_choice(spec, value):
+    """The choice ``value`` names, as the schema spells it (case and accents ignored), or None."""
+    return next((choice for choice in spec.choices if normalize(choice) == normalize(value)), None)
+
+
 def check_choice(entry, spec, check):
-    if entry.value.strip().lower() in spec.choices:
+    if canonical_choice(spec, entry.value):
         return []
     if spec.key == "status":
         hint = "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier"
@@ -404,14 +522,20 @@ def check_lang(entry, spec, check):
     ]
 
 
-def check_image(entry, spec, check):
-    path = entry.value
+def image_path(value):
+    """The path of a photo relative to the content folder: ``{static}/images/x.jpg`` is ``images/x.jpg``."""
+    path = str(value or "").strip()
     for prefix in ("{static}", "{attach}", "|static|"):
         path = path.removeprefix(prefix)
-    path = path.lstrip("/")
+    return path.lstrip("/")
+
+
+def check_image(entry, spec, check):
+    path = image_path(entry.value)
     parts = path.split("/")
     if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
-        return []
+        found = images.image_problem(os.path.join(check.settings["PATH"], path))
+        return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
     return [
         check.problem(
             entry,
@@ -420,6 +544,165 @@ def check_image(entry, spec, check):
             "placez la photo dans content/images/ et écrivez images/nom-du-fichier.jpg",
         )
     ]
+
+
+def check_summary(entry, spec, check):
+    length = len(entry.value.strip())
+    if length <= SUMMARY_MAX:
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"chapô de {length} caractères, {SUMMARY_MAX} au plus",
+            "gardez une ou deux phrases : qui, quoi, quand, où",
+        )
+    ]
+
+
+def check_number(entry, spec, check):
+    if NUMBER_PATTERN.match(entry.value.strip()):
+        return []
+    return [
+        check.problem(
+            entry, spec.name, f"numéro illisible « {entry.value} »", "écrivez le numéro et l'année : Number: 12/2025"
+        )
+    ]
+
+
+def lines_of(value):
+    """The non-empty lines of a multi-line field, whether Pelican gives one string or a list."""
+    if isinstance(value, (list, tuple)):
+        return [str(line).strip() for line in value if str(line).strip()]
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Dated:
+    """A dated line: « 2024-10-09 — Lieu corrigé »."""
+
+    date: datetime.datetime
+    text: str
+
+
+def read_dated(line):
+    """The date and text of « date — texte »; ValueError in French."""
+    parts = DASH.split(line.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[1].strip():
+        raise ValueError(f"date et texte non séparés « {line} »")
+    return Dated(read_date(parts[0]).replace(tzinfo=None), parts[1].strip())
+
+
+def dated_lines(value):
+    """Every readable dated line of a field's value (the gate has refused the others)."""
+    found = []
+    for line in lines_of(value):
+        try:
+            found.append(read_dated(line))
+        except ValueError:
+            continue
+    return found
+
+
+def check_dated_line(entry, spec, check, line, number):
+    try:
+        read_dated(line)
+    except ValueError as error:
+        hint = DASH_HINT if "séparés" in str(error) else DATE_HINT
+        return [check.problem(number, spec.name, str(error), hint)]
+    return []
+
+
+def check_lines(entry, spec, check):
+    problems = []
+    for offset, line in enumerate(entry.lines):
+        if line.strip():
+            problems += check_dated_line(entry, spec, check, line, entry.line + offset)
+    return problems
+
+
+def check_sms(entry, spec, check):
+    text = entry.value.strip()
+    problems = []
+    foreign = sms.outside_gsm(text)
+    if foreign:
+        shown = ", ".join(f"« {c} »" if c.strip() else "espace insécable" for c in foreign)
+        problems.append(
+            check.problem(
+                entry,
+                spec.name,
+                f"caractères hors de l'alphabet des SMS : {shown} (le SMS serait coupé à 70 caractères)",
+                "écrivez-les sans accent circonflexe ni cédille, avec des guillemets droits \" et l'apostrophe '",
+            )
+        )
+    length = sms.gsm_length(text)
+    if length > sms.SMS_MAX:
+        problems.append(
+            check.problem(entry, spec.name, f"{length} caractères, {sms.SMS_MAX} au plus", "raccourcissez le texte")
+        )
+    return problems
+
+
+ATTACHMENTS_FOLDER = "fichiers"
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    path: str  # relative to the content folder: fichiers/x.pdf
+    label: str
+
+
+def read_attachment(line):
+    """The path and label of « fichiers/x.pdf — Libellé »; ValueError in French."""
+    parts = DASH.split(line.strip(), maxsplit=1)
+    path = parts[0].strip().removeprefix("{static}").removeprefix("{attach}").lstrip("/")
+    if len(parts) != 2 or not parts[1].strip():
+        raise ValueError(f"chemin et libellé non séparés « {line.strip()} »")
+    pieces = path.split("/")
+    if pieces[0] != ATTACHMENTS_FOLDER or len(pieces) < 2 or ".." in pieces or "\\" in path or ":" in path:
+        raise ValueError(f"chemin refusé « {path} »")
+    return Attachment(path, parts[1].strip())
+
+
+def attachments(value):
+    """Every readable attachment line of a field's value (the gate has refused the others)."""
+    found = []
+    for line in lines_of(value):
+        try:
+            found.append(read_attachment(line))
+        except ValueError:
+            continue
+    return found
+
+
+def check_attachments(entry, spec, check):
+    problems = []
+    for offset, line in enumerate(entry.lines):
+        if not line.strip():
+            continue
+        number = entry.line + offset
+        try:
+            attachment = read_attachment(line)
+        except ValueError as error:
+            hint = "écrivez le chemin, un tiret long entouré d'espaces, puis le libellé : " + spec.example
+            if "refusé" in str(error):
+                hint = "placez le fichier dans content/fichiers/ et écrivez fichiers/nom-du-fichier.pdf — Libellé"
+            problems.append(check.problem(number, spec.name, str(error), hint))
+            continue
+        if not os.path.isfile(os.path.join(check.settings["PATH"], attachment.path)):
+            problems.append(
+                check.problem(
+                    number,
+                    spec.name,
+                    f"fichier introuvable « {attachment.path} »",
+                    "placez le fichier dans content/fichiers/ et vérifiez son nom (majuscules comprises)",
+                )
+            )
+    return problems
+
+
+def check_withdrawal(entry, spec, check):
+    return check_dated_line(entry, spec, check, entry.value, entry.line)
 
 
 CHECKS = {
@@ -431,6 +714,12 @@ CHECKS = {
     "choice": check_choice,
     "lang": check_lang,
     "image": check_image,
+    "summary": check_summary,
+    "number": check_number,
+    "lines": check_lines,
+    "withdrawal": check_withdrawal,
+    "attachments": check_attachments,
+    "sms": check_sms,
 }
 
 
@@ -511,11 +800,11 @@ def check_header(header, check):
     check.default_year = publication_year(header)
     for spec in FIELDS:
         entry = header.first(spec.key)
-        if entry is None or not entry.value.strip():
+        if entry is None or not "".join(entry.lines).strip():
             if spec.required_for(status):
                 problems.append(check.problem(entry.line if entry else 1, spec.name, *missing(spec)))
             continue
-        if len(entry.lines) > 1:
+        if len(entry.lines) > 1 and not spec.multiline:
             problems.append(
                 check.problem(
                     entry,
@@ -533,7 +822,22 @@ def check_header(header, check):
             )
         elif spec.kind in CHECKS:
             problems += CHECKS[spec.kind](entry, spec, check)
-    return problems + check_event(header, check)
+    return problems + check_event(header, check) + check_photo(header, check)
+
+
+def check_photo(header, check):
+    """A photo needs its description: the page cannot show it to everyone otherwise."""
+    photo, alt = header.first("image"), header.first("image-alt")
+    if photo is None or not photo.value.strip() or (alt is not None and alt.value.strip()):
+        return []
+    return [
+        check.problem(
+            alt or photo,
+            "Image-Alt",
+            "description de la photo absente",
+            "ajoutez une ligne « Image-Alt: » qui dit ce que montre la photo",
+        )
+    ]
 
 
 def publication_year(header):

@@ -18,6 +18,17 @@ DEFAULTS = {
     "INSTITUTION_URL": "institutions/{slug}/",
     "INSTITUTION_SAVE_AS": "institutions/{slug}/index.html",
     "INSTITUTION_FEED_ATOM": "feeds/institutions/{slug}.atom.xml",
+    # Every institution's press contact on one page (institutions plugin).
+    "CONTACTS_URL": "contacts-presse/",
+    "CONTACTS_SAVE_AS": "contacts-presse/index.html",
+    # The site's own press contact, shown wherever an institution's is unknown. Empty until the
+    # editors fill it in (README): the pages then say « non renseigné » rather than invent one.
+    # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.
+    "PRESS_CONTACT_DEFAULT": {"nom": "", "fonction": "", "courriel": "", "telephone": ""},
+    # The accessibility statement (content/pages/accessibilite.md), linked from every footer.
+    "ACCESSIBILITY_URL": "accessibilite/",
+    # A release type when an article gives none (the schema's closed list, pressroom.schema.RELEASE_TYPES).
+    "DEFAULT_CATEGORY": "Actualité",
     # The content gate: what an article may hold (pressroom/schema.py).
     "PREVIEW": False,  # drafts and embargoed articles shown, marked (invoke build --preview)
     "CONTENT_YEAR_MIN": 1960,  # no date, publication or event, before this year
@@ -32,7 +43,7 @@ DEFAULTS = {
     "EVENTS_ICS_ALL": "calendrier/tout.ics",
     "EVENTS_ICS_INSTITUTION": "calendrier/institutions/{slug}.ics",
     "EVENT_ICS": "calendrier/evenements/{date:%Y}/{date:%m}/{slug}.ics",
-    "EVENTS_CALENDAR_NAME": "Agenda de la protection sociale en Afrique de l'Ouest",
+    "EVENTS_CALENDAR_NAME": "Agenda de la protection sociale en Afrique de l’Ouest",
     # Time zone of an event: from the country of its first organiser, else TIMEZONE.
     "EVENTS_TIMEZONES": {"Mali": "Africa/Bamako", "Sénégal": "Africa/Dakar"},
     # The day that splits upcoming from past events; None is the day of the build. Tests fix it.
@@ -40,6 +51,11 @@ DEFAULTS = {
     # E-mail alerts (invoke alertes): the state of what was announced, and how old a release may be.
     "ALERTES_ETAT": "deploy/alertes-etat.json",
     "ALERTES_FENETRE_JOURS": 14,
+    "EVENTS_ON_HOME": 3,  # upcoming events shown on the home page
+    # Photos and attachments (media plugin): variants under this folder of the output, and the
+    # sharing image of a content without a photo (made from SITENAME).
+    "MEDIA_PHOTOS_URL": "images/photos",
+    "MEDIA_SITE_SHARE_IMAGE": "images/partage-site.jpg",
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",

@@ -29,3 +29,10 @@ def absolute_url(site_url, url):
     if re.match(r"^[a-z]+://", url):
         return url
     return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def file_size(size):
+    """A file size as French readers write it: « 240 Ko », « 3,2 Mo » (1 Ko = 1 024 octets)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}\u00a0Ko"
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"

@@ -22,8 +22,12 @@ def seed_articles():
         meta["path"] = path
         meta["date"] = datetime.date.fromisoformat(meta["date"])
         meta["institutions"] = [name.strip() for name in meta["institutions"].split(",")]
+        meta["organisers"] = [name.strip() for name in meta.get("event-organizers", "").split(",") if name.strip()]
         # as the site shows it: French typography (plugins/typography) applied
         meta["source_title"], meta["title"] = meta["title"], typeset(meta["title"])
+        for name in ("event", "event-location"):
+            if name in meta:
+                meta[name] = typeset(meta[name])
         meta["url"] = f"{meta['date']:%Y}/{meta['date']:%m}/{meta['slug']}/"
         articles.append(meta)
     return articles

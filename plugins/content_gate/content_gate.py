@@ -25,7 +25,7 @@ from pelican import signals
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import cache, frdates, lint, pipeline
+from pressroom import cache, frdates, lint, pipeline, schema
 from pressroom.problems import ContentError
 from pressroom.settings import setting
 
@@ -90,6 +90,23 @@ def show_drafts_in_preview(generator):
     generator.drafts, generator.drafts_translations = [], []
 
 
+def leave_listings_when_withdrawn(generator):
+    """A withdrawn article is written (its page stays online, under a banner) but, like a hidden one,
+    in no listing, feed, calendar or search index: everything published reads ``generator.articles``."""
+    withdrawn = [article for article in generator.articles if pipeline.withdrawal(article)]
+    if not withdrawn:
+        return
+    generator.articles = [article for article in generator.articles if article not in withdrawn]
+    generator.hidden_articles += withdrawn
+
+
+def attach_release_history(generators):
+    """``corrections`` and ``withdrawal`` of every article, read from its checked metadata."""
+    for article in pipeline.articles(generators):
+        article.corrections = sorted(schema.dated_lines(article.metadata.get("corrections")), key=lambda c: c.date)
+        article.withdrawal = pipeline.withdrawal(article)
+
+
 def check_collisions(generators):
     contents = pipeline.contents(generators, drafts=False)
     problems = lint.find_collisions(contents, generators[0].settings["PATH"])
@@ -125,7 +142,15 @@ class _TextTitle:
 
 
 class TextTitleWriter(Writer):
-    """Pelican strips tags from feed titles, so « <script> » written in a title would vanish."""
+    """Pelican strips tags from feed titles, so « <script> » written in a title would vanish; its
+    feeds say no language, so readers cannot choose French hyphenation and voices."""
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, None, context)
+        if feed_title:
+            feed.feed["title"] = f"{feed.feed['title']} — {Markup(feed_title).striptags()}"
+        feed.feed["language"] = context.get("DEFAULT_LANG") or "fr"  # Atom xml:lang, RSS <language>
+        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, _TextTitle(item))
@@ -140,5 +165,7 @@ def register():
     signals.finalized.connect(record_cache_stamp)
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)
+    signals.article_generator_pretaxonomy.connect(leave_listings_when_withdrawn)
     pipeline.connect("addresses", check_collisions)
+    pipeline.connect("addresses", attach_release_history)
     signals.get_writer.connect(get_writer)

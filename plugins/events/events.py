@@ -5,7 +5,8 @@ iCalendar feeds (all events, one per institution, one per event).
 Signals: the pipeline's ``events`` stage reads ``Event``, ``Event-Start``,
 ``Event-End``, ``Event-Location`` as the schema defines them (the content
 gate has checked them) into ``article.event``, and keeps the events of
-published articles only in ``context["events"]``; ``get_generators`` adds the
+published articles only in ``context["events"]`` (the next EVENTS_ON_HOME in
+``context["next_events"]``, for the home page); ``get_generators`` adds the
 generator that writes the agenda and the feeds.
 """
 
@@ -84,7 +85,8 @@ class Event:
 
     @property
     def organisers(self):
-        return getattr(self.article, "institutions", [])
+        """The institutions of ``Event-Organizers``: none when the field is absent."""
+        return getattr(self.article, "organisers", [])
 
     @property
     def url(self):
@@ -157,6 +159,8 @@ def attach_events(generators):
     published = [a for a in pipeline.listed_articles(generators) if a.event]
     events = [publish_event(a, settings) for a in published]
     generators[0].context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
+    upcoming = agenda.upcoming(generators[0].context["events"], today(settings))
+    generators[0].context["next_events"] = upcoming[: setting(settings, "EVENTS_ON_HOME")]
     for institution in {i for event in events for i in event.organisers}:
         institution.events_ics = setting(settings, "EVENTS_ICS_INSTITUTION").format(slug=institution.slug)
 

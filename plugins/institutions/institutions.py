@@ -1,5 +1,6 @@
 """Institutions: links each article to the institution registry and writes
-an index of institutions, one page and one Atom feed per institution.
+an index of institutions, the press contacts page (``/contacts-presse/``),
+one page and one Atom feed per institution.
 
 Signals: the pipeline's ``institutions`` stage replaces the ``Institutions``
 text of every article by the registry's institution pages (an unknown acronym
@@ -11,6 +12,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from pressroom import pipeline
+from pressroom.contacts import press_contact, site_contact
 from pressroom.problems import ContentError, problem_at
 from pressroom.registry import Registry
 from pressroom.schema import split_list
@@ -30,6 +32,10 @@ class InstitutionPage:
         self.articles = []
         self.events_ics = ""  # set by the events stage when the institution organises an event
 
+    @property
+    def contact(self):
+        return press_contact(self)
+
     def __getattr__(self, name):
         return getattr(self.institution, name)
 
@@ -38,26 +44,21 @@ class InstitutionPage:
 
 
 def resolve_institutions(generators):
-    """Give each article the registry's pages of the institutions its metadata names."""
+    """Give each article the registry's pages of the institutions and of the event organisers its
+    metadata names."""
     settings = generators[0].settings
     registry = Registry.load(registry_path(settings))
     pages = {i.acronym: InstitutionPage(i, settings) for i in registry}
     problems = []
     for article in pipeline.articles(generators):
-        for name in split_list(article.metadata.get("institutions", "")):
-            institution = registry.find(name)
-            if institution is None:
-                problems.append(
-                    problem_at(
-                        article.source_path,
-                        "Institutions",
-                        f"institution inconnue « {name} »",
-                        f"corrigez le sigle ou ajoutez l'institution au registre {registry_shown(settings)}",
-                        root=settings["PATH"],
-                    )
-                )
-            elif pages[institution.acronym] not in article.institutions:
-                article.institutions.append(pages[institution.acronym])
+        for field, attribute in (("Institutions", "institutions"), ("Event-Organizers", "organisers")):
+            found = getattr(article, attribute)
+            for name in split_list(article.metadata.get(field.lower(), "")):
+                institution = registry.find(name)
+                if institution is None:
+                    problems.append(unknown(article, field, name, settings))
+                elif pages[institution.acronym] not in found:
+                    found.append(pages[institution.acronym])
     if problems:
         raise ContentError(problems)
     for article in sorted(pipeline.listed_articles(generators), key=lambda a: a.date, reverse=True):
@@ -66,12 +67,32 @@ def resolve_institutions(generators):
     generators[0].context["institutions"] = list(pages.values())
 
 
+def unknown(article, field, name, settings):
+    return problem_at(
+        article.source_path,
+        field,
+        f"institution inconnue « {name} »",
+        f"corrigez le sigle ou ajoutez l'institution au registre {registry_shown(settings)}",
+        root=settings["PATH"],
+    )
+
+
 class InstitutionsGenerator(Generator):
-    """Writes the institutions index, a page and an Atom feed per institution."""
+    """Writes the institutions index, the press contacts page, a page and an Atom feed per institution."""
 
     def generate_output(self, writer):
         institutions = self.context.get("institutions", [])
         relative_urls = self.settings["RELATIVE_URLS"]
+        self.context["SITE_PRESS_CONTACT"] = site_contact(self.settings)
+        writer.write_file(
+            setting(self.settings, "CONTACTS_SAVE_AS"),
+            self.get_template("contacts"),
+            self.context,
+            relative_urls,
+            template_name="contacts",
+            url=setting(self.settings, "CONTACTS_URL"),
+            institutions=institutions,
+        )
         writer.write_file(
             setting(self.settings, "INSTITUTIONS_SAVE_AS"),
             self.get_template("institutions"),

@@ -4,7 +4,8 @@ links (no JavaScript, nothing loaded from another host).
 
 Signals: the pipeline's ``press`` stage (after ``institutions`` and
 ``sharing``, which give ``article.institutions`` and ``article.permalink``)
-gives every article ``press_contacts``, ``citation`` and ``share_links``, read
+gives every article ``press_contacts``, ``citation``, ``sms_text`` (``SMS``, or
+the title and permanent link in the GSM alphabet) and ``share_links``, read
 by ``includes/press_contact.html`` and ``includes/cite.html``.
 
 Registry schema (content/institutions.yml), every key optional::
@@ -15,15 +16,18 @@ Registry schema (content/institutions.yml), every key optional::
       telephone: "+223 20 00 00 00"
 
 Only contacts published by the institution belong there: when none is
-known the page says « Contact presse : non renseigné » and points to the
-institution's website and page rather than inventing one.
+known the page shows the site's own contact (PRESS_CONTACT_DEFAULT), or says
+« non renseigné » and points to the institution's website and to the
+contacts page rather than inventing one.
 """
 
 from urllib.parse import quote
 
 from pressroom import frdates, pipeline
-from pressroom.contacts import press_contact
+from pressroom.contacts import press_contact, site_contact
 from pressroom.settings import setting
+from pressroom.sms import derived_sms
+from pressroom.text import plain_text
 
 __all__ = ["register", "citation", "share_links"]
 
@@ -36,20 +40,29 @@ def citation(article):
     return ", ".join(parts)
 
 
+def sms_text(article):
+    """The ``SMS`` of an article as written (lint checked it), else its title and permanent link."""
+    written = str(article.metadata.get("sms") or "").strip()
+    return written or derived_sms(plain_text(article.title), article.permalink)
+
+
 def share_links(article):
     """(label, href) pairs: plain links that load nothing until followed."""
-    text = f"{article.title} {article.permalink}"
+    text = f"{plain_text(article.title)} {article.permalink}"
     return [
-        ("Envoyer par courriel", f"mailto:?subject={quote(article.title)}&body={quote(text)}"),
-        ("Partager sur WhatsApp", f"https://wa.me/?text={quote(text)}"),
+        ("Envoyer par courriel", f"mailto:?subject={quote(plain_text(article.title))}&body={quote(text)}"),
+        ("Partager sur WhatsApp", f"https://wa.me/?text={quote(article.sms_text)}"),
+        ("Envoyer par SMS", f"sms:?&body={quote(article.sms_text)}"),
     ]
 
 
 def attach_press_tools(generators):
     share = setting(generators[0].settings, "PRESS_SHARE_LINKS")
+    generators[0].context["SITE_PRESS_CONTACT"] = site_contact(generators[0].settings)
     for article in pipeline.articles(generators):
         article.press_contacts = [press_contact(i) for i in article.institutions]
         article.citation = citation(article)
+        article.sms_text = sms_text(article)
         article.share_links = share_links(article) if share else []
 
 

@@ -48,9 +48,11 @@ RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says wh
 
 def search_filters(article):
     """Pagefind filters of an article as ``key:value`` strings, one per element since Pagefind
-    reads one filter per attribute: an ``Institution`` per institution, and the ``Année``.
-    The search page shows these keys to readers, hence French."""
+    reads one filter per attribute: an ``Institution`` per institution, the release ``Type`` and the
+    ``Année``. The search page shows these keys to readers, hence French."""
     filters = [f"Institution:{institution.acronym}" for institution in article.institutions]
+    if getattr(article, "category", None):
+        filters.append(f"Type:{article.category}")
     filters.append(f"Année:{article.date:%Y}")
     return filters
 

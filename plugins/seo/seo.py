@@ -3,7 +3,8 @@ a JSON-LD ``NewsArticle`` for each article (read by ``includes/meta.html``),
 plus ``sitemap.xml`` and ``robots.txt``.
 
 Signals: the pipeline's ``sharing`` stage gives every article and page its
-``permalink``, ``description``, ``image_url`` (and articles their
+``permalink``, ``description``, ``image_url`` (from the media stage's
+``share_image``; and articles their
 ``news_article`` dict, serialised by the ``json_ld`` filter);
 ``get_generators`` adds the generator that writes the sitemap (published
 articles and pages only, absolute URLs, sorted, so that rebuilds give the same
@@ -41,11 +42,8 @@ def shorten(text, limit):
 
 
 def image_url(content, settings):
-    """Absolute URL of the ``Image`` metadata (``images/x.jpg`` or ``{static}/images/x.jpg``)."""
-    image = str(content.metadata.get("image", "") or "").strip()
-    for prefix in ("{static}", "{attach}", "|static|"):
-        image = image.removeprefix(prefix)
-    return site_url(settings, image) if image else ""
+    """Absolute URL of the sharing image (the media stage's 1200×630 JPEG)."""
+    return site_url(settings, content.share_image) if content.share_image else ""
 
 
 def _iso(value):

@@ -10,7 +10,8 @@ to French contents only (``Lang``, else ``DEFAULT_LANG``). Signals:
 ``content_object_init`` typesets the title, after Pelican has made the slug
 from it; ``article_generator_init`` gives the article readers the registered
 acronyms; the pipeline's ``links`` stage tells Pelican the URL of each
-institution page, once the institutions stage has made them.
+institution page, once the institutions stage has made them, and typesets the
+registry's names and descriptions that the pages show.
 
 Choice of space: one character throughout, the narrow no-break space U+202F
 (« espace fine insécable »), before ``: ; ! ?`` and ``»``, after ``«``,
@@ -221,6 +222,26 @@ def typeset(html):
     return "".join(pieces)
 
 
+# Ordinals raised in bodies (never in titles, which are text): 1er, 1re, 3e; « 3ème » is written 3e.
+ORDINAL = re.compile(r"(?<![\w.,])(\d+)(er|re|ère|e|ème|eme)(?![\w’'])")
+ORDINAL_SUFFIXES = {"er": "er", "re": "re", "ère": "re", "e": "e", "ème": "e", "eme": "e"}
+
+
+def raise_ordinals(html):
+    """« 3e séminaire » as « 3<sup>e</sup> séminaire » in the text of an HTML fragment; idempotent."""
+    if not html:
+        return html
+    pieces = []
+    for is_text, piece in split_html(html):
+        if is_text:
+            piece = "".join(
+                ORDINAL.sub(lambda m: f"{m.group(1)}<sup>{ORDINAL_SUFFIXES[m.group(2)]}</sup>", part) if plain else part
+                for plain, part in split_protected(piece)
+            )
+        pieces.append(piece)
+    return "".join(pieces)
+
+
 # --- Acronyms ---------------------------------------------------------------
 
 HEADING = re.compile(r"</?h[1-6]\b", re.I)
@@ -286,9 +307,13 @@ class Acronyms:
         return mark_acronyms(html, self.names, self.links, self.pattern)
 
 
+# Header fields shown as text on the pages (event box, agenda, photo caption): typeset like the title.
+TEXT_FIELDS = ("event", "event-location", "image-alt", "image-caption", "image-credit")
+
+
 class FrenchTypography:
-    """Reader mixin: the summary and body come out typeset (and an article's
-    body with its acronyms marked up), as Pelican caches them."""
+    """Reader mixin: the summary, the body and the text fields come out typeset (and an
+    article's body with its acronyms marked up), as Pelican caches them."""
 
     acronyms = None  # an Acronyms on the article readers only
 
@@ -297,7 +322,10 @@ class FrenchTypography:
         if is_french(metadata.get("lang"), self.settings):
             if "summary" in metadata:
                 metadata["summary"] = typeset(metadata["summary"])
-            content = typeset(content)
+            for name in TEXT_FIELDS:
+                if isinstance(metadata.get(name), str):
+                    metadata[name] = typeset(metadata[name])
+            content = raise_ordinals(typeset(content))
         if self.acronyms:
             content = self.acronyms.mark(content)
         return content, metadata
@@ -356,8 +384,19 @@ def link_institution_pages(generators):
         generated[prefix + institution.slug] = InstitutionLink(institution.url)
 
 
+def typeset_registry_strings(generators):
+    """The registry's names and descriptions, as readers see them on every page: typeset too."""
+    settings = generators[0].settings
+    if not is_french(None, settings):
+        return
+    for institution in generators[0].context.get("institutions") or []:
+        institution.name = typeset(institution.name)
+        institution.description = typeset(institution.description)
+
+
 def register():
     signals.readers_init.connect(use_typography)
+    pipeline.connect("links", typeset_registry_strings)
     signals.content_object_init.connect(typeset_title)
     signals.article_generator_init.connect(give_acronyms_to_article_readers)
     pipeline.connect("links", link_institution_pages)

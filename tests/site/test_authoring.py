@@ -28,6 +28,7 @@ FILLED = {
     "Event-Start": "2025-03-10",
     "Event-End": "2025-03-12",
     "Event-Location": "Direction régionale de Kayes",
+    "Event-Organizers": "INPS",
 }
 
 
@@ -90,6 +91,8 @@ def test_fresh_draft_builds_and_filled_article_is_published(content_copy, build)
     text = page.get_text()
     assert "Le texte réel" in text
     assert "Mode d'emploi" not in text and "Event-Location" not in text
+    for written in (built.output / url / "index.html", built.output / "feeds" / "tout.atom.xml"):
+        assert "Mode d'emploi" not in written.read_text(encoding="utf-8"), written  # not even as a comment
     assert "du 10 au 12 mars 2025" in page.select_one(".event").get_text()
     assert [a.get_text() for a in page.select("article header .institutions a")] == ["INPS"]
 

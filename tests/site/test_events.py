@@ -65,7 +65,7 @@ def test_agenda_lists_each_seed_event_with_its_french_dates(built_site, slug):
     seed = next(s for s in SEEDS if s["slug"] == slug)
     assert item.select_one(".event-name").get_text(strip=True) == seed["event"]
     assert seed["event-location"] in item.get_text()
-    assert [a.get_text(strip=True) for a in item.select(".institutions a")] == seed["institutions"]
+    assert [a.get_text(strip=True) for a in item.select(".institutions a")] == seed["organisers"]
 
 
 def test_past_events_are_grouped_by_year_then_month_newest_first(built_site):
@@ -179,7 +179,7 @@ def test_institution_feeds_hold_only_their_institutions_events(built_site):
     folder = built_site.output / "calendrier" / "institutions"
     expected = {}
     for seed in SEEDS:
-        for acronym in seed["institutions"]:
+        for acronym in seed["organisers"]:
             expected.setdefault(acronym.lower(), set()).add(seed["slug"])
     assert {p.stem for p in folder.glob("*.ics")} == set(expected)
     for slug, seeds in expected.items():
@@ -191,7 +191,7 @@ def test_ics_files_are_byte_identical_across_builds(built_site, tmp_path):
     assert again.status == 0, again.messages
     first, second = event_ics_files(built_site), event_ics_files(again)
     assert [p.relative_to(built_site.output) for p in first] == [p.relative_to(again.output) for p in second]
-    assert len(first) == 1 + 5 + 13
+    assert len(first) == 1 + 5 + len({acronym for seed in SEEDS for acronym in seed["organisers"]})
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
 
@@ -239,7 +239,7 @@ def agenda_site(tmp_path_factory):
             slug="atelier-dakar",
             summary="Un atelier <b>important</b> &amp; utile <script>alert(1)</script>",
             extra="Event: Atelier régional\nEvent-Start: 12 mars 2025 à 9h30\nEvent-End: 2025-03-12 12:30\n"
-            "Event-Location: Siège de l'IPRES, Dakar\n",
+            "Event-Location: Siège de l'IPRES, Dakar\nEvent-Organizers: IPRES, ANACMU\n",
         ),
     )
     write_article(

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from conftest import ROOT, build_site, copy_content, write_article
 from seed_articles import seed_articles
+from showcase import photo_bytes
 from tools import validate_html
 
 from plugins.typography.typography import typeset
@@ -41,8 +42,8 @@ def test_article_has_canonical_open_graph_and_twitter_tags(published_site, seed)
     assert meta(page, "og:title") == meta(page, "twitter:title") == seed["title"]
     assert meta(page, "og:description") == meta(page, "twitter:description")
     assert meta(page, "og:description") == typeset(seed["summary"])
-    assert meta(page, "twitter:card") == "summary"
-    assert meta(page, "og:image") is None  # the seeds have no image
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta(page, "og:image") == f"{SITE}/images/partage-site.jpg"  # the seeds have no photo: the site's
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s["slug"])
@@ -68,11 +69,11 @@ def test_json_ld_news_article_matches_the_article(published_site, seed):
     assert [o["alternateName"] for o in data["about"]] == seed["institutions"]
 
 
-COMMON = "Author: Awa Traoré\nInstitutions: INPS\nCategory: Communiqué\nSummary: Résumé.\n"
+COMMON = "Author: Awa Traoré\nInstitutions: INPS\nCategory: Communiqué de presse\nSummary: Résumé.\n"
 EXTRA_ARTICLES = {
     "2024/piege.md": f"Title: Le piège </script><b>gras</b>\nDate: 2024-02-02\n{COMMON}Slug: piege\n\nTexte.\n",
     "2024/photo.md": f"Title: Photo\nDate: 2024-02-03\n{COMMON}Image: {{static}}/images/remise.jpg\n"
-    "Slug: photo\n\nTexte.\n",
+    "Image-Alt: La remise des attestations\nSlug: photo\n\nTexte.\n",
     "2024/brouillon.md": f"Title: Brouillon\nDate: 2024-03-01\n{COMMON}Status: draft\nSlug: brouillon\n\nTexte.\n",
     "2024/futur.md": f"Title: Futur\nDate: {NEXT_YEAR}-01-01\n{COMMON}Slug: futur\n\nTexte.\n",
 }
@@ -85,6 +86,8 @@ def extra_site(tmp_path_factory):
     content = copy_content(base / "content")
     for relative, text in EXTRA_ARTICLES.items():
         write_article(content, relative, text)
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images" / "remise.jpg").write_bytes(photo_bytes(size=(900, 600), gps=False))
     (content / "pages").mkdir(exist_ok=True)
     (content / "pages" / "a-propos.md").write_text(
         "Title: À propos\nSlug: a-propos\n\nQui nous sommes.\n", encoding="utf-8"
@@ -102,9 +105,11 @@ def test_json_ld_cannot_be_closed_by_a_title(extra_site):
 
 def test_image_metadata_gives_og_image_and_large_card(extra_site):
     page = extra_site.soup("2024/02/photo/")
-    assert meta(page, "og:image") == meta(page, "twitter:image") == f"{SITE}/images/remise.jpg"
+    image = meta(page, "og:image")
+    assert image == meta(page, "twitter:image")
+    assert image.startswith(f"{SITE}/images/photos/") and image.endswith("/partage.jpg")
     assert meta(page, "twitter:card") == "summary_large_image"
-    assert news_article(page)["image"] == [f"{SITE}/images/remise.jpg"]
+    assert news_article(page)["image"] == [image]
 
 
 def news_article(page):

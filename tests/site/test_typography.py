@@ -186,7 +186,7 @@ ARTICLE_WITH_CODE = """Title: Guide : "bien" écrire
 Date: 2024-02-01
 Author: Awa Traoré
 Institutions: INPS
-Category: Communiqué
+Category: Communiqué de presse
 Summary: Un résumé : court.
 Slug: guide-ecrire
 

@@ -1,5 +1,11 @@
 // Search page: mounts the Pagefind UI (French through <html lang="fr">) and
 // runs the query given in the address (?q=…), so a plain GET form can link here.
+function escapeHtml(text) {
+  var span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
+}
+
 window.addEventListener("DOMContentLoaded", function () {
   var container = document.getElementById("recherche");
   var siteUrl = new URL(container.dataset.siteUrl, window.location.href);
@@ -9,6 +15,14 @@ window.addEventListener("DOMContentLoaded", function () {
     showImages: false,
     showSubResults: false,
     autofocus: true,
+    // Each result says when and by whom (the search record's date and institutions metadata).
+    processResult: function (result) {
+      var meta = [result.meta.date, result.meta.institutions].filter(Boolean).map(escapeHtml).join(" · ");
+      if (meta) {
+        result.excerpt = '<span class="result-meta">' + meta + "</span> — " + result.excerpt;
+      }
+      return result;
+    },
     // Pagefind's own French strings, with French spacing and wording where they lack it.
     translations: {
       clear_search: "Effacer",

@@ -1,0 +1,1 @@
+from .media import *  # noqa: F403
