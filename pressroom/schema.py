@@ -176,9 +176,9 @@ FIELDS = (
         f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
         "affichées sous le titre, dans les listes et les flux",
         "La CMSS a formé quarante délégués syndicaux à Bamako.",
-        kind="summary",
         required=PUBLISHED,
         aliases=("resume", "chapo", "chapeau"),
+        max_length=SUMMARY_MAX,
     ),
     Field(
         "Corrections",
@@ -546,20 +546,6 @@ def check_image(entry, spec, check):
     ]
 
 
-def check_summary(entry, spec, check):
-    length = len(entry.value.strip())
-    if length <= SUMMARY_MAX:
-        return []
-    return [
-        check.problem(
-            entry,
-            spec.name,
-            f"chapô de {length} caractères, {SUMMARY_MAX} au plus",
-            "gardez une ou deux phrases : qui, quoi, quand, où",
-        )
-    ]
-
-
 def check_number(entry, spec, check):
     if NUMBER_PATTERN.match(entry.value.strip()):
         return []
@@ -714,7 +700,6 @@ CHECKS = {
     "choice": check_choice,
     "lang": check_lang,
     "image": check_image,
-    "summary": check_summary,
     "number": check_number,
     "lines": check_lines,
     "withdrawal": check_withdrawal,
@@ -817,7 +802,10 @@ def check_header(header, check):
         if len(entry.value) > spec.max_length:
             problems.append(
                 check.problem(
-                    entry, spec.name, f"{len(entry.value)} caractères, {spec.max_length} au plus", "raccourcissez-le"
+                    entry,
+                    spec.name,
+                    f"{spec.label.lower()} de {len(entry.value)} caractères, {spec.max_length} au plus",
+                    "raccourcissez-le",
                 )
             )
         elif spec.kind in CHECKS:

@@ -25,7 +25,8 @@ LABELS = {f.name: f.label[0].lower() + f.label[1:] for f in schema.FIELDS}
 EDITORIAL_FIELDS = ("Tags", "Category", "Summary")
 EDITORIAL_NOTE = "thèmes (Tags), catégorie (Category) et résumé (Summary) à écrire"
 SLUG_MAX_LENGTH = 80
-REQUIRED = tuple(f.name for f in schema.FIELDS if f.required_for("published"))
+# The facts the importer looks for in the page: the schema's required ones but the editorial ones.
+REQUIRED = tuple(f.name for f in schema.FIELDS if f.required_for("published") and f.name not in EDITORIAL_FIELDS)
 MISSING = {
     "Title": "titre absent",
     "Date": "date de publication absente",

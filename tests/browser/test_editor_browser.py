@@ -7,6 +7,7 @@ the editor go to test-artifacts/."""
 
 import contextlib
 import difflib
+import io
 import re
 import shutil
 import socket
@@ -141,7 +142,6 @@ def test_seed_article_fields_are_shown_with_their_accents(browser, editor):
             "Titre": "CMSS : une centaine de syndicalistes de l’UNTM formés aux relations professionnelles",
             "Auteur": "Aminata Bocar Sow",
             "Service de l'auteur": "CCOM-RP/CMSS",
-            "Catégorie": "Actualité",
             "Adresse": "cmss-untm-formation-relations-professionnelles",
             "Langue": "fr",
             "Événement": "Session de formation syndicale sur les relations professionnelles",
@@ -153,9 +153,10 @@ def test_seed_article_fields_are_shown_with_their_accents(browser, editor):
         }
         for label, value in expected.items():
             assert field(page, label).input_value() == value, label
-        assert field(page, "Résumé").input_value().startswith("Le comité syndical UNTM de la CMSS suit, du 8 au 10")
+        assert field(page, "Chapô").input_value().startswith("Le comité syndical UNTM de la CMSS suit, du 8 au 10")
         form = page.inner_text("body")
         assert "CMSS — Caisse Malienne de Sécurité Sociale" in form
+        assert "Communiqué de presse" in form  # the release type, a closed list (a select)
         assert "UNTM — Union Nationale des Travailleurs du Mali" in form
         assert "Visibilité sur le site : brouillon / publié".upper() in form.upper()
         assert "publié : visible sur le site" in form  # no Status line: published
@@ -176,7 +177,7 @@ def test_editing_the_summary_changes_only_that_line(browser, editor):
     before = path.read_text(encoding="utf-8")
     with logged_in(browser, editor) as page:
         open_article(page, editor, SEED_ID)
-        field(page, "Résumé").fill("La CMSS forme ses syndicalistes : « relations professionnelles », l’équilibre.")
+        field(page, "Chapô").fill("La CMSS forme ses syndicalistes : « relations professionnelles », l’équilibre.")
         publish(page)
     after = path.read_text(encoding="utf-8")
     old_summary = next(line for line in before.splitlines() if line.startswith("Summary: "))
@@ -197,7 +198,7 @@ def test_new_article_with_institution_event_and_photo_passes_the_check_and_build
         page.keyboard.type("INPS")
         page.keyboard.press("Enter")
         field(page, "Auteur").fill("Fatoumata Diarra")
-        field(page, "Résumé").fill("Un atelier régional de l’INPS réunit les mutuelles à Ségou.")
+        field(page, "Chapô").fill("Un atelier régional de l’INPS réunit les mutuelles à Ségou.")
         field(page, "Événement").fill("Atelier régional des mutuelles")
         field(page, "Début de l'événement").fill("2024-11-24T09:00")
         field(page, "Fin de l'événement").fill("2024-11-25")
@@ -205,6 +206,7 @@ def test_new_article_with_institution_event_and_photo_passes_the_check_and_build
         page.get_by_role("button", name="Choisir une image").click()
         page.set_input_files("input[type=file]", str(photo))
         page.get_by_role("button", name="Choisir les éléments sélectionnés").click()
+        field(page, "Description de la photo").fill("Les délégués des mutuelles réunis dans la salle de l’atelier")
         page.locator("[data-slate-editor]").first.click()
         page.keyboard.type("Premier paragraphe.\n\n- un point\n- un autre")
         publish(page)
@@ -216,6 +218,7 @@ def test_new_article_with_institution_event_and_photo_passes_the_check_and_build
     )
     for line in (
         "Image: images/atelier-segou.png",
+        "Image-Alt: Les délégués des mutuelles réunis dans la salle de l’atelier",
         "Event: Atelier régional des mutuelles",
         "Event-Start: 2024-11-24 09:00",
         "Event-End: 2024-11-25",
@@ -233,7 +236,8 @@ def test_new_article_with_institution_event_and_photo_passes_the_check_and_build
     assert path.parent.name == "2024"  # the year of the article's Date
     shutil.copy(path, content / "articles" / "2024" / path.name)
     shutil.copy(photo, content / "images" / photo.name)
-    assert lint.run("pelicanconf.py", path=str(content)) == 0
+    out = io.StringIO()
+    assert lint.run("pelicanconf.py", path=str(content), out=out) == 0, out.getvalue()
     built = build_site(content, tmp_path / "output", preview=True)
     assert built.status == 0, built.messages
     page_html = built.soup("2024/11/latelier-de-linps-a-segou/").get_text()

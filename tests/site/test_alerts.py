@@ -34,8 +34,8 @@ CONTACT = {"nom": "Service communication", "courriel": "presse@inps.example.ml",
 
 def release_text(title, date, slug, institutions="INPS", summary="Le chapô du communiqué, en une phrase."):
     return (
-        f"Title: {title}\nDate: {date}\nAuthor: Rédaction\nInstitutions: {institutions}\nCategory: Communiqué\n"
-        f"Summary: {summary}\nSlug: {slug}\nLang: fr\n\nLe corps du communiqué.\n"
+        f"Title: {title}\nDate: {date}\nAuthor: Rédaction\nInstitutions: {institutions}\n"
+        f"Category: Communiqué de presse\nSummary: {summary}\nSlug: {slug}\nLang: fr\n\nLe corps du communiqué.\n"
     )
 
 
