@@ -47,6 +47,7 @@ PLUGINS = [
     "seo",
     "press",
     "search",
+    "redirects",
     "gzip_copies",
 ]
 

@@ -17,7 +17,7 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import get_date
 
-from . import frdates
+from . import addresses, frdates
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin, with_mixin
 from .registry import Registry, RegistryError, normalize
@@ -319,25 +319,52 @@ def check_sources(settings, readers):
     return problems + check_tag_spellings(metadata_by_path, root)
 
 
-def check_collisions(settings, readers, problems=()):
-    """Articles that would share an address, among the files that Pelican can read (a
-    tag spelled two ways does not keep a file from being read, or from colliding)."""
+def readable_articles(settings, readers, problems=()):
+    """The articles that Pelican can read (a tag spelled two ways does not keep a file from being read)."""
     root = settings["PATH"]
     broken = {problem.path for problem in problems if problem.field != "Tags"}
-    articles = [
+    return [
         readers.read_file(root, path, content_class=Article, context={})
         for path in article_files(settings, readers.extensions)
         if _shown(path, root) not in broken
     ]
-    return find_collisions(articles, root)
+
+
+def check_collisions(settings, readers, problems=()):
+    """Articles that would share an address, among the files that Pelican can read."""
+    return find_collisions(readable_articles(settings, readers, problems), settings["PATH"])
+
+
+def check_published_addresses(settings, articles):
+    """A published article's file may not disappear unless another article takes its address over
+    (Redirect-From): its address, listed in content/adresses-publiees.txt, would become a 404."""
+    root, listing = settings["PATH"], addresses.list_path(settings)
+    current = {addresses.normalize_url(article.url) for article in articles}
+    taken_over = set(addresses.redirect_targets(articles))
+    return [
+        Problem(
+            _shown(listing, root),
+            "Adresse",
+            f"l'article publié à l'adresse {entry.url} ({entry.source}) a disparu : cette adresse ne mènerait "
+            "plus nulle part",
+            f"rétablissez le fichier, ou ajoutez la ligne « Redirect-From: {entry.url} » à l'article qui le remplace",
+            entry.line,
+        )
+        for entry in addresses.read_entries(listing)
+        if entry.url not in current
+        and entry.url not in taken_over
+        and not os.path.exists(os.path.join(root, entry.source))
+    ]
 
 
 def lint(settings):
-    """Every problem in the content folder, including two articles at the same address."""
+    """Every problem in the content folder, including two articles at the same address and a
+    published article whose file disappeared."""
     readers = Readers(settings)
     use_french_metadata(readers)
     problems = check_sources(settings, readers)
-    return problems + check_collisions(settings, readers, problems)
+    articles = readable_articles(settings, readers, problems)
+    return problems + find_collisions(articles, settings["PATH"]) + check_published_addresses(settings, articles)
 
 
 def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):

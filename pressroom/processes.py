@@ -20,17 +20,28 @@ import threading
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def die_with_parent(parent_pid):
-    """In a forked child: be killed by the kernel when the parent dies (Linux), and
-    leave at once if the parent already died between the fork and this call."""
+def _parent_death_signal(signum):
+    """Ask Linux to send ``signum`` to this process when its parent dies; elsewhere nothing."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError):  # no prctl: the orphan check below still applies
+            libc.prctl(PR_SET_PDEATHSIG, int(signum), 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the orphan checks still apply
             pass
+
+
+def die_with_parent(parent_pid):
+    """In a forked child: be killed by the kernel when the parent dies (Linux), and
+    leave at once if the parent already died between the fork and this call."""
+    _parent_death_signal(signal.SIGKILL)
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def stop_with_parent():
+    """The build's own process (invoke under make): stopped by SIGTERM when the command that
+    started it dies, e.g. a killed ``make``, so that it unwinds (``raise_on_sigterm``)."""
+    _parent_death_signal(signal.SIGTERM)
 
 
 def is_running(pid):

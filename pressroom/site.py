@@ -7,6 +7,7 @@ interrupted or killed build leaves the previous site whole."""
 
 import logging
 import os
+import subprocess
 import sys
 
 from pelican import Pelican
@@ -46,6 +47,23 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build"
             return build_unlocked(settings, out)
     except treelock.TreeBusy as error:
         print(f"Construction impossible : {error}", file=out)
+        return 3
+
+
+def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
+    """Run ``command`` (Pelican's own live reload) holding the tree's lock; it dies with this process."""
+    try:
+        output_path = load_settings(settings_file)["OUTPUT_PATH"]
+        with treelock.tree_lock(output_path, label, out=out):
+            parent = os.getpid()
+            child = subprocess.Popen(command, cwd=ROOT, preexec_fn=lambda: processes.die_with_parent(parent))
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                child.terminate()
+                return child.wait()
+    except treelock.TreeBusy as error:
+        print(f"Lancement impossible : {error}", file=out)
         return 3
 
 
