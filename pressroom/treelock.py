@@ -9,11 +9,16 @@ holds it, so that a second command can say so in French.
 
 import contextlib
 import datetime
-import fcntl
 import json
 import os
 import sys
 import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: a lock on one byte far past the holder's description
+    fcntl = None
+    import msvcrt
 
 LOCK_NAME = ".pressroom.lock"
 WAIT_VARIABLE = "PRESSROOM_ATTENTE"  # seconds a second command waits for the lock
@@ -47,10 +52,17 @@ def describe_holder(path):
         return "une autre commande (inconnue)"
 
 
+WINDOWS_LOCK_OFFSET = 1 << 20
+
+
 def _try_lock(descriptor):
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        if fcntl is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            os.lseek(descriptor, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+    except OSError:  # BlockingIOError (flock), PermissionError (msvcrt)
         return False
     return True
 
@@ -77,7 +89,8 @@ def _record_holder(descriptor, command):
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, json.dumps(holder, ensure_ascii=False).encode("utf-8") + b"\n", 0)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    os.write(descriptor, json.dumps(holder, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
 @contextlib.contextmanager
@@ -85,7 +98,7 @@ def tree_lock(output_path, command, wait=None, out=sys.stderr):
     """Hold the tree's lock for the block; wait up to ``wait`` seconds, then raise TreeBusy."""
     path = lock_path(output_path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     try:
         _acquire(descriptor, path, configured_wait() if wait is None else wait, out)
         _record_holder(descriptor, command)

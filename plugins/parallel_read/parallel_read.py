@@ -45,8 +45,9 @@ class _Worker:
     warnings = None
 
     @classmethod
-    def start(cls, readers, parent):
-        die_with_parent(parent)
+    def start(cls, readers, parent=None):
+        if parent is not None:  # in a forked worker: it dies with the build
+            die_with_parent(parent)
         cls.readers, cls.warnings = readers, LogRecorder(logging.WARNING)
         logging.getLogger().addHandler(cls.warnings)
 

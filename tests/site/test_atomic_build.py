@@ -15,7 +15,7 @@ import pytest
 
 from pressroom import bench
 
-ARTICLES = 150  # enough for the build to pass each point the test waits for
+ARTICLES = 100  # enough for the build to pass each point the test waits for
 
 
 def tree_digest(folder):
@@ -125,7 +125,16 @@ def test_killed_build_leaves_previous_output_whole_and_nothing_running(large_tre
     assert living_members(build.pid) == [], "un processus de la construction a survécu"
     assert tree_digest(tree / "output") == before
 
-    after = build_process(tree, environ)  # the next build removes what the killed one left
+
+def test_next_build_removes_what_a_killed_build_left(large_tree):
+    tree, environ = large_tree
+    build = build_process(tree, environ)
+    assert wait_until(lambda: POINTS["fiches de recherche"](tree, environ["TMPDIR"]), build)
+    os.kill(build.pid, signal.SIGKILL)
+    build.communicate()
+    assert fresh_folders(tree) and staging_folders(environ["TMPDIR"])  # SIGKILL: nothing could remove them
+
+    after = build_process(tree, environ)
     output, _ = after.communicate(timeout=300)
     assert after.returncode == 0, output
     assert fresh_folders(tree) == []
@@ -145,29 +154,48 @@ def test_sigterm_interrupts_the_build_and_removes_its_folders(large_tree):
     assert tree_digest(tree / "output") == before
 
 
-def test_second_build_says_in_french_who_holds_the_tree(large_tree):
+def test_second_build_refuses_or_waits_and_indexes_are_never_mixed(large_tree):
     tree, environ = large_tree
     first = build_process(tree, environ)
     assert wait_until(lambda: bool(fresh_folders(tree)), first)
-    second = build_process(tree, dict(environ, PRESSROOM_ATTENTE="0"))
-    refused, _ = second.communicate(timeout=60)
-    first.communicate(timeout=300)
-    assert second.returncode == 3
-    assert "Construction impossible : « invoke build » (processus" in refused
-    assert "depuis le" in refused
-    assert first.returncode == 0
+    refused = build_process(tree, dict(environ, PRESSROOM_ATTENTE="0"))
+    refusal, _ = refused.communicate(timeout=60)
+    assert refused.returncode == 3
+    assert "Construction impossible : « invoke build » (processus" in refusal
+    assert "depuis le" in refusal
 
-
-def test_second_build_waits_for_the_first(large_tree):
-    tree, environ = large_tree
-    first = build_process(tree, environ)
-    assert wait_until(lambda: bool(fresh_folders(tree)), first)
-    second = build_process(tree, dict(environ, PRESSROOM_ATTENTE="300"))
+    waiting = build_process(tree, dict(environ, PRESSROOM_ATTENTE="300"))
     first_output, _ = first.communicate(timeout=300)
-    second_output, _ = second.communicate(timeout=300)
-    assert (first.returncode, second.returncode) == (0, 0), first_output + second_output
+    second_output, _ = waiting.communicate(timeout=300)
+    assert (first.returncode, waiting.returncode) == (0, 0), first_output + second_output
     assert "En attente : « invoke build »" in second_output
-    pagefind = tree / "output" / "pagefind"
-    indexes = list(pagefind.glob("pagefind-entry.json"))
-    assert len(indexes) == 1
-    assert len(list(pagefind.glob("index/*.pf_index"))) == len(set(pagefind.glob("index/*.pf_index")))
+    metas = list((tree / "output" / "pagefind").glob("pagefind.*.pf_meta"))
+    assert len(metas) == 1  # one index, not two mixed
+
+
+def test_build_stops_and_cleans_up_when_the_command_that_started_it_dies(large_tree):
+    """`make build` killed: invoke (here the build's own process) gets SIGTERM and unwinds."""
+    tree, environ = large_tree
+    before = tree_digest(tree / "output")
+    code = (
+        "import sys; from pressroom import processes, site; processes.stop_with_parent(); "
+        f"sys.exit(site.build(path={str(tree / 'content')!r}, output_path={str(tree / 'output')!r}, "
+        f"cache_path={str(tree / 'cache')!r}, load_content_cache=False))"
+    )
+    log = tree / "make.log"
+    make = subprocess.Popen(  # stands for make: a parent that waits for the build
+        ["sh", "-c", f'"$0" -c "$1" > {log} 2>&1; echo fin', sys.executable, code],
+        env=environ,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    assert wait_until(lambda: POINTS["pages écrites"](tree, environ["TMPDIR"]), make)
+    os.kill(make.pid, signal.SIGKILL)
+    make.wait()
+    deadline = time.monotonic() + 60
+    while living_members(make.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert living_members(make.pid) == []
+    assert "Construction interrompue" in log.read_text(encoding="utf-8")
+    assert fresh_folders(tree) == []
+    assert tree_digest(tree / "output") == before
