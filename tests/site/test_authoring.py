@@ -132,7 +132,7 @@ def production(tmp_path):
     www.mkdir()
     (www / "ancien.html").write_text("page retirée", encoding="utf-8")
     overrides = {
-        "path": str(CONTENT),
+        "path": str(shutil.copytree(CONTENT, tmp_path / "content")),  # publishing records its addresses there
         "output_path": str(tmp_path / "output"),
         "cache_path": str(tmp_path / "cache"),
         "siteurl": "https://presse.example.org",
