@@ -258,6 +258,7 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
         dest = destination(environ)
         if not shutil.which("rsync"):
             raise PublishError("rsync introuvable — installez-le (apt-get install rsync)")
+        check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
         settings = production_settings(environ, overrides)
         check_siteurl(settings)
         check_place(dest, settings)

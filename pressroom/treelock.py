@@ -42,14 +42,17 @@ def configured_wait(environ=os.environ):
 
 
 def describe_holder(path):
-    """« invoke build (processus 1234) depuis le 02/12/2026 à 01:20:05 », from the lock file."""
+    """« « invoke build » (processus 1234) travaille déjà sur ce dossier depuis le 02/12/2026 à 01:20:05 »."""
     try:
         with open(path, encoding="utf-8") as lock_file:
             holder = json.load(lock_file)
         started = datetime.datetime.fromisoformat(holder["started"]).astimezone()
-        return f"« {holder['command']} » (processus {holder['pid']}) depuis le {started:%d/%m/%Y à %H:%M:%S}"
+        return (
+            f"« {holder['command']} » (processus {holder['pid']}) travaille déjà sur ce dossier "
+            f"depuis le {started:%d/%m/%Y à %H:%M:%S}"
+        )
     except (OSError, ValueError, KeyError, TypeError):
-        return "une autre commande (inconnue)"
+        return "une autre commande travaille déjà sur ce dossier"
 
 
 WINDOWS_LOCK_OFFSET = 1 << 20
@@ -70,14 +73,14 @@ def _try_lock(descriptor):
 def _acquire(descriptor, path, wait, out):
     if _try_lock(descriptor):
         return
-    print(f"En attente : {describe_holder(path)} travaille déjà sur ce dossier…", file=out)
+    print(f"En attente : {describe_holder(path)}…", file=out)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         time.sleep(POLL)
         if _try_lock(descriptor):
             return
     raise TreeBusy(
-        f"{describe_holder(path)} travaille déjà sur ce dossier ({os.path.dirname(path)}) — attendez "
+        f"{describe_holder(path)} ({os.path.dirname(path)}) — attendez "
         f"qu'elle se termine ou arrêtez-la, puis relancez (attente maximale : {WAIT_VARIABLE}={wait:g} s)"
     )
 
