@@ -68,8 +68,11 @@ def wait_until(condition, process, limit=120):
     """Poll until ``condition()``; False if the build ended first (the point was not reached)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except FileNotFoundError:  # the build renamed or removed a folder while we looked
+            pass
         if process.poll() is not None:
             return False
         time.sleep(0.005)
