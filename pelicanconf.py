@@ -1,6 +1,10 @@
 """Settings of the press site (development build). See publishconf.py for production."""
 
 from pressroom import frdates, jsonld
+from pressroom.settings import DEFAULTS
+
+# Our plugins' settings, with their defaults (pressroom/settings.py): templates see them too.
+globals().update(DEFAULTS)
 
 SITENAME = "Protection sociale en Afrique de l'Ouest — Communiqués et actualités"
 SITESUBTITLE = "Communiqués de presse et actualités des institutions de protection sociale du Mali et du Sénégal"
@@ -23,23 +27,19 @@ CONTENT_CACHING_LAYER = "reader"
 CHECK_MODIFIED_METHOD = "md5"  # mtime misses edits within one clock tick and copies that keep it
 CACHE_PATH = "cache"
 
-TIMEZONE = "Africa/Bamako"
-DEFAULT_LANG = "fr"
 DEFAULT_DATE = None
 # Embargo: a future-dated article is a draft, and drafts are written nowhere
 # (DRAFT_SAVE_AS = ""); PREVIEW = True (invoke build --preview) shows them, marked.
 WITH_FUTURE_DATES = False
-PREVIEW = False
 # Summary is plain text (escaped by the content_gate reader), never Markdown or HTML.
 FORMATTED_FIELDS = []
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Order matters where plugins share a signal: search writes its records once typography,
-# seo and press have completed the articles (all_generators_finalized).
+# The order of this list does not matter: the enrichment of articles runs in the
+# order of pressroom.pipeline.STAGES.
 PLUGINS = [
     "parallel_read",
-    "fast_taxonomies",
     "institutions",
     "events",
     "content_gate",
@@ -114,7 +114,3 @@ SUMMARY_MAX_LENGTH = 50
 SLUGIFY_SOURCE = "title"
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
-
-# .gz copies of the text files (plugins/gzip_copies): gzip level 9, made on the
-# second core as the pages are written.
-GZIP_COPIES = True

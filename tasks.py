@@ -5,11 +5,14 @@ import sys
 
 from invoke import task
 
+from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import importer, processes, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
+from pressroom.importer import bench as import_bench
+from pressroom.settings import registry_path
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 HOST, PORT = "127.0.0.1", 8000
@@ -52,7 +55,7 @@ def publish(c, dry_run=False, init=False, force=False):
 def new(c, title, institution, author="", event=False):
     """Crée content/articles/AAAA/<slug>.md, un brouillon dont tous les champs sont prêts à remplir."""
     try:
-        path = authoring.new_article(title, institution, author=author, event=event)
+        path = authoring.new_article(title, institution, author=author, event=event, settings=site.load_settings())
     except (ValueError, authoring.ArticleExists, authoring.RegistryError) as error:
         print(f"Article non créé : {error}", file=sys.stderr)
         sys.exit(2)
@@ -89,9 +92,35 @@ def lint(c):
 )
 def import_articles(c, path, dry_run=False):
     """Importe des articles bruts (texte copié ou page HTML enregistrée) dans content/articles/AAAA/."""
-    _exit_on_failure(
-        importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
-    )
+    try:
+        status = importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
+    except authoring.RegistryError as error:
+        print(
+            f"Import impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=sys.stderr
+        )
+        print(error, file=sys.stderr)
+        sys.exit(2)
+    _exit_on_failure(status)
+
+
+@task(help={"sizes": "tailles des pages synthétiques en Mo, séparées par des virgules (défaut : 1,2,5,10)"})
+def bench_import(c, sizes="1,2,5,10"):
+    """Mesure l'import de pages synthétiques de taille croissante : le temps doit croître comme la taille."""
+    import_bench.bench(registry_path(site.load_settings()), [float(size) for size in sizes.split(",")])
+
+
+@task(
+    help={
+        "quotidien": "envoie le résumé du jour à la liste quotidienne de chaque institution",
+        "init": "marque comme annoncé tout ce qui est déjà publié, sans rien envoyer",
+        "dry_run": "essai : affiche ce qui serait envoyé, sans rien envoyer ni enregistrer",
+        "state": "fichier d'état (défaut : deploy/alertes-etat.json)",
+        "output": "dossier du site de production construit (défaut : output/)",
+    }
+)
+def alertes(c, quotidien=False, init=False, dry_run=False, state="", output=""):
+    """Annonce par e-mail, une seule fois, chaque nouveau communiqué à la liste de son institution."""
+    _exit_on_failure(email_alerts.main(daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output))
 
 
 @task

@@ -14,8 +14,8 @@ without a redirect target (``Redirect-From`` on the article that replaces it).
 import dataclasses
 import os
 
-LIST_SETTING = "PUBLISHED_URLS_FILE"
-DEFAULT_LIST = "adresses-publiees.txt"
+from .settings import setting
+
 REDIRECT_FIELD = "redirect-from"  # Redirect-From: the old addresses an article takes over
 HEADER = (
     "# Adresses publiées : tenu à jour par `invoke publish`, à enregistrer avec git.\n"
@@ -31,7 +31,7 @@ class Entry:
 
 
 def list_name(settings):
-    return settings.get(LIST_SETTING, DEFAULT_LIST)
+    return setting(settings, "PUBLISHED_URLS_FILE")
 
 
 def list_path(settings):

@@ -27,9 +27,10 @@ from pelican.utils import slugify
 
 from . import site
 from .registry import Registry
+from .settings import DEFAULTS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-REGISTRY = ROOT / "content" / "institutions.yml"
+REGISTRY = ROOT / "content" / DEFAULTS["INSTITUTIONS_REGISTRY"]
 SEED = 20241008
 
 CATEGORIES = ["Actualité", "Communiqué", "Reportage", "Entretien", "Avis"]
@@ -202,7 +203,7 @@ def generate_archive(content, count, seed=SEED):
     The same ``count`` and ``seed`` always give the same files."""
     content = pathlib.Path(content)
     (content / "articles").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REGISTRY, content / "institutions.yml")
+    shutil.copy(REGISTRY, content / DEFAULTS["INSTITUTIONS_REGISTRY"])
     acronyms = [institution.acronym for institution in Registry.load(REGISTRY)]
     rng = random.Random(seed)
     paths = []
@@ -232,8 +233,8 @@ def plain_settings(content, output, cache):
         "CACHE_PATH": str(cache),
         "PLUGINS": [],
         "IGNORE_FILES": [".#*", "*.yml"],
-        "TIMEZONE": "Africa/Bamako",
-        "DEFAULT_LANG": "fr",
+        "TIMEZONE": DEFAULTS["TIMEZONE"],
+        "DEFAULT_LANG": DEFAULTS["DEFAULT_LANG"],
         "SITEURL": "",
         "FEED_DOMAIN": "http://localhost",
     }

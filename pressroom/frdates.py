@@ -3,11 +3,13 @@
 import datetime
 import functools
 import re
-import unicodedata
 
 from babel.dates import format_date
 
-LOCALE = "fr_FR"
+from .settings import DEFAULTS
+from .text import fold
+
+LOCALE = DEFAULTS["BABEL_LOCALE"]
 
 
 def _day(d):
@@ -105,16 +107,11 @@ _FRENCH = re.compile(
 )
 
 
-def _fold(text):
-    """Lower case, no accents, single spaces: 'Mardi 8 Octobre' -> 'mardi 8 octobre'."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u202f", " ").replace("\xa0", " "))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.lower().split())
-
-
-def month_number(name):
-    """1 for 'janvier', 8 for 'Août', None for anything else."""
-    return MONTHS.get(_fold(name).rstrip("."))
+def has_time(text):
+    """Whether a date as written gives the time of day: « 8 octobre 2024 à 9h30 », « 2024-10-08 09:30 »."""
+    folded = fold(str(text)).strip(" .")
+    match = _ISO.match(folded) or _FRENCH.match(folded)
+    return bool(match and match["hour"])
 
 
 def parse_date(text, default_year=None):
@@ -124,7 +121,7 @@ def parse_date(text, default_year=None):
     'mardi 8 octobre 2024 à 10h30'. Without a year, ``default_year`` is used.
     Returns a naive datetime; raises ValueError (in French) when it cannot read it.
     """
-    folded = _fold(str(text)).strip(" .")
+    folded = fold(str(text)).strip(" .")
     match = _ISO.match(folded)
     if match:
         month = int(match["month"])
@@ -155,12 +152,12 @@ _RANGE = re.compile(
 
 def find_dates(text):
     """Every French date written in ``text``, folded: ['mardi 8 octobre 2024', …]."""
-    return [m.group(0).strip(" .") for m in re.finditer(rf"\b{DATE_PATTERN}\b", _fold(text))]
+    return [m.group(0).strip(" .") for m in re.finditer(rf"\b{DATE_PATTERN}\b", fold(text))]
 
 
 def find_date_range(text):
     """The first period written in ``text``, folded ('du 13 au 15 novembre'), or None."""
-    match = _RANGE.search(_fold(text))
+    match = _RANGE.search(fold(text))
     return match.group(0).strip(" .") if match else None
 
 
@@ -171,7 +168,7 @@ def parse_date_range(text, default_year=None):
     Without a year, ``default_year`` is used (e.g. the year of publication).
     Returns (start, end) as dates; raises ValueError (in French) when it cannot read it.
     """
-    match = _RANGE.fullmatch(_fold(str(text)).strip(" ."))
+    match = _RANGE.fullmatch(fold(str(text)).strip(" ."))
     if not match:
         raise ValueError(f"période illisible « {text} »")
     end_month = MONTHS[match["m2"]]

@@ -1,54 +1,54 @@
-"""Content checks shared by `invoke lint` and the content_gate plugin.
+"""The content check, shared by `invoke lint` and the build (content_gate plugin):
+a tree that passes lint builds.
 
-Every check returns Problems instead of raising, so that one run reports
-every problem of every file at once.
+Every check returns Problems instead of raising, so that one run reports every
+problem of every file at once. The rules of each field are the schema's
+(``pressroom.schema``); here are the checks across files (a tag spelt two ways,
+two articles at one address) and the walk over the content folder.
+
+A draft's problems are errors for `invoke lint` (its author wants to know) but
+only warnings for the build of the site, which leaves the draft out.
 """
 
+import dataclasses
+import datetime
 import fnmatch
 import os
 import re
 import sys
+import zoneinfo
 from collections import defaultdict
 
-from markdown.extensions import meta
-from markdown.util import ETX, STX
 from markupsafe import escape
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
-from pelican.utils import get_date
 
-from . import addresses, frdates
+from . import addresses, schema
+from .header import Entry, Header, UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin, with_mixin
 from .registry import Registry, RegistryError, normalize
+from .settings import registry_path, setting
 from .site import load_settings
 
-REQUIRED_FIELDS = ("title", "date", "institutions", "author")
-DATE_FIELDS = ("date", "modified")
-STATUSES = ("published", "draft", "hidden")
-DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
+# --- Reading -------------------------------------------------------------------
 
 
-# --- Reading ---------------------------------------------------------------
-
-
-def read_date(value):
-    """A datetime from an ISO or French date ('8 octobre 2024 à 10h30'); ValueError in French."""
-    try:
-        return frdates.parse_date(value)
-    except ValueError as french_error:
-        try:
-            return get_date(str(value))  # other ISO 8601 forms: 2024-10-08T10:30:00+00:00
-        except (ValueError, OverflowError):
-            raise french_error from None
+HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 
 
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML."""
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML; HTML
+    comments (the notes that `invoke new` writes) never reach a page or a feed."""
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        return HTML_COMMENT.sub("", content), metadata
 
     def process_metadata(self, name, value):
-        if name in DATE_FIELDS:
-            return read_date(value)
+        spec = schema.BY_KEY.get(name)
+        if spec and spec.kind == "date" and spec.group == "article":
+            return schema.read_date(value)
         if name == "summary":
             return escape(value)
         return super().process_metadata(name, value)
@@ -85,172 +85,72 @@ def article_files(settings, extensions):
     return files
 
 
-def raw_metadata(readers, path):
-    """The metadata of a source file, as written (lower-case field names)."""
+def source_header(readers, path):
+    """The text of a source file, and its header with the line of each field."""
+    text = read_text(path)
     reader_class = readers.reader_classes[path.rpartition(".")[2]]
     if issubclass(reader_class, MarkdownReader):
-        return markdown_header(path)
-    return with_mixin(RawMetadata, reader_class)(readers.settings).read(path)[1]
+        return text, parse_header(text)
+    metadata = with_mixin(RawMetadata, reader_class)(readers.settings).read(path)[1]
+    return text, Header([Entry(k, [str(v)], problem_at(path, k, "").line) for k, v in metadata.items()])
 
 
-def markdown_header(path):
-    """Metadata of a Markdown file as the 'meta' extension reads it for Pelican, without
-    converting the body (which would double the reading time of a build)."""
-    with open(path, encoding="utf-8-sig") as source:
-        header = re.split(r"\n[ \t]*\n", source.read(), maxsplit=1)[0]
-    return {name: lines[0] if len(lines) == 1 else lines for name, lines in _meta_fields(header).items()}
+# --- Checks of the whole content folder ------------------------------------------
 
 
-def _meta_fields(header):
-    """The 'meta' extension's own parse (same patterns, same steps), without building a whole
-    Markdown converter for every file: field name -> list of lines."""
-    if not header.strip():
-        return {}
-    lines = _normalized_lines(header)
-    if meta.BEGIN_RE.match(lines[0]):
-        lines = lines[1:]
-    fields, name = {}, None
-    for line in lines:
-        if line.strip() == "" or meta.END_RE.match(line):
-            break
-        field = meta.META_RE.match(line)
-        if field:
-            name = field.group("key").lower().strip()
-            fields.setdefault(name, []).append(field.group("value").strip())
-            continue
-        more = meta.META_MORE_RE.match(line)
-        if not (more and name):
-            break
-        fields[name].append(more.group("value").strip())
-    return fields
+@dataclasses.dataclass
+class Report:
+    """What the check of a content folder found."""
+
+    problems: list = dataclasses.field(default_factory=list)  # of published (or embargoed) articles
+    draft_problems: list = dataclasses.field(default_factory=list)
+    headers: dict = dataclasses.field(default_factory=dict)  # path -> Header, of every readable file
+
+    @property
+    def broken_drafts(self):
+        return {problem.path for problem in self.draft_problems}
 
 
-def _normalized_lines(text, tab_length=4):
-    """The lines the 'meta' extension receives: Python-Markdown's NormalizeWhitespace step."""
-    text = text.replace(STX, "").replace(ETX, "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-    text = re.sub(r"(?<=\n) +\n", "\n", text.expandtabs(tab_length))
-    return text.split("\n")
+def today(settings):
+    return datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).date()
 
 
-def split_list(value):
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(v) for v in value)
-    return [item.strip() for item in str(value or "").split(",") if item.strip()]
-
-
-# --- Checks of one file ----------------------------------------------------
-
-FIELD_NAMES = {
-    "title": "Title",
-    "date": "Date",
-    "institutions": "Institutions",
-    "author": "Author",
-    "modified": "Modified",
-    "status": "Status",
-    "tags": "Tags",
-    "slug": "Slug",
-}
-REQUIRED_HINTS = {
-    "title": "ajoutez une ligne « Title: » avec le titre de l'article",
-    "date": "ajoutez une ligne « Date: », par exemple Date: 8 octobre 2024",
-    "institutions": "ajoutez une ligne « Institutions: » avec les sigles, par exemple Institutions: CMSS, UNTM",
-    "author": "ajoutez une ligne « Author: » avec le nom de l'auteur",
-}
-
-
-def check_required(path, metadata, root):
-    written = {field for field, value in metadata.items() if str(value or "").strip()}
-    if "authors" in written:
-        written.add("author")
-    return [
-        problem_at(path, FIELD_NAMES[field], "champ obligatoire absent ou vide", REQUIRED_HINTS[field], root)
-        for field in REQUIRED_FIELDS
-        if field not in written
-    ]
-
-
-def check_dates(path, metadata, root):
-    problems = []
-    for field in DATE_FIELDS:
-        value = metadata.get(field)
-        if value in (None, "") or not str(value).strip():
-            continue
+def check_sources(settings, readers, registry=None):
+    """Problems of every article source file, read as written (no Pelican object needed)."""
+    root = settings["PATH"]
+    registry = registry or Registry.load(registry_path(settings))
+    report, day = Report(), today(settings)
+    for path in article_files(settings, readers.extensions):
+        check = schema.Check(path, _shown(path, root), registry, settings, day)
         try:
-            read_date(value)
-        except ValueError as error:
-            problems.append(problem_at(path, FIELD_NAMES[field], str(error), DATE_HINT, root))
-    return problems
+            text, header = source_header(readers, path)
+        except UnreadableFile as error:
+            report.problems.append(check.problem(error.line, "fichier", str(error), "enregistrez-le en UTF-8"))
+            continue
+        except Exception as error:  # a file the reader cannot parse at all
+            report.problems.append(
+                check.problem(1, "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête")
+            )
+            continue
+        report.headers[path] = header
+        problems = schema.check_characters(text, check) + schema.check_header(header, check)
+        if schema.status_of(header) == "draft":
+            report.draft_problems += problems
+        else:
+            report.problems += problems
+    report.problems += check_tag_spellings(report, root)
+    return report
 
 
-def check_status(path, metadata, root):
-    status = str(metadata.get("status") or "published").strip().lower()
-    if status in STATUSES:
-        return []
-    return [
-        problem_at(
-            path,
-            "Status",
-            f"statut inconnu « {metadata['status']} »",
-            "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier",
-            root,
-        )
-    ]
-
-
-def check_institutions(path, metadata, registry, root):
-    return [
-        problem_at(
-            path,
-            "Institutions",
-            f"institution inconnue « {name} »",
-            "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml",
-            root,
-        )
-        for name in split_list(metadata.get("institutions"))
-        if registry.find(name) is None
-    ]
-
-
-def check_event(path, metadata, root):
-    """The events plugin's own check, run on the text as written."""
-    # The events plugin owns the rules of its fields; lint runs them as they are.
-    from plugins.events.events import read_event
-
-    problems = []
-    read_event(_Source(path, metadata), problems, root)
-    return problems
-
-
-class _Source:
-    """What the events plugin reads from an article: its path and metadata."""
-
-    def __init__(self, path, metadata):
-        self.source_path, self.metadata = path, metadata
-        try:
-            self.date = read_date(metadata.get("date"))
-        except ValueError:
-            self.date = None  # reported by check_dates
-
-
-def check_file(path, metadata, registry, root):
-    return (
-        check_required(path, metadata, root)
-        + check_dates(path, metadata, root)
-        + check_status(path, metadata, root)
-        + check_institutions(path, metadata, registry, root)
-        + check_event(path, metadata, root)
-    )
-
-
-# --- Checks across files ---------------------------------------------------
-
-
-def check_tag_spellings(metadata_by_path, root):
+def check_tag_spellings(report, root):
     """Tags that differ only by case or accents ('Sénégal'/'senegal'): one problem per odd spelling."""
     spellings = defaultdict(dict)  # normalized tag -> {spelling: first file using it}
-    for path, metadata in metadata_by_path.items():
-        for tag in split_list(metadata.get("tags")):
+    broken = report.broken_drafts
+    for path, header in report.headers.items():
+        if _shown(path, root) in broken:
+            continue
+        tags = header.first("tags")
+        for tag in schema.split_list(tags.value if tags else ""):
             spellings[normalize(tag)].setdefault(tag, path)
     problems = []
     for variants in spellings.values():
@@ -296,43 +196,20 @@ def _shown(path, root):
     return os.path.relpath(path, root) if root else path
 
 
-# --- Whole content folder --------------------------------------------------
-
-
-def check_sources(settings, readers):
-    """Problems of every article source file, read as written (no Pelican object needed)."""
+def readable_articles(settings, readers, report):
+    """The articles that Pelican can read, among the files that passed their own checks."""
     root = settings["PATH"]
-    registry = Registry.load(os.path.join(root, settings.get("INSTITUTIONS_REGISTRY", "institutions.yml")))
-    problems, metadata_by_path = [], {}
-    for path in article_files(settings, readers.extensions):
-        try:
-            metadata = raw_metadata(readers, path)
-        except Exception as error:  # a file the reader cannot parse at all
-            problems.append(
-                Problem(
-                    _shown(path, root), "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête", 1
-                )
-            )
-            continue
-        metadata_by_path[path] = metadata
-        problems += check_file(path, metadata, registry, root)
-    return problems + check_tag_spellings(metadata_by_path, root)
-
-
-def readable_articles(settings, readers, problems=()):
-    """The articles that Pelican can read (a tag spelled two ways does not keep a file from being read)."""
-    root = settings["PATH"]
-    broken = {problem.path for problem in problems if problem.field != "Tags"}
+    broken = {problem.path for problem in report.problems if problem.field != "Tags"} | report.broken_drafts
     return [
         readers.read_file(root, path, content_class=Article, context={})
-        for path in article_files(settings, readers.extensions)
+        for path in report.headers
         if _shown(path, root) not in broken
     ]
 
 
-def check_collisions(settings, readers, problems=()):
-    """Articles that would share an address, among the files that Pelican can read."""
-    return find_collisions(readable_articles(settings, readers, problems), settings["PATH"])
+def check_collisions(settings, readers, report):
+    """Articles that would share an address, among the files that passed their own checks."""
+    return find_collisions(readable_articles(settings, readers, report), settings["PATH"])
 
 
 def check_published_addresses(settings, articles):
@@ -358,13 +235,18 @@ def check_published_addresses(settings, articles):
 
 
 def lint(settings):
-    """Every problem in the content folder, including two articles at the same address and a
+    """Every problem in the content folder, drafts' included, two articles at one address, and a
     published article whose file disappeared."""
     readers = Readers(settings)
     use_french_metadata(readers)
-    problems = check_sources(settings, readers)
-    articles = readable_articles(settings, readers, problems)
-    return problems + find_collisions(articles, settings["PATH"]) + check_published_addresses(settings, articles)
+    report = check_sources(settings, readers)
+    articles = readable_articles(settings, readers, report)
+    return (
+        report.problems
+        + report.draft_problems
+        + find_collisions(articles, settings["PATH"])
+        + check_published_addresses(settings, articles)
+    )
 
 
 def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
@@ -372,7 +254,10 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     try:
         problems = lint(load_settings(settings_file, **overrides))
     except RegistryError as error:
-        print(f"Vérification impossible : {error}", file=out)
+        print(
+            f"Vérification impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
+        )
+        print(error, file=out)
         return 2
     if not problems:
         print("Contenu vérifié : aucun problème.", file=out)
@@ -383,4 +268,4 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     return ContentError.exitcode
 
 
-__all__ = ["run", "lint", "check_sources", "find_collisions", "use_french_metadata", "read_date"]
+__all__ = ["run", "lint", "check_sources", "check_collisions", "find_collisions", "use_french_metadata", "Problem"]

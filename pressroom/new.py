@@ -1,51 +1,29 @@
 """A new article, ready to fill: ``invoke new "Titre" --institution CMSS [--author "…"] [--event]``
-writes ``content/articles/YYYY/<slug>.md`` with every metadata field and a
-French note on what each field expects."""
+writes ``content/articles/YYYY/<slug>.md`` with every field of the schema that an
+officer fills (``pressroom.schema``) and a French note on what each one expects."""
 
 import datetime
-import os
 import pathlib
 import zoneinfo
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from . import schema
 from .registry import Registry, RegistryError
+from .settings import DEFAULTS, registry_path, registry_shown, setting
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-TIMEZONE = zoneinfo.ZoneInfo("Africa/Bamako")
 
 # Pelican reads metadata up to the first blank line and a comment line would end
-# it early, so the field notes live in an HTML comment after that blank line:
-# Markdown passes it through and browsers never show it.
-FIELD_NOTES = """\
-<!--
+# it early, so the notes live in an HTML comment after that blank line; the content
+# gate's reader removes HTML comments from bodies, so it never reaches the site.
+NOTES_INTRODUCTION = """\
 Mode d'emploi de l'en-tête (ce bloc n'est pas affiché sur le site ; vous pouvez le supprimer).
 Chaque champ s'écrit « Nom: valeur » sur une seule ligne, sans ligne vide entre les champs.
-
-Title           : le titre de l'article, tel qu'il apparaîtra en haut de la page.
-Date            : date et heure de publication, sous la forme AAAA-MM-JJ HH:MM (heure de Bamako).
-Author          : prénom et nom de l'auteur (obligatoire) ; plusieurs auteurs séparés par des virgules.
-Author-Service  : le service de l'auteur, par exemple CCOM-RP/CMSS (facultatif).
-Institutions    : les sigles des institutions concernées, séparés par des virgules ;
-                  chaque sigle doit figurer dans content/institutions.yml.
-Tags            : les thèmes, séparés par des virgules, par exemple : formation, assurance maladie.
-Category        : une seule catégorie : Actualité, Communiqué, Reportage, Entretien…
-Summary         : une ou deux phrases qui résument l'article (affichées dans les listes et les flux).
-Slug            : la fin de l'adresse de la page ; lettres minuscules, chiffres et tirets.
-Lang            : la langue de l'article, fr.
-Status          : draft tant que l'article n'est pas prêt ; remplacez par published pour le publier.{event_notes}
-Image           : pour une photo, placez-la dans content/images/ et insérez-la dans le texte par
-                  ![description de la photo]({{static}}/images/nom-du-fichier.jpg)
--->
 """
-
-EVENT_NOTES = """
-Event           : le nom de l'événement (atelier, séminaire, conférence…).
-Event-Start     : date de début, AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM si l'heure est connue.
-Event-End       : date de fin, AAAA-MM-JJ (la même que le début pour un seul jour).
-Event-Location  : le lieu, par exemple : Direction générale de la CMSS, Bamako."""
+BODY = "Écrivez ici le texte de l'article : un paragraphe par idée, séparés par une ligne vide."
 
 
 class ArticleExists(Exception):
@@ -57,41 +35,49 @@ def article_slug(title):
     return slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
+def new_fields(event):
+    """The schema's fields that a new article holds, in the schema's order."""
+    return [f for f in schema.FIELDS if f.in_new and (f.group == "article" or event)]
+
+
+def field_notes(fields):
+    width = max(len(f.name) for f in fields) + 2
+    lines = [f"{f.name.ljust(width)}: {f.help.replace('`', '')}." for f in fields]
+    return "<!--\n" + NOTES_INTRODUCTION + "\n" + "\n".join(lines) + "\n-->\n"
+
+
 def article_text(title, institution, slug, when, author="", event=False):
     """The Markdown source of a new draft: every field, the notes, a body to replace."""
-    fields = [
-        ("Title", title),
-        ("Date", f"{when:%Y-%m-%d %H:%M}"),
-        ("Author", author),
-        ("Author-Service", ""),
-        ("Institutions", institution),
-        ("Tags", ""),
-        ("Category", "Actualité"),
-        ("Summary", ""),
-    ]
-    if event:
-        fields += [("Event", ""), ("Event-Start", ""), ("Event-End", ""), ("Event-Location", "")]
-    fields += [("Slug", slug), ("Lang", "fr"), ("Status", "draft")]
-    header = "\n".join(f"{name}: {value}".rstrip() for name, value in fields)
-    notes = FIELD_NOTES.format(event_notes=EVENT_NOTES if event else "")
-    body = "Écrivez ici le texte de l'article : un paragraphe par idée, séparés par une ligne vide."
-    return f"{header}\n\n{notes}\n{body}\n"
+    values = {
+        "Title": title,
+        "Date": f"{when:%Y-%m-%d %H:%M}",
+        "Author": author,
+        "Institutions": institution,
+        "Category": "Actualité",
+        "Slug": slug,
+        "Lang": DEFAULTS["DEFAULT_LANG"],
+        "Status": "draft",
+    }
+    fields = new_fields(event)
+    header = "\n".join(f"{f.name}: {values.get(f.name, '')}".rstrip() for f in fields)
+    return f"{header}\n\n{field_notes(fields)}\n{BODY}\n"
 
 
-def new_article(title, institution, author="", event=False, content=CONTENT, now=None):
+def new_article(title, institution, author="", event=False, content=CONTENT, now=None, settings=None):
     """Write the new article and return its path; never overwrite an existing file."""
+    settings = dict(settings or DEFAULTS, PATH=str(content))
     title = " ".join(title.split())
     if not title:
         raise ValueError('titre vide — indiquez le titre entre guillemets : invoke new "Titre de l\'article"')
-    registry = Registry.load(os.path.join(content, "institutions.yml"))
+    registry = Registry.load(registry_path(settings))
     found = registry.find(institution)
     if found is None:
         known = ", ".join(i.acronym for i in registry)
         raise RegistryError(
             f"institution inconnue « {institution} » — choisissez parmi : {known}, "
-            "ou ajoutez-la à content/institutions.yml"
+            f"ou ajoutez-la à {registry_shown(settings)}"
         )
-    when = now or datetime.datetime.now(TIMEZONE)
+    when = now or datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE")))
     slug = article_slug(title)
     path = pathlib.Path(content) / "articles" / f"{when:%Y}" / f"{slug}.md"
     if path.exists():

@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import traceback
 
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -19,6 +20,7 @@ from .problems import ContentError
 from .registry import RegistryError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TREE_BUSY = 4  # exit status when another command holds the tree (3: an unforeseen error)
 
 
 class LogRecorder(logging.Handler):
@@ -38,6 +40,39 @@ def load_settings(settings_file="pelicanconf.py", **overrides):
     return read_settings(path, override={k.upper(): v for k, v in overrides.items()})
 
 
+def source_in_traceback(error):
+    """The source file that was being handled when ``error`` was raised, if a frame knows it."""
+    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
+        for value in frame.f_locals.values():
+            path = getattr(value, "source_path", None)
+            if isinstance(path, str):
+                return path
+    return None
+
+
+def keep_traceback(error, settings):
+    """Write the traceback for the technical team; return the log's path."""
+    folder = (settings or {}).get("CACHE_PATH") or os.path.join(ROOT, "cache")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "erreur-construction.log")
+    with open(path, "w", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(error)))
+    return path
+
+
+def unforeseen(error, settings, out):
+    """A French message for an error no check foresaw: the file when known, never a traceback."""
+    source = source_in_traceback(error)
+    where = f" en traitant {os.path.relpath(source, (settings or {}).get('PATH') or ROOT)}" if source else ""
+    log = keep_traceback(error, settings)
+    print(
+        f"La construction a échoué : erreur inattendue{where} ({type(error).__name__}) — rien n'a été publié ; "
+        f"signalez-la à l'équipe technique avec le fichier {log}",
+        file=out,
+    )
+    return 3
+
+
 def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build", **overrides):
     """Build the site; return 0 on success, non-zero with French messages otherwise.
     ``command`` names this build to a second command that finds the tree locked."""
@@ -47,7 +82,9 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build"
             return build_unlocked(settings, out)
     except treelock.TreeBusy as error:
         print(f"Construction impossible : {error}", file=out)
-        return 3
+        return TREE_BUSY
+    except Exception as error:  # unreadable settings, a folder that cannot be renamed
+        return unforeseen(error, None, out)
 
 
 def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
@@ -64,7 +101,7 @@ def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
                 return child.wait()
     except treelock.TreeBusy as error:
         print(f"Lancement impossible : {error}", file=out)
-        return 3
+        return TREE_BUSY
 
 
 def build_unlocked(settings, out=sys.stderr):
@@ -98,7 +135,10 @@ def run_pelican(settings, out):
             print(problem, file=out)
         return error.exitcode
     except RegistryError as error:
-        print(f"La construction a échoué : {error}", file=out)
+        print(
+            f"La construction a échoué : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
+        )
+        print(error, file=out)
         return 2
     except FileOverwriteFailedError as error:  # two outputs at one address, not caught by the content gate
         print(
@@ -107,6 +147,10 @@ def run_pelican(settings, out):
             file=out,
         )
         return 2
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:
+        return unforeseen(error, settings, out)
     finally:
         logging.getLogger().removeHandler(counter)
     if counter.messages:

@@ -2,13 +2,15 @@
 embargoed articles never reach the output (except in a preview build).
 
 Signals: ``readers_init`` makes the readers accept French dates and read a
-Summary as plain text; ``article_generator_init`` runs every check of
-``pressroom.lint`` on the sources and fails the build with all problems at
-once; ``article_generator_pretaxonomy`` shows drafts and embargoed articles in
-a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
-``all_generators_finalized`` fails the build when two contents would be
-written to the same file, then keeps each one's URL; ``get_writer`` writes
-feed titles as the text they are.
+Summary as plain text, and ignores a reader cache made by other code, settings
+or registry (``pressroom.cache``; ``finalized`` records what made it); ``article_generator_init`` runs every check of
+``pressroom.lint`` on the sources and fails the build with all problems of
+published articles at once (a draft with problems is reported as a warning and
+left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
+in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
+the pipeline's ``addresses`` stage fails the build when two contents would be
+written to the same file, then keeps each one's URL; ``get_writer`` writes feed
+titles as the text they are.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
 with WITH_FUTURE_DATES = False) are only in ``generator.drafts``; whatever is
@@ -16,34 +18,51 @@ published (pages, listings, feeds, calendar, search) reads ``generator.articles`
 """
 
 import datetime
+import logging
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import frdates, lint
+from pressroom import cache, frdates, lint, pipeline
 from pressroom.problems import ContentError
+from pressroom.settings import setting
 
 __all__ = ["register", "preview_notice"]
 
-DEFAULTS = {"PREVIEW": False}
-PUBLISHED_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "pages", "hidden_pages")
+logger = logging.getLogger(__name__)
 
 
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
-
-def use_french_metadata(readers):
+def prepare_readers(readers):
+    cache.ignore_stale_cache(readers.settings)
     lint.use_french_metadata(readers)
+
+
+def record_cache_stamp(pelican):
+    cache.record_stamp(pelican.settings)
 
 
 def check_sources(generator):
     """Fail before Pelican reads anything; on success, collisions are checked later on Pelican's own objects."""
-    problems = lint.check_sources(generator.settings, generator.readers)
-    if problems:
-        raise ContentError(problems + lint.check_collisions(generator.settings, generator.readers, problems))
+    report = lint.check_sources(generator.settings, generator.readers)
+    if report.problems:
+        raise ContentError(report.problems + lint.check_collisions(generator.settings, generator.readers, report))
+    for problem in ContentError(report.draft_problems).problems:
+        logger.warning("Brouillon laissé de côté : %s", problem)
+    leave_out(generator, report.broken_drafts)
+
+
+def leave_out(generator, relative_paths):
+    """Drafts with problems are not read at all: they would not be published anyway."""
+    if not relative_paths:
+        return
+    find_files = generator.get_files
+
+    def get_files(*args, **kwargs):
+        return {path for path in find_files(*args, **kwargs) if path not in relative_paths}
+
+    generator.get_files = get_files
 
 
 def preview_notice(article, now=None):
@@ -61,7 +80,7 @@ def preview_notice(article, now=None):
 
 def show_drafts_in_preview(generator):
     """PREVIEW only: drafts and embargoed articles are listed and written, each with its notice."""
-    if not get_setting(generator.settings, "PREVIEW"):
+    if not setting(generator.settings, "PREVIEW"):
         return
     for article in generator.drafts + generator.drafts_translations:
         article.preview_notice = preview_notice(article) or "Brouillon"
@@ -72,9 +91,7 @@ def show_drafts_in_preview(generator):
 
 
 def check_collisions(generators):
-    contents = [
-        content for generator in generators for name in PUBLISHED_LISTS for content in getattr(generator, name, [])
-    ]
+    contents = pipeline.contents(generators, drafts=False)
     problems = lint.find_collisions(contents, generators[0].settings["PATH"])
     if problems:
         raise ContentError(problems)
@@ -119,8 +136,9 @@ def get_writer(pelican):
 
 
 def register():
-    signals.readers_init.connect(use_french_metadata)
+    signals.readers_init.connect(prepare_readers)
+    signals.finalized.connect(record_cache_stamp)
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)
-    signals.all_generators_finalized.connect(check_collisions)
+    pipeline.connect("addresses", check_collisions)
     signals.get_writer.connect(get_writer)

@@ -9,8 +9,6 @@ import itertools
 
 from babel.dates import get_day_names
 
-from pressroom.frdates import LOCALE
-
 
 @dataclasses.dataclass
 class Day:
@@ -31,11 +29,11 @@ class MonthPage:
     next: "MonthPage" = None
 
 
-def weekday_names():
+def weekday_names(locale):
     """(« lundi », « lun. ») … (« dimanche », « dim. »), Monday first as in the grid;
     the short name fits seven columns on a 360 px phone."""
-    wide = get_day_names("wide", locale=LOCALE)
-    short = get_day_names("abbreviated", locale=LOCALE)
+    wide = get_day_names("wide", locale=locale)
+    short = get_day_names("abbreviated", locale=locale)
     return [(wide[number], short[number]) for number in range(7)]
 
 
@@ -86,7 +84,8 @@ def events_by_month(events):
 
 
 def month_pages(events, today, url, save_as):
-    """One page per month from the first event's month to the last event's."""
+    """One page per month from the first event's month to the last event's (the content gate
+    keeps every event within CONTENT_YEAR_MIN and CONTENT_YEARS_AHEAD, so this stays bounded)."""
     if not events:
         return []
     by_month = events_by_month(events)

@@ -2,11 +2,11 @@
 writes the agenda (upcoming and past events, a month grid per month) and the
 iCalendar feeds (all events, one per institution, one per event).
 
-Signals: ``article_generator_finalized`` reads ``Event``, ``Event-Start``,
-``Event-End``, ``Event-Location`` (a date that does not parse, or an end
-before the start, fails the build with a message naming file and field);
-``all_generators_finalized`` keeps the events of published articles only;
-``get_generators`` adds the generator that writes the agenda and the feeds.
+Signals: the pipeline's ``events`` stage reads ``Event``, ``Event-Start``,
+``Event-End``, ``Event-Location`` as the schema defines them (the content
+gate has checked them) into ``article.event``, and keeps the events of
+published articles only in ``context["events"]``; ``get_generators`` adds the
+generator that writes the agenda and the feeds.
 """
 
 import dataclasses
@@ -16,13 +16,14 @@ import urllib.parse
 import zoneinfo
 
 from babel.dates import format_time
-from markupsafe import Markup
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import Generator
 
-from pressroom.frdates import LOCALE, parse_date
+from pressroom import pipeline, schema
 from pressroom.output import write_output
 from pressroom.problems import ContentError, problem_at
+from pressroom.settings import setting
+from pressroom.text import absolute_url, plain_text
 
 from . import agenda, ical
 
@@ -30,36 +31,10 @@ __all__ = ["register", "Event"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "AGENDA_URL": "agenda/",
-    "AGENDA_SAVE_AS": "agenda/index.html",
-    "AGENDA_MONTH_URL": "agenda/{date:%Y}/{date:%m}/",
-    "AGENDA_MONTH_SAVE_AS": "agenda/{date:%Y}/{date:%m}/index.html",
-    "EVENTS_ICS_ALL": "calendrier/tout.ics",
-    "EVENTS_ICS_INSTITUTION": "calendrier/institutions/{slug}.ics",
-    "EVENT_ICS": "calendrier/evenements/{date:%Y}/{date:%m}/{slug}.ics",
-    "EVENTS_CALENDAR_NAME": "Agenda de la protection sociale en Afrique de l'Ouest",
-    # Time zone of an event: from the country of its first organiser, else TIMEZONE.
-    "EVENTS_TIMEZONES": {"Mali": "Africa/Bamako", "Sénégal": "Africa/Dakar"},
-    # The day that splits upcoming from past events and is marked in month grids;
-    # None means the day of the build (in TIMEZONE). Tests set a fixed day.
-    "EVENTS_TODAY": None,
-}
-
-FIELDS = {"name": "event", "start": "event-start", "end": "event-end", "location": "event-location"}
-DATE_HINT = (
-    "écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
-    "ou en toutes lettres : 8 octobre 2024 à 9h30"
-)
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
 
 def check_settings(settings):
     """Log an error (the build then fails) for a time zone that does not exist."""
-    zones = dict(get_setting(settings, "EVENTS_TIMEZONES"))
+    zones = dict(setting(settings, "EVENTS_TIMEZONES"))
     for country, zone in zones.items():
         try:
             zoneinfo.ZoneInfo(zone)
@@ -79,6 +54,7 @@ class Event:
     site_url: str = ""
     ics_url: str = ""
     uid: str = ""
+    locale: str = ""
     _ics_vevent: bytes = dataclasses.field(default=b"", init=False, repr=False, compare=False)
 
     @property
@@ -90,7 +66,7 @@ class Event:
         """« à 9 h 30 » for a timed event, empty for an all-day one."""
         if self.all_day:
             return ""
-        return "à " + format_time(self.start, "H 'h' mm", locale=LOCALE)
+        return "à " + format_time(self.start, "H 'h' mm", locale=self.locale)
 
     @property
     def first_day(self):
@@ -113,7 +89,7 @@ class Event:
     @property
     def url(self):
         """Absolute URL of the article that announces the event."""
-        return absolute(self.site_url, self.article.url)
+        return absolute_url(self.site_url, self.article.url)
 
     @property
     def description(self):
@@ -157,92 +133,36 @@ class Event:
                     "@type": "Organization",
                     "name": i.name,
                     "alternateName": i.acronym,
-                    "url": absolute(self.site_url, i.url),
+                    "url": absolute_url(self.site_url, i.url),
                 }
                 for i in self.organisers
             ]
         return data
 
 
-def plain_text(html):
-    """Text without tags. Summaries may be HTML or escaped text (a literal
-    ``<b>`` written by an author): stripping twice removes tags either way."""
-    return Markup(Markup(html).striptags()).striptags()
-
-
-def absolute(site_url, path):
-    return f"{site_url.rstrip('/')}/{path}"
-
-
-def _parse_date(article, field, problems, root):
-    value = article.metadata.get(field)
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None)
-    year = article.date.year if getattr(article, "date", None) else None
+def read_event(article):
+    """The event of an article, from its metadata as written (the gate has checked it)."""
     try:
-        return parse_date(str(value), default_year=year)
+        dates = schema.event_dates(article.metadata, default_year=article.date.year)
     except ValueError as error:
-        problems.append(problem_at(article.source_path, field.title(), str(error), DATE_HINT, root=root))
-        return None
+        raise ContentError([problem_at(article.source_path, "Event-Start", str(error), schema.DATETIME_HINT)]) from None
+    return Event(dates.name, dates.start, dates.end, dates.location) if dates else None
 
 
-def read_event(article, problems, root):
-    metadata = article.metadata
-    name = str(metadata.get(FIELDS["name"], "") or "").strip()
-    start = _parse_date(article, FIELDS["start"], problems, root)
-    end = _parse_date(article, FIELDS["end"], problems, root) or start
-    if not name and not start:
-        return None
-    if not name:
-        problems.append(
-            problem_at(
-                article.source_path,
-                "Event",
-                "nom de l'événement absent",
-                "indiquez le nom de l'événement dans le champ Event",
-                root=root,
-            )
-        )
-    if not start:
-        if name and metadata.get(FIELDS["start"]) in (None, ""):
-            problems.append(
-                problem_at(
-                    article.source_path,
-                    "Event-Start",
-                    "date de début absente",
-                    "indiquez la date de début, par exemple Event-Start: 2024-10-08",
-                    root=root,
-                )
-            )
-        return None
-    if end < start:
-        problems.append(
-            problem_at(
-                article.source_path,
-                "Event-End",
-                "la fin de l'événement précède son début",
-                "vérifiez Event-Start et Event-End",
-                root=root,
-            )
-        )
-        return None
-    return Event(name, start, end, str(metadata.get(FIELDS["location"], "") or "").strip())
-
-
-def attach_events(generator):
-    """Read the event of every article, drafts included, so that a draft is checked too."""
-    problems = []
-    root = generator.settings["PATH"]
-    for article in generator.articles + generator.translations + generator.drafts + generator.drafts_translations:
-        article.event = read_event(article, problems, root)
-    if problems:
-        raise ContentError(problems)
+def attach_events(generators):
+    """Read the event of every article, drafts included; keep those of published articles."""
+    for article in pipeline.articles(generators):
+        article.event = read_event(article)
+    settings = generators[0].settings
+    published = [a for a in pipeline.listed_articles(generators) if a.event]
+    events = [publish_event(a, settings) for a in published]
+    generators[0].context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
+    for institution in {i for event in events for i in event.organisers}:
+        institution.events_ics = setting(settings, "EVENTS_ICS_INSTITUTION").format(slug=institution.slug)
 
 
 def timezone_for(institutions, settings):
-    zones = get_setting(settings, "EVENTS_TIMEZONES")
+    zones = setting(settings, "EVENTS_TIMEZONES")
     for institution in institutions:
         if zones.get(getattr(institution, "country", "")):
             return zones[institution.country]
@@ -259,30 +179,15 @@ def publish_event(article, settings):
     event.article = article
     event.timezone = timezone_for(getattr(article, "institutions", []), settings)
     event.site_url = settings.get("SITEURL") or ""
-    event.ics_url = get_setting(settings, "EVENT_ICS").format(slug=article.slug, date=article.date)
+    event.locale = setting(settings, "BABEL_LOCALE")
+    event.ics_url = setting(settings, "EVENT_ICS").format(slug=article.slug, date=article.date)
     # The article URL holds its date and slug: unique, and the same on every build.
     event.uid = f"{article.url.strip('/').replace('/', '-')}@{uid_domain(settings)}"
     return event
 
 
-def collect_events(generators):
-    """Keep the events of published articles only: drafts, and embargoed
-    articles moved to drafts by other plugins, never reach the agenda."""
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator):
-            published = [a for a in generator.articles if getattr(a, "event", None)]
-            events = [publish_event(a, generator.settings) for a in published]
-            generator.context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
-            for institution in {i for event in events for i in event.organisers}:
-                institution.events_ics = institution_ics(generator.settings, institution)
-
-
-def institution_ics(settings, institution):
-    return get_setting(settings, "EVENTS_ICS_INSTITUTION").format(slug=institution.slug)
-
-
 def today(settings):
-    fixed = get_setting(settings, "EVENTS_TODAY")
+    fixed = setting(settings, "EVENTS_TODAY")
     if fixed:
         return fixed if isinstance(fixed, datetime.date) else datetime.date.fromisoformat(str(fixed))
     return datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
@@ -293,8 +198,8 @@ class EventsGenerator(Generator):
 
     def generate_context(self):
         check_settings(self.settings)
-        self.context.setdefault("AGENDA_URL", get_setting(self.settings, "AGENDA_URL"))
-        self.context.setdefault("EVENTS_ICS_ALL", get_setting(self.settings, "EVENTS_ICS_ALL"))
+        self.context.setdefault("AGENDA_URL", setting(self.settings, "AGENDA_URL"))
+        self.context.setdefault("EVENTS_ICS_ALL", setting(self.settings, "EVENTS_ICS_ALL"))
 
     def generate_output(self, writer):
         events = self.context.get("events", [])
@@ -302,11 +207,11 @@ class EventsGenerator(Generator):
         months = agenda.month_pages(
             events,
             day,
-            get_setting(self.settings, "AGENDA_MONTH_URL"),
-            get_setting(self.settings, "AGENDA_MONTH_SAVE_AS"),
+            setting(self.settings, "AGENDA_MONTH_URL"),
+            setting(self.settings, "AGENDA_MONTH_SAVE_AS"),
         )
         self.write_agenda(writer, events, day, months)
-        weekday_names = agenda.weekday_names()
+        weekday_names = agenda.weekday_names(setting(self.settings, "BABEL_LOCALE"))
         for month in months:
             self.write_page(writer, month.save_as, "agenda_month", month.url, month=month, weekday_names=weekday_names)
         if events:
@@ -326,9 +231,9 @@ class EventsGenerator(Generator):
     def write_agenda(self, writer, events, day, months):
         self.write_page(
             writer,
-            get_setting(self.settings, "AGENDA_SAVE_AS"),
+            setting(self.settings, "AGENDA_SAVE_AS"),
             "agenda",
-            get_setting(self.settings, "AGENDA_URL"),
+            setting(self.settings, "AGENDA_URL"),
             events=events,
             upcoming=agenda.upcoming(events, day),
             past_years=agenda.past_by_year(events, day),
@@ -345,11 +250,11 @@ class EventsGenerator(Generator):
         return sorted(feeds.values(), key=lambda feed: feed[0].acronym)
 
     def write_feeds(self, events):
-        name = get_setting(self.settings, "EVENTS_CALENDAR_NAME")
+        name = setting(self.settings, "EVENTS_CALENDAR_NAME")
         domain = uid_domain(self.settings)
         write_output(
             self.output_path,
-            get_setting(self.settings, "EVENTS_ICS_ALL"),
+            setting(self.settings, "EVENTS_ICS_ALL"),
             ical.calendar(events, name, f"tout@{domain}", domain),
         )
         for institution, path, own_events in self.institution_feeds(events):
@@ -367,6 +272,5 @@ def get_generators(pelican):
 
 
 def register():
-    signals.article_generator_finalized.connect(attach_events)
-    signals.all_generators_finalized.connect(collect_events)
+    pipeline.connect("events", attach_events)
     signals.get_generators.connect(get_generators)

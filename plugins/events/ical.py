@@ -5,7 +5,8 @@ import functools
 
 import icalendar
 
-EMAIL_KEYS = ("courriel", "email", "e-mail", "mail")
+from pressroom.contacts import press_contact
+
 END = b"END:VCALENDAR\r\n"
 
 
@@ -78,5 +79,4 @@ def stamp(article):
 
 
 def press_email(institution):
-    contact = dict(getattr(institution, "press_contact", ()))
-    return next((contact[key] for key in EMAIL_KEYS if contact.get(key)), "")
+    return press_contact(institution).email

@@ -29,25 +29,17 @@ from pelican import signals
 from pelican.plugins import granular_signals
 
 from pressroom.processes import die_with_parent
+from pressroom.settings import setting
 
 __all__ = ["register", "gzip_copy"]
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "GZIP_COPIES": True,
-    "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"},
-    "GZIP_COPIES_PROCESSES": os.cpu_count() or 1,
-}
 
 # The Compressor of this build: in the context shared by the generators, which
 # Pelican copies for every page it writes, and in the settings for ``finish``.
 RUNNING = "_GZIP_COPIES_COMPRESSOR"
 BATCH = 200
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
 
 
 def gzip_copy(path):
@@ -96,8 +88,8 @@ class Compressor:
     def __init__(self, settings):
         self.output_path = settings["OUTPUT_PATH"]
         self.output_prefix = os.path.join(os.path.abspath(self.output_path), "")
-        self.extensions = get_setting(settings, "GZIP_COPIES_TEXT_EXTENSIONS")
-        self.processes = get_setting(settings, "GZIP_COPIES_PROCESSES")
+        self.extensions = setting(settings, "GZIP_COPIES_TEXT_EXTENSIONS")
+        self.processes = setting(settings, "GZIP_COPIES_PROCESSES")
         if "fork" not in multiprocessing.get_all_start_methods():
             self.processes = 0
         self.workers, self.batch = [], []
@@ -185,7 +177,7 @@ class Compressor:
 
 def start(generator):
     settings = generator.settings
-    if not get_setting(settings, "GZIP_COPIES"):
+    if not setting(settings, "GZIP_COPIES"):
         return
     if RUNNING not in settings:
         settings[RUNNING] = Compressor(settings)

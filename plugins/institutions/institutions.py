@@ -1,39 +1,22 @@
 """Institutions: links each article to the institution registry and writes
 an index of institutions, one page and one Atom feed per institution.
 
-Signals: ``article_generator_finalized`` resolves the ``Institutions``
-metadata of every article (an unknown acronym fails the build);
+Signals: the pipeline's ``institutions`` stage replaces the ``Institutions``
+text of every article by the registry's institution pages (an unknown acronym
+fails the build; the content gate has reported it before);
 ``get_generators`` adds the generator that writes the pages and feeds.
 """
-
-import os
 
 from pelican import signals
 from pelican.generators import Generator
 
+from pressroom import pipeline
 from pressroom.problems import ContentError, problem_at
 from pressroom.registry import Registry
+from pressroom.schema import split_list
+from pressroom.settings import registry_path, registry_shown, setting
 
 __all__ = ["register"]
-
-DEFAULTS = {
-    "INSTITUTIONS_REGISTRY": "institutions.yml",
-    "INSTITUTIONS_URL": "institutions/",
-    "INSTITUTIONS_SAVE_AS": "institutions/index.html",
-    "INSTITUTION_URL": "institutions/{slug}/",
-    "INSTITUTION_SAVE_AS": "institutions/{slug}/index.html",
-    "INSTITUTION_FEED_ATOM": "feeds/institutions/{slug}.atom.xml",
-}
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
-
-def load_registry(settings):
-    """The registry named by INSTITUTIONS_REGISTRY, relative to the content folder."""
-    path = os.path.join(settings["PATH"], get_setting(settings, "INSTITUTIONS_REGISTRY"))
-    return Registry.load(path)
 
 
 class InstitutionPage:
@@ -41,10 +24,11 @@ class InstitutionPage:
 
     def __init__(self, institution, settings):
         self.institution = institution
-        self.url = get_setting(settings, "INSTITUTION_URL").format(slug=institution.slug)
-        self.save_as = get_setting(settings, "INSTITUTION_SAVE_AS").format(slug=institution.slug)
-        self.feed_save_as = get_setting(settings, "INSTITUTION_FEED_ATOM").format(slug=institution.slug)
+        self.url = setting(settings, "INSTITUTION_URL").format(slug=institution.slug)
+        self.save_as = setting(settings, "INSTITUTION_SAVE_AS").format(slug=institution.slug)
+        self.feed_save_as = setting(settings, "INSTITUTION_FEED_ATOM").format(slug=institution.slug)
         self.articles = []
+        self.events_ics = ""  # set by the events stage when the institution organises an event
 
     def __getattr__(self, name):
         return getattr(self.institution, name)
@@ -53,23 +37,14 @@ class InstitutionPage:
         return self.institution.acronym
 
 
-def split_names(value):
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [name.strip() for name in str(value or "").split(",") if name.strip()]
-
-
-def resolve_institutions(generator):
-    """Replace each article's ``institutions`` text by the registry's pages."""
-    settings = generator.settings
-    pages = {i.acronym: InstitutionPage(i, settings) for i in load_registry(settings)}
-    registry = Registry([page.institution for page in pages.values()])
+def resolve_institutions(generators):
+    """Give each article the registry's pages of the institutions its metadata names."""
+    settings = generators[0].settings
+    registry = Registry.load(registry_path(settings))
+    pages = {i.acronym: InstitutionPage(i, settings) for i in registry}
     problems = []
-    contents = generator.articles + generator.translations + generator.drafts + generator.drafts_translations
-    for article in contents:
-        names = split_names(getattr(article, "institutions", ""))
-        article.institutions = []
-        for name in names:
+    for article in pipeline.articles(generators):
+        for name in split_list(article.metadata.get("institutions", "")):
             institution = registry.find(name)
             if institution is None:
                 problems.append(
@@ -77,7 +52,7 @@ def resolve_institutions(generator):
                         article.source_path,
                         "Institutions",
                         f"institution inconnue « {name} »",
-                        "corrigez le sigle ou ajoutez l'institution au registre content/institutions.yml",
+                        f"corrigez le sigle ou ajoutez l'institution au registre {registry_shown(settings)}",
                         root=settings["PATH"],
                     )
                 )
@@ -85,10 +60,10 @@ def resolve_institutions(generator):
                 article.institutions.append(pages[institution.acronym])
     if problems:
         raise ContentError(problems)
-    for article in sorted(generator.articles, key=lambda a: a.date, reverse=True):
+    for article in sorted(pipeline.listed_articles(generators), key=lambda a: a.date, reverse=True):
         for page in article.institutions:
             page.articles.append(article)
-    generator.context["institutions"] = list(pages.values())
+    generators[0].context["institutions"] = list(pages.values())
 
 
 class InstitutionsGenerator(Generator):
@@ -98,12 +73,12 @@ class InstitutionsGenerator(Generator):
         institutions = self.context.get("institutions", [])
         relative_urls = self.settings["RELATIVE_URLS"]
         writer.write_file(
-            get_setting(self.settings, "INSTITUTIONS_SAVE_AS"),
+            setting(self.settings, "INSTITUTIONS_SAVE_AS"),
             self.get_template("institutions"),
             self.context,
             relative_urls,
             template_name="institutions",
-            url=get_setting(self.settings, "INSTITUTIONS_URL"),
+            url=setting(self.settings, "INSTITUTIONS_URL"),
             institutions=institutions,
         )
         for page in institutions:
@@ -130,5 +105,5 @@ def get_generators(pelican):
 
 
 def register():
-    signals.article_generator_finalized.connect(resolve_institutions)
+    pipeline.connect("institutions", resolve_institutions)
     signals.get_generators.connect(get_generators)

@@ -22,20 +22,13 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
 from pressroom.processes import die_with_parent
+from pressroom.settings import setting
 from pressroom.site import LogRecorder
 
 __all__ = ["register", "read_in_parallel"]
 
-DEFAULTS = {
-    "PARALLEL_READ_PROCESSES": os.cpu_count() or 1,
-    "PARALLEL_READ_MIN_FILES": 100,  # below this, starting the workers costs more than it saves
-}
 
 STARTED = "_parallel_read_started"
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
 
 
 class _Worker:
@@ -98,11 +91,11 @@ def read_sources_ahead(generator):
     setattr(generator, STARTED, True)
     if not (settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"):
         return
-    processes = get_setting(settings, "PARALLEL_READ_PROCESSES")
+    processes = setting(settings, "PARALLEL_READ_PROCESSES")
     if "fork" not in multiprocessing.get_all_start_methods():
         processes = 1
     paths = unread_sources(generator)
-    if processes > 1 and len(paths) >= get_setting(settings, "PARALLEL_READ_MIN_FILES"):
+    if processes > 1 and len(paths) >= setting(settings, "PARALLEL_READ_MIN_FILES"):
         read_in_parallel(generator.readers, paths, processes)
 
 

@@ -2,11 +2,10 @@
 the registry's ``contact_presse``), a ready-made citation and plain share
 links (no JavaScript, nothing loaded from another host).
 
-Signals: ``all_generators_finalized`` (after the institutions plugin has
-resolved ``article.institutions`` and the seo plugin has set
-``article.permalink``) gives every article ``press_contacts``, ``citation``
-and ``share_links``, read by ``includes/press_contact.html`` and
-``includes/cite.html``.
+Signals: the pipeline's ``press`` stage (after ``institutions`` and
+``sharing``, which give ``article.institutions`` and ``article.permalink``)
+gives every article ``press_contacts``, ``citation`` and ``share_links``, read
+by ``includes/press_contact.html`` and ``includes/cite.html``.
 
 Registry schema (content/institutions.yml), every key optional::
 
@@ -20,54 +19,13 @@ known the page says « Contact presse : non renseigné » and points to the
 institution's website and page rather than inventing one.
 """
 
-import dataclasses
 from urllib.parse import quote
 
-from pelican import signals
+from pressroom import frdates, pipeline
+from pressroom.contacts import press_contact
+from pressroom.settings import setting
 
-from pressroom import frdates
-
-__all__ = ["register", "PressContact", "press_contact", "citation", "share_links"]
-
-DEFAULTS = {
-    "PRESS_SHARE_LINKS": True,
-}
-CONTACT_KEYS = {
-    "name": ("nom", "name"),
-    "role": ("fonction", "role"),
-    "email": ("courriel", "email", "e-mail"),
-    "phone": ("telephone", "téléphone", "tel"),
-}
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
-
-@dataclasses.dataclass(frozen=True)
-class PressContact:
-    institution: object  # the institutions plugin's InstitutionPage (acronym, name, url, website)
-    name: str = ""
-    role: str = ""
-    email: str = ""
-    phone: str = ""
-
-    @property
-    def known(self):
-        return bool(self.name or self.email or self.phone)
-
-    @property
-    def phone_uri(self):
-        return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+")
-
-
-def press_contact(institution):
-    """The press contact of an institution from its registry entry."""
-    fields = {key.lower(): value.strip() for key, value in getattr(institution, "press_contact", ())}
-    found = {
-        attribute: next((fields[k] for k in keys if fields.get(k)), "") for attribute, keys in CONTACT_KEYS.items()
-    }
-    return PressContact(institution, **found)
+__all__ = ["register", "citation", "share_links"]
 
 
 def citation(article):
@@ -88,14 +46,12 @@ def share_links(article):
 
 
 def attach_press_tools(generators):
-    for generator in generators:
-        if not (hasattr(generator, "articles") and hasattr(generator, "drafts")):
-            continue
-        for article in generator.articles + generator.translations + generator.drafts:
-            article.press_contacts = [press_contact(i) for i in getattr(article, "institutions", [])]
-            article.citation = citation(article)
-            article.share_links = share_links(article) if get_setting(generator.settings, "PRESS_SHARE_LINKS") else []
+    share = setting(generators[0].settings, "PRESS_SHARE_LINKS")
+    for article in pipeline.articles(generators):
+        article.press_contacts = [press_contact(i) for i in article.institutions]
+        article.citation = citation(article)
+        article.share_links = share_links(article) if share else []
 
 
 def register():
-    signals.all_generators_finalized.connect(attach_press_tools)
+    pipeline.connect("press", attach_press_tools)

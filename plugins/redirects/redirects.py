@@ -17,16 +17,11 @@ import os
 from pelican import signals
 
 from pressroom import addresses
+from pressroom.settings import setting
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
-
-DEFAULTS = {"REDIRECT_TEMPLATE": "redirect"}
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
 
 
 def published_articles(generator):
@@ -65,7 +60,7 @@ def write_redirects(generator, writer):
     settings = generator.settings
     articles = published_articles(generator)
     known = addresses.read_entries(addresses.list_path(settings))
-    template = generator.get_template(get_setting(settings, "REDIRECT_TEMPLATE"))
+    template = generator.get_template(setting(settings, "REDIRECT_TEMPLATE"))
     for url, article in sorted(redirects(generator, known, articles).items()):
         writer.write_file(
             addresses.save_as(url),

@@ -9,15 +9,13 @@ Pagefind runs on the second core while Pelican writes the pages; listing
 pages never reach the index.
 
 Signals: ``generator_init`` adds the ``search_filters`` Jinja filter;
-``all_generators_finalized`` writes the records and starts Pagefind (so
-``search`` comes after the plugins that complete the articles on that signal
-in ``PLUGINS``: typography's institution links);
+the pipeline's ``index`` stage, the last one, writes the records and starts
+Pagefind;
 ``finalized`` waits for it and removes the staging folder. A Pagefind
 failure is logged as an error, which fails the build.
 """
 
 import contextlib
-import itertools
 import logging
 import multiprocessing
 import os
@@ -29,18 +27,12 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from pressroom import processes
+from pressroom import pipeline, processes
+from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
 
 log = logging.getLogger(__name__)
-
-DEFAULTS = {
-    "SEARCH_INDEX": True,
-    "SEARCH_OUTPUT_SUBDIR": "pagefind",
-    "SEARCH_LANGUAGE": "fr",
-    "SEARCH_RECORD_TEMPLATE": "search_record",
-}
 
 # The Indexing of this build, kept in the build's own settings (the object that
 # the generators, the articles and the Pelican instance all share), never in a
@@ -55,15 +47,11 @@ STAGING_PREFIX = "recherche-"
 RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says what failed
 
 
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
-
 def search_filters(article):
     """Pagefind filters of an article as ``key:value`` strings, one per element since Pagefind
     reads one filter per attribute: an ``Institution`` per institution, and the ``Année``.
     The search page shows these keys to readers, hence French."""
-    filters = [f"Institution:{institution.acronym}" for institution in getattr(article, "institutions", [])]
+    filters = [f"Institution:{institution.acronym}" for institution in article.institutions]
     filters.append(f"Année:{article.date:%Y}")
     return filters
 
@@ -71,7 +59,7 @@ def search_filters(article):
 def add_template_helpers(generator):
     """The filter, and the bundle folder that search.html loads Pagefind from."""
     generator.env.filters["search_filters"] = search_filters
-    generator.env.globals["SEARCH_OUTPUT_SUBDIR"] = get_setting(generator.settings, "SEARCH_OUTPUT_SUBDIR")
+    generator.env.globals["SEARCH_OUTPUT_SUBDIR"] = setting(generator.settings, "SEARCH_OUTPUT_SUBDIR")
 
 
 def pagefind_command(staging, bundle, settings):
@@ -84,16 +72,14 @@ def pagefind_command(staging, bundle, settings):
         "--output-path",
         str(bundle),
         "--force-language",
-        get_setting(settings, "SEARCH_LANGUAGE"),
+        setting(settings, "SEARCH_LANGUAGE"),
         "--quiet",
     ]
 
 
-def indexed_articles(generator):
-    """The articles whose pages Pelican writes (as in ``generate_articles``): drafts never."""
-    return itertools.chain(
-        generator.articles, generator.translations, generator.hidden_articles, generator.hidden_translations
-    )
+def indexed_articles(generators):
+    """The articles published for good: never a draft, a hidden article or a preview's draft."""
+    return [article for article in pipeline.articles(generators, drafts=False) if pipeline.is_published(article)]
 
 
 class Indexing:
@@ -113,16 +99,16 @@ class Indexing:
         self.process = self.pid = self.output = None
 
     def command(self):
-        bundle = os.path.join(self.settings["OUTPUT_PATH"], get_setting(self.settings, "SEARCH_OUTPUT_SUBDIR"))
+        bundle = os.path.join(self.settings["OUTPUT_PATH"], setting(self.settings, "SEARCH_OUTPUT_SUBDIR"))
         return pagefind_command(self.staging.name, bundle, self.settings)
 
-    def write_records(self, generator):
+    def write_records(self, generator, articles):
         """One record per article page, at the article's own path, rendered as Pelican
         renders the page (same relative URLs), but to the staging folder."""
         settings = self.settings
         writer = Writer(self.staging.name, settings=dict(settings, WRITE_SELECTED=[]))
-        template = generator.get_template(get_setting(settings, "SEARCH_RECORD_TEMPLATE"))
-        for article in indexed_articles(generator):
+        template = generator.get_template(setting(settings, "SEARCH_RECORD_TEMPLATE"))
+        for article in articles:
             writer.write_file(
                 article.save_as,
                 template,
@@ -133,18 +119,18 @@ class Indexing:
                 url=article.url,
             )
 
-    def start(self, generator):
+    def start(self, generator, articles):
         if "fork" in multiprocessing.get_all_start_methods():
-            self.fork(generator)
+            self.fork(generator, articles)
             return
         with quiet_writer():
-            self.write_records(generator)
+            self.write_records(generator, articles)
         try:
             self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         except OSError as error:
             log.error(CANNOT_START, error)
 
-    def fork(self, generator):
+    def fork(self, generator, articles):
         reading, writing = os.pipe()
         parent = os.getpid()
         pid = os.fork()
@@ -153,7 +139,7 @@ class Indexing:
             os.close(reading)
             try:
                 with quiet_writer():
-                    self.write_records(generator)
+                    self.write_records(generator, articles)
             except BaseException as error:  # noqa: B036
                 os.write(writing, f"{RECORDS_FAILED}{type(error).__name__}: {error}".encode())
                 os._exit(1)
@@ -216,9 +202,9 @@ def quiet_writer():
 
 def start_indexing(generators):
     for generator in generators:
-        if isinstance(generator, ArticlesGenerator) and get_setting(generator.settings, "SEARCH_INDEX"):
+        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_INDEX"):
             indexing = generator.settings[RUNNING] = Indexing(generator.settings)
-            indexing.start(generator)
+            indexing.start(generator, indexed_articles(generators))
 
 
 def finish_indexing(pelican):
@@ -229,5 +215,5 @@ def finish_indexing(pelican):
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.all_generators_finalized.connect(start_indexing)
+    pipeline.connect("index", start_indexing)
     signals.finalized.connect(finish_indexing)

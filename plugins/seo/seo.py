@@ -2,7 +2,7 @@
 a JSON-LD ``NewsArticle`` for each article (read by ``includes/meta.html``),
 plus ``sitemap.xml`` and ``robots.txt``.
 
-Signals: ``all_generators_finalized`` gives every article and page its
+Signals: the pipeline's ``sharing`` stage gives every article and page its
 ``permalink``, ``description``, ``image_url`` (and articles their
 ``news_article`` dict, serialised by the ``json_ld`` filter);
 ``get_generators`` adds the generator that writes the sitemap (published
@@ -11,42 +11,25 @@ bytes) and ``robots.txt``. The ``.gz`` copies are made by the
 gzip_copies plugin, after every ``finalized`` receiver.
 """
 
-import html
-import re
 import xml.etree.ElementTree as ElementTree
+from urllib.parse import quote
 
 from pelican import signals
 from pelican.generators import Generator
 
+from pressroom import pipeline
 from pressroom.output import write_output
+from pressroom.settings import setting
+from pressroom.text import absolute_url, plain_text
 
-__all__ = ["register", "news_article", "absolute_url", "plain_text"]
+__all__ = ["register", "news_article"]
 
-DEFAULTS = {
-    "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
-    "SEO_ROBOTS_SAVE_AS": "robots.txt",
-    "SEO_HEADLINE_MAX_LENGTH": 110,  # what news indexers display
-    "SEO_PUBLISHER_NAME": None,  # defaults to SITENAME
-}
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-TAGS = re.compile(r"<[^>]*>")
-BLANKS = re.compile(r"[ \t\r\n]+")  # not str.split(): it would drop the no-break spaces
+URL_SAFE = ":/?#[]@!$&'()*+,;=%"  # a sitemap's <loc> is an encoded URL: only other characters are quoted
 
 
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
-
-def absolute_url(settings, url):
-    """``url`` (relative to the site root, or already absolute) from SITEURL."""
-    if re.match(r"^[a-z]+://", url):
-        return url
-    return settings["SITEURL"].rstrip("/") + "/" + url.lstrip("/")
-
-
-def plain_text(fragment):
-    """Text of an HTML fragment on one line, entities decoded."""
-    return BLANKS.sub(" ", html.unescape(TAGS.sub("", fragment or ""))).strip()
+def site_url(settings, url):
+    return absolute_url(settings["SITEURL"], url)
 
 
 def shorten(text, limit):
@@ -62,7 +45,7 @@ def image_url(content, settings):
     image = str(content.metadata.get("image", "") or "").strip()
     for prefix in ("{static}", "{attach}", "|static|"):
         image = image.removeprefix(prefix)
-    return absolute_url(settings, image) if image else ""
+    return site_url(settings, image) if image else ""
 
 
 def _iso(value):
@@ -71,12 +54,12 @@ def _iso(value):
 
 def news_article(article, settings):
     """The schema.org ``NewsArticle`` of an article, as a dict for ``json_ld``."""
-    site_name = get_setting(settings, "SEO_PUBLISHER_NAME") or settings["SITENAME"]
+    site_name = setting(settings, "SEO_PUBLISHER_NAME") or settings["SITENAME"]
     modified = getattr(article, "modified", None) or article.date
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": shorten(article.title, get_setting(settings, "SEO_HEADLINE_MAX_LENGTH")),
+        "headline": shorten(article.title, setting(settings, "SEO_HEADLINE_MAX_LENGTH")),
         "description": article.description,
         "datePublished": _iso(article.date),
         "dateModified": _iso(modified),
@@ -84,37 +67,33 @@ def news_article(article, settings):
         "url": article.permalink,
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.permalink},
         "author": [{"@type": "Person", "name": str(author)} for author in getattr(article, "authors", [])],
-        "publisher": {"@type": "Organization", "name": site_name, "url": absolute_url(settings, "")},
+        "publisher": {"@type": "Organization", "name": site_name, "url": site_url(settings, "")},
     }
     if article.image_url:
         data["image"] = [article.image_url]
     institutions = getattr(article, "institutions", None) or []
     if institutions:
         data["about"] = [
-            {"@type": "Organization", "name": i.name, "alternateName": i.acronym, "url": absolute_url(settings, i.url)}
+            {"@type": "Organization", "name": i.name, "alternateName": i.acronym, "url": site_url(settings, i.url)}
             for i in institutions
         ]
     return data
 
 
 def describe(content, settings):
-    content.permalink = absolute_url(settings, content.url)
+    content.permalink = site_url(settings, content.url)
     content.description = plain_text(getattr(content, "summary", "") or "")
     content.image_url = image_url(content, settings)
 
 
 def attach_sharing_data(generators):
-    """Permalink, description and image of every article and page; the
-    NewsArticle of every article."""
-    for generator in generators:
-        settings = generator.settings
-        if hasattr(generator, "articles") and hasattr(generator, "drafts"):
-            for article in generator.articles + generator.translations + generator.drafts:
-                describe(article, settings)
-                article.news_article = news_article(article, settings)
-        if hasattr(generator, "pages") and hasattr(generator, "hidden_pages"):
-            for page in generator.pages + generator.hidden_pages + getattr(generator, "translations", []):
-                describe(page, settings)
+    """Permalink, description and image of every article and page; the NewsArticle of every article."""
+    settings = generators[0].settings
+    for article in pipeline.articles(generators):
+        describe(article, settings)
+        article.news_article = news_article(article, settings)
+    for page in pipeline.pages(generators, drafts=False):
+        describe(page, settings)
 
 
 def sitemap_xml(entries):
@@ -123,7 +102,7 @@ def sitemap_xml(entries):
     root = ElementTree.Element(f"{{{SITEMAP_NAMESPACE}}}urlset")
     for url, modified in entries:
         node = ElementTree.SubElement(root, f"{{{SITEMAP_NAMESPACE}}}url")
-        ElementTree.SubElement(node, f"{{{SITEMAP_NAMESPACE}}}loc").text = url
+        ElementTree.SubElement(node, f"{{{SITEMAP_NAMESPACE}}}loc").text = quote(url, safe=URL_SAFE)
         if modified:
             ElementTree.SubElement(node, f"{{{SITEMAP_NAMESPACE}}}lastmod").text = modified.isoformat()
     ElementTree.indent(root)
@@ -141,28 +120,27 @@ class SitemapGenerator(Generator):
         contents = list(self.context.get("articles", [])) + list(self.context.get("pages", []))
         for article in self.context.get("articles", []):
             contents += [t for t in article.translations if t.status == "published"]
-        # a preview build (content_gate PREVIEW) publishes drafts marked with a notice: never in the sitemap
-        return [c for c in contents if c.status == "published" and c.save_as and not getattr(c, "preview_notice", "")]
+        return [c for c in contents if pipeline.is_published(c)]
 
     def institution_entries(self):
         """One entry per institution page (institutions plugin), dated by its latest article."""
         return {
-            (absolute_url(self.settings, i.url), max((a.date for a in i.articles), default=None))
+            (site_url(self.settings, i.url), max((a.date for a in i.articles), default=None))
             for i in self.context.get("institutions", [])
         }
 
     def generate_output(self, writer):
         entries = {
-            (absolute_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
+            (site_url(self.settings, c.url), getattr(c, "modified", None) or getattr(c, "date", None))
             for c in self.published_contents()
         }
         entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
-        sitemap_as = get_setting(self.settings, "SEO_SITEMAP_SAVE_AS")
+        sitemap_as = setting(self.settings, "SEO_SITEMAP_SAVE_AS")
         write_output(self.output_path, sitemap_as, sitemap_xml(entries))
         write_output(
             self.output_path,
-            get_setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
-            robots_txt(absolute_url(self.settings, sitemap_as)),
+            setting(self.settings, "SEO_ROBOTS_SAVE_AS"),
+            robots_txt(site_url(self.settings, sitemap_as)),
         )
 
 
@@ -171,5 +149,5 @@ def get_generators(pelican):
 
 
 def register():
-    signals.all_generators_finalized.connect(attach_sharing_data)
+    pipeline.connect("sharing", attach_sharing_data)
     signals.get_generators.connect(get_generators)

@@ -3,14 +3,14 @@ registered institutions marked up as ``<abbr>`` (the first one linked to the
 institution's page).
 
 The work is done by the readers, so that Pelican's reader cache keeps the
-typeset text and a rebuild does not typeset unchanged files again. Signals:
-``readers_init`` makes every reader typeset the summary and the body it reads
-(and ignores a reader cache made with another registry or other settings);
+typeset text and a rebuild does not typeset unchanged files again (the content
+gate keys that cache by our code, settings and registry). French rules apply
+to French contents only (``Lang``, else ``DEFAULT_LANG``). Signals:
+``readers_init`` makes every reader typeset the summary and the body it reads;
 ``content_object_init`` typesets the title, after Pelican has made the slug
 from it; ``article_generator_init`` gives the article readers the registered
-acronyms; ``all_generators_finalized`` tells Pelican the URL of each
-institution page, once the institutions plugin has made them; ``finalized``
-records what the reader cache was made with.
+acronyms; the pipeline's ``links`` stage tells Pelican the URL of each
+institution page, once the institutions stage has made them.
 
 Choice of space: one character throughout, the narrow no-break space U+202F
 (« espace fine insécable »), before ``: ; ! ?`` and ``»``, after ``«``,
@@ -28,34 +28,19 @@ as they are) and text (typeset); URLs, e-mail addresses and entities inside
 text are kept as they are too.
 """
 
-import hashlib
-import os
 import re
 
 from pelican import signals
 from pelican.contents import Article, Page
 
-from plugins.institutions.institutions import get_setting as institutions_setting
-from plugins.institutions.institutions import load_registry
+from pressroom import pipeline
 from pressroom.readers import add_reader_mixin
+from pressroom.registry import Registry
+from pressroom.settings import registry_path, setting
 
 __all__ = ["register", "typeset", "mark_acronyms"]
 
 NNBSP = "\u202f"
-
-DEFAULTS = {
-    "TYPOGRAPHY_ENABLED": True,
-    "TYPOGRAPHY_ACRONYMS": True,
-    # Acronym links use Pelican's {filename} mechanism, so that they are
-    # relative or absolute like every other internal link (RELATIVE_URLS,
-    # feeds); this is the source path under which institution pages are known.
-    "TYPOGRAPHY_INSTITUTION_LINK_PREFIX": "institutions-registry/",
-}
-
-
-def get_setting(settings, name):
-    return settings.get(name, DEFAULTS[name])
-
 
 # --- Splitting HTML --------------------------------------------------------
 
@@ -309,7 +294,7 @@ class FrenchTypography:
 
     def read(self, source_path):
         content, metadata = super().read(source_path)
-        if get_setting(self.settings, "TYPOGRAPHY_ENABLED"):
+        if is_french(metadata.get("lang"), self.settings):
             if "summary" in metadata:
                 metadata["summary"] = typeset(metadata["summary"])
             content = typeset(content)
@@ -320,14 +305,19 @@ class FrenchTypography:
 
 def use_typography(readers):
     """Make every enabled reader typeset what it reads."""
-    ignore_stale_cache(readers.settings)
     add_reader_mixin(readers, FrenchTypography)
+
+
+def is_french(lang, settings):
+    """French typography for French contents only, when it is enabled."""
+    language = str(lang or settings.get("DEFAULT_LANG") or "")
+    return setting(settings, "TYPOGRAPHY_ENABLED") and language.lower().startswith("fr")
 
 
 def typeset_title(content):
     """Once Pelican has made the slug from the title as written, so that
     typography never changes a URL (« 9h » would give …-9-h)."""
-    if not isinstance(content, (Article, Page)) or not get_setting(content.settings, "TYPOGRAPHY_ENABLED"):
+    if not isinstance(content, (Article, Page)) or not is_french(content.metadata.get("lang"), content.settings):
         return
     if getattr(content, "title", None):
         content.title = typeset(content.title)
@@ -336,10 +326,11 @@ def typeset_title(content):
 
 def give_acronyms_to_article_readers(generator):
     """Only the articles' readers: pages keep their acronyms as written."""
-    if not get_setting(generator.settings, "TYPOGRAPHY_ACRONYMS"):
+    if not setting(generator.settings, "TYPOGRAPHY_ACRONYMS"):
         return
     acronyms = Acronyms(
-        load_registry(generator.settings), get_setting(generator.settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
+        Registry.load(registry_path(generator.settings)),
+        setting(generator.settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX"),
     )
     for reader in generator.readers.readers.values():
         if isinstance(reader, FrenchTypography):
@@ -359,59 +350,14 @@ def link_institution_pages(generators):
     if not articles_generators:
         return
     context, settings = articles_generators[0].context, articles_generators[0].settings
-    prefix = get_setting(settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
+    prefix = setting(settings, "TYPOGRAPHY_INSTITUTION_LINK_PREFIX")
     generated = context.setdefault("generated_content", {})
     for institution in context.get("institutions") or []:
         generated[prefix + institution.slug] = InstitutionLink(institution.url)
-
-
-# --- Reader cache -------------------------------------------------------------
-
-STAMP_FILE = "typography.stamp"
-
-
-def cache_stamp(settings):
-    """What a cached body depends on besides its own file: the registry and our settings."""
-    registry = os.path.join(settings["PATH"], institutions_setting(settings, "INSTITUTIONS_REGISTRY"))
-    try:
-        with open(registry, "rb") as source:
-            data = source.read()
-    except OSError:
-        data = b""
-    options = repr([get_setting(settings, name) for name in DEFAULTS]).encode()
-    return hashlib.md5(data + options).hexdigest()
-
-
-def stamp_path(settings):
-    return os.path.join(settings["CACHE_PATH"], STAMP_FILE)
-
-
-def ignore_stale_cache(settings):
-    """Pelican checks only each file's own stamp: after an edit of the registry,
-    the cached bodies would keep the old acronyms, so every file is read afresh."""
-    if not settings.get("LOAD_CONTENT_CACHE"):
-        return
-    try:
-        with open(stamp_path(settings), encoding="utf-8") as source:
-            recorded = source.read()
-    except OSError:
-        recorded = ""
-    if recorded != cache_stamp(settings):
-        settings["LOAD_CONTENT_CACHE"] = False
-
-
-def record_cache_stamp(pelican):
-    """After a build, when the reader cache has been saved."""
-    settings = pelican.settings
-    if settings.get("CACHE_CONTENT"):
-        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-        with open(stamp_path(settings), "w", encoding="utf-8") as target:
-            target.write(cache_stamp(settings))
 
 
 def register():
     signals.readers_init.connect(use_typography)
     signals.content_object_init.connect(typeset_title)
     signals.article_generator_init.connect(give_acronyms_to_article_readers)
-    signals.all_generators_finalized.connect(link_institution_pages)
-    signals.finalized.connect(record_cache_stamp)
+    pipeline.connect("links", link_institution_pages)

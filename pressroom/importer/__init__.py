@@ -3,4 +3,5 @@ into Markdown articles of content/articles/YYYY/, with a French report of what t
 
 It never invents a value: what the text does not give stays empty and is reported."""
 
-from .article import ImportedArticle, expand_paths, import_file, import_paths  # noqa: F401
+from .article import ImportedArticle, import_file  # noqa: F401
+from .batch import expand_paths, import_paths  # noqa: F401

@@ -4,13 +4,15 @@ site wrapped around it (menus, breadcrumbs, share bars, comments, teasers)."""
 import collections
 import re
 
-from ..frdates import _fold
+from .folding import fold as _fold
 
 # Whole lines that are never part of an article (compared folded: no case, no accents).
 CRUFT_LINES = [
     re.compile(pattern)
     for pattern in (
         r"^flash infos?$",
+        r"^(la )?redaction\.?$",
+        r"^actualites\s*::.*\(\.\.\.\)$",  # lefaso.net: "Actualités :: the headline cut (...)"
         r"^accueil\s*[/>»›|]",  # breadcrumbs: "Accueil / Nation / …"
         r"^(partager|partagez|share( this)?)\b.*",  # share bars: "PARTAGER : Facebook Twitter"
         r"^(facebook|twitter|whatsapp|linkedin|telegram|e-?mail|imprimer|print|j'aime|like)$",
@@ -45,9 +47,13 @@ _NAME_WORD = r"(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'
 _PARTICLE = r"(?:de|da|dit|ben|bin|ould|el|ba)"
 SIGNATURE = re.compile(
     rf"^(?:[Pp]ar\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLE})){{1,5}})"
-    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?\s*\.?$"
+    rf"\s*(?:,\s*(?P<service>[A-Z][A-Za-z0-9 ./’'-]*?))?"
+    r"(?:\s*\((?P<place>[^()]{2,40})\))?\s*\.?$"  # "Issa DEMBELE (Mopti)", "Souleymane Yahaya(onep)"
 )
+# Signatures that name no one: the newsroom, a share bar.
+NOT_A_PERSON = re.compile(r"^(?:la\s+)?(?:redaction|partager|source)\b")
 CAPTION_MAX_LENGTH = 200
+HEAD_LENGTH = 200
 BYLINE_MAX_INDEX = 3
 
 
@@ -56,13 +62,18 @@ def normalize_line(line):
     return " ".join(line.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
+def _head(line):
+    """The folded start of a line: every cruft pattern is anchored at the start and short."""
+    return _fold(line[:HEAD_LENGTH])
+
+
 def is_cruft(line):
-    folded = _fold(line)
+    folded = _head(line)
     return any(pattern.search(folded) for pattern in CRUFT_LINES)
 
 
 def is_tail_marker(line):
-    folded = _fold(line)
+    folded = _head(line)
     return any(pattern.search(folded) for pattern in TAIL_MARKERS)
 
 
@@ -70,7 +81,7 @@ def signature_parts(line):
     """(name, service) when the line is a signature, else None."""
     spaced = re.sub(r"\b([A-Z])\.(?=[A-ZÀ-Ý][a-zà-ÿ])", r"\1. ", line)
     match = SIGNATURE.match(spaced)
-    if not match:
+    if not match or NOT_A_PERSON.match(_fold(match["name"])):
         return None
     return match["name"], (match["service"] or "").strip()
 
@@ -81,7 +92,7 @@ def drop_teasers(lines):
         if skip_next:
             skip_next = False
             continue
-        teaser = TEASER.match(_fold(line))
+        teaser = TEASER.match(_head(line))
         if teaser:
             skip_next = not teaser["headline"]
             continue
@@ -118,11 +129,12 @@ def split_byline(lines):
 
 
 def drop_repeated_captions(lines):
-    """A short line printed more than once is a photo caption; a repeated paragraph is kept once."""
+    """A short line printed more than once is a photo caption; a repeated paragraph is kept once,
+    and so is the first line when the page repeats its headline."""
     counts = collections.Counter(lines)
     kept, seen = [], set()
     for line in lines:
-        if counts[line] > 1 and len(line) <= CAPTION_MAX_LENGTH:
+        if counts[line] > 1 and len(line) <= CAPTION_MAX_LENGTH and line != lines[0]:
             continue
         if line not in seen:
             kept.append(line)
@@ -130,12 +142,35 @@ def drop_repeated_captions(lines):
     return kept
 
 
+HOME_PREFIX = re.compile(r"^Home\s+A la Une\s+", re.IGNORECASE)  # lagazettedusahel.com breadcrumb
+MENU_WINDOW = 12  # lines at the top of a copied page where its menu may stand
+MENU_MIN_RUN = 3
+MENU_ITEM_MAX_WORDS = 3
+
+
+def _menu_item(line):
+    return len(line.split()) <= MENU_ITEM_MAX_WORDS and not re.search(r"[.!?:;,«»]", line)
+
+
+def drop_menu(lines):
+    """A copied page's menu at the top ("Accueil", "Politique", "Société"…: three short lines or
+    more in a row) is dropped, with the site's name above it."""
+    top = lines[:MENU_WINDOW]
+    for start in range(len(top)):
+        end = start
+        while end < len(top) and _menu_item(top[end]):
+            end += 1
+        if end - start >= MENU_MIN_RUN:
+            return [line for line in lines[:start] if not _menu_item(line)] + lines[end:]
+    return lines
+
+
 def clean_lines(raw_lines):
     """(paragraphs of the article, signature or None, byline or None, breadcrumb lines)."""
-    lines = [normalize_line(line) for line in raw_lines]
+    lines = [HOME_PREFIX.sub("", normalize_line(line)) for line in raw_lines]
     lines = [line for line in lines if line]
-    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _fold(line))]
-    lines = [line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)]
+    breadcrumbs = [line for line in lines if re.match(r"^accueil\s*[/>»›|]", _head(line))]
+    lines = drop_menu([line for line in cut_tail(drop_teasers(lines)) if not is_cruft(line)])
     lines, byline = split_byline(lines)
     lines, signature = split_signature(lines)
     return drop_repeated_captions(lines), signature, byline, breadcrumbs

@@ -163,7 +163,7 @@ def test_second_build_refuses_or_waits_and_indexes_are_never_mixed(large_tree):
     assert wait_until(lambda: bool(fresh_folders(tree)), first)
     refused = build_process(tree, dict(environ, PRESSROOM_ATTENTE="0"))
     refusal, _ = refused.communicate(timeout=60)
-    assert refused.returncode == 3
+    assert refused.returncode == 4
     assert "Construction impossible : « invoke build » (processus" in refusal
     assert "depuis le" in refusal
 

@@ -13,24 +13,12 @@ from conftest import CONTENT, ROOT
 from seed_articles import read_metadata
 from tools import require
 
-from pressroom import new, publish
+from pressroom import new, publish, schema
 
 NOW = datetime.datetime(2025, 3, 4, 10, 30)
 TITLE = "L’INPS forme ses agents à l’accueil des assurés"
-FIELDS = [
-    "title",
-    "date",
-    "author",
-    "author-service",
-    "institutions",
-    "tags",
-    "category",
-    "summary",
-    "slug",
-    "lang",
-    "status",
-]
-EVENT_FIELDS = ["event", "event-start", "event-end", "event-location"]
+FIELDS = [f.key for f in schema.FIELDS if f.in_new and f.group == "article"]
+EVENT_FIELDS = [f.key for f in schema.FIELDS if f.in_new and f.group == "event"]
 FILLED = {
     "Author-Service": "Service communication/INPS",
     "Tags": "formation, accueil",
@@ -59,7 +47,7 @@ def test_new_article_has_every_field_and_a_french_note_for_each(content_copy):
     path = new.new_article(TITLE, "inps", event=True, content=content_copy, now=NOW)
     assert path == content_copy / "articles" / "2025" / "linps-forme-ses-agents-a-laccueil-des-assures.md"
     metadata = read_metadata(path)
-    assert list(metadata) == FIELDS[:8] + EVENT_FIELDS + FIELDS[8:]
+    assert list(metadata) == FIELDS + EVENT_FIELDS
     assert metadata["title"] == TITLE
     assert metadata["date"] == "2025-03-04 10:30"
     assert metadata["institutions"] == "INPS"
@@ -67,8 +55,9 @@ def test_new_article_has_every_field_and_a_french_note_for_each(content_copy):
     assert metadata["slug"] == path.stem
     assert metadata["status"] == "draft"
     notes = path.read_text(encoding="utf-8").split("<!--", 1)[1]
-    for field in FIELDS + EVENT_FIELDS:
-        assert f"\n{field.title()} " in notes, field
+    for field in schema.FIELDS:
+        if field.key in FIELDS + EVENT_FIELDS:
+            assert f"\n{field.name} " in notes and field.help.replace("`", "") in notes, field.name
 
 
 def test_new_article_without_event_has_no_event_field(content_copy):

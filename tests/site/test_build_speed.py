@@ -1,7 +1,6 @@
 """The plugins that make the build faster change nothing in what it writes:
-parallel reading (plugins/parallel_read), set lookups for Pelican's taxonomy
-pages (plugins/fast_taxonomies) and .gz copies made while pages are written
-(plugins/gzip_copies)."""
+parallel reading (plugins/parallel_read) and .gz copies made while pages are
+written (plugins/gzip_copies)."""
 
 import gzip
 import logging
@@ -12,7 +11,6 @@ import shutil
 import pytest
 from conftest import build_site, write_article
 
-from plugins.fast_taxonomies import fast_taxonomies
 from plugins.gzip_copies import gzip_copies
 from plugins.parallel_read import parallel_read
 from pressroom import bench
@@ -43,28 +41,6 @@ def test_parallel_read_writes_the_same_site_as_one_process(archive, tmp_path):
     pages = text_outputs(alone.output)
     assert len([p for p in pages if p.endswith("index.html")]) > 40
     assert text_outputs(parallel.output) == pages
-
-
-def test_fast_taxonomies_write_the_same_tag_category_and_author_pages(archive, tmp_path):
-    from pressroom.site import load_settings
-
-    plugins = load_settings("pelicanconf.py")["PLUGINS"]
-    slow = build_site(archive, tmp_path / "slow" / "output", plugins=[p for p in plugins if p != "fast_taxonomies"])
-    fast = build_site(archive, tmp_path / "fast" / "output", plugins=plugins)
-    assert slow.status == 0 and fast.status == 0, slow.messages + fast.messages
-    pages = text_outputs(slow.output)
-    assert any(p.startswith("themes/") for p in pages) and any(p.startswith("auteurs/") for p in pages)
-    assert text_outputs(fast.output) == pages
-
-
-def test_article_list_answers_in_as_a_list_does():
-    class Article:
-        pass
-
-    articles = [Article() for _ in range(5)]
-    fast = fast_taxonomies.ArticleList(articles[:3])
-    assert fast == articles[:3] and list(fast) == articles[:3]
-    assert [a in fast for a in articles] == [True, True, True, False, False]
 
 
 def test_parallel_read_leaves_a_bad_article_to_pelican_and_its_french_message(archive, tmp_path):

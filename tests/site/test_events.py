@@ -256,10 +256,10 @@ def agenda_site(tmp_path_factory):
     )
     write_article(
         content,
-        "2999/futur.md",
+        "futur/futur.md",
         ARTICLE.format(
             title="Article futur",
-            date="2999-01-01",
+            date=f"{datetime.date.today().year + 1}-01-01",
             institutions="CMSS",
             slug="futur",
             summary="Futur.",

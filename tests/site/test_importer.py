@@ -23,7 +23,8 @@ WORDPRESS_PAGE = FIXTURES / "wordpress-article.html"
 SEED_ARTICLES = {
     "000_23ae61bd8e370e4f.txt": (
         "2024/cmss-untm-formation-relations-professionnelles.md",
-        {"date", "author", "author-service", "event-start", "event-end", "event-location"},
+        # "Démarrée ce mardi 8 octobre 2024" is the session's first day: suggested, not taken as Date
+        {"author", "author-service", "event-start", "event-end", "event-location"},
     ),
     "001_f199722963d6bb92.txt": (
         "2019/cares-mali-seminaire-national-formation-nouveaux-membres.md",
@@ -115,7 +116,10 @@ def test_seed_fields_missing_from_the_text_are_reported_not_invented(seed):
     report = article.report()
     for field, note in MISSING_NOTES.items():
         if field not in in_text and field in expected:
-            assert article.value(field.title()) == "", field
+            if field == "title":  # never empty: a provisional title, reported to be rewritten
+                assert article.value("Title") and article.known_title() == ""
+            else:
+                assert article.value(field.title()) == "", field
             assert note in report or (field == "date" and "date de publication incomplète" in report), field
 
 
@@ -169,7 +173,9 @@ def test_text_with_dateline_byline_teaser_and_captions(tmp_path, registry):
     assert article.findings["Date"].confidence == "haute"
     assert article.value("Author") == "Aminata Bocar Sow"
     assert article.value("Institutions") == "CANAM, ANAM"
-    assert article.value("Title") == "" and "titre absent" in article.report()
+    assert article.known_title() == "" and "titre absent" in article.report()
+    assert article.value("Title") == "La Canam et l’Agence Nationale d’Assistance Médicale ont signé une convention"
+    assert "Title: La Canam et l’Agence Nationale" in article.markdown()
     assert [p[:20] for p in article.paragraphs] == [
         "Bamako, 8 octobre 20",
         "Les deux directeurs ",
@@ -273,9 +279,14 @@ def test_imported_article_builds_with_the_site(content_copy, build, registry):
     assert import_paths([WORDPRESS_PAGE], content_copy, registry) == 0
     written = content_copy / "articles" / "2023" / "assurance-maladie-la-canam-forme-les-agents-des-mutuelles.md"
     assert written.exists()
+    assert "\nStatus: draft\n" in written.read_text(encoding="utf-8")
     built = build(content_copy)
     assert built.status == 0, built.messages
-    page = built.soup("2023/09/assurance-maladie-la-canam-forme-les-agents-des-mutuelles/")
+    slug = "2023/09/assurance-maladie-la-canam-forme-les-agents-des-mutuelles/"
+    assert not (built.output / slug).exists()  # a draft: not live until an officer removes the Status line
+    built = build(content_copy, preview=True)
+    assert built.status == 0, built.messages
+    page = built.soup(slug)
     assert "la Canam forme les agents" in page.find("h1").get_text()
     assert "Pendant deux jours, les agents apprendront" in page.get_text()
 

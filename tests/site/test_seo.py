@@ -19,6 +19,7 @@ from pressroom import frdates
 
 SEEDS = seed_articles()
 
+NEXT_YEAR = datetime.date.today().year + 1  # embargoed, within the gate's window
 SITE = "https://presse.example.org"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -73,7 +74,7 @@ EXTRA_ARTICLES = {
     "2024/photo.md": f"Title: Photo\nDate: 2024-02-03\n{COMMON}Image: {{static}}/images/remise.jpg\n"
     "Slug: photo\n\nTexte.\n",
     "2024/brouillon.md": f"Title: Brouillon\nDate: 2024-03-01\n{COMMON}Status: draft\nSlug: brouillon\n\nTexte.\n",
-    "2024/futur.md": f"Title: Futur\nDate: 2999-01-01\n{COMMON}Slug: futur\n\nTexte.\n",
+    "2024/futur.md": f"Title: Futur\nDate: {NEXT_YEAR}-01-01\n{COMMON}Slug: futur\n\nTexte.\n",
 }
 
 

@@ -1,1 +1,0 @@
-from .fast_taxonomies import *  # noqa: F403

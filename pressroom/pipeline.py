@@ -1,0 +1,127 @@
+"""The enrichment of articles, in one documented order that does not depend on
+the order of ``PLUGINS``.
+
+Once Pelican has read every content (its ``all_generators_finalized`` signal),
+``run`` gives each article and page the attributes below with their empty
+values, then sends one signal per stage, in the order of ``STAGES``. A plugin
+hooks a step of its own to a stage with ``connect``; a stage whose plugin is
+not enabled leaves its attributes empty, so the templates never meet a missing
+attribute. Within a stage, steps do not depend on one another.
+
+Where the article comes from and where it goes::
+
+    Markdown file → schema and reader (pressroom.header, pressroom.schema; readers_init)
+    → gate (pressroom.lint; article_generator_init) → Pelican's Article
+    → enrichment (STAGES below; all_generators_finalized)
+    → templates (theme/) → outputs: pages, feeds, .ics, search records, .gz copies
+"""
+
+import dataclasses
+
+import blinker
+from pelican import signals
+
+from . import schema
+
+STAGES = (
+    # content_gate: no two contents at one address; each keeps its checked URL.
+    "addresses",
+    # institutions: ``institutions`` (institution pages), context["institutions"].
+    "institutions",
+    # events: ``event``, context["events"].
+    "events",
+    # typography: institution pages known to Pelican's {filename} links.
+    "links",
+    # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
+    "sharing",
+    # press: ``press_contacts``, ``citation``, ``share_links``.
+    "press",
+    # search: one search record per published article page.
+    "index",
+)
+
+
+@dataclasses.dataclass
+class Enrichment:
+    """The attributes the stages give a content, with their values before any stage. Besides
+    these, ``fields`` holds each schema field as written (``fields.author_service``)."""
+
+    institutions: list = dataclasses.field(default_factory=list)
+    event: object = None
+    permalink: str = ""
+    description: str = ""
+    image_url: str = ""
+    news_article: dict = dataclasses.field(default_factory=dict)
+    press_contacts: list = dataclasses.field(default_factory=list)
+    citation: str = ""
+    share_links: list = dataclasses.field(default_factory=list)
+
+
+def stage(name):
+    if name not in STAGES:
+        raise ValueError(f"étape inconnue du traitement des articles : {name}")
+    return blinker.signal(f"pressroom.pipeline.{name}")
+
+
+def connect(name, receiver):
+    """Run ``receiver(generators)`` at stage ``name`` of every build."""
+    stage(name).connect(receiver)
+    signals.all_generators_finalized.connect(run)  # once, however many plugins connect
+
+
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations")
+DRAFT_LISTS = ("drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations")
+DRAFT_PAGE_LISTS = ("draft_pages", "draft_translations")
+
+
+def _gather(generators, kind, lists):
+    return [
+        content
+        for generator in generators
+        if hasattr(generator, kind)
+        for name in lists
+        for content in getattr(generator, name, [])
+    ]
+
+
+def articles(generators, drafts=True):
+    """Every article, translations and hidden ones included, drafts unless ``drafts`` is False."""
+    return _gather(generators, "articles", ARTICLE_LISTS + (DRAFT_LISTS if drafts else ()))
+
+
+def pages(generators, drafts=True):
+    return _gather(generators, "pages", PAGE_LISTS + (DRAFT_PAGE_LISTS if drafts else ()))
+
+
+def contents(generators, drafts=True):
+    return articles(generators, drafts) + pages(generators, drafts)
+
+
+def listed_articles(generators):
+    """The articles Pelican lists (a preview build's drafts among them, marked)."""
+    return [article for generator in generators for article in getattr(generator, "articles", [])]
+
+
+def declare(content):
+    """The empty value of every enrichment attribute. Pelican has set an attribute for each
+    metadata field (``institutions``, ``event``… as written): the raw text stays in
+    ``content.metadata``, the attribute is the stage's. ``preview_notice`` comes earlier,
+    from the gate, on the drafts that a preview build shows."""
+    for name, value in dataclasses.asdict(Enrichment()).items():
+        setattr(content, name, value)
+    content.__dict__.setdefault("preview_notice", "")
+    content.fields = schema.written_values(content.metadata)
+
+
+def run(generators):
+    for content in contents(generators):
+        declare(content)
+    for name in STAGES:
+        stage(name).send(generators)
+
+
+def is_published(content):
+    """Published for good, the one definition that the sitemap and the search index share: written,
+    with the status ``published`` (not hidden), and not a draft that a preview build shows."""
+    return content.status == "published" and bool(content.save_as) and not getattr(content, "preview_notice", "")

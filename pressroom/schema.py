@@ -1,0 +1,670 @@
+"""The article schema: every field an article may hold, defined once.
+
+Each ``Field`` says what it is (name, kind, one value or several, required for
+which ``Status``), how a communication officer is told about it (French label,
+help, example) and how it is checked. The content check (``invoke lint`` and
+the build, through ``pressroom.lint``), ``invoke new``, the importer, the
+templates (through ``pressroom.article``) and the writing guide all read this
+module; adding a field is one entry here plus its use.
+
+``check_header`` returns one ``Problem`` per fault, each naming file, line and
+field, in French: ``fichier:ligne: champ: problème — comment corriger``.
+"""
+
+import dataclasses
+import datetime
+import difflib
+import re
+import types
+import urllib.parse
+
+from pelican.utils import get_date
+
+from . import frdates
+from .problems import Problem
+from .registry import normalize
+from .settings import registry_shown, setting
+
+ALL = ("published", "draft", "hidden")
+PUBLISHED = ("published", "hidden")
+STATUSES = ALL
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_PATTERN = re.compile(r"^[a-z]{2}$")
+DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
+DATETIME_HINT = (
+    "écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
+    "ou en toutes lettres : 8 octobre 2024 à 9h30"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str  # as written in the header: « Event-Start »
+    label: str  # French, for the guide and the editor
+    help: str  # French: what to write
+    example: str = ""
+    kind: str = "text"  # text, date, list, institutions, slug, url, choice, lang, image
+    required: tuple = ()  # the statuses for which the field must be filled
+    choices: tuple = ()
+    group: str = "article"  # "article" or "event"
+    aliases: tuple = ()  # French names an officer may write by mistake
+    in_new: bool = True  # written (empty or filled) by `invoke new`
+    max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
+
+    @property
+    def key(self):
+        """The name as Pelican stores it in ``metadata``."""
+        return self.name.lower()
+
+    @property
+    def multiple(self):
+        return self.kind in ("list", "institutions", "addresses")
+
+    def required_for(self, status):
+        return status in self.required
+
+
+FIELDS = (
+    Field(
+        "Title",
+        "Titre",
+        "le titre, tel qu'il s'affichera",
+        "Formation des délégués syndicaux",
+        required=ALL,
+        aliases=("titre",),
+    ),
+    Field(
+        "Date",
+        "Date de publication",
+        "`2024-10-08 10:30` ou `8 octobre 2024 à 10h30` (heure du fuseau du site) ; une date future met "
+        "l'article sous embargo : il paraît à la première construction qui suit cette date",
+        "2024-10-08 10:30",
+        kind="date",
+        required=ALL,
+        aliases=("date de publication",),
+    ),
+    Field(
+        "Modified",
+        "Date de mise à jour",
+        "la date de la dernière correction, sous la même forme que `Date`",
+        "2024-10-09",
+        kind="date",
+        in_new=False,
+        aliases=("modifie", "mise a jour"),
+    ),
+    Field(
+        "Author",
+        "Auteur",
+        "prénom et nom (obligatoire pour publier) ; plusieurs auteurs séparés par des virgules",
+        "Aminata Bocar Sow",
+        required=PUBLISHED,
+        aliases=("auteur", "auteurs", "authors"),
+        max_length=100,
+    ),
+    Field(
+        "Author-Service",
+        "Service de l'auteur",
+        "le service, par exemple `CCOM-RP/CMSS`",
+        "CCOM-RP/CMSS",
+        aliases=("service",),
+    ),
+    Field(
+        "Institutions",
+        "Institutions",
+        "les sigles, séparés par des virgules : `CMSS, UNTM` ; chaque sigle doit figurer dans le registre "
+        "des institutions (majuscules, accents et noms complets sont reconnus)",
+        "CMSS, UNTM",
+        kind="institutions",
+        required=ALL,
+        aliases=("institution", "organismes", "organisme"),
+    ),
+    Field(
+        "Tags",
+        "Thèmes",
+        "les thèmes, séparés par des virgules (20 au plus) ; écrivez un thème toujours de la même façon",
+        "formation, dialogue social",
+        kind="list",
+        aliases=("themes", "theme", "mots-cles", "tag"),
+        max_length=100_000,
+    ),
+    Field(
+        "Category",
+        "Catégorie",
+        "une seule catégorie : Actualité, Communiqué, Reportage…",
+        "Actualité",
+        aliases=("categorie", "rubrique"),
+        max_length=60,
+    ),
+    Field(
+        "Summary",
+        "Résumé",
+        "une ou deux phrases, en texte simple ; elles s'affichent dans les listes et les flux",
+        "La CMSS a formé quarante délégués syndicaux à Bamako.",
+        aliases=("resume", "chapo", "chapeau"),
+    ),
+    Field(
+        "Image",
+        "Photo",
+        "le chemin d'une photo placée dans `content/images/`",
+        "images/cmss-formation-2024.jpg",
+        kind="image",
+        in_new=False,
+        aliases=("photo",),
+    ),
+    Field(
+        "Source",
+        "Source",
+        "l'adresse (https://…) de la page d'origine d'un article repris",
+        "https://www.exemple.ml/article",
+        kind="url",
+        in_new=False,
+        aliases=("lien", "url source"),
+    ),
+    Field(
+        "Redirect-From",
+        "Anciennes adresses",
+        "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
+        "des virgules : `2021/11/ancien-article/`",
+        "2021/11/ancien-article/",
+        kind="addresses",
+        in_new=False,
+        aliases=("redirection", "ancienne adresse", "anciennes adresses"),
+    ),
+    Field(
+        "Slug",
+        "Adresse",
+        "la fin de l'adresse de la page : minuscules sans accent, chiffres et tirets",
+        "formation-delegues-syndicaux",
+        kind="slug",
+        aliases=("adresse",),
+        max_length=100,
+    ),
+    Field("Lang", "Langue", "la langue de l'article, en deux lettres : `fr`", "fr", kind="lang", aliases=("langue",)),
+    Field(
+        "Status",
+        "Statut",
+        "`draft` (brouillon, non publié) tant que l'article n'est pas prêt ; `published`, ou pas de ligne "
+        "`Status`, pour publier ; `hidden` pour une page publiée mais absente des listes",
+        "draft",
+        kind="choice",
+        choices=STATUSES,
+        aliases=("statut", "etat"),
+    ),
+    Field(
+        "Event",
+        "Événement",
+        "le nom de l'événement",
+        "Atelier national de formation",
+        group="event",
+        aliases=("evenement",),
+    ),
+    Field(
+        "Event-Start",
+        "Début de l'événement",
+        "la date de début : `2024-10-08`, ou `2024-10-08 09:00` si l'heure est connue",
+        "2024-10-08 09:00",
+        kind="date",
+        group="event",
+        aliases=("debut", "date de debut"),
+    ),
+    Field(
+        "Event-End",
+        "Fin de l'événement",
+        "la date de fin, jamais avant le début ; une date sans heure après un début avec heure "
+        "désigne la fin de ce jour-là (la même date pour un seul jour)",
+        "2024-10-10",
+        kind="date",
+        group="event",
+        aliases=("fin", "date de fin"),
+    ),
+    Field(
+        "Event-Location",
+        "Lieu de l'événement",
+        "le lieu : `Direction générale de la CMSS, Bamako`",
+        "Direction générale de la CMSS, Bamako",
+        group="event",
+        aliases=("lieu",),
+    ),
+)
+BY_KEY = {field.key: field for field in FIELDS}
+EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
+
+# Metadata that steers where and how Pelican writes a page: never from an article.
+RESERVED = {
+    "save_as",
+    "url",
+    "template",
+    "override",
+    "override_url",
+    "override_save_as",
+    "path",
+    "source_path",
+    "relative_source_path",
+    "settings",
+    "translation",
+    "translations",
+    "filename",
+    "page_order",
+    "private",
+    "in_default_lang",
+    "category_url",
+    "author_url",
+    "metadata",
+    "content",
+    "summary_max_length",
+}
+
+
+def field(name):
+    return BY_KEY[name.lower()]
+
+
+def written_values(metadata):
+    """Each field's value as written, for templates: ``fields.author_service``, ``fields.source``
+    (empty when absent). Dates, institutions and events have their own objects."""
+    values = {}
+    for spec in FIELDS:
+        value = metadata.get(spec.key, "")
+        values[spec.key.replace("-", "_")] = value if isinstance(value, str) else str(value or "")
+    return types.SimpleNamespace(**values)
+
+
+# --- What a checked article is made of ---------------------------------------
+
+
+@dataclasses.dataclass
+class Check:
+    """What the checks of one file need besides its header."""
+
+    path: str
+    shown: str  # the path as printed: relative to the content folder
+    registry: object
+    settings: dict
+    today: datetime.date
+    default_year: int = None  # the year of the article's Date, for event dates written without one
+
+    def problem(self, entry_or_line, field_name, message, hint=""):
+        line = entry_or_line if isinstance(entry_or_line, int) else entry_or_line.line
+        return Problem(self.shown, field_name, message, hint, line)
+
+    @property
+    def years(self):
+        first = setting(self.settings, "CONTENT_YEAR_MIN")
+        return first, self.today.year + setting(self.settings, "CONTENT_YEARS_AHEAD")
+
+
+def split_list(value):
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [item.strip() for item in str(value or "").split(",") if item.strip()]
+
+
+def read_date(value, default_year=None):
+    """A naive datetime from an ISO or French date ('8 octobre 2024 à 10h30', or other ISO 8601
+    forms such as 2024-10-08T10:30:00+00:00, whose zone is kept); ValueError in French."""
+    try:
+        return frdates.parse_date(str(value), default_year=default_year)
+    except ValueError as french_error:
+        try:
+            return get_date(str(value))
+        except (ValueError, OverflowError):
+            raise french_error from None
+
+
+def status_of(header):
+    entry = header.first("status")
+    return entry.value.strip().lower() if entry and entry.value.strip() else "published"
+
+
+# --- Field checks (one function per kind) ------------------------------------
+
+
+def check_date(entry, spec, check):
+    try:
+        moment = read_date(entry.value, check.default_year if spec.group == "event" else None)
+    except ValueError as error:
+        return [check.problem(entry, spec.name, str(error), DATETIME_HINT if spec.group == "event" else DATE_HINT)]
+    first, last = check.years
+    if not first <= moment.year <= last:
+        return [
+            check.problem(
+                entry,
+                spec.name,
+                f"date hors de la période admise « {entry.value} »",
+                f"écrivez une date entre {first} et {last}",
+            )
+        ]
+    return []
+
+
+def check_institutions(entry, spec, check):
+    names = split_list(entry.value)
+    if check.registry is None:
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"institution inconnue « {name} »",
+            f"corrigez le sigle ou ajoutez l'institution au registre {registry_shown(check.settings)}",
+        )
+        for name in names
+        if check.registry.find(name) is None
+    ]
+
+
+TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
+
+
+def check_list(entry, spec, check):
+    most = setting(check.settings, "TAGS_MAX")
+    items = split_list(entry.value)
+    if len(items) > most:
+        return [check.problem(entry, spec.name, f"{len(items)} valeurs, {most} au plus", "gardez les plus importantes")]
+    return [
+        check.problem(entry, spec.name, f"« {item[:20]}… » : {TAG_MAX_LENGTH} caractères au plus", "raccourcissez-le")
+        for item in items
+        if len(item) > TAG_MAX_LENGTH
+    ]
+
+
+ADDRESS_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+$")
+
+
+def check_addresses(entry, spec, check):
+    """Old addresses of the site, as listed in content/adresses-publiees.txt: ``2021/11/slug/``."""
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse invalide « {item} »",
+            "écrivez l'ancienne adresse telle qu'elle figure dans content/adresses-publiees.txt, sans le nom du "
+            "site : 2021/11/ancien-article/",
+        )
+        for item in split_list(entry.value)
+        if len(item) > 200 or not ADDRESS_PATTERN.match(item.lstrip("/"))
+    ]
+
+
+def check_slug(entry, spec, check):
+    if SLUG_PATTERN.match(entry.value):
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse invalide « {entry.value} »",
+            "utilisez seulement des lettres minuscules sans accent, des chiffres et des tirets : formation-cmss-2024",
+        )
+    ]
+
+
+def check_url(entry, spec, check):
+    parts = urllib.parse.urlsplit(entry.value)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in entry.value):
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse refusée « {entry.value} »",
+            "écrivez une adresse complète qui commence par https:// (ou http://)",
+        )
+    ]
+
+
+def check_choice(entry, spec, check):
+    if entry.value.strip().lower() in spec.choices:
+        return []
+    if spec.key == "status":
+        hint = "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier"
+        return [check.problem(entry, spec.name, f"statut inconnu « {entry.value} »", hint)]
+    return [
+        check.problem(entry, spec.name, f"valeur inconnue « {entry.value} »", "choisissez : " + ", ".join(spec.choices))
+    ]
+
+
+def check_lang(entry, spec, check):
+    if LANG_PATTERN.match(entry.value):
+        return []
+    return [
+        check.problem(entry, spec.name, f"langue inconnue « {entry.value} »", "écrivez le code en deux lettres : fr")
+    ]
+
+
+def check_image(entry, spec, check):
+    path = entry.value
+    for prefix in ("{static}", "{attach}", "|static|"):
+        path = path.removeprefix(prefix)
+    path = path.lstrip("/")
+    parts = path.split("/")
+    if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"chemin refusé « {entry.value} »",
+            "placez la photo dans content/images/ et écrivez images/nom-du-fichier.jpg",
+        )
+    ]
+
+
+CHECKS = {
+    "date": check_date,
+    "institutions": check_institutions,
+    "list": check_list,
+    "slug": check_slug,
+    "addresses": check_addresses,
+    "url": check_url,
+    "choice": check_choice,
+    "lang": check_lang,
+    "image": check_image,
+}
+
+
+# --- Names ---------------------------------------------------------------------
+
+
+def suggestion(name):
+    """The schema field nearest to a misspelt name (« Titre » → Title), or None."""
+    folded = normalize(name)
+    candidates = {normalize(f.name): f for f in FIELDS}
+    candidates.update({normalize(alias): f for f in FIELDS for alias in f.aliases})
+    candidates.update({normalize(f.label): f for f in FIELDS})
+    if folded in candidates:
+        return candidates[folded]
+    close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
+    return candidates[close[0]] if close else None
+
+
+def check_names(header, check):
+    """Unknown and reserved field names, and fields written twice."""
+    problems, seen = [], {}
+    for entry in header.entries:
+        if entry.key in RESERVED:
+            problems.append(
+                check.problem(
+                    entry,
+                    entry.name,
+                    "champ réservé : il déciderait où et comment la page est écrite",
+                    "supprimez cette ligne ; l'adresse se règle avec Slug",
+                )
+            )
+        elif entry.key not in BY_KEY:
+            near = suggestion(entry.name)
+            hint = f"vouliez-vous écrire « {near.name}: » ?" if near else "supprimez cette ligne ou corrigez son nom"
+            problems.append(check.problem(entry, entry.name, "champ inconnu", hint))
+        elif entry.key in seen:
+            problems.append(
+                check.problem(
+                    entry,
+                    BY_KEY[entry.key].name,
+                    f"champ écrit deux fois (déjà ligne {seen[entry.key]})",
+                    "gardez une seule ligne ; pour plusieurs valeurs, séparez-les par des virgules",
+                )
+            )
+        else:
+            seen[entry.key] = entry.line
+    return problems
+
+
+# --- One file ------------------------------------------------------------------
+
+# Characters that XML (feeds, sitemap) cannot hold: they would break every feed of the site.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def check_characters(text, check):
+    """Invisible control characters, anywhere in the file: one problem at the first one."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return []
+    line = text.count("\n", 0, found.start()) + 1
+    return [
+        check.problem(
+            line,
+            "fichier",
+            f"caractère de contrôle invisible (code {ord(found.group(0))})",
+            "retapez cette ligne : le caractère vient souvent d'un copier-coller",
+        )
+    ]
+
+
+def check_header(header, check):
+    """Every problem of one article's header."""
+    if header.empty_file:
+        return [check.problem(1, "fichier", "fichier vide", "écrivez l'en-tête puis le texte, ou supprimez le fichier")]
+    problems = check_names(header, check)
+    status = status_of(header)
+    check.default_year = publication_year(header)
+    for spec in FIELDS:
+        entry = header.first(spec.key)
+        if entry is None or not entry.value.strip():
+            if spec.required_for(status):
+                problems.append(check.problem(entry.line if entry else 1, spec.name, *missing(spec)))
+            continue
+        if len(entry.lines) > 1:
+            problems.append(
+                check.problem(
+                    entry,
+                    spec.name,
+                    "le champ continue sur la ligne suivante",
+                    "écrivez la valeur sur une seule ligne, ou séparez deux champs par leur nom",
+                )
+            )
+            continue
+        if len(entry.value) > spec.max_length:
+            problems.append(
+                check.problem(
+                    entry, spec.name, f"{len(entry.value)} caractères, {spec.max_length} au plus", "raccourcissez-le"
+                )
+            )
+        elif spec.kind in CHECKS:
+            problems += CHECKS[spec.kind](entry, spec, check)
+    return problems + check_event(header, check)
+
+
+def publication_year(header):
+    entry = header.first("date")
+    try:
+        return read_date(entry.value).year if entry else None
+    except ValueError:
+        return None
+
+
+def missing(spec):
+    example = spec.example.split(",")[0] if spec.kind == "institutions" else spec.example
+    return "champ obligatoire absent ou vide", f"ajoutez une ligne « {spec.name}: », par exemple {spec.name}: {example}"
+
+
+# --- Events ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class EventDates:
+    name: str
+    start: datetime.datetime
+    end: datetime.datetime
+    location: str
+
+
+def event_dates(metadata, default_year=None):
+    """The event of an article's metadata (values as written), or None; ValueError (French)
+    for a date that does not read. A date-only end after a timed start ends that day."""
+    name = str(metadata.get("event") or "").strip()
+    start_text = str(metadata.get("event-start") or "").strip()
+    end_text = str(metadata.get("event-end") or "").strip()
+    if not start_text:
+        return None
+    start = read_date(start_text, default_year).replace(tzinfo=None)
+    end = read_date(end_text, default_year).replace(tzinfo=None) if end_text else start
+    if end_text and frdates.has_time(start_text) and not frdates.has_time(end_text):
+        end = end.replace(hour=23, minute=59)
+    return EventDates(name, start, end, str(metadata.get("event-location") or "").strip())
+
+
+def check_event(header, check):
+    """The event block as a whole: a name and a start together, the end after the start,
+    at most EVENT_MAX_DAYS long. Dates that do not read are reported by check_date."""
+    entries = {spec.key: header.first(spec.key) for spec in EVENT_FIELDS}
+    written = {key: e for key, e in entries.items() if e is not None and e.value.strip()}
+    if not written:
+        return []
+    name, start = written.get("event"), written.get("event-start")
+    problems = []
+    if not name:
+        anchor = next(iter(written.values()))
+        problems.append(
+            check.problem(
+                anchor, "Event", "nom de l'événement absent", "indiquez le nom de l'événement dans le champ Event"
+            )
+        )
+    if not start:
+        anchor = name or next(iter(written.values()))
+        problems.append(
+            check.problem(
+                anchor,
+                "Event-Start",
+                "date de début absente",
+                "indiquez la date de début, par exemple Event-Start: 2024-10-08",
+            )
+        )
+        return problems
+    try:
+        event = event_dates({key: e.value for key, e in written.items()}, check.default_year)
+    except ValueError:
+        return problems  # reported by check_date
+    end_entry = written.get("event-end") or start
+    if event.end < event.start:
+        problems.append(
+            check.problem(
+                end_entry, "Event-End", "la fin de l'événement précède son début", "vérifiez Event-Start et Event-End"
+            )
+        )
+    elif (event.end - event.start).days > setting(check.settings, "EVENT_MAX_DAYS"):
+        days = setting(check.settings, "EVENT_MAX_DAYS")
+        problems.append(
+            check.problem(
+                end_entry,
+                "Event-End",
+                f"événement de plus de {days} jours",
+                "vérifiez l'année de Event-Start et de Event-End",
+            )
+        )
+    return problems
+
+
+# --- The guide's tables ---------------------------------------------------------
+
+GUIDE_HEADER = ("| champ | obligatoire | ce qu'il faut écrire |", "| --- | --- | --- |")
+
+
+def guide_table(group):
+    """The guide's table of the fields of ``group`` (docs/guide-redaction.md), in Markdown."""
+    rows = []
+    for spec in FIELDS:
+        if spec.group == group:
+            required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
+            rows.append(f"| `{spec.name}` | {required} | {spec.help} |")
+    return "\n".join(GUIDE_HEADER + tuple(rows))

@@ -1,0 +1,186 @@
+"""The trust gate: no article can overwrite a page, publish an unchecked value,
+crash the build or run away with the output. Each hostile file in
+tests/broken/gate/ gets, from `invoke lint` and from the build alike, one French
+line « fichier:ligne: champ: problème — comment corriger », a non-zero exit, no
+traceback, and the previous site left as it was."""
+
+import hashlib
+import io
+import pathlib
+import shutil
+
+import icalendar
+import pytest
+from conftest import ROOT, build_site, write_article
+
+from pressroom import lint, site
+
+GATE = ROOT / "tests" / "broken" / "gate"
+RESERVED = "champ réservé : il déciderait où et comment la page est écrite — supprimez cette ligne"
+TWICE = "champ écrit deux fois (déjà ligne {}) — gardez une seule ligne"
+WINDOW = "date hors de la période admise"
+
+EXPECTED = {
+    "save-as-accueil.md": f":5: Save_as: {RESERVED}",
+    "save-as-robots.md": f":5: Save_as: {RESERVED}",
+    "url-dans-un-article.md": f":5: Url: {RESERVED}",
+    "gabarit-hors-theme.md": f":5: Template: {RESERVED}",
+    "slug-hors-du-site.md": ":5: Slug: adresse invalide « ../../etc/evil » — utilisez seulement des lettres minuscules",
+    "slug-dossiers.md": ":5: Slug: adresse invalide « a/b/c »",
+    "slug-accents.md": ":5: Slug: adresse invalide « communiqué-été »",
+    "resume-deux-fois.md": f":6: Summary: {TWICE.format(5)}",
+    "evenement-deux-fois.md": f":7: Event: {TWICE.format(5)}",
+    "lieu-deux-fois.md": f":8: Event-Location: {TWICE.format(7)}",
+    "titre-deux-fois.md": f":2: Title: {TWICE.format(1)}",
+    "source-javascript.md": ":5: Source: adresse refusée « javascript:alert(10) » — écrivez une adresse complète",
+    "evenement-an-un.md": f":6: Event-Start: {WINDOW} « 0001-01-01 » — écrivez une date entre 1960 et",
+    "evenement-an-9999.md": f":6: Event-Start: {WINDOW} « 9999-12-31 »",
+    "date-an-un.md": f":2: Date: {WINDOW} « 0001-01-01 »",
+    "evenement-trop-long.md": ":7: Event-End: événement de plus de 366 jours",
+    "deux-mille-themes.md": ":5: Tags: 2000 valeurs, 20 au plus",
+    "fichier-vide.md": ":1: fichier: fichier vide",
+    "caractere-de-controle.md": ":1: fichier: caractère de contrôle invisible (code 27) — retapez cette ligne",
+    "encodage-latin1.md": ":3: fichier: caractère illisible : le fichier n'est pas enregistré en UTF-8",
+    "champ-titre-en-francais.md": ":1: Titre: champ inconnu — vouliez-vous écrire « Title: » ?",
+    "champ-institution-au-singulier.md": ":4: Institution: champ inconnu — vouliez-vous écrire « Institutions: » ?",
+}
+
+
+def tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(pathlib.Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_lint(content):
+    out = io.StringIO()
+    return lint.run(out=out, path=str(content)), out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    """A content copy and its good build, which every hostile build must leave as it was."""
+    base = tmp_path_factory.mktemp("gate")
+    content = base / "content"
+    shutil.copytree(ROOT / "content", content)
+    built = build_site(content, base / "output")
+    assert built.status == 0, built.messages
+    return content, built.output, tree_digest(built.output)
+
+
+def test_every_hostile_file_has_an_expected_message():
+    assert sorted(p.name for p in GATE.glob("*.md")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_article_is_refused_by_lint_and_build_alike(good_site, name):
+    content, output, digest = good_site
+    target = content / "articles" / "2024" / name
+    shutil.copy(GATE / name, target)
+    try:
+        built = build_site(content, output)
+        status, messages = run_lint(content)
+    finally:
+        target.unlink()
+    expected = f"articles/2024/{name}{EXPECTED[name]}"
+    assert built.status != 0 and status != 0
+    assert expected in built.messages, built.messages
+    assert expected in messages, messages
+    assert "Traceback" not in built.messages + messages
+    assert tree_digest(output) == digest  # nothing overwritten, nothing removed
+
+
+def test_all_hostile_files_are_reported_at_once(good_site, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(good_site[0], content)
+    for name in EXPECTED:
+        shutil.copy(GATE / name, content / "articles" / "2024" / name)
+    status, messages = run_lint(content)
+    assert status != 0
+    for name, expected in EXPECTED.items():
+        assert f"articles/2024/{name}{expected}" in messages
+
+
+ARTICLE = """Title: {title}
+Date: 2024-03-04
+Author: Awa Traoré
+Institutions: CMSS
+Summary: Résumé.
+{extra}
+Corps de l'article.
+"""
+
+
+def event_of(output, slug):
+    (path,) = (output / "calendrier" / "evenements").rglob(f"{slug}.ics")
+    return icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+
+
+def test_a_date_only_end_after_a_timed_start_ends_that_day(content_copy, build):
+    write_article(
+        content_copy,
+        "2024/atelier.md",
+        ARTICLE.format(
+            title="Atelier de trois jours",
+            extra="Slug: atelier\nEvent: Atelier\nEvent-Start: 8 octobre 2024 à 9h30\nEvent-End: 10 octobre 2024\n",
+        ),
+    )
+    write_article(
+        content_copy,
+        "2024/journee.md",
+        ARTICLE.format(
+            title="Journée d'un jour",
+            extra="Slug: journee\nEvent: Journée\nEvent-Start: 2024-11-05 09:00\nEvent-End: 2024-11-05\n",
+        ),
+    )
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    three_days = event_of(built.output, "atelier")
+    assert (three_days.end.date().isoformat(), three_days.end.hour, three_days.end.minute) == ("2024-10-10", 23, 59)
+    one_day = event_of(built.output, "journee")
+    assert one_day.start.hour == 9 and one_day.end.date() == one_day.start.date() and one_day.end.hour == 23
+
+
+def test_hidden_article_builds_and_stays_out_of_listings_and_search(content_copy, build):
+    write_article(
+        content_copy, "2024/cache.md", ARTICLE.format(title="Article caché", extra="Slug: cache\nStatus: hidden\n")
+    )
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert (built.output / "2024" / "03" / "cache" / "index.html").exists()
+    assert "Article caché" not in (built.output / "index.html").read_text(encoding="utf-8")
+    assert (built.output / "pagefind").is_dir()
+
+
+def test_a_draft_with_problems_is_left_out_of_the_build_but_fails_lint(content_copy, build):
+    write_article(
+        content_copy,
+        "2024/brouillon.md",
+        "Title: Brouillon sans auteur\nDate: 2024-03-04\nAuthor:\nInstitutions: XYZA\nStatus: draft\n\nTexte.\n",
+    )
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    status, messages = run_lint(content_copy)
+    assert status != 0
+    assert "articles/2024/brouillon.md:4: Institutions: institution inconnue « XYZA »" in messages
+
+
+def test_an_unforeseen_error_is_a_french_message_and_a_log(content_copy, tmp_path, monkeypatch):
+    from pressroom import pipeline
+
+    def broken(generators):
+        raise KeyError("inattendu")
+
+    monkeypatch.setattr(pipeline, "declare", lambda content: broken(content))
+    out = io.StringIO()
+    status = site.build(
+        out=out, path=str(content_copy), output_path=str(tmp_path / "output"), cache_path=str(tmp_path / "cache")
+    )
+    assert status != 0
+    message = out.getvalue()
+    assert "La construction a échoué : erreur inattendue en traitant articles/" in message
+    assert "Traceback" not in message
+    log = tmp_path / "cache" / "erreur-construction.log"
+    assert "KeyError" in log.read_text(encoding="utf-8")
