@@ -33,7 +33,12 @@ class Build(subprocess.Popen):
     ``communicate`` wait for it, hiding it from the test."""
 
     def communicate(self, timeout=None):
-        self.wait(timeout=timeout)
+        try:
+            self.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:  # a hung build: stop it and its children, then report
+            os.killpg(self.pid, signal.SIGKILL)
+            self.wait()
+            raise
         self.log.seek(0)
         return self.log.read(), None
 
