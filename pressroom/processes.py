@@ -34,6 +34,9 @@ def die_with_parent(parent_pid):
     """In a forked child: be killed by the kernel when the parent dies (Linux), and
     leave at once if the parent already died between the fork and this call."""
     _parent_death_signal(signal.SIGKILL)
+    # SIGTERM stops a child at once (Pool.terminate), never through the build's own handler,
+    # inherited at the fork, which unwinds the build (raise_on_sigterm).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if os.getppid() != parent_pid:
         os._exit(1)
 
@@ -42,6 +45,31 @@ def stop_with_parent():
     """The build's own process (invoke under make): stopped by SIGTERM when the command that
     started it dies, e.g. a killed ``make``, so that it unwinds (``raise_on_sigterm``)."""
     _parent_death_signal(signal.SIGTERM)
+
+
+def child_pids():
+    """Process ids of this process's children, from /proc (Linux); none elsewhere."""
+    children = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat, encoding="ascii", errors="replace") as status:
+                fields = status.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(os.getpid()):
+            children.append(int(os.path.basename(os.path.dirname(stat))))
+    return children
+
+
+def stop_children():
+    """Kill this process's children (Pagefind, workers) and reap them: an interrupted build
+    removes its fresh folder only once nothing writes into it any more."""
+    for pid in child_pids():
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass
 
 
 def is_running(pid):

@@ -110,7 +110,11 @@ def build_unlocked(settings, out=sys.stderr):
     restore_sigterm = processes.raise_on_sigterm()
     try:
         with atomic.fresh_output(final) as fresh:
-            status = run_pelican(dict(settings, OUTPUT_PATH=fresh), out)
+            try:
+                status = run_pelican(dict(settings, OUTPUT_PATH=fresh), out)
+            except KeyboardInterrupt:
+                processes.stop_children()  # nothing writes into the fresh folder while it is removed
+                raise
             if status == 0:
                 atomic.swap_in(fresh, final)
                 print(f"Site construit dans {final}", file=out)
