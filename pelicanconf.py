@@ -48,6 +48,7 @@ PLUGINS = [
     "press",
     "media",
     "search",
+    "redirects",
     "gzip_copies",
     "editor",
 ]

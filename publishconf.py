@@ -8,7 +8,8 @@ from pressroom import editor
 
 globals().update(get_settings_from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py")))
 
-SITEURL = os.environ.get("SITEURL", "https://communiques-protection-sociale.org")
+# The public address comes from the environment only: `invoke publish` refuses to publish without it.
+SITEURL = os.environ.get("SITEURL", "").strip().rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True

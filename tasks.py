@@ -8,7 +8,7 @@ from invoke import task
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
-from pressroom import importer, site
+from pressroom import importer, processes, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
@@ -28,14 +28,23 @@ def _exit_on_failure(status):
 @task(help={"preview": "aperçu : montre aussi les brouillons et les articles sous embargo, marqués"})
 def build(c, preview=False):
     """Construit le site dans output/ à partir de content/."""
-    _exit_on_failure(site.build("pelicanconf.py", preview=preview))
+    processes.stop_with_parent()  # a killed make stops the build too
+    command = "invoke build --preview" if preview else "invoke build"
+    _exit_on_failure(site.build("pelicanconf.py", command=command, preview=preview))
     print(f"Pour le consulter : make serve, puis ouvrez http://{HOST}:{PORT}/")
 
 
-@task(help={"dry_run": "montre ce que rsync enverrait, sans rien envoyer"})
-def publish(c, dry_run=False):
-    """Construit le site de production (publishconf.py) et l'envoie par rsync vers $PUBLISH_DEST."""
-    _exit_on_failure(publishing.publish(dry_run=dry_run))
+@task(
+    help={
+        "dry_run": "compte ce que rsync enverrait (nouveaux, modifiés, supprimés), sans rien envoyer",
+        "init": "première publication : la destination n'a pas encore le fichier témoin .site-pressroom",
+        "force": "accepte de supprimer plus de 10 % des fichiers de la destination",
+    }
+)
+def publish(c, dry_run=False, init=False, force=False):
+    """Construit le site de production (publishconf.py, $SITEURL) à part et l'envoie par rsync vers $PUBLISH_DEST."""
+    processes.stop_with_parent()
+    _exit_on_failure(publishing.publish(dry_run=dry_run, init=init, force=force))
 
 
 @task(
@@ -131,10 +140,9 @@ def serve(c):
 @task
 def livereload(c):
     """Construit le site puis le reconstruit à chaque modification, servi sur 127.0.0.1:8000."""
-    c.run(
-        f"{sys.executable} -m pelican --autoreload --listen --bind {HOST} --port {PORT} -s pelicanconf.py"
-        " -e PREVIEW=true"
-    )  # a preview: drafts and embargoed articles shown, marked
+    # a preview (drafts and embargoed articles shown, marked) that holds the tree's lock while it runs
+    command = [sys.executable, "-m", "pelican", "--autoreload", "--listen", "--bind", HOST, "--port", str(PORT)]
+    _exit_on_failure(site.run_locked(command + ["-s", "pelicanconf.py", "-e", "PREVIEW=true"], "make serve"))
 
 
 @task

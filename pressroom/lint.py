@@ -24,7 +24,7 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
-from . import schema
+from . import addresses, schema
 from .header import Entry, Header, UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin, with_mixin
@@ -229,24 +229,57 @@ def _shown(path, root):
     return os.path.relpath(path, root) if root else path
 
 
-def check_collisions(settings, readers, report):
-    """Articles that would share an address, among the files that passed their own checks."""
+def readable_articles(settings, readers, report):
+    """The articles that Pelican can read, among the files that passed their own checks."""
     root = settings["PATH"]
     broken = {problem.path for problem in report.problems if problem.field != "Tags"} | report.broken_drafts
-    articles = [
+    return [
         readers.read_file(root, path, content_class=Article, context={})
         for path in report.headers
         if _shown(path, root) not in broken
     ]
-    return find_collisions(articles, root)
+
+
+def check_collisions(settings, readers, report):
+    """Articles that would share an address, among the files that passed their own checks."""
+    return find_collisions(readable_articles(settings, readers, report), settings["PATH"])
+
+
+def check_published_addresses(settings, articles):
+    """A published article's file may not disappear unless another article takes its address over
+    (Redirect-From): its address, listed in content/adresses-publiees.txt, would become a 404."""
+    root, listing = settings["PATH"], addresses.list_path(settings)
+    current = {addresses.normalize_url(article.url) for article in articles}
+    taken_over = set(addresses.redirect_targets(articles))
+    return [
+        Problem(
+            _shown(listing, root),
+            "Adresse",
+            f"l'article publié à l'adresse {entry.url} ({entry.source}) a disparu : cette adresse ne mènerait "
+            "plus nulle part",
+            f"rétablissez le fichier, ou ajoutez la ligne « Redirect-From: {entry.url} » à l'article qui le remplace",
+            entry.line,
+        )
+        for entry in addresses.read_entries(listing)
+        if entry.url not in current
+        and entry.url not in taken_over
+        and not os.path.exists(os.path.join(root, entry.source))
+    ]
 
 
 def lint(settings):
-    """Every problem in the content folder, drafts' included, and two articles at one address."""
+    """Every problem in the content folder, drafts' included, two articles at one address, and a
+    published article whose file disappeared."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
-    return report.problems + report.draft_problems + check_collisions(settings, readers, report)
+    articles = readable_articles(settings, readers, report)
+    return (
+        report.problems
+        + report.draft_problems
+        + find_collisions(articles, settings["PATH"])
+        + check_published_addresses(settings, articles)
+    )
 
 
 def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):

@@ -74,7 +74,7 @@ class Field:
 
     @property
     def multiple(self):
-        return self.kind in ("list", "institutions")
+        return self.kind in ("list", "institutions", "addresses")
 
     @property
     def multiline(self):
@@ -262,6 +262,16 @@ FIELDS = (
         kind="url",
         in_new=False,
         aliases=("lien", "url source"),
+    ),
+    Field(
+        "Redirect-From",
+        "Anciennes adresses",
+        "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
+        "des virgules : `2021/11/ancien-article/`",
+        "2021/11/ancien-article/",
+        kind="addresses",
+        in_new=False,
+        aliases=("redirection", "ancienne adresse", "anciennes adresses"),
     ),
     Field(
         "Slug",
@@ -468,6 +478,24 @@ def check_list(entry, spec, check):
         check.problem(entry, spec.name, f"« {item[:20]}… » : {TAG_MAX_LENGTH} caractères au plus", "raccourcissez-le")
         for item in items
         if len(item) > TAG_MAX_LENGTH
+    ]
+
+
+ADDRESS_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+$")
+
+
+def check_addresses(entry, spec, check):
+    """Old addresses of the site, as listed in content/adresses-publiees.txt: ``2021/11/slug/``."""
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse invalide « {item} »",
+            "écrivez l'ancienne adresse telle qu'elle figure dans content/adresses-publiees.txt, sans le nom du "
+            "site : 2021/11/ancien-article/",
+        )
+        for item in split_list(entry.value)
+        if len(item) > 200 or not ADDRESS_PATTERN.match(item.lstrip("/"))
     ]
 
 
@@ -696,6 +724,7 @@ CHECKS = {
     "institutions": check_institutions,
     "list": check_list,
     "slug": check_slug,
+    "addresses": check_addresses,
     "url": check_url,
     "choice": check_choice,
     "lang": check_lang,

@@ -73,6 +73,10 @@ DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
     "SEARCH_RECORD_TEMPLATE": "search_record",
+    # Published addresses (pressroom/addresses.py): the list, relative to the content folder, and
+    # the page written at an address whose article moved (plugins/redirects).
+    "PUBLISHED_URLS_FILE": "adresses-publiees.txt",
+    "REDIRECT_TEMPLATE": "redirect",
     # Speed: parallel reading and .gz copies made while pages are written.
     "PARALLEL_READ_PROCESSES": os.cpu_count() or 1,
     "PARALLEL_READ_MIN_FILES": 100,  # below this, starting the workers costs more than it saves

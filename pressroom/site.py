@@ -1,8 +1,13 @@
 """Build the site with Pelican; turn content problems into French messages
-and a non-zero exit status instead of a traceback or a silent skip."""
+and a non-zero exit status instead of a traceback or a silent skip.
+
+A build holds the tree's lock (``treelock``) and writes into a fresh folder
+that replaces the output folder only once complete (``atomic``): a failed,
+interrupted or killed build leaves the previous site whole."""
 
 import logging
 import os
+import subprocess
 import sys
 import traceback
 
@@ -10,10 +15,12 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
+from . import atomic, processes, treelock
 from .problems import ContentError
 from .registry import RegistryError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TREE_BUSY = 4  # exit status when another command holds the tree (3: an unforeseen error)
 
 
 class LogRecorder(logging.Handler):
@@ -66,14 +73,65 @@ def unforeseen(error, settings, out):
     return 3
 
 
-def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
-    """Build the site; return 0 on success, non-zero with French messages otherwise."""
+def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build", **overrides):
+    """Build the site; return 0 on success, non-zero with French messages otherwise.
+    ``command`` names this build to a second command that finds the tree locked."""
+    try:
+        settings = load_settings(settings_file, **overrides)
+        with treelock.tree_lock(settings["OUTPUT_PATH"], command, out=out):
+            return build_unlocked(settings, out)
+    except treelock.TreeBusy as error:
+        print(f"Construction impossible : {error}", file=out)
+        return TREE_BUSY
+    except Exception as error:  # unreadable settings, a folder that cannot be renamed
+        return unforeseen(error, None, out)
+
+
+def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
+    """Run ``command`` (Pelican's own live reload) holding the tree's lock; it dies with this process."""
+    try:
+        output_path = load_settings(settings_file)["OUTPUT_PATH"]
+        with treelock.tree_lock(output_path, label, out=out):
+            parent = os.getpid()
+            child = subprocess.Popen(command, cwd=ROOT, preexec_fn=lambda: processes.die_with_parent(parent))
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                child.terminate()
+                return child.wait()
+    except treelock.TreeBusy as error:
+        print(f"Lancement impossible : {error}", file=out)
+        return TREE_BUSY
+
+
+def build_unlocked(settings, out=sys.stderr):
+    """Build into a fresh folder and swap it in once complete; the caller holds the tree's lock."""
+    final = settings["OUTPUT_PATH"]
+    restore_sigterm = processes.raise_on_sigterm()
+    try:
+        with atomic.fresh_output(final) as fresh:
+            try:
+                status = run_pelican(dict(settings, OUTPUT_PATH=fresh), out)
+            except KeyboardInterrupt:
+                processes.stop_children()  # nothing writes into the fresh folder while it is removed
+                raise
+            if status == 0:
+                atomic.swap_in(fresh, final)
+                print(f"Site construit dans {final}", file=out)
+            return status
+    except KeyboardInterrupt:
+        print("Construction interrompue : le site précédent est resté en place.", file=out)
+        return 130
+    finally:
+        restore_sigterm()
+
+
+def run_pelican(settings, out):
+    """Run Pelican with ``settings``; 0, or a French report and a non-zero status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     counter = LogRecorder()
     logging.getLogger().addHandler(counter)
-    settings = None
     try:
-        settings = load_settings(settings_file, **overrides)
         Pelican(settings).run()
     except ContentError as error:
         print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
@@ -93,6 +151,8 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
             file=out,
         )
         return 2
+    except KeyboardInterrupt:
+        raise
     except Exception as error:
         return unforeseen(error, settings, out)
     finally:
@@ -100,5 +160,4 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     if counter.messages:
         print(f"La construction a échoué : {len(counter.messages)} erreur(s) signalée(s) ci-dessus.", file=out)
         return 1
-    print(f"Site construit dans {settings['OUTPUT_PATH']}", file=out)
     return 0

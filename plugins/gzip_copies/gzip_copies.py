@@ -28,6 +28,7 @@ import blinker
 from pelican import signals
 from pelican.plugins import granular_signals
 
+from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 
 __all__ = ["register", "gzip_copy"]
@@ -60,7 +61,8 @@ def gzip_copy(path):
 
 def compress_paths(batches, errors, parent):
     """A worker process: compress each batch of paths received, until None.
-    It also stops if the build process is gone (killed preview server)."""
+    It dies with the build process (killed build or preview server)."""
+    die_with_parent(parent)
     while True:
         try:
             batch = batches.get(timeout=1)

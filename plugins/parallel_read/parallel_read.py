@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
+from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 from pressroom.site import LogRecorder
 
@@ -37,7 +38,9 @@ class _Worker:
     warnings = None
 
     @classmethod
-    def start(cls, readers):
+    def start(cls, readers, parent=None):
+        if parent is not None:  # in a forked worker: it dies with the build
+            die_with_parent(parent)
         cls.readers, cls.warnings = readers, LogRecorder(logging.WARNING)
         logging.getLogger().addHandler(cls.warnings)
 
@@ -68,7 +71,7 @@ def read_in_parallel(readers, paths, processes):
     """Read ``paths`` in ``processes`` forked workers; put each result in the readers' cache."""
     context = multiprocessing.get_context("fork")  # the workers inherit the readers; paths and reads are pickled
     chunk = max(1, min(64, len(paths) // (processes * 8)))
-    with context.Pool(processes, initializer=_Worker.start, initargs=(readers,)) as pool:
+    with context.Pool(processes, initializer=_Worker.start, initargs=(readers, os.getpid())) as pool:
         results = pool.imap_unordered(_Worker.read, paths, chunksize=chunk)
         while True:
             try:

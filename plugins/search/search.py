@@ -27,7 +27,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from pressroom import pipeline
+from pressroom import pipeline, processes
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
@@ -43,6 +43,7 @@ CANNOT_START = (
     "Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
     "avec `make build` (paquet pagefind[bin])"
 )
+STAGING_PREFIX = "recherche-"
 RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says what failed
 
 
@@ -93,7 +94,10 @@ class Indexing:
 
     def __init__(self, settings):
         self.settings = settings
-        self.staging = tempfile.TemporaryDirectory(prefix="recherche-")
+        # The folder's name holds this process's id: a build killed by SIGKILL leaves its folder,
+        # which the next build removes.
+        processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)
+        self.staging = tempfile.TemporaryDirectory(prefix=processes.owned_folder_prefix(STAGING_PREFIX))
         self.process = self.pid = self.output = None
 
     def command(self):
@@ -130,8 +134,10 @@ class Indexing:
 
     def fork(self, generator, articles):
         reading, writing = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: records, then Pagefind in its place; it never returns into the build
+            processes.die_with_parent(parent)  # kept across exec: Pagefind dies with the build
             os.close(reading)
             try:
                 with quiet_writer():

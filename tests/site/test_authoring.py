@@ -124,7 +124,7 @@ def production(tmp_path):
     www.mkdir()
     (www / "ancien.html").write_text("page retirée", encoding="utf-8")
     overrides = {
-        "path": str(CONTENT),
+        "path": str(shutil.copytree(CONTENT, tmp_path / "content")),  # publishing records its addresses there
         "output_path": str(tmp_path / "output"),
         "cache_path": str(tmp_path / "cache"),
         "siteurl": "https://presse.example.org",
@@ -136,15 +136,15 @@ def production(tmp_path):
 def test_publish_dry_run_sends_nothing(production):
     www, environ, overrides = production
     messages = io.StringIO()
-    assert publish.publish(dry_run=True, environ=environ, out=messages, **overrides) == 0
+    assert publish.publish(dry_run=True, init=True, force=True, environ=environ, out=messages, **overrides) == 0
     assert sorted(p.name for p in www.iterdir()) == ["ancien.html"]
-    assert "--dry-run" in messages.getvalue()
+    assert "Essai à blanc, rien n'a été envoyé" in messages.getvalue()
 
 
 def test_publish_copies_the_production_site_and_deletes_stale_files(production):
     www, environ, overrides = production
     messages = io.StringIO()
-    assert publish.publish(environ=environ, out=messages, **overrides) == 0, messages.getvalue()
+    assert publish.publish(init=True, force=True, environ=environ, out=messages, **overrides) == 0, messages.getvalue()
     assert not (www / "ancien.html").exists()
     index = (www / "index.html").read_text(encoding="utf-8")
     assert 'href="https://presse.example.org/feeds/tout.atom.xml"' in index

@@ -1,0 +1,74 @@
+"""Atomic output: a build writes into a fresh folder beside the output folder,
+which takes the output folder's place by a rename only once the build is
+complete. Whenever the build stops, the previous output folder is whole.
+
+On Linux the two folders are exchanged in one step (``renameat2`` with
+``RENAME_EXCHANGE``); elsewhere the previous folder is renamed aside first,
+and a build that finds it aside with no output folder puts it back.
+"""
+
+import contextlib
+import ctypes
+import glob
+import os
+import secrets
+import shutil
+import sys
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def fresh_name(final, kind):
+    return f"{final}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def _exchange(first, second):
+    """Swap two paths in one step; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(fresh, final):
+    """Put ``fresh`` in the place of ``final``; the previous folder ends at ``fresh`` or aside, removed."""
+    if not os.path.lexists(final):
+        os.rename(fresh, final)
+        return
+    if _exchange(fresh, final):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return
+    previous = fresh_name(final, "old")
+    os.rename(final, previous)
+    os.rename(fresh, final)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover(final):
+    """Called with the tree's lock held: no other build runs, so every ``.new-``/``.old-``
+    sibling is left by a stopped build. A previous output set aside is put back first."""
+    leftovers = sorted(glob.glob(glob.escape(final) + ".old-*"), key=os.path.getmtime)
+    if leftovers and not os.path.lexists(final):
+        os.rename(leftovers.pop(), final)
+    for path in leftovers + glob.glob(glob.escape(final) + ".new-*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def fresh_output(final):
+    """A new empty folder beside ``final`` (same file system, so the rename is atomic).
+    The caller calls ``swap_in`` when complete; otherwise the folder is removed."""
+    final = os.path.abspath(final)
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    recover(final)
+    fresh = fresh_name(final, "new")
+    os.mkdir(fresh)  # with the user's umask, unlike mkdtemp: the site must stay readable by the web server
+    try:
+        yield fresh
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)

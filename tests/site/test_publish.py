@@ -1,0 +1,174 @@
+"""Publishing: built for production in a private folder, and refused in French when
+it could hurt the live site (no SITEURL, the repository as destination, an unmarked
+destination, mass deletions); a publication during a preview build ships nothing of it."""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, copy_content
+from test_gate import EMBARGO_TITLE, write_unpublished
+from tools import require
+
+from pressroom import publish
+
+SITEURL = "https://presse.example.org"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A working tree (content with a draft and an embargoed article) and an empty web folder."""
+    require(shutil.which("rsync"), "rsync (apt-get install rsync)")
+    content = copy_content(tmp_path / "content")
+    write_unpublished(content)
+    www = tmp_path / "www"
+    www.mkdir()
+    overrides = {"path": str(content), "output_path": str(tmp_path / "output"), "cache_path": str(tmp_path / "cache")}
+    return tmp_path, www, overrides
+
+
+def run(www, overrides, environ=None, **options):
+    messages = io.StringIO()
+    environ = {"PUBLISH_DEST": f"{www}/", "SITEURL": SITEURL} if environ is None else environ
+    status = publish.publish(environ=environ, out=messages, **options, **overrides)
+    return status, messages.getvalue()
+
+
+def files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_first_publication_needs_init_then_marks_the_destination(tree):
+    _, www, overrides = tree
+    status, messages = run(www, overrides)
+    assert status == 2
+    assert "Publication refusée : la destination" in messages and "relancez avec --init" in messages
+    assert files(www) == []
+
+    status, messages = run(www, overrides, init=True)
+    assert status == 0, messages
+    assert (www / publish.MARKER).exists()
+    assert (www / "index.html").exists()
+    new = int(re.search(r"Site publié vers .* : (\d+) nouveaux, 0 modifiés, 0 supprimés", messages).group(1))
+    assert new == len(files(www)) - 1  # all but the marker
+
+    status, messages = run(www, overrides)  # marked: no --init needed any more
+    assert status == 0, messages
+    assert re.search(r"\d+ nouveaux, \d+ modifiés, \d+ supprimés", messages)  # Pagefind renames a few files
+
+
+def test_no_siteurl_or_a_local_one_is_refused(tree):
+    _, www, overrides = tree
+    for environ, expected in (
+        ({"PUBLISH_DEST": str(www)}, "variable d'environnement SITEURL absente"),
+        ({"PUBLISH_DEST": str(www), "SITEURL": "http://127.0.0.1:8000"}, "n'est pas une adresse publique"),
+    ):
+        status, messages = run(www, overrides, environ=environ, init=True)
+        assert status == 2
+        assert expected in messages
+    assert files(www) == []
+
+
+@pytest.mark.parametrize("place", [".", "/", "repository", "parent", "content", "tree", "remote home"])
+def test_destinations_that_would_erase_the_repository_are_refused(tree, monkeypatch, place):
+    tmp_path, _, overrides = tree
+    monkeypatch.chdir(ROOT)
+    dest = {
+        ".": ".",
+        "/": "/",
+        "repository": str(ROOT),
+        "parent": str(ROOT.parent),
+        "content": overrides["path"],
+        "tree": str(tmp_path),
+        "remote home": "editeur@serveur:",
+    }[place]
+    before = files(ROOT / "content")
+    status, messages = run(None, overrides, environ={"PUBLISH_DEST": dest, "SITEURL": SITEURL}, init=True, force=True)
+    assert status == 2
+    assert f"Publication refusée : destination « {dest} »" in messages
+    assert files(ROOT / "content") == before
+
+
+def test_deleting_more_than_a_tenth_of_the_destination_is_refused_unless_forced(tree):
+    _, www, overrides = tree
+    assert run(www, overrides, init=True)[0] == 0
+    stale = www / "ancien"
+    stale.mkdir()
+    for number in range(len(files(www)) // 5):
+        (stale / f"{number}.html").write_text("ancienne page", encoding="utf-8")
+    before = files(www)
+
+    status, messages = run(www, overrides)
+    assert status == 2
+    assert "la publication supprimerait" in messages and "--force" in messages
+    assert files(www) == before
+
+    status, messages = run(www, overrides, force=True)
+    assert status == 0, messages
+    assert not stale.exists()
+
+
+def test_dry_run_prints_a_french_summary_and_sends_nothing(tree):
+    _, www, overrides = tree
+    status, messages = run(www, overrides, init=True, dry_run=True)
+    assert status == 0, messages
+    assert re.search(r"Essai à blanc, rien n'a été envoyé : [1-9]\d* nouveaux, 0 modifiés, 0 supprimés\.", messages)
+    assert files(www) == []
+
+
+def test_count_changes_reads_rsync_itemized_lines():
+    itemized = "\n".join(
+        [
+            ">f+++++++++ neuf.html",
+            "cd+++++++++ dossier/",
+            ">fcs....... change.html",
+            ".f..t...... meme-contenu.html",
+            ".f          intact.html",
+            "*deleting   vieux.html",
+            "*deleting   vieux-dossier/",
+        ]
+    )
+    changes = publish.count_changes(itemized)
+    assert changes.summary() == "1 nouveaux, 1 modifiés, 1 supprimés"
+    assert changes.existing == 4
+
+
+def test_publication_during_a_preview_build_ships_no_embargoed_page_and_no_local_address(tree, monkeypatch):
+    tmp_path, www, overrides = tree
+    code = (
+        "import sys; from pressroom import site; "
+        f"sys.exit(site.build(command='invoke build --preview', preview=True, **{overrides!r}))"
+    )
+    preview = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not list(tmp_path.glob("output.new-*")) and preview.poll() is None:
+        pass  # the preview build holds the tree from here on
+    monkeypatch.setenv("PRESSROOM_ATTENTE", "300")
+    status, messages = run(www, overrides, init=True)
+    assert preview.wait() == 0
+    assert status == 0, messages
+    assert (tmp_path / "output" / "index.html").exists()
+    assert EMBARGO_TITLE in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")  # the preview ran
+    for relative in files(www):
+        data = (www / relative).read_bytes()
+        if relative.endswith(".gz"):
+            continue
+        assert EMBARGO_TITLE.encode() not in data, relative
+        assert b"Quetzal" not in data, relative
+        assert b"127.0.0.1" not in data, relative
+    assert not any("quetzal" in relative for relative in files(www))
+
+
+def test_publication_records_the_published_addresses(tree):
+    _, www, overrides = tree
+    listing = os.path.join(overrides["path"], "adresses-publiees.txt")
+    status, messages = run(www, overrides, init=True)
+    assert status == 0, messages
+    assert "adresse(s) ajoutée(s)" in messages
+    with open(listing, encoding="utf-8") as text:
+        recorded = text.read()
+    assert "2024/10/cmss-untm-formation-relations-professionnelles/\tarticles/2024/" in recorded
+    assert "quetzal" not in recorded and "zorglub" not in recorded

