@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
-from . import site
+from . import publish, site
 from .alert_messages import Envelope, Release, compose
 from .problems import Problem
 from .registry import Registry, RegistryError
@@ -569,16 +569,35 @@ def _quit(smtp):
 
 
 def main(daily=False, init=False, dry_run=False, state_path="", output="", window_days=None, out=sys.stdout):
-    """`invoke alertes`: paths and window from publishconf.py's settings unless given."""
+    """`invoke alertes`: window and state from publishconf.py's settings unless given. Without
+    ``output``, the production site is built privately first (as `invoke publish` does), so the
+    feeds read are the ones the public sees, whatever output/ holds."""
     settings = site.load_settings("publishconf.py")
-    return run(
-        output or settings["OUTPUT_PATH"],
-        registry_path(settings),
-        state_path or os.path.join(site.ROOT, setting(settings, "ALERTES_ETAT")),
-        daily=daily,
-        init=init,
-        dry_run=dry_run,
-        window_days=setting(settings, "ALERTES_FENETRE_JOURS") if window_days is None else window_days,
-        settings=settings,
-        out=out,
-    )
+
+    def announce(folder):
+        return run(
+            folder,
+            registry_path(settings),
+            state_path or os.path.join(site.ROOT, setting(settings, "ALERTES_ETAT")),
+            daily=daily,
+            init=init,
+            dry_run=dry_run,
+            window_days=setting(settings, "ALERTES_FENETRE_JOURS") if window_days is None else window_days,
+            settings=settings,
+            out=out,
+        )
+
+    if output:
+        return announce(output)
+    try:
+        production = publish.production_settings(os.environ, {})
+        publish.check_siteurl(production)
+    except publish.PublishError as error:
+        print(f"Alertes impossibles : {error}", file=out)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="alertes-") as private:
+        built = publish.build_privately(production, private, out)
+        if built is None:
+            print("Alertes annulées : la construction du site de production a échoué, rien n'a été envoyé.", file=out)
+            return 1
+        return announce(built)

@@ -315,6 +315,11 @@ def test_institution_page_offers_email_alerts(newsroom):
     }
     canam = (newsroom.output / "institutions" / "canam" / "index.html").read_text(encoding="utf-8")
     assert "email-alerts" not in canam and "par e-mail" not in canam
+    contacts = BeautifulSoup(
+        (newsroom.output / "contacts-presse" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    [listed] = contacts.select("dd section.email-alerts")  # INPS only: the one institution with lists
+    assert {a["href"] for a in listed.find_all("a")} == set(links)
 
 
 def test_the_task_without_a_built_site_says_so_in_one_line(tmp_path):

@@ -56,7 +56,7 @@ def test_github_workflow_tests_every_push_and_publishes_main_on_schedule_one_at_
     workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert {"push", "pull_request", "schedule"} <= set(triggers)
-    assert triggers["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert triggers["schedule"] == [{"cron": "*/15 * * * *"}, {"cron": "0 6 * * *"}]  # publication, digest
     publish = workflow["jobs"]["publish"]
     assert publish["concurrency"] == {"group": "publication", "cancel-in-progress": False}
     assert "refs/heads/main" in publish["if"] and publish["needs"] == "test"
@@ -141,3 +141,16 @@ def test_gitlab_publishes_the_default_branch_one_at_a_time_after_the_tests():
     assert "bash .ci/run" in test["script"] and "make lint" in test["script"]
     assert "make publish" in publish["script"]
     assert "*/15 * * * *" in GITLAB.read_text(encoding="utf-8")  # the schedule to create (kept outside the file)
+
+
+def test_e_mail_alerts_follow_each_publication_and_the_digest_its_daily_schedule():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["publish"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    publication = runs.index("make publish")
+    assert runs[publication + 1] == ".venv/bin/invoke alertes"
+    digest = steps[publication + 2]
+    assert digest["run"] == ".venv/bin/invoke alertes --quotidien" and "0 6 * * *" in digest["if"]
+    assert "deploy/alertes-etat.json" in runs[publication + 3]  # the state committed back
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["publish"]["script"]
+    assert gitlab.index(".venv/bin/invoke alertes") == gitlab.index("make publish") + 1
