@@ -54,6 +54,10 @@ DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
     "SEARCH_RECORD_TEMPLATE": "search_record",
+    # The preview server indexes once the pages are written, in the background, and says so
+    # in this file, read by the search page (empty: no such file, the index is always whole).
+    "SEARCH_AFTER_PAGES": False,
+    "SEARCH_STATUS_SAVE_AS": "",
     # Speed: parallel reading and .gz copies made while pages are written.
     "PARALLEL_READ_PROCESSES": os.cpu_count() or 1,
     "PARALLEL_READ_MIN_FILES": 100,  # below this, starting the workers costs more than it saves

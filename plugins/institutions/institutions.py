@@ -39,9 +39,9 @@ class InstitutionPage:
 
 def resolve_institutions(generators):
     """Give each article the registry's pages of the institutions its metadata names."""
-    settings = generators[0].settings
+    settings, context = generators[0].settings, generators[0].context
     registry = Registry.load(registry_path(settings))
-    pages = {i.acronym: InstitutionPage(i, settings) for i in registry}
+    pages = institution_pages(registry, settings, context.get("institutions"))
     problems = []
     for article in pipeline.articles(generators):
         for name in split_list(article.metadata.get("institutions", "")):
@@ -63,7 +63,18 @@ def resolve_institutions(generators):
     for article in sorted(pipeline.listed_articles(generators), key=lambda a: a.date, reverse=True):
         for page in article.institutions:
             page.articles.append(article)
-    generators[0].context["institutions"] = list(pages.values())
+    context["institutions"] = list(pages.values())
+
+
+def institution_pages(registry, settings, earlier):
+    """A page per institution of the registry, with no article yet. When the preview server
+    runs the stages again for the articles it read again, the other articles keep the pages
+    they were given: the same pages are emptied and filled again."""
+    if earlier and [page.institution for page in earlier] == list(registry):
+        for page in earlier:
+            page.articles, page.events_ics = [], ""
+        return {page.acronym: page for page in earlier}
+    return {i.acronym: InstitutionPage(i, settings) for i in registry}
 
 
 class InstitutionsGenerator(Generator):
