@@ -6,7 +6,7 @@ import sys
 from invoke import task
 
 from pressroom import bench as benchmark
-from pressroom import importer, site
+from pressroom import importer, preview, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
@@ -105,11 +105,9 @@ def serve(c):
 
 @task
 def livereload(c):
-    """Construit le site puis le reconstruit à chaque modification, servi sur 127.0.0.1:8000."""
-    c.run(
-        f"{sys.executable} -m pelican --autoreload --listen --bind {HOST} --port {PORT} -s pelicanconf.py"
-        " -e PREVIEW=true"
-    )  # a preview: drafts and embargoed articles shown, marked
+    """Aperçu sur 127.0.0.1:8000 : construit le site une fois, puis ne réécrit que les pages
+    touchées par chaque enregistrement (brouillons et articles sous embargo montrés, marqués)."""
+    _exit_on_failure(preview.serve("pelicanconf.py", host=HOST, port=PORT))
 
 
 @task

@@ -63,6 +63,12 @@ from .selective import LATER, replace_file, selective_writer
 from .settings import registry_path, setting
 
 HOST, PORT = "127.0.0.1", 8000
+# What the server says (the benchmark waits for these words).
+SERVED, ALL_WRITTEN, SEARCH_WHOLE = (
+    "Aperçu servi",
+    "Aperçu : toutes les pages à jour",
+    "Aperçu : index de recherche à jour",
+)
 
 # What a preview build changes in the settings: drafts shown, no .gz copies (the preview
 # server does not send them), the search index after the pages, nothing deleted up front.
@@ -230,12 +236,16 @@ class Site:
         return article
 
     def tag_spelling_problems(self, path, header, old):
-        """A tag of ``path`` spelt otherwise (case, accents) in another article."""
-        known = {}
+        """A tag of ``path`` spelt otherwise (case, accents) in another article, as the gate
+        finds it: against the first file, in path order, that uses each spelling."""
+        first_use = {}
         for article in sorted(self.all_articles(), key=attrgetter("source_path")):
             if article is not old:
                 for tag in getattr(article, "tags", []):
-                    known.setdefault(normalize(tag.name), (tag.name, article.source_path))
+                    first_use.setdefault(tag.name, article.source_path)
+        known = {}
+        for spelling, source in first_use.items():
+            known.setdefault(normalize(spelling), (spelling, source))
         tags = header.first("tags")
         problems = []
         for tag in schema.split_list(tags.value if tags else ""):
@@ -248,8 +258,8 @@ class Site:
         """Refused if ``article`` would be written where another article or a page is."""
         if not article.save_as:
             return
-        path = sanitised_join(self.output_path, article.save_as)
-        taken = [other for other, other_path in self.writer.article_pages.items() if other_path == path]
+        path, call = sanitised_join(self.output_path, article.save_as), f"page:{article.save_as}"
+        taken = [other for other, other_call in self.writer.article_pages.items() if other_call == call]
         taken += [
             page
             for page in pipeline.pages(self.generators, drafts=False)
@@ -307,19 +317,29 @@ class Site:
         self.context["period_archives"] = generator.period_archives
 
     def write_changes(self, olds, news):
-        """Walk the generators' outputs (the static files aside: a change to them rebuilds
-        everything; the article pages: only the new ones); return the jobs to do, most
+        """Walk the generators' outputs, leaving out the static files (a change to them rebuilds
+        everything), the pages of unchanged articles and those of the tags, categories and
+        authors that none of the changed articles belongs to; return the jobs to do, most
         wanted first, and the outputs that are gone."""
-        writer, before = self.writer, self.writer.seen
+        generator, writer, before = self.articles_generator, self.writer, self.writer.seen
         for old in olds:
             writer.article_pages.pop(old, None)
+        tags, categories, authors = taxonomies(olds + news)
         writer.start_pass(full=False, changed=news)
-        with only_pages_of(self.articles_generator, news):
-            for generator in self.generators:
-                if hasattr(generator, "generate_output") and not isinstance(generator, StaticGenerator):
-                    generator.generate_output(writer)
+        with only_pages_of(generator, _Only(generator, news, tags, categories, authors)):
+            for each in self.generators:
+                if hasattr(each, "generate_output") and not isinstance(each, StaticGenerator):
+                    each.generate_output(writer)
+        for call in writer.article_pages.values():
+            if call not in writer.call_keys:
+                writer.carry(call)
+        unchanged = [tag for tag in generator.tags if tag not in tags]
+        unchanged += [category for category, _ in generator.categories if category not in categories]
+        unchanged += [author for author, _ in generator.authors if author not in authors]
+        for taxonomy in unchanged:
+            writer.carry(f"page:{taxonomy.save_as}")
         writer.end_pass()
-        writer.seen |= set(writer.article_pages.values()) | (before & self.kept_paths())
+        writer.seen |= before & self.kept_paths()
         return sorted(writer.jobs, key=attrgetter("rank")), before - writer.seen
 
 
@@ -375,27 +395,48 @@ def period_archives(dates, articles, settings):
 
 
 class _Only:
-    """An articles generator that holds only some articles, for its ``generate_articles``."""
+    """An articles generator that holds only some articles and the tags, categories and authors
+    they belong to, for the methods that write their pages."""
 
-    def __init__(self, generator, articles):
+    def __init__(self, generator, articles, tags, categories, authors):
         self._generator = generator
         self.translations = self.hidden_translations = []
         self.articles = [article for article in articles if article.status == "published"]
         self.hidden_articles = [article for article in articles if article.status == "hidden"]
+        self.tags = {tag: listed for tag, listed in generator.tags.items() if tag in tags}
+        self.categories = [(category, listed) for category, listed in generator.categories if category in categories]
+        self.authors = [(author, listed) for author, listed in generator.authors if author in authors]
 
     def __getattr__(self, name):
         return getattr(self._generator, name)
 
 
+ONLY_WRITES = ("generate_articles", "generate_tags", "generate_categories", "generate_authors")
+
+
 @contextlib.contextmanager
-def only_pages_of(generator, articles):
-    """While it lasts, the generator writes the pages of these articles only: the page of an
-    article depends on nothing but itself (and what changes only with a full rebuild)."""
-    generator.generate_articles = functools.partial(ArticlesGenerator.generate_articles, _Only(generator, articles))
+def only_pages_of(generator, view):
+    """While it lasts, the generator writes the pages of the view's articles, tags, categories
+    and authors only: the page of an article depends on nothing but itself, a tag's pages
+    on its articles (and, for all, on what changes only with a full rebuild)."""
+    for name in ONLY_WRITES:
+        setattr(generator, name, functools.partial(getattr(ArticlesGenerator, name), view))
     try:
         yield
     finally:
-        del generator.generate_articles
+        for name in ONLY_WRITES:
+            delattr(generator, name)
+
+
+def taxonomies(articles):
+    """The tags, categories and authors of these articles."""
+    tags, categories, authors = set(), set(), set()
+    for article in articles:
+        tags.update(getattr(article, "tags", []))
+        if hasattr(article, "category"):
+            categories.add(article.category)
+        authors.update(getattr(article, "authors", []))
+    return tags, categories, authors
 
 
 def remove_empty_folders(root):
@@ -446,15 +487,17 @@ class SearchRefresh:
         self.site = site
 
     def poll(self):
-        """Between two changes: once a run is over, start the one waiting or mark the index done."""
+        """Between two changes: once a run is over, start the one waiting or mark the index
+        done; True when the index has just become whole."""
         if self.thread is None or self.thread.is_alive():
-            return
+            return False
         self.thread = None
         wanted, self.wanted = self.wanted, None
         if wanted is not None:
             self.start(wanted)
-        else:
-            write_status(self.site.status_path(), updating=False)
+            return False
+        write_status(self.site.status_path(), updating=False)
+        return True
 
     def wait(self):
         while self.thread is not None:
@@ -552,7 +595,8 @@ class Preview:
         if self.needs_full_build(paths):
             return self.build()
         started = time.perf_counter()
-        self.pending.clear()  # what it would have written is compared again below
+        self.site.writer.forget(self.pending)  # what it would have written is compared again below
+        self.pending.clear()
         result = Update()
         changes = self.read_changes(paths, result)
         if not changes:
@@ -714,16 +758,10 @@ def serve(settings_file="pelicanconf.py", host=HOST, port=PORT, out=sys.stderr, 
         return 1
     watcher = Watcher(preview.watched_paths())
     watcher.start()
-    print(f"Aperçu servi sur http://{host}:{port}/ — il se met à jour à chaque enregistrement (Ctrl-C pour arrêter).")
+    address = "http://{}:{}/".format(*server.server_address[:2])
+    print(f"{SERVED} sur {address} — il se met à jour à chaque enregistrement (Ctrl-C pour arrêter).", file=out)
     try:
-        while True:
-            paths = watcher.collect(timeout=0.02 if preview.pending else 0.5)
-            if paths:
-                describe(preview.update(paths, finish=False), preview, out)
-            elif preview.pending:
-                preview.work()
-            preview.search.poll()
-            out.flush()
+        watch(preview, watcher, out)
     except KeyboardInterrupt:
         print("Arrêt de l'aperçu.", file=out)
     finally:
@@ -731,6 +769,20 @@ def serve(settings_file="pelicanconf.py", host=HOST, port=PORT, out=sys.stderr, 
         server.shutdown()
         preview.close()
     return 0
+
+
+def watch(preview, watcher, out):
+    """Until interrupted: apply each change, then write what it left for later, a little at
+    a time, and refresh the search index once all is written."""
+    while True:
+        out.flush()
+        paths = watcher.collect(timeout=0.02 if preview.pending else 0.5)
+        if paths:
+            describe(preview.update(paths, finish=False), preview, out)
+        elif preview.pending and preview.work():
+            print(f"{ALL_WRITTEN}.", file=out)
+        if preview.search.poll():
+            print(f"{SEARCH_WHOLE}.", file=out)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import io
 import itertools
 import os
 
-from pelican.contents import Content
+from markupsafe import Markup
+from pelican.contents import Article, Content, Page
 from pelican.paginator import Page as ListingPage
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
@@ -37,7 +38,8 @@ NOT_SHOWN = frozenset({"all_articles"})  # Pelican passes it to listing pages; n
 OWN_PAGE, SHOWS_CHANGE, LATER = 0, 1, 2
 
 TOKEN = "_preview_token"  # an article's token, kept on the article itself
-SIMPLE = (str, bytes, int, float, type(None), datetime.date, datetime.time, datetime.timedelta)
+SIMPLE_BASES = (str, bytes, int, float, type(None), datetime.date, datetime.time, datetime.timedelta)
+SIMPLE = frozenset({*SIMPLE_BASES, bool, datetime.datetime, Markup})  # the exact types met most
 
 
 class Fingerprints:
@@ -48,13 +50,16 @@ class Fingerprints:
     ``id``) says whether it changed. Lists and dicts count by their items; a
     listing page by its number, the number of pages and its slice; tags,
     categories and authors by name and slug; other objects (the plugins'
-    institution pages, events, month grids) by their public attributes, where a
-    list of articles counts by its length only (an institution's article count)
-    and an object of the same type (a month's previous and next) by its URL."""
+    institution pages, events, month pages) by their public attributes (a
+    dataclass: the fields it compares), where a list of articles counts by its
+    length only (an institution's article count) and an object of the same type
+    (a month's previous and next) by its URL."""
 
     def __init__(self):
         self.counter = itertools.count()
         self.memo = {}
+        self.content_types, self.list_types = {Article, Page}, set()
+        self.names = {}  # type -> the dataclass fields that make its value (None: not a dataclass)
 
     def start_pass(self):
         self.memo = {}
@@ -66,42 +71,73 @@ class Fingerprints:
         return token
 
     def of(self, value, nested=False):
-        if isinstance(value, Content):
-            return ("content", self.token(value))
-        if isinstance(value, SIMPLE):
+        kind = type(value)
+        if kind in SIMPLE:
             return value
+        if kind in self.content_types or isinstance(value, Content):
+            self.content_types.add(kind)
+            return ("content", self.token(value))
         key = (id(value), nested)
         known = self.memo.get(key)
         if known is not None:
             return known[1]
-        self.memo[key] = (value, ("cycle", type(value).__qualname__))  # the value is kept: its id stays its own
-        result = self._compute(value, nested)
+        self.memo[key] = (value, ("cycle", kind.__qualname__))  # the value is kept: its id stays its own
+        result = self._compute(value, kind, nested)
         self.memo[key] = (value, result)
         return result
 
-    def _compute(self, value, nested):
+    def _compute(self, value, kind, nested):
+        if kind is list or kind is tuple or kind in self.list_types:
+            if not value:
+                return ()
+            if all(type(item) in self.content_types for item in value):  # a listing: the most common
+                return ("count", len(value)) if nested else ("contents", *[self.token(item) for item in value])
+            return tuple([self.of(item, nested) for item in value])
+        if isinstance(value, SIMPLE_BASES):
+            return value
         if isinstance(value, ListingPage):
             return ("page", value.number, value.paginator.num_pages, self.of(value.object_list))
         if isinstance(value, Paginator):
             return ("paginator", value.num_pages)
         if isinstance(value, URLWrapper):
-            return (type(value).__qualname__, value.name, value.slug)
+            return (kind.__qualname__, value.name, value.slug)
         if isinstance(value, (list, tuple)):
-            if nested and value and all(isinstance(item, Content) for item in value):
-                return ("contents", len(value))
-            return tuple(self.of(item, nested) for item in value)
+            self.list_types.add(kind)
+            return self._compute(value, kind, nested)
         if isinstance(value, dict):
-            return tuple((self.of(k, True), self.of(v, nested)) for k, v in value.items())
+            return tuple([(self.of(k, True), self.of(v, nested)) for k, v in value.items()])
         if isinstance(value, (set, frozenset)):
             return ("set", tuple(sorted(repr(self.of(item, nested)) for item in value)))
-        attributes = getattr(value, "__dict__", None)
-        if attributes is None or callable(value):
+        if callable(value) or not hasattr(value, "__dict__"):
             return ("other", repr(value))
-        return (type(value).__qualname__,) + tuple(
-            (name, ("same", getattr(item, "url", None)) if type(item) is type(value) else self.of(item, True))
-            for name, item in attributes.items()
-            if not name.startswith("_")
+        return self._attributes(value, kind)
+
+    def _attributes(self, value, kind):
+        """An object by its attributes: a dataclass by the fields it compares, others by their
+        public attributes; an attribute of the object's own type (a month's previous and
+        next) by its URL only."""
+        names = self.names.get(kind)
+        if names is None:
+            names = self.names[kind] = (
+                [field.name for field in dataclasses.fields(value) if field.compare]
+                if dataclasses.is_dataclass(value)
+                else None
+            )
+        items = (
+            [(name, getattr(value, name)) for name in names]
+            if names is not None
+            else [(name, item) for name, item in vars(value).items() if name[0] != "_"]
         )
+        parts = [kind.__qualname__]
+        for name, item in items:
+            item_kind = type(item)
+            if item_kind in SIMPLE:
+                parts += (name, item)
+            elif item_kind is kind:
+                parts += (name, getattr(item, "url", None))
+            else:
+                parts += (name, self.of(item, True))
+        return tuple(parts)
 
 
 @dataclasses.dataclass
@@ -154,7 +190,7 @@ class SelectiveWriting:
         self.fingerprints = Fingerprints()
         self.written = {}  # path -> fingerprint of what is on disk
         self.calls = {}  # call -> (fingerprint of its inputs, its output paths), once all are written
-        self.article_pages = {}  # Article -> the path of its page
+        self.article_pages = {}  # Article -> the call that writes its page
         self.seen, self.jobs, self.changed = set(), [], set()
         self.full = True
         self.writing_feed = False
@@ -209,13 +245,15 @@ class SelectiveWriting:
         return True
 
     def end_pass(self):
-        """Remember each call whose outputs are all written now; the others are walked again."""
-        waiting = {job.call for job in self.jobs}
-        for call, key in self.call_keys.items():
-            if call in waiting:
-                self.calls.pop(call, None)
-            elif call in self.call_paths:
-                self.calls[call] = (key, self.call_paths[call])
+        """Remember each call walked or carried, with its outputs; the others are gone."""
+        self.calls = {
+            call: (key, self.call_paths[call]) for call, key in self.call_keys.items() if call in self.call_paths
+        }
+
+    def forget(self, jobs):
+        """Jobs that will not be written (a newer change came first): their calls are walked again."""
+        for job in jobs:
+            self.calls.pop(job.call, None)
 
     # -- pages
 
@@ -267,7 +305,7 @@ class SelectiveWriting:
         path = sanitised_join(self.output_path, localcontext["output_file"])
         self.claim(path, recording.call)
         if "article" in recording.shown:
-            self.article_pages[localcontext["article"]] = path
+            self.article_pages[localcontext["article"]] = recording.call
         key = self.page_key(recording, localcontext)
         if self.needs_writing(path, key):
             page = functools.partial(self.render_page, recording.template, recording.context, localcontext, path)
@@ -310,13 +348,26 @@ class SelectiveWriting:
             self.writing_feed = False
 
     def write_if_changed(self, path, inputs, write):
-        """``pressroom.output.write_output``'s files: written at once when their inputs changed."""
+        """``pressroom.output.write_output``'s files (sitemap, calendars): made and written,
+        later, only when their inputs changed."""
         path = os.path.abspath(path)
+        call = f"file:{path}"
+        self.claim(path, call)
         key = ("file", self.fingerprints.of(inputs))
+        self.call_keys[call] = key
         if self.needs_writing(path, key):
-            write()
-            self.written[path] = key
-        self.seen.add(path)
+            self.add(Job(LATER, path, key, call, write))
+
+    def carry(self, call):
+        """A call left out of this walk on purpose (its inputs are known not to have changed):
+        its outputs stay."""
+        known = self.calls.get(call)
+        if known is None:
+            return False
+        for path in known[1]:
+            self.claim(path, call)
+        self.call_keys[call] = known[0]
+        return True
 
 
 def selective_writer(pelican):

@@ -156,7 +156,8 @@ def attach_events(generators):
         article.event = read_event(article)
     settings = generators[0].settings
     published = [a for a in pipeline.listed_articles(generators) if a.event]
-    events = [publish_event(a, settings) for a in published]
+    # The preview server runs the stage again for the articles it read again: the others' events are done.
+    events = [a.event if a.event.article is a else publish_event(a, settings) for a in published]
     generators[0].context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
     for institution in {i for event in events for i in event.organisers}:
         institution.events_ics = setting(settings, "EVENTS_ICS_INSTITUTION").format(slug=institution.slug)
