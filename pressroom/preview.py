@@ -439,6 +439,10 @@ def taxonomies(articles):
     return tags, categories, authors
 
 
+def inside(path, folder):
+    return os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
+
+
 def remove_empty_folders(root):
     for folder, subfolders, names in os.walk(root, topdown=False):
         if folder != root and not subfolders and not names:
@@ -576,24 +580,37 @@ class Preview:
         self.search.request(built)
         return Update(full=True, seconds=time.perf_counter() - started, status=1 if recorder.messages else 0)
 
-    def needs_full_build(self, paths):
-        return self.site is None or self.site.has_translations() or not all(map(self.site.is_article_source, paths))
-
-    def ignored(self, path):
-        name = os.path.basename(path)
-        if os.path.abspath(path) == os.path.abspath(registry_path(self.settings)):
-            return False
-        return any(fnmatch.fnmatch(name, pattern) for pattern in self.settings.get("IGNORE_FILES", []))
+    def kind_of_change(self, path):
+        """ "article" for an article source, "site" for what every page may depend on (settings,
+        theme, registry, pages, static files), None for anything else (an editor's temporary
+        file, an ignored file)."""
+        settings = self.settings
+        if path == os.path.abspath(registry_path(settings)) or path == os.path.join(site.ROOT, self.settings_file):
+            return "site"
+        if inside(path, settings["THEME"]):
+            return "site"
+        if any(fnmatch.fnmatch(os.path.basename(path), pattern) for pattern in settings.get("IGNORE_FILES", [])):
+            return None
+        if self.site is not None and self.site.is_article_source(path):
+            return "article"
+        content = settings["PATH"]
+        others = [*settings.get("PAGE_PATHS", []), *settings.get("STATIC_PATHS", [])]
+        if any(inside(path, os.path.join(content, folder)) for folder in others):
+            return "site"
+        if self.site is None and any(inside(path, os.path.join(content, f)) for f in settings["ARTICLE_PATHS"]):
+            return "site"  # no site in memory yet (the last build failed): build it
+        return None
 
     def update(self, paths, finish=True):
         """Apply the changes of these source paths. With ``finish``, write every changed output
         before returning; otherwise only the pages that show a changed article, the rest
         being left for ``work``."""
-        paths = {os.path.abspath(path) for path in paths if not self.ignored(path)}
+        kinds = {path: self.kind_of_change(path) for path in map(os.path.abspath, paths)}
+        paths = {path for path, kind in kinds.items() if kind == "article"}
+        if "site" in kinds.values() or (paths and self.site.has_translations()):
+            return self.build()  # translations: Pelican pairs them across files; not followed here
         if not paths:
             return Update()
-        if self.needs_full_build(paths):
-            return self.build()
         started = time.perf_counter()
         self.site.writer.forget(self.pending)  # what it would have written is compared again below
         self.pending.clear()

@@ -109,6 +109,18 @@ def test_preview_equals_a_full_build_after_each_edit(site, tmp_path):
     assert not (tmp_path / "apercu" / "2024" / "10" / "cmss-untm-formation-relations-professionnelles").exists()
 
 
+def test_a_save_that_comes_before_the_rest_is_written(site, tmp_path):
+    """A new article shifts every page of the home page listing: the pages after the first are
+    left for later, and a second save comes first. Nothing is lost."""
+    content = tmp_path / "content"
+    first = site.update([str(new_article(content / SEED))], finish=False)
+    assert first.pending > 0
+    second = site.update([str(edit(content / SEED, "Title: CMSS : une centaine", "Title: CMSS : cent vingt"))])
+    assert not second.full
+    site.finish()
+    assert_same_as_full_build(tmp_path / "apercu", content, tmp_path, "two-saves")
+
+
 def test_the_page_keeps_its_last_good_version_when_a_file_has_a_problem(site, tmp_path):
     seed = tmp_path / "content" / SEED
     page = tmp_path / "apercu" / "2024" / "10" / "cmss-untm-formation-relations-professionnelles" / "index.html"
