@@ -37,6 +37,7 @@ import contextlib
 import dataclasses
 import fnmatch
 import functools
+import gc
 import http.server
 import itertools
 import json
@@ -299,15 +300,10 @@ class Site:
         generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
         generator.hidden_articles = order_content(generator.hidden_articles, settings["ARTICLE_ORDER_BY"])
         signals.article_generator_pretaxonomy.send(generator)
-        categories, tags, authors = defaultdict(Listing), defaultdict(Listing), defaultdict(Listing)
-        for article in generator.articles:
-            if hasattr(article, "category"):
-                categories[article.category].append(article)
-            for tag in getattr(article, "tags", []):
-                tags[tag].append(article)
-            for author in getattr(article, "authors", []):
-                authors[author].append(article)
-        generator.tags = tags
+        articles = generator.articles
+        categories = group_by(articles, lambda a: [a.category] if hasattr(a, "category") else [])
+        generator.tags = group_by(articles, lambda a: getattr(a, "tags", []))
+        authors = group_by(articles, lambda a: getattr(a, "authors", []))
         newest_first = self.context["NEWEST_FIRST_ARCHIVES"]
         generator.dates = sorted(generator.articles, key=attrgetter("date"), reverse=newest_first)
         generator.period_archives = period_archives(generator.dates, generator.articles, settings)
@@ -346,16 +342,25 @@ class Site:
 class Listing(list):
     """A listing's articles, that knows its members by identity at once."""
 
-    def __init__(self):
-        super().__init__()
-        self.members = set()
-
-    def append(self, article):
-        super().append(article)
-        self.members.add(id(article))
+    def __init__(self, articles):
+        super().__init__(articles)
+        self.members = set(map(id, self))
 
     def __contains__(self, article):
         return id(article) in self.members
+
+
+def group_by(articles, wrappers_of):
+    """{tag (or category, author): its articles}, grouped as Pelican's dict keyed by the
+    wrappers groups them (equal by slug, the first one met kept), by slug directly."""
+    first, listed = {}, {}
+    for article in articles:
+        for wrapper in wrappers_of(article):
+            slug = wrapper.slug
+            if slug not in listed:
+                first[slug], listed[slug] = wrapper, []
+            listed[slug].append(article)
+    return {first[slug]: Listing(items) for slug, items in listed.items()}
 
 
 PERIODS = {
@@ -563,6 +568,7 @@ class Preview:
         """Everything anew, in place; 0 or the exit status of the failure, with French messages."""
         started = time.perf_counter()
         self.pending.clear()
+        gc.unfreeze()  # the site in memory is about to be replaced: let it be collected
         recorder = site.LogRecorder()
         logging.getLogger().addHandler(recorder)
         try:
@@ -575,6 +581,8 @@ class Preview:
         finally:
             logging.getLogger().removeHandler(recorder)
         self.site = built
+        gc.collect()
+        gc.freeze()  # the site in memory is long-lived: later collections need not walk it
         if recorder.messages:
             print(f"Aperçu construit avec {len(recorder.messages)} erreur(s) signalée(s) ci-dessus.", file=self.out)
         self.search.request(built)
@@ -626,6 +634,7 @@ class Preview:
             log.warning("Mise à jour partielle impossible (%s) : reconstruction complète", error)
             return self.build()
         remove_outputs(gone, self.site.output_path)
+        self.site.writer.forget_outputs(gone)
         for job in jobs:
             if finish or job.rank < LATER:
                 self.site.writer.run(job)

@@ -92,6 +92,8 @@ class Fingerprints:
                 return ()
             if all(type(item) in self.content_types for item in value):  # a listing: the most common
                 return ("count", len(value)) if nested else ("contents", *[self.token(item) for item in value])
+            if all(type(item) is tuple and all(type(part) in SIMPLE for part in item) for item in value):
+                return ("values", *value)  # plain records (the sitemap's entries)
             return tuple([self.of(item, nested) for item in value])
         if isinstance(value, SIMPLE_BASES):
             return value
@@ -208,13 +210,11 @@ class SelectiveWriting:
         if full:
             self.written, self.calls, self.article_pages = {}, {}, {}
 
-    def forget_calls(self, jobs):
-        """Jobs left unwritten: their calls must be walked again next time."""
-        for job in jobs:
-            self.calls.pop(job.call, None)
-
     def note_written(self, path):
-        self.seen.add(os.path.abspath(path))
+        """A file written by a plugin without the writer: part of this site if it is in its folder."""
+        path = os.path.abspath(path)
+        if path.startswith(os.path.join(os.path.abspath(self.output_path), "")):
+            self.seen.add(path)
 
     def claim(self, path, call):
         if path in self.seen:
@@ -233,7 +233,12 @@ class SelectiveWriting:
         self.written[job.path] = job.key
 
     def needs_writing(self, path, key):
-        return self.full or self.written.get(path) != key or not os.path.exists(path)
+        return self.full or self.written.get(path) != key
+
+    def forget_outputs(self, paths):
+        """Outputs removed from the disk: written again if they come back."""
+        for path in paths:
+            self.written.pop(path, None)
 
     def skip_call(self, call, key):
         """A call whose inputs did not change: its outputs stay as they are."""
