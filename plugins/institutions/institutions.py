@@ -40,8 +40,7 @@ class InstitutionPage:
 def resolve_institutions(generators):
     """Give each article the registry's pages of the institutions its metadata names."""
     settings, context = generators[0].settings, generators[0].context
-    registry = Registry.load(registry_path(settings))
-    pages = institution_pages(registry, settings, context.get("institutions"))
+    pages, registry = institution_pages(settings, context.get("institutions"))
     problems = []
     for article in pipeline.articles(generators):
         for name in split_list(article.metadata.get("institutions", "")):
@@ -66,15 +65,17 @@ def resolve_institutions(generators):
     context["institutions"] = list(pages.values())
 
 
-def institution_pages(registry, settings, earlier):
-    """A page per institution of the registry, with no article yet. When the preview server
-    runs the stages again for the articles it read again, the other articles keep the pages
-    they were given: the same pages are emptied and filled again."""
-    if earlier and [page.institution for page in earlier] == list(registry):
+def institution_pages(settings, earlier):
+    """A page per institution of the registry, with no article yet, and the registry. When the
+    preview server runs the stage again for the articles it read again (a changed registry
+    rebuilds everything), the other articles keep the pages they were given: the same pages
+    are emptied and filled again, and the registry is the one they were made from."""
+    if earlier:
         for page in earlier:
             page.articles, page.events_ics = [], ""
-        return {page.acronym: page for page in earlier}
-    return {i.acronym: InstitutionPage(i, settings) for i in registry}
+        return {page.acronym: page for page in earlier}, Registry([page.institution for page in earlier])
+    registry = Registry.load(registry_path(settings))
+    return {i.acronym: InstitutionPage(i, settings) for i in registry}, registry
 
 
 class InstitutionsGenerator(Generator):
