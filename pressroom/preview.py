@@ -58,7 +58,7 @@ from pelican.utils import order_content, sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
 from . import lint, pipeline, schema, site
-from .problems import ContentError
+from .problems import ContentError, problem_at
 from .registry import Registry, RegistryError, normalize
 from .selective import LATER, replace_file, selective_writer
 from .settings import registry_path, setting
@@ -657,6 +657,11 @@ class Preview:
             except Refused as refused:
                 result.refused.append((path, refused))
                 continue
+            except Exception as error:  # noqa: BLE001 — a file Pelican's reader cannot read
+                hint = "vérifiez l'encodage (UTF-8) et l'en-tête"
+                problem = problem_at(path, "fichier", f"illisible ({error})", hint, root=self.settings["PATH"])
+                result.refused.append((path, Refused([problem])))
+                continue
             if old is not None or new is not None:
                 changes.append((old, new))
                 result.articles.append(path)
@@ -679,6 +684,11 @@ class Preview:
         while not self.work(seconds=60):
             pass
         self.search.wait()
+
+    def forget_site(self):
+        """After a failure: the next change builds everything anew."""
+        self.site = None
+        self.pending.clear()
 
     def close(self):
         """Save the reader cache for the next start, let Pagefind end."""
@@ -803,10 +813,14 @@ def watch(preview, watcher, out):
     while True:
         out.flush()
         paths = watcher.collect(timeout=0.02 if preview.pending else 0.5)
-        if paths:
-            describe(preview.update(paths, finish=False), preview, out)
-        elif preview.pending and preview.work():
-            print(f"{ALL_WRITTEN}.", file=out)
+        try:
+            if paths:
+                describe(preview.update(paths, finish=False), preview, out)
+            elif preview.pending and preview.work():
+                print(f"{ALL_WRITTEN}.", file=out)
+        except Exception as error:  # noqa: BLE001 — said in French; the next save rebuilds everything
+            report_failure(error, preview.settings, out)
+            preview.forget_site()
         if preview.search.poll():
             print(f"{SEARCH_WHOLE}.", file=out)
 
