@@ -444,6 +444,15 @@ def taxonomies(articles):
     return tags, categories, authors
 
 
+def expand_folders(paths):
+    """The paths, and the files inside those that are folders: a file written at once into a new
+    folder (`invoke new` in a new year) may come before the folder is watched."""
+    for path in paths:
+        yield path
+        for folder, _, names in os.walk(path):
+            yield from (os.path.join(folder, name) for name in names)
+
+
 def inside(path, folder):
     return os.path.abspath(path).startswith(os.path.join(os.path.abspath(folder), ""))
 
@@ -613,7 +622,7 @@ class Preview:
         """Apply the changes of these source paths. With ``finish``, write every changed output
         before returning; otherwise only the pages that show a changed article, the rest
         being left for ``work``."""
-        kinds = {path: self.kind_of_change(path) for path in map(os.path.abspath, paths)}
+        kinds = {path: self.kind_of_change(path) for path in expand_folders(map(os.path.abspath, paths))}
         paths = {path for path, kind in kinds.items() if kind == "article"}
         if "site" in kinds.values() or (paths and self.site.has_translations()):
             return self.build()  # translations: Pelican pairs them across files; not followed here
