@@ -8,7 +8,7 @@ from invoke import task
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
-from pressroom import importer, processes, site
+from pressroom import importer, preview, processes, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
@@ -139,10 +139,9 @@ def serve(c):
 
 @task
 def livereload(c):
-    """Construit le site puis le reconstruit à chaque modification, servi sur 127.0.0.1:8000."""
-    # a preview (drafts and embargoed articles shown, marked) that holds the tree's lock while it runs
-    command = [sys.executable, "-m", "pelican", "--autoreload", "--listen", "--bind", HOST, "--port", str(PORT)]
-    _exit_on_failure(site.run_locked(command + ["-s", "pelicanconf.py", "-e", "PREVIEW=true"], "make serve"))
+    """Aperçu sur 127.0.0.1:8000 : construit le site une fois, puis ne réécrit que les pages
+    touchées par chaque enregistrement (brouillons et articles sous embargo montrés, marqués)."""
+    _exit_on_failure(preview.serve("pelicanconf.py", host=HOST, port=PORT))
 
 
 @task

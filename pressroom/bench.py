@@ -1,7 +1,9 @@
 """Build benchmark: a deterministic synthetic archive of N French articles,
-built once with the whole project (our settings, plugins and theme) and once
-with plain Pelican (default theme, no plugins), each in its own subprocess,
-then rebuilt with the content cache after editing one article.
+built with the whole project (our settings, plugins and theme) and with plain
+Pelican (default theme, no plugins), each in its own subprocess, three times
+alternated (the ratio reported is the median); then rebuilt with the content
+cache after editing one article; then served by the preview server, timed from
+the save of an edit (or of a new article) to the page on disk.
 
 Run it with ``invoke bench --articles N``.
 """
@@ -14,18 +16,22 @@ import io
 import os
 import pathlib
 import pstats
+import queue
 import random
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from . import site
+from . import preview, site
 from .registry import Registry
 from .settings import DEFAULTS
 
@@ -122,28 +128,82 @@ class Measure:
 
 
 @dataclasses.dataclass
-class Report:
-    articles: int
+class Trial:
+    """One pair of full builds, plain Pelican then ours, one after the other."""
+
     plain: Measure
     full: Measure
-    rebuild: Measure
 
     @property
     def ratio(self):
         return self.full.seconds / self.plain.seconds
 
+
+@dataclasses.dataclass
+class PreviewMeasure:
+    """The preview server: its first build, then seconds from each save to the page on disk."""
+
+    startup: float
+    edits: list
+    new_articles: list
+
+
+def seconds_list(values):
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
+@dataclasses.dataclass
+class Report:
+    articles: int
+    trials: list
+    rebuild: Measure
+    preview: PreviewMeasure = None
+
+    @property
+    def median_trial(self):
+        """The trial whose ratio is the median (three trials: the middle one)."""
+        return sorted(self.trials, key=lambda trial: trial.ratio)[len(self.trials) // 2]
+
+    @property
+    def plain(self):
+        return self.median_trial.plain
+
+    @property
+    def full(self):
+        return self.median_trial.full
+
+    @property
+    def ratio(self):
+        return self.median_trial.ratio
+
     def lines(self):
-        return [
-            f"Archive synthétique : {self.articles} articles",
+        lines = [f"Archive synthétique : {self.articles} articles"]
+        for number, trial in enumerate(self.trials, start=1):
+            lines.append(
+                f"Essai {number} : Pelican seul {trial.plain.seconds:.2f} s, site complet {trial.full.seconds:.2f} s, "
+                f"rapport {trial.ratio:.2f}"
+            )
+        lines += [
             f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, "
             f"mémoire maximale {self.plain.peak_mib:.0f} Mio",
             f"Site complet (nos réglages, extensions et thème) : {self.full.seconds:.2f} s, "
             f"mémoire maximale {self.full.peak_mib:.0f} Mio",
-            f"Rapport site complet / Pelican seul : {self.ratio:.2f}",
+            f"Rapport site complet / Pelican seul : {self.ratio:.2f} (médiane des rapports "
+            f"{seconds_list(trial.ratio for trial in self.trials)}, essais alternés)",
             f"Reconstruction après modification d'un article (cache) : {self.rebuild.seconds:.2f} s "
             f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), "
             f"mémoire maximale {self.rebuild.peak_mib:.0f} Mio",
         ]
+        if self.preview:
+            preview = self.preview
+            lines += [
+                f"Aperçu (make serve) : première construction {preview.startup:.2f} s",
+                f"Aperçu : article modifié écrit sur le disque {statistics.median(preview.edits):.2f} s après "
+                f"l'enregistrement (médiane de {len(preview.edits)} : {seconds_list(preview.edits)} s)",
+                f"Aperçu : nouvel article sur la page d'accueil {statistics.median(preview.new_articles):.2f} s après "
+                f"l'enregistrement (médiane de {len(preview.new_articles)} : {seconds_list(preview.new_articles)} s)",
+            ]
+        return lines
 
 
 # --- The synthetic archive ---------------------------------------------------
@@ -286,20 +346,138 @@ def measure(kind, content, output, cache, load_cache=False):
     return Measure(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
 
-def bench(count, workdir=None, out=sys.stdout):
-    """Generate the archive, time the three builds and print the report."""
+def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
+    """Generate the archive; time ``trials`` alternated pairs of full builds, a rebuild after
+    an edit and the preview server; print the report."""
     with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
         folder = pathlib.Path(folder)
         print(f"Génération de {count} articles dans {folder}…", file=out, flush=True)
-        paths = generate_archive(folder / "content", count)
-        plain = measure("plain", folder / "content", folder / "plain", folder / "plain-cache")
-        full = measure("full", folder / "content", folder / "full", folder / "cache")
+        content = folder / "content"
+        paths = generate_archive(content, count)
+        pairs = []
+        for number in range(1, trials + 1):
+            plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
+            full = measure("full", content, folder / "full", folder / "cache")
+            pairs.append(Trial(plain, full))
+            print(f"Essai {number} : rapport {pairs[-1].ratio:.2f}", file=out, flush=True)
+            shutil.rmtree(folder / "plain")
+            if number < trials:  # the last one's cache is the rebuild's
+                shutil.rmtree(folder / "cache")
         edit_one_article(paths[len(paths) // 2])
-        rebuild = measure("full", folder / "content", folder / "full", folder / "cache", load_cache=True)
-        report = Report(count, plain, full, rebuild)
+        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True)
+        shutil.rmtree(folder / "full")
+        preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
+        report = Report(count, pairs, rebuild, preview)
         for line in report.lines():
             print(line, file=out, flush=True)
         return report
+
+
+# --- The preview server, timed from the outside --------------------------------------
+
+READY, SETTLED = preview.SERVED, preview.SEARCH_WHOLE  # the search index as well: an officer's pace
+POLL = 0.005
+
+
+class PreviewProcess:
+    """`make serve` on the benchmark's archive, in its own process; its messages are read
+    line by line by a thread, so that the benchmark can wait for one."""
+
+    def __init__(self, content, output, cache):
+        command = [sys.executable, "-m", "pressroom.bench", "preview", str(content), str(output), str(cache), "0"]
+        self.child = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
+        )
+        self.lines, self.log = queue.Queue(), []
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        for line in self.child.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, start, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise BuildFailed(f"l'aperçu n'a pas écrit « {start} » :\n{''.join(self.log)}") from None
+            self.log.append(line)
+            if line.startswith(start):
+                return line
+            if self.child.poll() is not None and self.lines.empty():
+                raise BuildFailed(f"l'aperçu s'est arrêté :\n{''.join(self.log)}")
+
+    def stop(self):
+        self.child.terminate()
+        self.child.wait()
+
+
+def output_page(source, output):
+    """Where the article of ``source`` is written (ARTICLE_SAVE_AS of pelicanconf.py)."""
+    header = source.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    fields = dict(line.split(": ", 1) for line in header.splitlines())
+    date = datetime.datetime.strptime(fields["Date"], "%Y-%m-%d %H:%M")
+    return pathlib.Path(output) / f"{date:%Y}" / f"{date:%m}" / fields["Slug"] / "index.html"
+
+
+def wait_until_written(page, marker, timeout=120):
+    """Seconds until ``page`` holds ``marker``, polled."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            if marker in page.read_text(encoding="utf-8"):
+                return time.perf_counter() - started
+        except FileNotFoundError:
+            pass
+        time.sleep(POLL)
+    raise BuildFailed(f"{page} n'a pas reçu la modification en {timeout} s")
+
+
+def new_article(content, number, model):
+    """A new article, the newest of the archive, whose title holds a marker."""
+    marker = f"temoin{number}apercu"
+    text = model.read_text(encoding="utf-8")
+    text = re.sub(r"^Title: .*$", f"Title: Nouvel article {marker}", text, flags=re.M)
+    text = re.sub(r"^Slug: .*$", f"Slug: nouvel-article-{marker}", text, flags=re.M)
+    text = re.sub(r"^Date: .*$", f"Date: 2026-01-{number + 1:02d} 08:00", text, flags=re.M)
+    text = re.sub(r"^Event.*\n", "", text, flags=re.M)
+    path = pathlib.Path(content) / "articles" / "2026" / f"nouvel-article-{marker}.md"
+    path.parent.mkdir(exist_ok=True)
+    return path, text, marker
+
+
+def measure_preview(content, output, cache, paths, edits, settle=600):
+    """Start the preview server, then time ``edits`` edits of existing articles and as many
+    new articles, each from the save to the page on disk (the home page for a new one)."""
+    started = time.perf_counter()
+    server = PreviewProcess(content, output, cache)
+    try:
+        server.wait_for(READY, timeout=settle)
+        startup = time.perf_counter() - started
+        server.wait_for(SETTLED, timeout=settle)  # the first search index, as after a start
+        edited = []
+        for number in range(edits):
+            source = paths[(number + 1) * len(paths) // (edits + 2)]
+            marker = f"repere{number}apercu"
+            with open(source, "a", encoding="utf-8") as handle:
+                handle.write(f"\nPrécision {marker}.\n")
+            edited.append(wait_until_written(output_page(source, output), marker))
+            server.wait_for(SETTLED, timeout=settle)
+        added = []
+        for number in range(edits):
+            path, text, marker = new_article(content, number, paths[number])
+            path.write_text(text, encoding="utf-8")
+            added.append(wait_until_written(pathlib.Path(output) / "index.html", marker))
+            server.wait_for(SETTLED, timeout=settle)
+    finally:
+        server.stop()
+    return PreviewMeasure(startup, edited, added)
+
+
+def run_preview(content, output, cache):
+    """Inside the child process: the preview server on a free port."""
+    return preview.serve("pelicanconf.py", port=0, out=sys.stdout, path=content, output_path=output, cache_path=cache)
 
 
 # --- Where the time goes -------------------------------------------------------
@@ -371,4 +549,6 @@ def profile(count, workdir=None, out=sys.stdout, top=12):
 
 if __name__ == "__main__":
     kind, content, output, cache, load = sys.argv[1:6]
+    if kind == "preview":
+        sys.exit(run_preview(content, output, cache))
     sys.exit(run_build(kind, content, output, cache, load == "1"))

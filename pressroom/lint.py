@@ -122,30 +122,31 @@ def today(settings):
 
 def check_sources(settings, readers, registry=None):
     """Problems of every article source file, read as written (no Pelican object needed)."""
-    root = settings["PATH"]
     registry = registry or Registry.load(registry_path(settings))
     report, day = Report(), today(settings)
     for path in article_files(settings, readers.extensions):
-        check = schema.Check(path, _shown(path, root), registry, settings, day)
-        try:
-            text, header = source_header(readers, path)
-        except UnreadableFile as error:
-            report.problems.append(check.problem(error.line, "fichier", str(error), "enregistrez-le en UTF-8"))
-            continue
-        except Exception as error:  # a file the reader cannot parse at all
-            report.problems.append(
-                check.problem(1, "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête")
-            )
-            continue
-        report.headers[path] = header
-        problems = schema.check_characters(text, check) + schema.check_header(header, check)
-        if schema.status_of(header) == "draft":
+        header, problems = check_file(settings, readers, path, registry, day)
+        if header is not None:
+            report.headers[path] = header
+        if header is not None and schema.status_of(header) == "draft":
             report.draft_problems += problems
         else:
             report.problems += problems
-    report.problems += check_tag_spellings(report, root)
-    report.problems += check_numbers(report, root, registry)
+    report.problems += check_tag_spellings(report, settings["PATH"])
+    report.problems += check_numbers(report, settings["PATH"], registry)
     return report
+
+
+def check_file(settings, readers, path, registry, day):
+    """The header of one source file (None if it cannot be read) and its own problems."""
+    check = schema.Check(path, _shown(path, settings["PATH"]), registry, settings, day)
+    try:
+        text, header = source_header(readers, path)
+    except UnreadableFile as error:
+        return None, [check.problem(error.line, "fichier", str(error), "enregistrez-le en UTF-8")]
+    except Exception as error:  # a file the reader cannot parse at all
+        return None, [check.problem(1, "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête")]
+    return header, schema.check_characters(text, check) + schema.check_header(header, check)
 
 
 def check_tag_spellings(report, root):
@@ -162,15 +163,7 @@ def check_tag_spellings(report, root):
     for variants in spellings.values():
         (first, first_path), *others = variants.items()
         for spelling, path in others:
-            problems.append(
-                problem_at(
-                    path,
-                    "Tags",
-                    f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
-                    "choisissez une seule orthographe pour ce thème dans tous les articles",
-                    root,
-                )
-            )
+            problems.append(tag_spelling_problem(path, spelling, first, first_path, root))
     return problems
 
 
@@ -201,6 +194,17 @@ def check_numbers(report, root, registry):
     return problems
 
 
+def tag_spelling_problem(path, spelling, first, first_path, root):
+    """``path`` writes a tag ``spelling`` that ``first_path`` wrote ``first``."""
+    return problem_at(
+        path,
+        "Tags",
+        f"thème « {spelling} » écrit « {first} » dans {_shown(first_path, root)}",
+        "choisissez une seule orthographe pour ce thème dans tous les articles",
+        root,
+    )
+
+
 def find_collisions(contents, root):
     """Contents that would be written to the same file: one problem per later file, naming the first."""
     first_by_output = {}
@@ -212,17 +216,20 @@ def find_collisions(contents, root):
             continue
         first = first_by_output.setdefault(output, content)
         if first is not content:
-            field = "Slug" if "slug" in content.metadata else "Title"
-            problems.append(
-                problem_at(
-                    content.source_path,
-                    field,
-                    f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
-                    "donnez un Slug différent à l'un des deux articles",
-                    root,
-                )
-            )
+            problems.append(collision_problem(content, first, root))
     return problems
+
+
+def collision_problem(content, first, root):
+    """``content`` would be written where ``first`` is."""
+    field = "Slug" if "slug" in content.metadata else "Title"
+    return problem_at(
+        content.source_path,
+        field,
+        f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
+        "donnez un Slug différent à l'un des deux articles",
+        root,
+    )
 
 
 def _shown(path, root):
@@ -301,4 +308,15 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     return ContentError.exitcode
 
 
-__all__ = ["run", "lint", "check_sources", "check_collisions", "find_collisions", "use_french_metadata", "Problem"]
+__all__ = [
+    "run",
+    "lint",
+    "check_sources",
+    "check_file",
+    "tag_spelling_problem",
+    "check_collisions",
+    "find_collisions",
+    "collision_problem",
+    "use_french_metadata",
+    "Problem",
+]

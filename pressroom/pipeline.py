@@ -68,6 +68,12 @@ class Enrichment:
     share_links: list = dataclasses.field(default_factory=list)
 
 
+# Sent by the preview server (pressroom.preview) once its pages are written, when the
+# ``index`` stage was left for later (SEARCH_AFTER_PAGES): a receiver starts indexing
+# and returns an object whose ``finish()`` waits for it.
+index_requested = blinker.signal("pressroom.pipeline.index_requested")
+
+
 def stage(name):
     if name not in STAGES:
         raise ValueError(f"étape inconnue du traitement des articles : {name}")
@@ -86,14 +92,21 @@ PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations")
 DRAFT_PAGE_LISTS = ("draft_pages", "draft_translations")
 
 
+# While the preview server runs the stages for the contents it read again, the shared
+# context holds their ids under this key: the steps on each content see only them.
+ONLY = "_pipeline_only"
+
+
 def _gather(generators, kind, lists):
-    return [
+    gathered = [
         content
         for generator in generators
         if hasattr(generator, kind)
         for name in lists
         for content in getattr(generator, name, [])
     ]
+    only = getattr(generators[0], "context", {}).get(ONLY) if generators else None
+    return gathered if only is None else [content for content in gathered if id(content) in only]
 
 
 def articles(generators, drafts=True):
@@ -110,7 +123,8 @@ def contents(generators, drafts=True):
 
 
 def listed_articles(generators):
-    """The articles Pelican lists (a preview build's drafts among them, marked)."""
+    """The articles Pelican lists (a preview build's drafts among them, marked), all of them
+    even in a run restricted to some contents."""
     return [article for generator in generators for article in getattr(generator, "articles", [])]
 
 
@@ -125,11 +139,21 @@ def declare(content):
     content.fields = schema.written_values(content.metadata)
 
 
-def run(generators):
-    for content in contents(generators):
-        declare(content)
-    for name in STAGES:
-        stage(name).send(generators)
+def run(generators, only=None):
+    """Every stage, in order. With ``only`` (the preview server, after reading some sources
+    again), ``articles``, ``pages`` and ``contents`` give only those contents, so that the
+    steps on each content leave the others as they are; ``listed_articles`` still gives
+    every listed article, from which the stages make the institution pages and the agenda."""
+    context = generators[0].context
+    if only is not None:
+        context[ONLY] = {id(content) for content in only}
+    try:
+        for content in contents(generators):
+            declare(content)
+        for name in STAGES:
+            stage(name).send(generators)
+    finally:
+        context.pop(ONLY, None)
 
 
 def withdrawal(content):
@@ -144,7 +168,16 @@ def is_published(content):
     preview build shows. A withdrawn page stays online under its banner, listed nowhere."""
     return (
         content.status == "published"
-        and bool(content.save_as)
+        and has_output(content)
         and not getattr(content, "preview_notice", "")
         and withdrawal(content) is None
     )
+
+
+def has_output(content):
+    """Whether the content is written somewhere. Pelican formats ``save_as`` anew at each use,
+    which costs a second for 10,000 articles; it is final once read, so it is asked once."""
+    known = content.__dict__.get("_has_output")
+    if known is None:
+        known = content.__dict__["_has_output"] = bool(content.save_as)
+    return known

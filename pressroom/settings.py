@@ -77,6 +77,10 @@ DEFAULTS = {
     # the page written at an address whose article moved (plugins/redirects).
     "PUBLISHED_URLS_FILE": "adresses-publiees.txt",
     "REDIRECT_TEMPLATE": "redirect",
+    # The preview server indexes once the pages are written, in the background, and says so
+    # in this file, read by the search page (empty: no such file, the index is always whole).
+    "SEARCH_AFTER_PAGES": False,
+    "SEARCH_STATUS_SAVE_AS": "",
     # Speed: parallel reading and .gz copies made while pages are written.
     "PARALLEL_READ_PROCESSES": os.cpu_count() or 1,
     "PARALLEL_READ_MIN_FILES": 100,  # below this, starting the workers costs more than it saves

@@ -20,13 +20,17 @@ class Day:
 
 @dataclasses.dataclass
 class MonthPage:
+    """A month of the agenda. Its value (what the preview server compares to know whether the
+    page changed) is its month, address, events and day; the weeks are made from these."""
+
     first: datetime.date
     url: str
     save_as: str
-    weeks: list
+    weeks: list = dataclasses.field(compare=False)
     events: list
-    previous: "MonthPage" = None
-    next: "MonthPage" = None
+    today: datetime.date = None
+    previous: "MonthPage" = dataclasses.field(default=None, compare=False)
+    next: "MonthPage" = dataclasses.field(default=None, compare=False)
 
 
 def weekday_names(locale):
@@ -94,7 +98,12 @@ def month_pages(events, today, url, save_as):
         in_month = by_month.get(month, [])
         pages.append(
             MonthPage(
-                month, url.format(date=month), save_as.format(date=month), month_weeks(month, in_month, today), in_month
+                month,
+                url.format(date=month),
+                save_as.format(date=month),
+                month_weeks(month, in_month, today),
+                in_month,
+                today,
             )
         )
     for before, after in zip(pages, pages[1:]):

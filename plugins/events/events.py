@@ -12,6 +12,7 @@ generator that writes the agenda and the feeds.
 
 import dataclasses
 import datetime
+import functools
 import logging
 import urllib.parse
 import zoneinfo
@@ -157,7 +158,8 @@ def attach_events(generators):
         article.event = read_event(article)
     settings = generators[0].settings
     published = [a for a in pipeline.listed_articles(generators) if a.event]
-    events = [publish_event(a, settings) for a in published]
+    # The preview server runs the stage again for the articles it read again: the others' events are done.
+    events = [a.event if a.event.article is a else publish_event(a, settings) for a in published]
     generators[0].context["events"] = sorted(events, key=lambda e: (e.start, e.end, e.name))
     upcoming = agenda.upcoming(generators[0].context["events"], today(settings))
     generators[0].context["next_events"] = upcoming[: setting(settings, "EVENTS_ON_HOME")]
@@ -219,7 +221,7 @@ class EventsGenerator(Generator):
         for month in months:
             self.write_page(writer, month.save_as, "agenda_month", month.url, month=month, weekday_names=weekday_names)
         if events:
-            self.write_feeds(events)
+            self.write_feeds(writer, events)
 
     def write_page(self, writer, save_as, template, url, **context):
         writer.write_file(
@@ -253,22 +255,21 @@ class EventsGenerator(Generator):
                 feeds.setdefault(institution.acronym, (institution, institution.events_ics, []))[2].append(event)
         return sorted(feeds.values(), key=lambda feed: feed[0].acronym)
 
-    def write_feeds(self, events):
+    def write_feeds(self, writer, events):
+        """Each calendar is made only when written: the preview server's writer skips those
+        whose events are unchanged (``inputs``)."""
         name = setting(self.settings, "EVENTS_CALENDAR_NAME")
         domain = uid_domain(self.settings)
-        write_output(
-            self.output_path,
-            setting(self.settings, "EVENTS_ICS_ALL"),
-            ical.calendar(events, name, f"tout@{domain}", domain),
-        )
+
+        def write(save_as, events, title, uid):
+            make = functools.partial(ical.calendar, events, title, uid, domain)
+            write_output(self.output_path, save_as, make, writer, inputs=(title, uid, events))
+
+        write(setting(self.settings, "EVENTS_ICS_ALL"), events, name, f"tout@{domain}")
         for institution, path, own_events in self.institution_feeds(events):
-            write_output(
-                self.output_path,
-                path,
-                ical.calendar(own_events, f"{name} — {institution.acronym}", f"{institution.slug}@{domain}", domain),
-            )
+            write(path, own_events, f"{name} — {institution.acronym}", f"{institution.slug}@{domain}")
         for event in events:
-            write_output(self.output_path, event.ics_url, ical.calendar([event], event.name, event.uid, domain))
+            write(event.ics_url, [event], event.name, event.uid)
 
 
 def get_generators(pelican):

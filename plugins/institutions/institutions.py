@@ -46,9 +46,8 @@ class InstitutionPage:
 def resolve_institutions(generators):
     """Give each article the registry's pages of the institutions and of the event organisers its
     metadata names."""
-    settings = generators[0].settings
-    registry = Registry.load(registry_path(settings))
-    pages = {i.acronym: InstitutionPage(i, settings) for i in registry}
+    settings, context = generators[0].settings, generators[0].context
+    pages, registry = institution_pages(settings, context.get("institutions"))
     problems = []
     for article in pipeline.articles(generators):
         for field, attribute in (("Institutions", "institutions"), ("Event-Organizers", "organisers")):
@@ -64,7 +63,20 @@ def resolve_institutions(generators):
     for article in sorted(pipeline.listed_articles(generators), key=lambda a: a.date, reverse=True):
         for page in article.institutions:
             page.articles.append(article)
-    generators[0].context["institutions"] = list(pages.values())
+    context["institutions"] = list(pages.values())
+
+
+def institution_pages(settings, earlier):
+    """A page per institution of the registry, with no article yet, and the registry. When the
+    preview server runs the stage again for the articles it read again (a changed registry
+    rebuilds everything), the other articles keep the pages they were given: the same pages
+    are emptied and filled again, and the registry is the one they were made from."""
+    if earlier:
+        for page in earlier:
+            page.articles, page.events_ics = [], ""
+        return {page.acronym: page for page in earlier}, Registry([page.institution for page in earlier])
+    registry = Registry.load(registry_path(settings))
+    return {i.acronym: InstitutionPage(i, settings) for i in registry}, registry
 
 
 def unknown(article, field, name, settings):

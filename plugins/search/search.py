@@ -12,7 +12,9 @@ Signals: ``generator_init`` adds the ``search_filters`` Jinja filter;
 the pipeline's ``index`` stage, the last one, writes the records and starts
 Pagefind;
 ``finalized`` waits for it and removes the staging folder. A Pagefind
-failure is logged as an error, which fails the build.
+failure is logged as an error, which fails the build. The preview server
+(``SEARCH_AFTER_PAGES``) skips the stage and sends ``pipeline.index_requested``
+once its pages are written, then waits for the Indexing in the background.
 """
 
 import contextlib
@@ -204,9 +206,22 @@ def quiet_writer():
 
 def start_indexing(generators):
     for generator in generators:
+        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_AFTER_PAGES"):
+            return  # the preview server asks for the index once the pages are written
         if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_INDEX"):
             indexing = generator.settings[RUNNING] = Indexing(generator.settings)
             indexing.start(generator, indexed_articles(generators))
+
+
+def index_now(generators):
+    """The preview's request, once its pages are written: start Pagefind, return the Indexing
+    (its ``finish`` waits) or None when search is off."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_INDEX"):
+            indexing = Indexing(generator.settings)
+            indexing.start(generator, indexed_articles(generators))
+            return indexing
+    return None
 
 
 def finish_indexing(pelican):
@@ -219,3 +234,4 @@ def register():
     signals.generator_init.connect(add_template_helpers)
     pipeline.connect("index", start_indexing)
     signals.finalized.connect(finish_indexing)
+    pipeline.index_requested.connect(index_now)

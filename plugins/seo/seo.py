@@ -134,7 +134,8 @@ class SitemapGenerator(Generator):
         }
         entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
         sitemap_as = setting(self.settings, "SEO_SITEMAP_SAVE_AS")
-        write_output(self.output_path, sitemap_as, sitemap_xml(entries))
+        # Made only when written: the preview server's writer skips unchanged entries.
+        write_output(self.output_path, sitemap_as, lambda: sitemap_xml(entries), writer, inputs=entries)
         write_output(
             self.output_path,
             setting(self.settings, "SEO_ROBOTS_SAVE_AS"),

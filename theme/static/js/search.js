@@ -39,3 +39,24 @@ window.addEventListener("DOMContentLoaded", function () {
     ui.triggerSearch(query);
   }
 });
+
+// Preview server only: while it refreshes the index, a status file says so and the
+// notice above the search box stays shown; it is checked again every two seconds.
+window.addEventListener("DOMContentLoaded", function () {
+  var notice = document.querySelector(".search-status[data-status-url]");
+  if (!notice) {
+    return;
+  }
+  function check() {
+    fetch(notice.dataset.statusUrl, { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (status) {
+        notice.hidden = !status.mise_a_jour_en_cours;
+        if (status.mise_a_jour_en_cours) {
+          window.setTimeout(check, 2000);
+        }
+      })
+      .catch(function () { notice.hidden = true; });
+  }
+  check();
+});
