@@ -207,3 +207,12 @@ def test_home_page_is_paginated_newest_first(content_copy, build):
 
 
 SEEDS_BY_DATE = sorted(SEEDS, key=lambda s: s["date"], reverse=True)
+
+
+def test_the_404_page_keeps_its_style_and_links_at_any_depth(built_site, published_site):
+    """Served in place of any missing page, however deep: its links must not depend on where it is."""
+    page = built_site.soup("404.html")
+    assert page.find("link", rel="stylesheet")["href"] == "/theme/css/site.css"
+    assert {a["href"] for a in page.select("main a, .content a") or page.find_all("a")} >= {"/", "/archives/"}
+    published = published_site.soup("404.html")
+    assert published.find("link", rel="stylesheet")["href"] == "https://presse.example.org/theme/css/site.css"
