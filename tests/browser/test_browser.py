@@ -45,10 +45,12 @@ def test_search_ui_speaks_french_and_filters_by_institution_and_year(browser, se
         page = opened.page
         assert page.get_attribute(".pagefind-ui__search-input", "placeholder") == "Rechercher"
         search_for(page, "formation")
-        # Pagefind loads each filter's values on its own, after the results: wait for the last one.
-        page.locator(".pagefind-ui__filter-name", has_text="Institution").wait_for()
+        # Pagefind draws each filter on its own, in no fixed order, after the results: wait for each
+        # (a filter that never comes fails the wait).
+        for name in ("Institution", "Année", "Type"):
+            page.locator(".pagefind-ui__filter-name", has_text=name).wait_for()
         filter_names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-        assert {"Institution", "Année"} <= {name.strip() for name in filter_names}, filter_names
+        assert {"Institution", "Année", "Type"} <= {name.strip() for name in filter_names}, filter_names
         assert "résultat" in page.inner_text(".pagefind-ui__message")
 
 
