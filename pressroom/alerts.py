@@ -48,30 +48,6 @@ class AlertError(Exception):
 
 # --- Registry ----------------------------------------------------------------
 
-LIST_KEYS = (ANNOUNCE, DIGEST, "inscription", "inscription_quotidien", "desinscription")
-
-
-def registry_problems(registry, path):
-    """Unknown keys and malformed addresses under « alertes »: a typo would silently announce nothing."""
-    problems = []
-    for institution in registry:
-        for key, value in institution.alerts:
-            line = line_of(path, f"{key}:")
-            if key not in LIST_KEYS:
-                hint = f"clés possibles : {', '.join(LIST_KEYS)}"
-                problems.append(Problem(path, "alertes", f"{institution.acronym} : clé inconnue « {key} »", hint, line))
-            elif not all("@" in address and " " not in address.strip() for address in value.split(",")):
-                problems.append(
-                    Problem(
-                        path,
-                        "alertes",
-                        f"{institution.acronym} : {key} : adresse e-mail invalide « {value} »",
-                        "écrivez une adresse complète, par exemple inps-communiques@listes.example.org",
-                        line,
-                    )
-                )
-    return problems
-
 
 # --- Feeds -------------------------------------------------------------------
 
@@ -507,10 +483,7 @@ def one_run_at_a_time(state_path):
 
 
 def _run(output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out):
-    registry = Registry.load(registry_path)
-    problems = registry_problems(registry, registry_path)
-    if problems:
-        raise AlertError(*problems)
+    registry = Registry.load(registry_path)  # its « alertes » lists checked like every other field
     feeds = read_feeds(output, registry, settings)
     state = State.load(state_path, create=init)
     sections = (ANNOUNCE, DIGEST) if init else (DIGEST if daily else ANNOUNCE,)

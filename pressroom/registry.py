@@ -20,6 +20,9 @@ from .text import fold
 
 REPORTED = object()  # a value whose problem is already reported
 FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo")
+# The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
+# mailto links of the site (inscription, inscription_quotidien, desinscription).
+ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
 EXAMPLE = "CMSS:, INPS: …"
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
@@ -240,18 +243,9 @@ class _Checker:
 
     def fields(self, acronym, entry_node):
         """The entry's known fields by name; reports unknown and repeated ones."""
-        repeated = {id(second): first for second, first in repeated_keys(entry_node)}
         fields = {}
-        for key_node, value_node in entry_node.value:
-            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else _shown_value(key_node)
-            if id(key_node) in repeated:
-                self.report(
-                    key_node,
-                    f"{acronym}: {name}",
-                    f"champ écrit deux fois (déjà ligne {line_of(repeated[id(key_node)])})",
-                    f"gardez une seule ligne « {name}: »",
-                )
-            elif name not in FIELDS:
+        for name, key_node, value_node in self.unique_items(entry_node, acronym):
+            if name not in FIELDS:
                 self.report(key_node, f"{acronym}: {name}", "champ inconnu", _field_hint(name))
             else:
                 fields[name] = value_node
@@ -314,22 +308,43 @@ class _Checker:
                 f"écrivez chaque champ sur sa ligne, en retrait sous « {field}: »",
             )
             return ()
+        pairs = []
+        for name, key_node, value_node in self.unique_items(node, f"{acronym}: {field}"):
+            value = self.text(acronym, f"{field}: {name}", value_node)
+            if value and not (field == "alertes" and self.bad_list(acronym, name, value, key_node)):
+                pairs.append((name, value))
+        return tuple(pairs)
+
+    def unique_items(self, node, where):
+        """(name, key node, value node) of a mapping, each name once; a name written twice is reported."""
         repeated = {id(second): first for second, first in repeated_keys(node)}
-        contact = []
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else _shown_value(key_node)
             if id(key_node) in repeated:
                 self.report(
                     key_node,
-                    f"{acronym}: {field}: {name}",
+                    f"{where}: {name}",
                     f"champ écrit deux fois (déjà ligne {line_of(repeated[id(key_node)])})",
                     f"gardez une seule ligne « {name}: »",
                 )
                 continue
-            value = self.text(acronym, f"{field}: {name}", value_node)
-            if value:
-                contact.append((name, value))
-        return tuple(contact)
+            yield name, key_node, value_node
+
+    def bad_list(self, acronym, key, value, key_node):
+        """An unknown key or a malformed address under « alertes »: a typo would silently announce nothing."""
+        if key not in ALERT_KEYS:
+            hint = f"clés possibles : {', '.join(ALERT_KEYS)}"
+            self.report(key_node, "alertes", f"{acronym} : clé inconnue « {key} »", hint)
+            return True
+        if not all("@" in address and " " not in address.strip() for address in value.split(",")):
+            self.report(
+                key_node,
+                "alertes",
+                f"{acronym} : {key} : adresse e-mail invalide « {value} »",
+                "écrivez une adresse complète, par exemple inps-communiques@listes.example.org",
+            )
+            return True
+        return False
 
     def claim_names(self, key_node, acronym, named):
         """Each acronym, full name and variant (text, field, line) names one entry only."""

@@ -194,3 +194,17 @@ def test_the_loader_refuses_a_key_written_twice_at_any_depth():
         yaml.load("a:\n  b:\n    c: 1\n    c: 2\n", Loader=UniqueKeyLoader)
     assert raised.value.problem_mark.line + 1 == 4
     assert yaml.load("a: {b: 1, c: 2}\n", Loader=UniqueKeyLoader) == {"a": {"b": 1, "c": 2}}
+
+
+def test_a_typo_in_the_e_mail_lists_is_reported_by_the_registry_itself(tmp_path):
+    """Not only by `invoke alertes`: lint and the build, which write the mailto links, see it too."""
+    path = write(
+        tmp_path,
+        "INPS:\n  nom: Institut National de Prévoyance Sociale\n  alertes:\n"
+        "    anonces: inps@listes.example.org\n    quotidien: inps quotidien\n",
+    )
+    with pytest.raises(RegistryError) as raised:
+        Registry.load(path)
+    lines = str(raised.value).splitlines()
+    assert any(":4: alertes: INPS : clé inconnue « anonces » — clés possibles : annonces" in line for line in lines)
+    assert any(":5: alertes: INPS : quotidien : adresse e-mail invalide « inps quotidien »" in line for line in lines)
