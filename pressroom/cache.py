@@ -3,17 +3,28 @@
 Pelican checks only each source file's own stamp. What our readers write into
 the cache (typeset bodies, acronym links, French dates) also depends on our
 code, the theme, the settings and the institution registry: when any of them
-changes, every file is read afresh. The stamp is recorded once a build has
-saved its cache.
+changes, every file is read afresh.
+
+The stamp is computed once per build, when Pelican starts (``note_stamp``), from
+the settings as loaded: before Pelican completes ``MARKDOWN`` in making its
+Markdown reader, and without the runtime state that plugins keep under keys
+starting with ``_``. It waits in the cache folder until the build has saved its
+cache (``record_stamp``); each reader compares it with the recorded one.
 """
 
 import hashlib
+import logging
 import os
 import pathlib
 
-from .settings import registry_path
+from babel.numbers import format_decimal
+
+from .settings import DEFAULTS, registry_path
+
+log = logging.getLogger(__name__)  # `invoke build` shows its INFO lines
 
 STAMP_FILE = "pressroom.stamp"
+PENDING_FILE = "pressroom.stamp.en-cours"
 PACKAGE = pathlib.Path(__file__).resolve().parent
 # Settings that say where things go, not what a reader makes of a file.
 PLACES = {"OUTPUT_PATH", "CACHE_PATH", "LOAD_CONTENT_CACHE", "PATH", "WRITE_SELECTED"}
@@ -49,28 +60,52 @@ def stamp(settings):
         digest.update(pathlib.Path(registry_path(settings)).read_bytes())
     except OSError:
         pass
-    digest.update(stable({k: v for k, v in settings.items() if k.isupper() and k not in PLACES}).encode())
+    what_reads = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("_") and k not in PLACES}
+    digest.update(stable(what_reads).encode())
     return digest.hexdigest()
 
 
-def stamp_path(settings):
-    return os.path.join(settings["CACHE_PATH"], STAMP_FILE)
+def stamp_path(settings, name=STAMP_FILE):
+    return os.path.join(settings["CACHE_PATH"], name)
+
+
+def read_stamp(path):
+    try:
+        return pathlib.Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def note_stamp(settings):
+    """When Pelican starts: the stamp of this build, waiting until its cache is saved."""
+    if settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"):
+        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
+        pathlib.Path(stamp_path(settings, PENDING_FILE)).write_text(stamp(settings), encoding="utf-8")
 
 
 def ignore_stale_cache(settings):
     """Before Pelican loads its reader cache: read every file afresh if the stamp differs."""
     if not settings.get("LOAD_CONTENT_CACHE"):
         return
-    try:
-        recorded = pathlib.Path(stamp_path(settings)).read_text(encoding="utf-8")
-    except OSError:
-        recorded = ""
-    if recorded != stamp(settings):
+    current = read_stamp(stamp_path(settings, PENDING_FILE))
+    if not current:  # a build that did not start through Pelican's __init__
+        note_stamp(settings)
+        current = read_stamp(stamp_path(settings, PENDING_FILE))
+    if read_stamp(stamp_path(settings)) != current:
         settings["LOAD_CONTENT_CACHE"] = False
 
 
 def record_stamp(settings):
-    """After a build has saved its reader cache."""
-    if settings.get("CACHE_CONTENT"):
-        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-        pathlib.Path(stamp_path(settings)).write_text(stamp(settings), encoding="utf-8")
+    """After a build has saved its reader cache: the stamp its readers were made with."""
+    pending = stamp_path(settings, PENDING_FILE)
+    if settings.get("CACHE_CONTENT") and os.path.exists(pending):
+        os.replace(pending, stamp_path(settings))
+
+
+def report_reads(sources, read):
+    """« 10 000 articles : 3 lus, 9 997 depuis le cache »."""
+
+    def number(n):
+        return format_decimal(n, locale=DEFAULTS["BABEL_LOCALE"])
+
+    log.info("%s articles : %s lus, %s depuis le cache", number(sources), number(read), number(sources - read))

@@ -5,6 +5,7 @@ A build holds the tree's lock (``treelock``) and writes into a fresh folder
 that replaces the output folder only once complete (``atomic``): a failed,
 interrupted or killed build leaves the previous site whole."""
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -15,7 +16,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from . import atomic, processes, treelock
+from . import atomic, cache, processes, treelock
 from .problems import ContentError
 from .registry import RegistryError
 
@@ -126,13 +127,30 @@ def build_unlocked(settings, out=sys.stderr):
         restore_sigterm()
 
 
+@contextlib.contextmanager
+def reads_shown(out):
+    """The reader cache's line (« 6 articles : 0 lus, 6 depuis le cache ») printed to ``out``."""
+    shown, handler = logging.getLogger(cache.__name__), logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    before = shown.level, shown.propagate
+    shown.setLevel(logging.INFO)
+    shown.propagate = False
+    shown.addHandler(handler)
+    try:
+        yield
+    finally:
+        shown.removeHandler(handler)
+        shown.level, shown.propagate = before
+
+
 def run_pelican(settings, out):
     """Run Pelican with ``settings``; 0, or a French report and a non-zero status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     counter = LogRecorder()
     logging.getLogger().addHandler(counter)
     try:
-        Pelican(settings).run()
+        with reads_shown(out):
+            Pelican(settings).run()
     except ContentError as error:
         print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
         for problem in error.problems:

@@ -3,7 +3,8 @@ embargoed articles never reach the output (except in a preview build).
 
 Signals: ``readers_init`` makes the readers accept French dates and read a
 Summary as plain text, and ignores a reader cache made by other code, settings
-or registry (``pressroom.cache``; ``finalized`` records what made it); ``article_generator_init`` runs every check of
+or registry (``pressroom.cache``: ``initialized`` notes what makes this build's
+cache, ``finalized`` records it); ``article_generator_init`` runs every check of
 ``pressroom.lint`` on the sources and fails the build with all problems of
 published articles at once (a draft with problems is reported as a warning and
 left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 def prepare_readers(readers):
     cache.ignore_stale_cache(readers.settings)
     lint.use_french_metadata(readers)
+
+
+def note_cache_stamp(pelican):
+    cache.note_stamp(pelican.settings)
 
 
 def record_cache_stamp(pelican):
@@ -161,6 +166,7 @@ def get_writer(pelican):
 
 
 def register():
+    signals.initialized.connect(note_cache_stamp)
     signals.readers_init.connect(prepare_readers)
     signals.finalized.connect(record_cache_stamp)
     signals.article_generator_init.connect(check_sources)

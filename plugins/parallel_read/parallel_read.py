@@ -10,6 +10,8 @@ files, and only for files whose cache entry is missing or stale. A file whose
 read fails or logs a warning is left to Pelican, which reads it again and
 reports it as it always does, so no message is lost in a worker. Where
 processes cannot be forked (Windows), Pelican reads alone, as usual.
+``article_generator_finalized`` reports how many sources were read and how
+many came from the cache.
 """
 
 import logging
@@ -21,6 +23,7 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
+from pressroom import cache
 from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 from pressroom.site import LogRecorder
@@ -28,7 +31,7 @@ from pressroom.site import LogRecorder
 __all__ = ["register", "read_in_parallel"]
 
 
-STARTED = "_parallel_read_started"
+STARTED = "_parallel_read_counts"  # (sources, sources to read), once the first preread has started the workers
 
 
 class _Worker:
@@ -56,15 +59,17 @@ class _Worker:
         return path, (content, _filter_discardable_metadata(metadata))
 
 
-def unread_sources(generator):
-    """Absolute paths of the article sources that the reader cache does not hold yet."""
-    readers, settings = generator.readers, generator.settings
-    paths = []
-    for relative in sorted(generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])):
-        path = os.path.abspath(os.path.join(generator.path, relative))
-        if file_suffix(path) in readers.readers and readers.get_cached_data(path, None) is None:
-            paths.append(path)
-    return paths
+def article_sources(generator):
+    """Absolute paths of the article sources that a reader reads."""
+    settings, readers = generator.settings, generator.readers
+    relatives = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    paths = (os.path.abspath(os.path.join(generator.path, relative)) for relative in sorted(relatives))
+    return [path for path in paths if file_suffix(path) in readers.readers]
+
+
+def unread_sources(generator, sources):
+    """Those of ``sources`` that the reader cache does not hold (missing or changed)."""
+    return [path for path in sources if generator.readers.get_cached_data(path, None) is None]
 
 
 def read_in_parallel(readers, paths, processes):
@@ -86,18 +91,27 @@ def read_in_parallel(readers, paths, processes):
 
 def read_sources_ahead(generator):
     settings = generator.settings
-    if getattr(generator, STARTED, False):
+    if getattr(generator, STARTED, None) is not None:
         return
-    setattr(generator, STARTED, True)
+    sources = article_sources(generator)
     if not (settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"):
+        setattr(generator, STARTED, (len(sources), len(sources)))
         return
+    paths = unread_sources(generator, sources)
+    setattr(generator, STARTED, (len(sources), len(paths)))
     processes = setting(settings, "PARALLEL_READ_PROCESSES")
     if "fork" not in multiprocessing.get_all_start_methods():
         processes = 1
-    paths = unread_sources(generator)
     if processes > 1 and len(paths) >= setting(settings, "PARALLEL_READ_MIN_FILES"):
         read_in_parallel(generator.readers, paths, processes)
 
 
+def report_reads(generator):
+    counts = getattr(generator, STARTED, None)
+    if counts is not None:
+        cache.report_reads(*counts)
+
+
 def register():
     signals.article_generator_preread.connect(read_sources_ahead)
+    signals.article_generator_finalized.connect(report_reads)

@@ -87,6 +87,17 @@ def test_a_change_to_our_code_invalidates_the_reader_cache(tmp_path):
     assert rebuilt == fresh
 
 
+def test_a_rebuild_reads_nothing_from_the_sources_when_nothing_changed(tmp_path):
+    """The reader cache is used: the stamp is the one of the settings as loaded, not of the
+    settings after Pelican and the plugins have written their runtime state into them."""
+    first = build_in_a_new_process("pelicanconf.py", tmp_path / "first", tmp_path / "cache")
+    articles = len(list((CONTENT / "articles").rglob("*.md")))
+    assert f"{articles} articles : {articles} lus, 0 depuis le cache" in first.stdout
+    again = build_in_a_new_process("pelicanconf.py", tmp_path / "again", tmp_path / "cache")
+    assert f"{articles} articles : 0 lus, {articles} depuis le cache" in again.stdout
+    assert site_files(tmp_path / "again") == site_files(tmp_path / "first")
+
+
 def test_no_plugin_imports_another_and_pressroom_imports_no_plugin():
     plugins = sorted(p.name for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists())
     for plugin in plugins:
