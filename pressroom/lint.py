@@ -15,7 +15,6 @@ import datetime
 import fnmatch
 import html
 import os
-import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -35,16 +34,9 @@ from .site import load_settings
 # --- Reading -------------------------------------------------------------------
 
 
-HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
-
-
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML; HTML
-    comments (the notes that `invoke new` writes) never reach a page or a feed."""
-
-    def read(self, source_path):
-        content, metadata = super().read(source_path)
-        return (HTML_COMMENT.sub("", content) if content else content), metadata  # no content: a static file
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML. (HTML comments,
+    the notes that `invoke new` writes, are removed with the rest by pressroom.body.sanitize.)"""
 
     def process_metadata(self, name, value):
         spec = schema.BY_KEY.get(name)
