@@ -1,8 +1,9 @@
-"""The trust gate: no article can overwrite a page, publish an unchecked value,
-crash the build or run away with the output. Each hostile file in
-tests/broken/gate/ gets, from `invoke lint` and from the build alike, one French
-line « fichier:ligne: champ: problème — comment corriger », a non-zero exit, no
-traceback, and the previous site left as it was."""
+"""The trust gate: no article or page can overwrite a page, publish an unchecked
+value or a script, crash the build or run away with the output. Each hostile
+file in tests/broken/gate/ (an article; under pages/, a page) gets, from
+`invoke lint` and from the build alike, one French line « fichier:ligne: champ:
+problème — comment corriger », a non-zero exit, no traceback, and the previous
+site left as it was."""
 
 import hashlib
 import io
@@ -19,6 +20,11 @@ GATE = ROOT / "tests" / "broken" / "gate"
 RESERVED = "champ réservé : il déciderait où et comment la page est écrite — supprimez cette ligne"
 TWICE = "champ écrit deux fois (déjà ligne {}) — gardez une seule ligne"
 WINDOW = "date hors de la période admise"
+ELEMENT = "texte: élément <{}> interdit dans le texte — le texte s'écrit en Markdown"
+FOREIGN = "fichier: fichier refusé : seuls les textes Markdown (.md) sont lus dans le dossier des {}"
+INVISIBLE = "fichier: caractère invisible de mise en forme (U+202E) — retapez cette ligne"
+# Where each folder of tests/broken/gate/ goes in the content folder.
+PLACES = {".": "articles/2024", "pages": "pages"}
 
 EXPECTED = {
     "save-as-accueil.md": f":5: Save_as: {RESERVED}",
@@ -43,7 +49,37 @@ EXPECTED = {
     "encodage-latin1.md": ":3: fichier: caractère illisible : le fichier n'est pas enregistré en UTF-8",
     "champ-titre-en-francais.md": ":1: Titre: champ inconnu — vouliez-vous écrire « Title: » ?",
     "champ-institution-au-singulier.md": ":4: Institution: champ inconnu — vouliez-vous écrire « Institutions: » ?",
+    # Issue 23: the text, the other readers, the pages, bounded work, invisible characters.
+    "corps-script.md": ":9: " + ELEMENT.format("script"),
+    "corps-script-local.md": ":9: " + ELEMENT.format("script"),
+    "corps-svg.md": ":9: " + ELEMENT.format("svg"),
+    "corps-iframe.md": ":9: " + ELEMENT.format("iframe"),
+    "corps-object.md": ":9: " + ELEMENT.format("object"),
+    "corps-meta-refresh.md": ":9: " + ELEMENT.format("meta"),
+    "corps-formulaire.md": ":9: " + ELEMENT.format("form"),
+    "corps-img-onerror.md": ":9: texte: attribut onerror interdit dans <img> — supprimez cet attribut",
+    "corps-attributs-markdown.md": ":10: texte: attribut onmouseover interdit dans <p>",
+    "corps-style.md": ":9: texte: attribut style interdit dans <p>",
+    "corps-lien-javascript.md": ":9: texte: adresse javascript: interdite dans un lien « javascript:alert(1) » — ",
+    "liste-300-niveaux.md": ":306: texte: texte imbriqué sur plus de 20 niveaux — simplifiez les listes",
+    "corps-bidi.md": ":9: " + INVISIBLE,
+    "titre-bidi.md": ":1: " + INVISIBLE,
+    "inclusion.rst": ": " + FOREIGN.format("articles"),
+    "communique.html": ": " + FOREIGN.format("articles"),
+    "pages/page-accueil.md": f":2: Save_as: {RESERVED}",
+    "pages/page-flux.md": f":2: Save_as: {RESERVED}",
+    "pages/page-gabarit.md": f":2: Template: {RESERVED}",
+    "pages/page-sans-titre.md": ":1: Title: champ obligatoire absent ou vide",
+    "pages/page-institutions.md": ":2: Institutions: champ d'article, sans place dans une page — supprimez cette ligne",
+    "pages/page-script.md": ":3: " + ELEMENT.format("script"),
 }
+
+
+def placed(content, name):
+    """Where the hostile file ``name`` (relative to tests/broken/gate) goes, and how lint names it."""
+    source = GATE / name
+    shown = f"{PLACES[str(source.parent.relative_to(GATE))]}/{source.name}"
+    return content / shown, shown
 
 
 def tree_digest(folder):
@@ -71,20 +107,20 @@ def good_site(tmp_path_factory):
 
 
 def test_every_hostile_file_has_an_expected_message():
-    assert sorted(p.name for p in GATE.glob("*.md")) == sorted(EXPECTED)
+    assert sorted(p.relative_to(GATE).as_posix() for p in GATE.rglob("*") if p.is_file()) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_article_is_refused_by_lint_and_build_alike(good_site, name):
     content, output, digest = good_site
-    target = content / "articles" / "2024" / name
+    target, shown = placed(content, name)
     shutil.copy(GATE / name, target)
     try:
         built = build_site(content, output)
         status, messages = run_lint(content)
     finally:
         target.unlink()
-    expected = f"articles/2024/{name}{EXPECTED[name]}"
+    expected = f"{shown}{EXPECTED[name]}"
     assert built.status != 0 and status != 0
     assert expected in built.messages, built.messages
     assert expected in messages, messages
@@ -96,11 +132,11 @@ def test_all_hostile_files_are_reported_at_once(good_site, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(good_site[0], content)
     for name in EXPECTED:
-        shutil.copy(GATE / name, content / "articles" / "2024" / name)
+        shutil.copy(GATE / name, placed(content, name)[0])
     status, messages = run_lint(content)
     assert status != 0
     for name, expected in EXPECTED.items():
-        assert f"articles/2024/{name}{expected}" in messages
+        assert f"{placed(content, name)[1]}{expected}" in messages
 
 
 ARTICLE = """Title: {title}
