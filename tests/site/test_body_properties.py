@@ -24,7 +24,10 @@ BODY = st.lists(PIECE, min_size=1, max_size=6).flatmap(
     lambda pieces: st.sampled_from(["\n\n", " ", "\n"]).map(lambda glue: glue.join(pieces))
 )
 MARKDOWN_SETTINGS = load_settings("pelicanconf.py")["MARKDOWN"]
-HEADER = "Title: Texte au hasard\nDate: 2024-03-04\nAuthor: Awa Traoré\nInstitutions: CMSS\nSummary: Résumé.\nSlug: hasard\n\n"
+HEADER = (
+    "Title: Texte au hasard\nDate: 2024-03-04\nAuthor: Awa Traoré\nInstitutions: CMSS\nSummary: Résumé.\n"
+    "Slug: hasard\n\n"
+)
 
 
 @settings(max_examples=300, deadline=None, derandomize=CI)
