@@ -22,6 +22,7 @@ import re
 
 import markdown
 import nh3
+from pelican.readers import MarkdownReader
 
 from .settings import setting
 from .text import INVISIBLE
@@ -197,10 +198,11 @@ class TooDeep(ValueError):
     """Markdown nested deeper than Python can convert."""
 
 
-def render(text, markdown_settings):
-    """The HTML that Pelican's Markdown reader makes of a source file's text (header left out)."""
+def render(text, settings):
+    """The HTML that Pelican's Markdown reader makes of a source file's text (header left out),
+    with the reader's own options (it names the extensions of MARKDOWN's extension_configs)."""
     try:
-        return markdown.Markdown(**markdown_settings).convert(text)
+        return markdown.Markdown(**MarkdownReader(settings).settings["MARKDOWN"]).convert(text)
     except RecursionError:
         raise TooDeep() from None
 
@@ -245,7 +247,7 @@ def check_body(text, header, check):
         deepest_line(lines, first), "texte", f"texte imbriqué sur plus de {limit} niveaux", DEPTH_HINT
     )
     try:
-        fragment = render(text, check.settings["MARKDOWN"])
+        fragment = render(text, check.settings)
     except TooDeep:
         return [too_deep]
     found, depth = refusals(fragment)

@@ -23,7 +23,7 @@ PIECE = st.one_of(st.sampled_from(SNIPPETS), st.sampled_from(MARKDOWN), st.text(
 BODY = st.lists(PIECE, min_size=1, max_size=6).flatmap(
     lambda pieces: st.sampled_from(["\n\n", " ", "\n"]).map(lambda glue: glue.join(pieces))
 )
-MARKDOWN_SETTINGS = load_settings("pelicanconf.py")["MARKDOWN"]
+SETTINGS = load_settings("pelicanconf.py")
 HEADER = (
     "Title: Texte au hasard\nDate: 2024-03-04\nAuthor: Awa Traoré\nInstitutions: CMSS\nSummary: Résumé.\n"
     "Slug: hasard\n\n"
@@ -33,14 +33,14 @@ HEADER = (
 @settings(max_examples=300, deadline=None, derandomize=CI)
 @given(text=BODY)
 def test_the_sanitizer_leaves_nothing_that_runs(text):
-    fragment = body.render(text, MARKDOWN_SETTINGS)
+    fragment = body.render(text, SETTINGS)
     assert dangers(body.sanitize(fragment)) == []
 
 
 @settings(max_examples=300, deadline=None, derandomize=CI)
 @given(text=BODY)
 def test_a_body_the_check_accepts_holds_nothing_that_runs(text):
-    fragment = body.render(text, MARKDOWN_SETTINGS)
+    fragment = body.render(text, SETTINGS)
     refused, _ = body.refusals(fragment)
     assert refused or dangers(fragment) == [], fragment
 

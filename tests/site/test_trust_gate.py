@@ -220,3 +220,30 @@ def test_an_unforeseen_error_is_a_french_message_and_a_log(content_copy, tmp_pat
     assert "Traceback" not in message
     log = tmp_path / "cache" / "erreur-construction.log"
     assert "KeyError" in log.read_text(encoding="utf-8")
+
+
+def test_a_150_kb_paragraph_of_no_break_spaces_builds_typeset(content_copy, build):
+    """Typography once took minutes on such a paragraph (its time grew with the square of the run)."""
+    paragraph = ("Mot" + "\u00a0" * 1000 + ";") * 150
+    write_article(content_copy, "2024/espaces.md", ARTICLE.format(title="Espaces", extra="Slug: espaces\n") + paragraph)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    text = built.soup("2024/03/espaces").select_one("div.body").get_text()
+    assert "Mot\u202f;" * 150 in text
+
+
+def test_code_and_site_links_of_a_body_are_kept_as_written(content_copy, build):
+    """What looks like markup in code is text; links to the site's pages and photos pass the allow-list."""
+    extra = "Slug: liens\n"
+    text = (
+        "Écrivez `<script>` dans le code.\n\n"
+        "Voir [l'accessibilité]({filename}/pages/accessibilite.md) et [la CMSS](https://cmss.example.ml/).\n"
+    )
+    write_article(content_copy, "2024/liens.md", ARTICLE.format(title="Liens", extra=extra) + text)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    body = built.soup("2024/03/liens").select_one("div.body")
+    assert body.find("code").get_text() == "<script>" and body.find("script") is None
+    hrefs = [a["href"] for a in body.find_all("a")]
+    assert any(href.rstrip("/").endswith("accessibilite") for href in hrefs), hrefs
+    assert "https://cmss.example.ml/" in hrefs
