@@ -826,29 +826,22 @@ FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
 RETYPE_HINT = "retapez cette ligne : le caractère vient souvent d'un copier-coller"
 
 
+# Each class of refused character, and how the message names one of them.
+REFUSED_CHARACTERS = (
+    (FORBIDDEN_CHARACTERS, lambda c: f"caractère de contrôle invisible (code {ord(c)})"),
+    (INVISIBLE, lambda c: f"caractère invisible de mise en forme (U+{ord(c):04X})"),
+)
+
+
 def check_characters(text, check):
     """Invisible control characters and format characters (a direction override shows readers
-    another text than the one written), anywhere in the file: one problem at the first of each."""
+    another text than the one written), anywhere in the file: one problem at the first of each class."""
     problems = []
-    control, invisible = FORBIDDEN_CHARACTERS.search(text), INVISIBLE.search(text)
-    if control:
-        problems.append(
-            check.problem(
-                text.count("\n", 0, control.start()) + 1,
-                "fichier",
-                f"caractère de contrôle invisible (code {ord(control.group(0))})",
-                RETYPE_HINT,
-            )
-        )
-    if invisible:
-        problems.append(
-            check.problem(
-                text.count("\n", 0, invisible.start()) + 1,
-                "fichier",
-                f"caractère invisible de mise en forme (U+{ord(invisible.group(0)):04X})",
-                RETYPE_HINT,
-            )
-        )
+    for pattern, named in REFUSED_CHARACTERS:
+        found = pattern.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            problems.append(check.problem(line, "fichier", named(found.group(0)), RETYPE_HINT))
     return problems
 
 
