@@ -236,10 +236,43 @@ MAX_PROBLEMS = 20  # a text full of pasted HTML: each different thing once, and 
 DEPTH_HINT = "simplifiez les listes et citations imbriquées les unes dans les autres"
 
 
+BRACKETS_HINT = "un paragraphe a rarement plus de quelques liens : découpez-le, ou retirez les crochets en trop"
+
+
+def paragraphs(lines, first):
+    """(line number, lines) of each block of non-blank lines, from line ``first`` on."""
+    block, start = [], first
+    for number in range(first, len(lines) + 1):
+        line = lines[number - 1]
+        if line.strip():
+            start = start if block else number
+            block.append(line)
+        elif block:
+            yield start, block
+            block = []
+    if block:
+        yield start, block
+
+
+def bracket_problems(lines, first, check):
+    """Paragraphs with more than BODY_MAX_BRACKETS « [ »: Markdown looks for the end of each link
+    up to the end of its paragraph, and so takes a time that grows with their number × its length."""
+    limit = setting(check.settings, "BODY_MAX_BRACKETS")
+    return [
+        check.problem(start, "texte", f"paragraphe de {count} crochets « [ », {limit} au plus", BRACKETS_HINT)
+        for start, block in paragraphs(lines, first)
+        if (count := sum(line.count("[") for line in block)) > limit
+    ]
+
+
 def check_body(text, header, check):
-    """Problems of the text after the header of a Markdown source file: elements nested more than
-    BODY_MAX_NESTING deep, and everything that the sanitizer would remove, each at its line."""
+    """Problems of the text after the header of a Markdown source file: paragraphs that Markdown
+    would take too long to read, elements nested more than BODY_MAX_NESTING deep, and everything
+    that the sanitizer would remove, each at its line."""
     lines, first = text.splitlines(), body_start(header)
+    too_long = bracket_problems(lines, first, check)
+    if too_long:
+        return too_long
     limit = setting(check.settings, "BODY_MAX_NESTING")
     too_deep = check.problem(
         deepest_line(lines, first), "texte", f"texte imbriqué sur plus de {limit} niveaux", DEPTH_HINT

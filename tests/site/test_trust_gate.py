@@ -62,6 +62,7 @@ EXPECTED = {
     "corps-style.md": ":9: texte: attribut style interdit dans <p>",
     "corps-lien-javascript.md": ":9: texte: adresse javascript: interdite dans un lien « javascript:alert(1) » — ",
     "liste-300-niveaux.md": ":306: texte: texte imbriqué sur plus de 20 niveaux — simplifiez les listes",
+    "crochets-par-milliers.md": ":9: texte: paragraphe de 20000 crochets « [ », 100 au plus — un paragraphe",
     "corps-bidi.md": ":9: " + INVISIBLE,
     "titre-bidi.md": ":1: " + INVISIBLE,
     "inclusion.rst": ": " + FOREIGN.format("articles"),
