@@ -4,9 +4,10 @@ Officers write Markdown; what Markdown (and the little raw HTML it lets through)
 makes of it may hold only the elements, attributes and addresses below. The
 same tables serve the two walls:
 
-- ``problems``: what the sanitizer would remove, one French line each, with its
-  line in the source file (``invoke lint`` and the build, through
+- ``check_body``: what the sanitizer would remove, one French line each, with
+  its line in the source file (``invoke lint`` and the build, through
   ``pressroom.lint``), so that the officer knows and nothing vanishes silently;
+  with it, the limits that keep Markdown's work bounded (nesting, brackets);
 - ``sanitize``: whatever reaches a page's ``content`` goes through ``nh3`` (the
   Ammonia sanitizer) with these tables, and loses the invisible format
   characters (``pressroom.text.INVISIBLE``) that the check refused already.
