@@ -18,14 +18,19 @@ photos (``content/images``), never from another host.
 """
 
 import dataclasses
+import hashlib
+import os
+import pathlib
 import re
 
+import lxml
 import lxml.etree
 import lxml.html
 import markdown
 import nh3
 from pelican.readers import MarkdownReader
 
+from . import cache
 from .settings import setting
 from .text import INVISIBLE
 
@@ -287,3 +292,51 @@ def check_body(text, header, check):
         check.problem(source_line(lines, refusal.needle, first), "texte", refusal.message, refusal.hint)
         for refusal in list(dict.fromkeys(found))[:MAX_PROBLEMS]
     ]
+
+
+# --- Bodies already checked, between builds -----------------------------------------
+
+
+class CheckedBodies:
+    """The texts whose body passed ``check_body``, kept between builds in the cache folder so that a
+    rebuild renders again only the texts that changed. Keyed by everything that made the verdict:
+    our code, the theme, the settings and the registry (``pressroom.cache.stamp``), and the versions
+    of Markdown, nh3 and lxml; any change and every body is checked afresh."""
+
+    FILE = "corps-verifies.txt"
+
+    def __init__(self, path=None, key="", digests=()):
+        self.path, self.key, self.digests = path, key, set(digests)
+
+    @classmethod
+    def load(cls, settings):
+        """The bodies checked by the last build with the same key; none without a content cache."""
+        if not settings.get("CACHE_CONTENT"):
+            return cls()
+        path = os.path.join(settings["CACHE_PATH"], cls.FILE)
+        key = hashlib.sha256(
+            f"{cache.stamp(settings)} {markdown.__version__} {nh3.__version__} {lxml.__version__}".encode()
+        ).hexdigest()
+        try:
+            recorded, *digests = pathlib.Path(path).read_text(encoding="utf-8").split()
+        except (OSError, ValueError):
+            return cls(path, key)
+        return cls(path, key, digests if recorded == key else ())
+
+    @staticmethod
+    def digest(text):
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def passed(self, text):
+        return self.digest(text) in self.digests
+
+    def add(self, text):
+        self.digests.add(self.digest(text))
+
+    def save(self):
+        if not self.path:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fresh = f"{self.path}.{os.getpid()}"
+        pathlib.Path(fresh).write_text("\n".join([self.key, *sorted(self.digests)]) + "\n", encoding="utf-8")
+        os.replace(fresh, self.path)  # whole or not at all, even with two builds at once

@@ -127,12 +127,14 @@ def today(settings):
     return datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).date()
 
 
-def check_sources(settings, readers, registry=None):
-    """Problems of every article source file, read as written (no Pelican object needed)."""
+def check_sources(settings, readers, registry=None, bodies=None):
+    """Problems of every article and page source file, read as written (no Pelican object needed);
+    ``bodies`` (a body.CheckedBodies) spares the bodies already checked, and learns the new ones."""
     registry = registry or Registry.load(registry_path(settings))
     report, day = Report(), today(settings)
+    bodies = bodies or body.CheckedBodies()
     for path in article_files(settings, MarkdownReader.file_extensions):
-        header, problems = check_file(settings, readers, path, registry, day)
+        header, problems = check_file(settings, readers, path, registry, day, bodies=bodies)
         if header is not None:
             report.headers[path] = header
         if header is not None and schema.status_of(header) == "draft":
@@ -141,14 +143,14 @@ def check_sources(settings, readers, registry=None):
             report.problems += problems
     for path in source_files(settings, schema.PAGE, MarkdownReader.file_extensions):
         # A page's problems always count: Pelican reads a draft page too (it only does not write it).
-        report.problems += check_file(settings, readers, path, registry, day, schema.PAGE)[1]
+        report.problems += check_file(settings, readers, path, registry, day, schema.PAGE, bodies)[1]
     report.problems += foreign_files(settings)
     report.problems += check_tag_spellings(report, settings["PATH"])
     report.problems += check_numbers(report, settings["PATH"], registry)
     return report
 
 
-def check_file(settings, readers, path, registry, day, kind=schema.ARTICLE):
+def check_file(settings, readers, path, registry, day, kind=schema.ARTICLE, bodies=None):
     """The header of one source file (None if it cannot be read) and its own problems."""
     check = schema.Check(path, _shown(path, settings["PATH"]), registry, settings, day)
     try:
@@ -158,9 +160,17 @@ def check_file(settings, readers, path, registry, day, kind=schema.ARTICLE):
     except Exception as error:  # a file the reader cannot parse at all
         return None, [check.problem(1, "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête")]
     problems = schema.check_characters(text, check) + schema.check_header(header, check, kind)
-    if not header.empty_file:
-        problems += body.check_body(text, header, check)
-    return header, problems
+    return header, problems + check_text(text, header, check, bodies or body.CheckedBodies())
+
+
+def check_text(text, header, check, bodies):
+    """The problems of the body of a file (body.check_body), unless ``bodies`` saw it pass already."""
+    if header.empty_file or bodies.passed(text):
+        return []
+    problems = body.check_body(text, header, check)
+    if not problems:
+        bodies.add(text)
+    return problems
 
 
 def check_tag_spellings(report, root):

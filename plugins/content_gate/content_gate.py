@@ -48,7 +48,9 @@ def record_cache_stamp(pelican):
 
 def check_sources(generator):
     """Fail before Pelican reads anything; on success, collisions are checked later on Pelican's own objects."""
-    report = lint.check_sources(generator.settings, generator.readers)
+    bodies = body.CheckedBodies.load(generator.settings)
+    report = lint.check_sources(generator.settings, generator.readers, bodies=bodies)
+    bodies.save()
     if report.problems:
         raise ContentError(report.problems + lint.check_collisions(generator.settings, generator.readers, report))
     for problem in ContentError(report.draft_problems).problems:

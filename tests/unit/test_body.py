@@ -97,3 +97,15 @@ def test_invisible_characters_are_every_format_character_but_the_soft_hyphen_and
     format_characters = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}
     assert {c for c in format_characters if INVISIBLE.fullmatch(c)} == format_characters - {"\u00ad", "\u200d"}
     assert body.sanitize("<p>Total \u202e0001\u202c FCFA, pré\u00adavis</p>") == "<p>Total 0001 FCFA, pré\u00adavis</p>"
+
+
+def test_a_body_checked_by_one_build_is_not_rendered_again_until_code_or_settings_change(tmp_path, monkeypatch):
+    settings = dict(SETTINGS, CACHE_PATH=str(tmp_path), CACHE_CONTENT=True)
+    text = "Title: x\n\nUn texte sans problème.\n"
+    first = body.CheckedBodies.load(settings)
+    assert not first.passed(text)
+    first.add(text)
+    first.save()
+    assert body.CheckedBodies.load(settings).passed(text)
+    assert not body.CheckedBodies.load(dict(settings, BODY_MAX_NESTING=3)).passed(text)  # another verdict maybe
+    assert not body.CheckedBodies.load(dict(settings, CACHE_CONTENT=False)).passed(text)
