@@ -242,7 +242,7 @@ MAX_PROBLEMS = 20  # a text full of pasted HTML: each different thing once, and 
 DEPTH_HINT = "simplifiez les listes et citations imbriquées les unes dans les autres"
 
 
-BRACKETS_HINT = "un paragraphe a rarement plus de quelques liens : découpez-le, ou retirez les crochets en trop"
+BRACKETS_HINT = "un paragraphe a rarement plus de quelques liens : découpez-le, ou retirez les signes en trop"
 
 
 def paragraphs(lines, first):
@@ -261,13 +261,14 @@ def paragraphs(lines, first):
 
 
 def bracket_problems(lines, first, check):
-    """Paragraphs with more than BODY_MAX_BRACKETS « [ »: Markdown looks for the end of each link
-    up to the end of its paragraph, and so takes a time that grows with their number × its length."""
+    """Paragraphs with more than BODY_MAX_BRACKETS « [ » and « < »: Markdown looks for the end of each
+    link (or automatic link) up to the end of its paragraph, and so takes a time that grows with
+    their number × its length."""
     limit = setting(check.settings, "BODY_MAX_BRACKETS")
     return [
-        check.problem(start, "texte", f"paragraphe de {count} crochets « [ », {limit} au plus", BRACKETS_HINT)
+        check.problem(start, "texte", f"paragraphe de {count} crochets « [ » ou « < », {limit} au plus", BRACKETS_HINT)
         for start, block in paragraphs(lines, first)
-        if (count := sum(line.count("[") for line in block)) > limit
+        if (count := sum(line.count("[") + line.count("<") for line in block)) > limit
     ]
 
 

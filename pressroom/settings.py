@@ -38,7 +38,7 @@ DEFAULTS = {
     # The text of an article or a page (pressroom/body.py): elements nested inside one another at
     # most this deep (a list in a list in a quote…); deeper, Markdown itself would fail.
     "BODY_MAX_NESTING": 20,
-    # and at most this many « [ » in one paragraph (Markdown's time grows with their number × its length).
+    # and at most this many « [ » and « < » in one paragraph (Markdown's time grows with their number × its length).
     "BODY_MAX_BRACKETS": 100,
     # Events: the agenda and the iCalendar feeds.
     "AGENDA_URL": "agenda/",
