@@ -84,8 +84,8 @@ def article_files(settings, extensions):
 
 
 def foreign_files(settings):
-    """Files among the articles and pages that are no Markdown text: Markdown is the only reader,
-    so an other reader (reStructuredText's include, raw HTML) never publishes anything."""
+    """Files among the articles and pages that are no Markdown text, each refused by name: Markdown is
+    the only reader, and a file for another one (reStructuredText's include, raw HTML) is no content."""
     markdown = set(MarkdownReader.file_extensions)
     return [
         Problem(
