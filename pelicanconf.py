@@ -12,6 +12,9 @@ SITEURL = "http://127.0.0.1:8000"  # the preview server; publishconf.py sets the
 RELATIVE_URLS = True
 
 PATH = "content"
+# Markdown is the only reader: reStructuredText's « .. include:: » would publish any file of the
+# machine, and an HTML file any script. Any other file among articles and pages is refused (lint).
+READERS = {"rst": None, "html": None, "htm": None}
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "fichiers"]  # photos; attachments (never copied for an unpublished article)

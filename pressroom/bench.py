@@ -5,6 +5,9 @@ alternated (the ratio reported is the median); then rebuilt with the content
 cache after editing one article; then served by the preview server, timed from
 the save of an edit (or of a new article) to the page on disk.
 
+First, the typography plugin alone on one paragraph of 100 KB, 1 MB and 3 MB:
+its time must grow like the text (×10 for ×10).
+
 Run it with ``invoke bench --articles N``.
 """
 
@@ -28,6 +31,7 @@ import threading
 import time
 
 from pelican import Pelican
+from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
@@ -346,9 +350,43 @@ def measure(kind, content, output, cache, load_cache=False):
     return Measure(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
 
+# --- Typography alone, on one long paragraph ---------------------------------------
+
+TYPOGRAPHY_SIZES = ((100_000, "100 Ko"), (1_000_000, "1 Mo"), (3_000_000, "3 Mo"))
+# French text with every trigger of the rules (quotes, punctuation, numbers, units, a URL) and a run
+# of no-break spaces, the case that once made typography quadratic.
+TYPOGRAPHY_SAMPLE = (
+    'La CMSS annonce : "l\'atelier" du 1er juillet à 15h30 réunit 10 000 délégués ; 12% de plus ! '
+    "Voir https://www.cmss.example.ml/atelier?x=1 ou écrire à presse@cmss.example.ml ?" + "\u00a0" * 200 + " "
+)
+
+
+def typography_text(size):
+    """One paragraph of about ``size`` characters."""
+    return "<p>" + (TYPOGRAPHY_SAMPLE * (size // len(TYPOGRAPHY_SAMPLE) + 1))[:size] + "</p>"
+
+
+def typography_times(out=sys.stdout):
+    """Time the typography plugin (loaded by Pelican, as a build does) on one paragraph of each
+    size of TYPOGRAPHY_SIZES; print each time and its growth against the previous size."""
+    (typography,) = load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
+    times = []
+    for size, label in TYPOGRAPHY_SIZES:
+        text = typography_text(size)
+        started = time.perf_counter()
+        typography.typeset(text)
+        times.append((size, label, time.perf_counter() - started))
+    parts = [f"{times[0][1]} en {times[0][2]:.3f} s"]
+    for (size, label, seconds), (previous_size, _, previous) in zip(times[1:], times):
+        parts.append(f"{label} en {seconds:.3f} s (×{seconds / previous:.1f} pour ×{size / previous_size:g})")
+    print("Typographie d'un paragraphe : " + ", ".join(parts), file=out, flush=True)
+    return times
+
+
 def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
-    """Generate the archive; time ``trials`` alternated pairs of full builds, a rebuild after
-    an edit and the preview server; print the report."""
+    """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds,
+    a rebuild after an edit and the preview server; print the report."""
+    typography_times(out)
     with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
         folder = pathlib.Path(folder)
         print(f"Génération de {count} articles dans {folder}…", file=out, flush=True)

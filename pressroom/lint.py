@@ -15,7 +15,6 @@ import datetime
 import fnmatch
 import html
 import os
-import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -24,10 +23,10 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
-from . import addresses, schema
-from .header import Entry, Header, UnreadableFile, parse_header, read_text
+from . import addresses, body, schema
+from .header import UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
-from .readers import add_reader_mixin, with_mixin
+from .readers import add_reader_mixin
 from .registry import Registry, RegistryError, normalize
 from .settings import registry_path, setting
 from .site import load_settings
@@ -35,16 +34,9 @@ from .site import load_settings
 # --- Reading -------------------------------------------------------------------
 
 
-HTML_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
-
-
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML; HTML
-    comments (the notes that `invoke new` writes) never reach a page or a feed."""
-
-    def read(self, source_path):
-        content, metadata = super().read(source_path)
-        return (HTML_COMMENT.sub("", content) if content else content), metadata  # no content: a static file
+    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML. (HTML comments,
+    the notes that `invoke new` writes, are removed with the rest by pressroom.body.sanitize.)"""
 
     def process_metadata(self, name, value):
         spec = schema.BY_KEY.get(name)
@@ -59,45 +51,60 @@ class FrenchMetadata:
         return super().process_metadata(name, value)
 
 
-class RawMetadata:
-    """Reader mixin: metadata left as written, so that checks see the text itself."""
-
-    def process_metadata(self, name, value):
-        return value
-
-
 def use_french_metadata(readers):
     """Make every enabled reader read French dates and plain-text summaries."""
     add_reader_mixin(readers, FrenchMetadata)
 
 
-def article_files(settings, extensions):
-    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
-    root = settings["PATH"]
+def source_files(settings, kind, extensions=None):
+    """Files under ARTICLE_PATHS (or PAGE_PATHS, for ``schema.PAGE``) as Pelican finds them (IGNORE_FILES,
+    *_EXCLUDES): those with one of ``extensions``, or every one when it is None."""
+    root, prefix = settings["PATH"], kind.name.upper()
     ignored = settings.get("IGNORE_FILES", [])
-    excluded = [os.path.join(root, p) for p in settings.get("ARTICLE_EXCLUDES", [])]
+    excluded = [os.path.join(root, p) for p in settings.get(f"{prefix}_EXCLUDES", [])]
     files = []
-    for article_path in settings["ARTICLE_PATHS"]:
-        for folder, subfolders, names in os.walk(os.path.join(root, article_path)):
+    for source_path in settings[f"{prefix}_PATHS"]:
+        for folder, subfolders, names in os.walk(os.path.join(root, source_path)):
             subfolders[:] = sorted(
                 d
                 for d in subfolders
                 if os.path.join(folder, d) not in excluded and not any(fnmatch.fnmatch(d, p) for p in ignored)
             )
             for name in sorted(names):
-                if name.rpartition(".")[2] in extensions and not any(fnmatch.fnmatch(name, p) for p in ignored):
+                if any(fnmatch.fnmatch(name, p) for p in ignored):
+                    continue
+                if extensions is None or name.rpartition(".")[2] in extensions:
                     files.append(os.path.join(folder, name))
     return files
 
 
-def source_header(readers, path):
-    """The text of a source file, and its header with the line of each field."""
+def article_files(settings, extensions):
+    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
+    return source_files(settings, schema.ARTICLE, extensions)
+
+
+def foreign_files(settings):
+    """Files among the articles and pages that are no Markdown text, each refused by name: Markdown is
+    the only reader, and a file for another one (reStructuredText's include, raw HTML) is no content."""
+    markdown = set(MarkdownReader.file_extensions)
+    return [
+        Problem(
+            _shown(path, settings["PATH"]),
+            "fichier",
+            f"fichier refusé : seuls les textes Markdown (.md) sont lus dans le dossier des {kind.name}s",
+            "écrivez le texte en Markdown dans un fichier .md ; photos et pièces jointes vont dans "
+            "content/images et content/fichiers",
+        )
+        for kind in (schema.ARTICLE, schema.PAGE)
+        for path in source_files(settings, kind)
+        if path.rpartition(".")[2] not in markdown
+    ]
+
+
+def source_header(path):
+    """The text of a Markdown source file, and its header with the line of each field."""
     text = read_text(path)
-    reader_class = readers.reader_classes[path.rpartition(".")[2]]
-    if issubclass(reader_class, MarkdownReader):
-        return text, parse_header(text)
-    metadata = with_mixin(RawMetadata, reader_class)(readers.settings).read(path)[1]
-    return text, Header([Entry(k, [str(v)], problem_at(path, k, "").line) for k, v in metadata.items()])
+    return text, parse_header(text)
 
 
 # --- Checks of the whole content folder ------------------------------------------
@@ -120,33 +127,50 @@ def today(settings):
     return datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).date()
 
 
-def check_sources(settings, readers, registry=None):
-    """Problems of every article source file, read as written (no Pelican object needed)."""
+def check_sources(settings, readers, registry=None, bodies=None):
+    """Problems of every article and page source file, read as written (no Pelican object needed);
+    ``bodies`` (a body.CheckedBodies) spares the bodies already checked, and learns the new ones."""
     registry = registry or Registry.load(registry_path(settings))
     report, day = Report(), today(settings)
-    for path in article_files(settings, readers.extensions):
-        header, problems = check_file(settings, readers, path, registry, day)
+    bodies = bodies or body.CheckedBodies()
+    for path in article_files(settings, MarkdownReader.file_extensions):
+        header, problems = check_file(settings, readers, path, registry, day, bodies=bodies)
         if header is not None:
             report.headers[path] = header
         if header is not None and schema.status_of(header) == "draft":
             report.draft_problems += problems
         else:
             report.problems += problems
+    for path in source_files(settings, schema.PAGE, MarkdownReader.file_extensions):
+        # A page's problems always count: Pelican reads a draft page too (it only does not write it).
+        report.problems += check_file(settings, readers, path, registry, day, schema.PAGE, bodies)[1]
+    report.problems += foreign_files(settings)
     report.problems += check_tag_spellings(report, settings["PATH"])
     report.problems += check_numbers(report, settings["PATH"], registry)
     return report
 
 
-def check_file(settings, readers, path, registry, day):
+def check_file(settings, readers, path, registry, day, kind=schema.ARTICLE, bodies=None):
     """The header of one source file (None if it cannot be read) and its own problems."""
     check = schema.Check(path, _shown(path, settings["PATH"]), registry, settings, day)
     try:
-        text, header = source_header(readers, path)
+        text, header = source_header(path)
     except UnreadableFile as error:
         return None, [check.problem(error.line, "fichier", str(error), "enregistrez-le en UTF-8")]
     except Exception as error:  # a file the reader cannot parse at all
         return None, [check.problem(1, "fichier", f"illisible ({error})", "vérifiez l'encodage (UTF-8) et l'en-tête")]
-    return header, schema.check_characters(text, check) + schema.check_header(header, check)
+    problems = schema.check_characters(text, check) + schema.check_header(header, check, kind)
+    return header, problems + check_text(text, header, check, bodies or body.CheckedBodies())
+
+
+def check_text(text, header, check, bodies):
+    """The problems of the body of a file (body.check_body), unless ``bodies`` saw it pass already."""
+    if header.empty_file or bodies.passed(text):
+        return []
+    problems = body.check_body(text, header, check)
+    if not problems:
+        bodies.add(text)
+    return problems
 
 
 def check_tag_spellings(report, root):

@@ -16,7 +16,7 @@ import yaml
 from pelican.utils import slugify
 
 from .problems import Problem
-from .text import fold
+from .text import INVISIBLE, fold
 
 REPORTED = object()  # a value whose problem is already reported
 FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo")
@@ -24,6 +24,7 @@ FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
 ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
 EXAMPLE = "CMSS:, INPS: …"
+MULTILINE_FIELDS = ("description",)  # every other text (name, address, e-mail, telephone) holds on one line
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
 
@@ -82,9 +83,43 @@ class DuplicateKeyError(yaml.constructor.ConstructorError):
     pass
 
 
+class RefusedYaml(yaml.YAMLError):
+    """A YAML construct that the registry does not accept: French message and hint, at a line."""
+
+    def __init__(self, message, hint, mark):
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, mark.line + 1
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses a key written twice in one mapping, at any
-    depth, instead of silently keeping the last value."""
+    depth, instead of silently keeping the last value; and anchors, aliases and merge
+    keys, whose expansion can grow without bound (a few lines making millions of values):
+    the registry is written out in full."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RefusedYaml(
+                "ancre ou renvoi YAML (&nom, *nom) refusé",
+                "recopiez la valeur là où elle sert : le registre s'écrit en toutes lettres",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def compose_mapping_node(self, anchor):
+        node = super().compose_mapping_node(anchor)
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                raise RefusedYaml(
+                    "fusion YAML (<<:) refusée",
+                    "écrivez chaque champ en toutes lettres sous son sigle",
+                    key_node.start_mark,
+                )
+        return node
 
     def construct_mapping(self, node, deep=False):
         for second, first in repeated_keys(node):
@@ -151,6 +186,14 @@ class _Checker:
                 f"{acronym}: {field}",
                 f"doit être un texte, pas « {_shown_value(node)} »",
                 "écrivez un texte, entre guillemets s'il ressemble à un nombre, une date, yes/no ou une liste",
+            )
+            return ""
+        if field not in MULTILINE_FIELDS and "\n" in value.strip():
+            self.report(
+                node,
+                f"{acronym}: {field}",
+                "retour à la ligne dans la valeur",
+                "écrivez la valeur sur une seule ligne (une adresse, un nom, un numéro tiennent sur une ligne)",
             )
             return ""
         return value.strip() if missing_at else value
@@ -451,6 +494,20 @@ def check(path):
     """The institutions of the registry at ``path``; raises RegistryError with every problem."""
     shown = _shown_path(os.fspath(path))
     text = _read_text(path, shown)
+    invisible = INVISIBLE.search(text)
+    if invisible:
+        line = text.count("\n", 0, invisible.start()) + 1
+        raise RegistryError(
+            [
+                Problem(
+                    shown,
+                    "fichier",
+                    f"caractère invisible de mise en forme (U+{ord(invisible.group(0)):04X})",
+                    "retirez ce caractère invisible (copié d'un autre logiciel) ou retapez la ligne",
+                    line,
+                )
+            ]
+        )
     try:
         loader = UniqueKeyLoader(text)
     except yaml.reader.ReaderError as error:  # a control character: YAML refuses the text before parsing it
@@ -463,6 +520,8 @@ def check(path):
         root = loader.get_single_node()
         checker = _Checker(shown, loader)
         institutions = checker.registry(root)
+    except RefusedYaml as error:
+        raise RegistryError([Problem(shown, "syntaxe", error.message, error.hint, error.line)]) from None
     except yaml.YAMLError as error:
         raise RegistryError([_syntax_problem(shown, error)]) from None
     finally:

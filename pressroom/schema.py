@@ -25,6 +25,7 @@ from . import frdates, images, sms
 from .problems import Problem
 from .registry import normalize
 from .settings import registry_shown, setting
+from .text import INVISIBLE
 
 ALL = ("published", "draft", "hidden")
 PUBLISHED = ("published", "hidden")
@@ -341,6 +342,32 @@ FIELDS = (
 )
 BY_KEY = {field.key: field for field in FIELDS}
 EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """One kind of source file: the fields it may hold and, for a page, the ones it must."""
+
+    name: str  # French: « article », « page »
+    fields: tuple
+    required: frozenset = None  # keys required whatever the status; None: each field's own rule
+
+    @property
+    def by_key(self):
+        return {spec.key: spec for spec in self.fields}
+
+    def required_for(self, spec, status):
+        return spec.required_for(status) if self.required is None else spec.key in self.required
+
+
+ARTICLE = Kind("article", FIELDS)
+# A page of content/pages (the accessibility statement…) is no release: a title and its text, an
+# address, a status, a summary for its description, the date of its last update, its language.
+PAGE = Kind(
+    "page",
+    tuple(BY_KEY[key] for key in ("title", "slug", "status", "summary", "modified", "lang")),
+    frozenset({"title"}),
+)
 
 # Metadata that steers where and how Pelican writes a page: never from an article.
 RESERVED = {
@@ -752,9 +779,9 @@ def suggestion(name):
     return candidates[close[0]] if close else None
 
 
-def check_names(header, check):
-    """Unknown and reserved field names, and fields written twice."""
-    problems, seen = [], {}
+def check_names(header, check, kind=ARTICLE):
+    """Unknown and reserved field names, an article's field in a page, and fields written twice."""
+    problems, seen, allowed = [], {}, kind.by_key
     for entry in header.entries:
         if entry.key in RESERVED:
             problems.append(
@@ -763,6 +790,15 @@ def check_names(header, check):
                     entry.name,
                     "champ réservé : il déciderait où et comment la page est écrite",
                     "supprimez cette ligne ; l'adresse se règle avec Slug",
+                )
+            )
+        elif entry.key in BY_KEY and entry.key not in allowed:
+            problems.append(
+                check.problem(
+                    entry,
+                    BY_KEY[entry.key].name,
+                    f"champ d'article, sans place dans une {kind.name}",
+                    "supprimez cette ligne : une page n'a que " + ", ".join(spec.name for spec in kind.fields),
                 )
             )
         elif entry.key not in BY_KEY:
@@ -787,35 +823,39 @@ def check_names(header, check):
 
 # Characters that XML (feeds, sitemap) cannot hold: they would break every feed of the site.
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+RETYPE_HINT = "retapez cette ligne : le caractère vient souvent d'un copier-coller"
+
+
+# Each class of refused character, and how the message names one of them.
+REFUSED_CHARACTERS = (
+    (FORBIDDEN_CHARACTERS, lambda c: f"caractère de contrôle invisible (code {ord(c)})"),
+    (INVISIBLE, lambda c: f"caractère invisible de mise en forme (U+{ord(c):04X})"),
+)
 
 
 def check_characters(text, check):
-    """Invisible control characters, anywhere in the file: one problem at the first one."""
-    found = FORBIDDEN_CHARACTERS.search(text)
-    if not found:
-        return []
-    line = text.count("\n", 0, found.start()) + 1
-    return [
-        check.problem(
-            line,
-            "fichier",
-            f"caractère de contrôle invisible (code {ord(found.group(0))})",
-            "retapez cette ligne : le caractère vient souvent d'un copier-coller",
-        )
-    ]
+    """Invisible control characters and format characters (a direction override shows readers
+    another text than the one written), anywhere in the file: one problem at the first of each class."""
+    problems = []
+    for pattern, named in REFUSED_CHARACTERS:
+        found = pattern.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            problems.append(check.problem(line, "fichier", named(found.group(0)), RETYPE_HINT))
+    return problems
 
 
-def check_header(header, check):
-    """Every problem of one article's header."""
+def check_header(header, check, kind=ARTICLE):
+    """Every problem of the header of one article (or of one page, with ``kind=PAGE``)."""
     if header.empty_file:
         return [check.problem(1, "fichier", "fichier vide", "écrivez l'en-tête puis le texte, ou supprimez le fichier")]
-    problems = check_names(header, check)
+    problems = check_names(header, check, kind)
     status = status_of(header)
     check.default_year = publication_year(header)
-    for spec in FIELDS:
+    for spec in kind.fields:
         entry = header.first(spec.key)
         if entry is None or not "".join(entry.lines).strip():
-            if spec.required_for(status):
+            if kind.required_for(spec, status):
                 problems.append(check.problem(entry.line if entry else 1, spec.name, *missing(spec)))
             continue
         if len(entry.lines) > 1 and not spec.multiline:
@@ -839,6 +879,8 @@ def check_header(header, check):
             )
         elif spec.kind in CHECKS:
             problems += CHECKS[spec.kind](entry, spec, check)
+    if kind is not ARTICLE:
+        return problems
     return problems + check_event(header, check) + check_photo(header, check)
 
 

@@ -35,6 +35,11 @@ DEFAULTS = {
     "CONTENT_YEARS_AHEAD": 2,  # nor more than this many years after today
     "EVENT_MAX_DAYS": 366,
     "TAGS_MAX": 20,
+    # The text of an article or a page (pressroom/body.py): elements nested inside one another at
+    # most this deep (a list in a list in a quote…); deeper, Markdown itself would fail.
+    "BODY_MAX_NESTING": 20,
+    # and at most this many « [ » and « < » in one paragraph (Markdown's time grows with their number × its length).
+    "BODY_MAX_BRACKETS": 100,
     # Events: the agenda and the iCalendar feeds.
     "AGENDA_URL": "agenda/",
     "AGENDA_SAVE_AS": "agenda/index.html",

@@ -7,6 +7,16 @@ import unicodedata
 
 TAGS = re.compile(r"<[^>]*>")
 BLANKS = re.compile(r"[ \t\r\n]+")  # not str.split(): it would drop the no-break spaces
+# Invisible format characters (Unicode class Cf) that French text never needs: direction overrides
+# and isolates (U+202A–U+202E, U+2066–U+2069), which can show a text other than the one written,
+# zero-width spaces, a byte order mark inside a text, tag characters… Refused in every source file
+# (pressroom.schema.check_characters) and removed from bodies (pressroom.body.sanitize). Kept: the
+# soft hyphen U+00AD (where a long French word may break) and the zero-width joiner U+200D (emoji).
+INVISIBLE = re.compile(
+    "[\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def fold(text):

@@ -4,8 +4,9 @@ embargoed articles never reach the output (except in a preview build).
 Signals: ``readers_init`` makes the readers accept French dates and read a
 Summary as plain text, and ignores a reader cache made by other code, settings
 or registry (``pressroom.cache``: ``initialized`` notes what makes this build's
-cache, ``finalized`` records it); ``article_generator_init`` runs every check of
-``pressroom.lint`` on the sources and fails the build with all problems of
+cache, ``finalized`` records it); ``content_object_init`` sanitizes every body
+(``pressroom.body``, the second wall); ``article_generator_init`` runs every
+check of ``pressroom.lint`` on the sources (articles and pages) and fails the build with all problems of
 published articles at once (a draft with problems is reported as a warning and
 left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
 in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
@@ -23,10 +24,11 @@ import logging
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.contents import Article, Page
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import cache, frdates, lint, pipeline, schema
+from pressroom import body, cache, frdates, lint, pipeline, schema
 from pressroom.problems import ContentError
 from pressroom.settings import setting
 
@@ -50,7 +52,9 @@ def record_cache_stamp(pelican):
 
 def check_sources(generator):
     """Fail before Pelican reads anything; on success, collisions are checked later on Pelican's own objects."""
-    report = lint.check_sources(generator.settings, generator.readers)
+    bodies = body.CheckedBodies.load(generator.settings)
+    report = lint.check_sources(generator.settings, generator.readers, bodies=bodies)
+    bodies.save()
     if report.problems:
         raise ContentError(report.problems + lint.check_collisions(generator.settings, generator.readers, report))
     for problem in ContentError(report.draft_problems).problems:
@@ -112,6 +116,13 @@ def attach_release_history(generators):
         article.withdrawal = pipeline.withdrawal(article)
 
 
+def sanitize_body(content):
+    """The second wall: whatever a reader made of a text, only the allow-list of pressroom.body
+    reaches the pages and feeds (the check refused the rest already, so nothing is lost)."""
+    if isinstance(content, (Article, Page)) and content._content:
+        content._content = body.sanitize(content._content)
+
+
 def check_collisions(generators):
     contents = pipeline.contents(generators, drafts=False)
     problems = lint.find_collisions(contents, generators[0].settings["PATH"])
@@ -168,6 +179,7 @@ def get_writer(pelican):
 def register():
     signals.initialized.connect(note_cache_stamp)
     signals.readers_init.connect(prepare_readers)
+    signals.content_object_init.connect(sanitize_body)
     signals.finalized.connect(record_cache_stamp)
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)

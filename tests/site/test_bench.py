@@ -87,3 +87,13 @@ def test_rebuild_from_content_cache_shows_an_edit_and_keeps_plugin_output(conten
     unchanged = "2019/11/rma-atelier-national-extension-protection-sociale/"
     assert second.soup(unchanged).select(".institutions a") == first.soup(unchanged).select(".institutions a")
     assert second.soup(unchanged).find("h1") == first.soup(unchanged).find("h1")
+
+
+def test_bench_prints_the_time_of_typography_for_three_sizes_of_text():
+    out = io.StringIO()
+    times = bench.typography_times(out)
+    assert [label for _, label, _ in times] == ["100 Ko", "1 Mo", "3 Mo"]
+    assert [len(bench.typography_text(size)) for size, _, _ in times] == [100_007, 1_000_007, 3_000_007]
+    line, seconds = out.getvalue(), r"\d+\.\d{3} s"
+    assert re.search(rf"Typographie d'un paragraphe : 100 Ko en {seconds}, 1 Mo en {seconds} \(×[\d.]+ pour ×10", line)
+    assert re.search(rf"3 Mo en {seconds} \(×[\d.]+ pour ×3\)", line)

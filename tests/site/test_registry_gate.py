@@ -22,6 +22,10 @@ EXPECTED = {
     "vide.yml": ":1: registre: registre vide — ",
     "champ-en-double.yml": ":6: CMSS: nom: champ écrit deux fois (déjà ligne 3) — ",
     "champ-inconnu.yml": ":6: CMSS: variante: champ inconnu — vouliez-vous dire « variantes » ?",
+    # Issue 23: bounded work, and values that the pages can hold.
+    "fusion-yaml.yml": ":2: syntaxe: ancre ou renvoi YAML (&nom, *nom) refusé — recopiez la valeur",
+    "cle-de-fusion.yml": ":4: syntaxe: fusion YAML (<<:) refusée — écrivez chaque champ en toutes lettres",
+    "courriel-sur-deux-lignes.yml": ":7: CMSS: contact_presse: courriel: retour à la ligne dans la valeur — ",
 }
 
 

@@ -1,8 +1,9 @@
-"""The trust gate: no article can overwrite a page, publish an unchecked value,
-crash the build or run away with the output. Each hostile file in
-tests/broken/gate/ gets, from `invoke lint` and from the build alike, one French
-line « fichier:ligne: champ: problème — comment corriger », a non-zero exit, no
-traceback, and the previous site left as it was."""
+"""The trust gate: no article or page can overwrite a page, publish an unchecked
+value or a script, crash the build or run away with the output. Each hostile
+file in tests/broken/gate/ (an article; under pages/, a page) gets, from
+`invoke lint` and from the build alike, one French line « fichier:ligne: champ:
+problème — comment corriger », a non-zero exit, no traceback, and the previous
+site left as it was."""
 
 import hashlib
 import io
@@ -19,6 +20,11 @@ GATE = ROOT / "tests" / "broken" / "gate"
 RESERVED = "champ réservé : il déciderait où et comment la page est écrite — supprimez cette ligne"
 TWICE = "champ écrit deux fois (déjà ligne {}) — gardez une seule ligne"
 WINDOW = "date hors de la période admise"
+ELEMENT = "texte: élément <{}> interdit dans le texte — le texte s'écrit en Markdown"
+FOREIGN = "fichier: fichier refusé : seuls les textes Markdown (.md) sont lus dans le dossier des {}"
+INVISIBLE = "fichier: caractère invisible de mise en forme (U+202E) — retapez cette ligne"
+# Where each folder of tests/broken/gate/ goes in the content folder.
+PLACES = {".": "articles/2024", "pages": "pages"}
 
 EXPECTED = {
     "save-as-accueil.md": f":5: Save_as: {RESERVED}",
@@ -43,7 +49,39 @@ EXPECTED = {
     "encodage-latin1.md": ":3: fichier: caractère illisible : le fichier n'est pas enregistré en UTF-8",
     "champ-titre-en-francais.md": ":1: Titre: champ inconnu — vouliez-vous écrire « Title: » ?",
     "champ-institution-au-singulier.md": ":4: Institution: champ inconnu — vouliez-vous écrire « Institutions: » ?",
+    # Issue 23: the text, the other readers, the pages, bounded work, invisible characters.
+    "corps-script.md": ":9: " + ELEMENT.format("script"),
+    "corps-script-local.md": ":9: " + ELEMENT.format("script"),
+    "corps-svg.md": ":9: " + ELEMENT.format("svg"),
+    "corps-iframe.md": ":9: " + ELEMENT.format("iframe"),
+    "corps-object.md": ":9: " + ELEMENT.format("object"),
+    "corps-meta-refresh.md": ":9: " + ELEMENT.format("meta"),
+    "corps-formulaire.md": ":9: " + ELEMENT.format("form"),
+    "corps-img-onerror.md": ":9: texte: attribut onerror interdit dans <img> — supprimez cet attribut",
+    "corps-attributs-markdown.md": ":10: texte: attribut onmouseover interdit dans <p>",
+    "corps-style.md": ":9: texte: attribut style interdit dans <p>",
+    "corps-lien-javascript.md": ":9: texte: adresse javascript: interdite dans un lien « javascript:alert(1) » — ",
+    "liste-300-niveaux.md": ":306: texte: texte imbriqué sur plus de 20 niveaux — simplifiez les listes",
+    "crochets-par-milliers.md": ":9: texte: paragraphe de 20000 crochets « [ » ou « < », 100 au plus — un paragraphe",
+    "liens-automatiques-ouverts.md": ":9: texte: paragraphe de 8000 crochets « [ » ou « < », 100 au plus",
+    "corps-bidi.md": ":9: " + INVISIBLE,
+    "titre-bidi.md": ":1: " + INVISIBLE,
+    "inclusion.rst": ": " + FOREIGN.format("articles"),
+    "communique.html": ": " + FOREIGN.format("articles"),
+    "pages/page-accueil.md": f":2: Save_as: {RESERVED}",
+    "pages/page-flux.md": f":2: Save_as: {RESERVED}",
+    "pages/page-gabarit.md": f":2: Template: {RESERVED}",
+    "pages/page-sans-titre.md": ":1: Title: champ obligatoire absent ou vide",
+    "pages/page-institutions.md": ":2: Institutions: champ d'article, sans place dans une page — supprimez cette ligne",
+    "pages/page-script.md": ":3: " + ELEMENT.format("script"),
 }
+
+
+def placed(content, name):
+    """Where the hostile file ``name`` (relative to tests/broken/gate) goes, and how lint names it."""
+    source = GATE / name
+    shown = f"{PLACES[str(source.parent.relative_to(GATE))]}/{source.name}"
+    return content / shown, shown
 
 
 def tree_digest(folder):
@@ -71,20 +109,20 @@ def good_site(tmp_path_factory):
 
 
 def test_every_hostile_file_has_an_expected_message():
-    assert sorted(p.name for p in GATE.glob("*.md")) == sorted(EXPECTED)
+    assert sorted(p.relative_to(GATE).as_posix() for p in GATE.rglob("*") if p.is_file()) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_article_is_refused_by_lint_and_build_alike(good_site, name):
     content, output, digest = good_site
-    target = content / "articles" / "2024" / name
+    target, shown = placed(content, name)
     shutil.copy(GATE / name, target)
     try:
         built = build_site(content, output)
         status, messages = run_lint(content)
     finally:
         target.unlink()
-    expected = f"articles/2024/{name}{EXPECTED[name]}"
+    expected = f"{shown}{EXPECTED[name]}"
     assert built.status != 0 and status != 0
     assert expected in built.messages, built.messages
     assert expected in messages, messages
@@ -96,11 +134,11 @@ def test_all_hostile_files_are_reported_at_once(good_site, tmp_path):
     content = tmp_path / "content"
     shutil.copytree(good_site[0], content)
     for name in EXPECTED:
-        shutil.copy(GATE / name, content / "articles" / "2024" / name)
+        shutil.copy(GATE / name, placed(content, name)[0])
     status, messages = run_lint(content)
     assert status != 0
     for name, expected in EXPECTED.items():
-        assert f"articles/2024/{name}{expected}" in messages
+        assert f"{placed(content, name)[1]}{expected}" in messages
 
 
 ARTICLE = """Title: {title}
@@ -184,3 +222,30 @@ def test_an_unforeseen_error_is_a_french_message_and_a_log(content_copy, tmp_pat
     assert "Traceback" not in message
     log = tmp_path / "cache" / "erreur-construction.log"
     assert "KeyError" in log.read_text(encoding="utf-8")
+
+
+def test_a_150_kb_paragraph_of_no_break_spaces_builds_typeset(content_copy, build):
+    """Typography once took minutes on such a paragraph (its time grew with the square of the run)."""
+    paragraph = ("Mot" + "\u00a0" * 1000 + ";") * 150
+    write_article(content_copy, "2024/espaces.md", ARTICLE.format(title="Espaces", extra="Slug: espaces\n") + paragraph)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    text = built.soup("2024/03/espaces").select_one("div.body").get_text()
+    assert "Mot\u202f;" * 150 in text
+
+
+def test_code_and_site_links_of_a_body_are_kept_as_written(content_copy, build):
+    """What looks like markup in code is text; links to the site's pages and photos pass the allow-list."""
+    extra = "Slug: liens\n"
+    text = (
+        "Écrivez `<script>` dans le code.\n\n"
+        "Voir [l'accessibilité]({filename}/pages/accessibilite.md) et [la CMSS](https://cmss.example.ml/).\n"
+    )
+    write_article(content_copy, "2024/liens.md", ARTICLE.format(title="Liens", extra=extra) + text)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    body = built.soup("2024/03/liens").select_one("div.body")
+    assert body.find("code").get_text() == "<script>" and body.find("script") is None
+    hrefs = [a["href"] for a in body.find_all("a")]
+    assert any(href.rstrip("/").endswith("accessibilite") for href in hrefs), hrefs
+    assert "https://cmss.example.ml/" in hrefs

@@ -29,6 +29,9 @@ EXPECTED = {
     "contact-texte.yml": ":6: INPS: contact_presse: doit être une liste de champs (nom, courriel, telephone) — ",
     "encodage-latin1.yml": ":2: fichier: caractère illisible : le fichier n'est pas en UTF-8 — enregistrez",
     "tabulation.yml": ":3: syntaxe: tabulation en retrait — remplacez-la par des espaces",
+    "fusion-yaml.yml": ":2: syntaxe: ancre ou renvoi YAML (&nom, *nom) refusé — recopiez la valeur",
+    "cle-de-fusion.yml": ":4: syntaxe: fusion YAML (<<:) refusée — écrivez chaque champ en toutes lettres",
+    "courriel-sur-deux-lignes.yml": ":7: CMSS: contact_presse: courriel: retour à la ligne dans la valeur — ",
 }
 
 # fichier:ligne: champ: problème — comment corriger
