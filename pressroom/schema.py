@@ -21,7 +21,7 @@ import urllib.parse
 
 from pelican.utils import get_date
 
-from . import frdates, images, sms
+from . import files, frdates, images, sms
 from .problems import Problem
 from .registry import normalize
 from .settings import registry_shown, setting
@@ -562,7 +562,8 @@ def check_image(entry, spec, check):
     path = image_path(entry.value)
     parts = path.split("/")
     if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
-        found = images.image_problem(os.path.join(check.settings["PATH"], path))
+        max_pixels = setting(check.settings, "MEDIA_MAX_PIXELS")
+        found = images.image_problem(os.path.join(check.settings["PATH"], path), max_pixels)
         return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
     return [
         check.problem(
@@ -703,15 +704,9 @@ def check_attachments(entry, spec, check):
                 hint = "placez le fichier dans content/fichiers/ et écrivez fichiers/nom-du-fichier.pdf — Libellé"
             problems.append(check.problem(number, spec.name, str(error), hint))
             continue
-        if not os.path.isfile(os.path.join(check.settings["PATH"], attachment.path)):
-            problems.append(
-                check.problem(
-                    number,
-                    spec.name,
-                    f"fichier introuvable « {attachment.path} »",
-                    "placez le fichier dans content/fichiers/ et vérifiez son nom (majuscules comprises)",
-                )
-            )
+        found = files.attachment_problem(os.path.join(check.settings["PATH"], attachment.path))
+        if found:
+            problems.append(check.problem(number, spec.name, f"{found[0]} « {attachment.path} »", found[1]))
     return problems
 
 
