@@ -1,0 +1,136 @@
+"""Files that reach the output, on a real build: only those a published content
+names (header or body), only from content/images/ and content/fichiers/, only
+of the allowed types; every published photo re-encoded without metadata, body
+photos with their responsive variants; a tall infographic scaled to fit WebP.
+The refused cases (a file named by an article that may not be published, a
+bomb, a truncated or corrupt image) are in the gate's table (test_trust_gate.py)."""
+
+import datetime
+import shutil
+
+import hostile_files
+import pytest
+from conftest import build_site, copy_content, write_article
+from PIL import Image
+
+HEADER = "Title: {title}\nDate: {date}\nAuthor: Awa Traoré\nInstitutions: CMSS\nSummary: Résumé.\nSlug: {slug}\n"
+LATER = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
+
+ARTICLES = {
+    "2024/corps.md": HEADER.format(title="Photos dans le texte", date="2024-03-04", slug="corps")
+    + "Image: images/infographie.png\nImage-Alt: Une longue infographie\n\nTexte.\n\n"
+    + "![Les participants]({static}/images/corps-gps.jpg)\n\n"
+    + "[La photo en grand](/images/lien-gps.jpg) et [le programme]({static}/fichiers/programme.pdf).\n",
+    "2024/cache.md": HEADER.format(title="Article caché", date="2024-03-05", slug="cache")
+    + "Status: hidden\n\nTexte.\n\n![Une photo]({static}/images/cache.jpg)\n",
+    "2024/embargo.md": HEADER.format(title="Sous embargo", date=LATER, slug="embargo")
+    + "Image: images/embargo-une.jpg\nImage-Alt: La une\n\nTexte.\n\n"
+    + "![Avant l'heure]({static}/images/embargo.jpg)\n\n[Le communiqué](/fichiers/embargo.pdf)\n",
+    "2024/brouillon-casse.md": "Title: Brouillon cassé\nDate: 2024-03-06\nAuthor:\nInstitutions: CMSS\n"
+    "Status: draft\nImage: images/brouillon.jpg\nImage-Alt: Pas prête\n"
+    "Attachments: fichiers/brouillon.pdf — Projet\n\nTexte.\n",
+}
+FILES = {
+    "images/infographie.png": hostile_files.tall_infographic,
+    "images/corps-gps.jpg": hostile_files.photo_with_metadata,
+    "images/lien-gps.jpg": hostile_files.photo_with_metadata,
+    "images/cache.jpg": hostile_files.photo_with_metadata,
+    "fichiers/programme.pdf": hostile_files.pdf,
+    "images/embargo-une.jpg": hostile_files.photo_with_metadata,
+    "images/embargo.jpg": hostile_files.photo_with_metadata,
+    "fichiers/embargo.pdf": hostile_files.pdf,
+    "images/brouillon.jpg": hostile_files.photo_with_metadata,
+    "fichiers/brouillon.pdf": hostile_files.pdf,
+    # Named by no article.
+    "images/sans-article.jpg": hostile_files.photo_with_metadata,
+    "images/libre.svg": hostile_files.svg,
+    "images/page.html": hostile_files.html_page,
+    "fichiers/libre.svg": hostile_files.svg,
+    "fichiers/page.html": hostile_files.html_page,
+    "fichiers/outil.js": lambda path: path.write_text("alert(1)\n", encoding="utf-8"),
+    "fichiers/orphelin.pdf": hostile_files.pdf,
+}
+UNPUBLISHED = {"embargo-une.jpg", "embargo.jpg", "embargo.pdf", "brouillon.jpg", "brouillon.pdf"}
+UNNAMED = {"sans-article.jpg", "libre.svg", "page.html", "outil.js", "orphelin.pdf"}
+
+
+def make_content(destination):
+    content = copy_content(destination)
+    for relative, text in ARTICLES.items():
+        write_article(content, relative, text)
+    for relative, maker in FILES.items():
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        maker(content / relative)
+    return content
+
+
+@pytest.fixture(scope="module")
+def media_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("media")
+    content = make_content(base / "content")
+    built = build_site(content, base / "output")
+    assert built.status == 0, built.messages
+    assert "Traceback" not in built.messages
+    return content, built
+
+
+def published_names(built):
+    return {path.name for path in built.output.rglob("*") if path.is_file()}
+
+
+def test_only_named_files_of_published_contents_reach_the_output(media_site):
+    _, built = media_site
+    names = published_names(built)
+    assert not (UNNAMED | UNPUBLISHED) & names
+    assert {"corps-gps.jpg", "lien-gps.jpg", "programme.pdf", "cache.jpg", "infographie.png"} <= names
+    static = [p for folder in ("images", "fichiers") for p in (built.output / folder).rglob("*") if p.is_file()]
+    assert {p.suffix for p in static} <= {".jpg", ".png", ".webp", ".pdf"}, sorted(p.suffix for p in static)
+
+
+def test_every_published_image_has_no_metadata(media_site):
+    _, built = media_site
+    photos = [p for p in (built.output / "images").rglob("*") if p.suffix in (".jpg", ".png", ".webp")]
+    assert len(photos) > 20
+    for path in photos:
+        assert hostile_files.metadata_left(path) == set(), path
+
+
+def test_body_photos_get_the_variants_of_the_lead_photo(media_site):
+    _, built = media_site
+    picture = built.soup("2024/03/corps").select_one(".body picture")
+    source, img = picture.find("source"), picture.find("img")
+    assert source["type"] == "image/webp" and img["loading"] == "lazy" and img["alt"] == "Les participants"
+    assert (img["width"], img["height"]) == ("900", "600")
+    for srcset in (source["srcset"], img["srcset"]):
+        entries = [entry.split() for entry in srcset.split(", ")]
+        assert [int(width.rstrip("w")) for _, width in entries] == [360, 720, 900]
+        for url, width in entries:
+            with Image.open(built.output / url.split("../")[-1]) as variant:
+                assert variant.width == int(width.rstrip("w"))
+    with Image.open(built.output / img["src"].split("../")[-1]) as original:  # at its own address, clean
+        assert original.size == (900, 600) and img["src"].endswith("images/corps-gps.jpg")
+
+
+def test_a_tall_infographic_is_scaled_to_fit_webp(media_site):
+    _, built = media_site
+    figure = built.soup("2024/03/corps").select_one("figure.lead-photo")
+    webp = [entry.split()[0] for entry in figure.find("source")["srcset"].split(", ")]
+    for url in webp:
+        with Image.open(built.output / url.split("../")[-1]) as variant:
+            assert variant.format == "WEBP" and max(variant.size) <= 16383
+    largest = figure.find("img")["srcset"].split(", ")[-1].split()[0]
+    with Image.open(built.output / largest.split("../")[-1]) as jpeg:
+        assert jpeg.size == (1080, 18000)
+
+
+def test_an_embargoed_articles_files_are_published_with_it(media_site, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(media_site[0], content)
+    article = content / "articles" / "2024" / "embargo.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(LATER, "2024-03-07"), encoding="utf-8")
+    built = build_site(content, tmp_path / "output")
+    assert built.status == 0, built.messages
+    names = published_names(built)
+    assert {"embargo-une.jpg", "embargo.jpg", "embargo.pdf"} <= names
+    assert not {"brouillon.jpg", "brouillon.pdf"} & names
+    assert hostile_files.metadata_left(built.output / "images" / "embargo.jpg") == set()
