@@ -12,7 +12,8 @@ named — a page of the site, an article's source, a file elsewhere — is refus
 
 ``body_problems`` is the check of the body that `invoke lint` and the build
 share; the header's fields are the schema's (``check_image``, ``check_attachments``),
-which call the same two functions.
+which call the same two functions. ``named_problems`` (header and body) is what
+the build checks on every content, pages included.
 """
 
 import dataclasses
@@ -23,7 +24,7 @@ import re
 import urllib.parse
 
 from . import files, images, schema
-from .problems import Problem
+from .problems import Problem, problem_at
 from .settings import setting
 
 FOLDERS = ("images", "fichiers")
@@ -139,4 +140,16 @@ def body_problems(content, settings):
                     line_of(content.source_path, link.written),
                 )
             )
+    return problems
+
+
+def named_problems(content, settings):
+    """The problems of every file that ``content`` names, header and body: what the build checks
+    on each content, pages included (for an article, the header's are also the schema's)."""
+    root, max_pixels = settings["PATH"], setting(settings, "MEDIA_MAX_PIXELS")
+    problems = body_problems(content, settings)
+    for field, relative in header_paths(content.metadata):
+        found = file_problem(relative, root, max_pixels)
+        if found:
+            problems.append(problem_at(content.source_path, field, f"{found[0]} « {relative} »", found[1], root))
     return problems

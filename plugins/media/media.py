@@ -97,7 +97,7 @@ def check_named_files(generators):
     a draft's problems are warnings (it is not published)."""
     settings, problems = generators[0].settings, []
     for content in pipeline.contents(generators):
-        found = named_file_problems(content, settings)
+        found = statics.named_problems(content, settings)
         if content.save_as or not is_draft(content):
             problems += found
         else:
@@ -105,18 +105,6 @@ def check_named_files(generators):
                 logger.warning("Brouillon : %s", problem)
     if problems:
         raise ContentError(problems)
-
-
-def named_file_problems(content, settings):
-    """The problems of the files a content names, in its header (pages are not read by the gate's
-    schema) and in its body (the same check as `invoke lint`)."""
-    root, max_pixels = settings["PATH"], setting(settings, "MEDIA_MAX_PIXELS")
-    problems = statics.body_problems(content, settings)
-    for field, relative in statics.header_paths(content.metadata):
-        found = statics.file_problem(relative, root, max_pixels)
-        if found:
-            problems.append(problem_at(content.source_path, field, f"{found[0]} « {relative} »", found[1], root))
-    return problems
 
 
 def attach_lead_photo(content, photos):
