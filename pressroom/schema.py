@@ -203,8 +203,9 @@ FIELDS = (
     Field(
         "Image",
         "Photo",
-        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG ou WebP, 20 Mo au plus) ; "
-        "le site en fait des versions légères pour les téléphones et l'image des partages",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG, WebP ou GIF ; 20 Mo et "
+        "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
+        "des partages, sans les informations cachées de l'appareil",
         "images/cmss-formation-2024.jpg",
         kind="image",
         in_new=False,
@@ -237,8 +238,9 @@ FIELDS = (
     Field(
         "Attachments",
         "Pièces jointes",
-        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` ; les lignes suivantes "
-        "commencent par quatre espaces ; la page affiche le libellé, le format et le poids",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` (PDF, ODT, ODS, ODP, DOCX, "
+        "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
+        "espaces ; la page affiche le libellé, le format et le poids",
         "fichiers/cmss-communique-signe.pdf — Communiqué signé",
         kind="attachments",
         in_new=False,
