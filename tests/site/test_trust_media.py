@@ -6,12 +6,20 @@ The refused cases (a file named by an article that may not be published, a
 bomb, a truncated or corrupt image) are in the gate's table (test_trust_gate.py)."""
 
 import datetime
+import io
+import os
 import shutil
 
 import hostile_files
 import pytest
-from conftest import build_site, copy_content, write_article
+from conftest import CONTENT, build_site, copy_content, write_article
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from PIL import Image
+
+from pressroom import lint
+
+CI = bool(os.environ.get("CI"))
 
 HEADER = "Title: {title}\nDate: {date}\nAuthor: Awa Traoré\nInstitutions: CMSS\nSummary: Résumé.\nSlug: {slug}\n"
 LATER = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
@@ -134,3 +142,85 @@ def test_an_embargoed_articles_files_are_published_with_it(media_site, tmp_path)
     assert {"embargo-une.jpg", "embargo.jpg", "embargo.pdf"} <= names
     assert not {"brouillon.jpg", "brouillon.pdf"} & names
     assert hostile_files.metadata_left(built.output / "images" / "embargo.jpg") == set()
+
+
+# --- Random trees of files and links (Hypothesis) --------------------------------------
+
+KINDS = {  # extension -> maker
+    "jpg": hostile_files.photo_with_metadata,
+    "svg": hostile_files.svg,
+    "html": hostile_files.html_page,
+    "pdf": hostile_files.pdf,
+    "js": lambda path: hostile_files.write(path, "alert(1)\n"),
+    "md": hostile_files.draft_source,
+}
+TREE_FILES = st.lists(
+    st.tuples(st.sampled_from(["images", "fichiers", "autre"]), st.sampled_from(sorted(KINDS))),
+    min_size=1,
+    max_size=6,
+    unique=True,
+)
+STATUSES = {"publié": "", "caché": "Status: hidden\n", "brouillon": "Status: draft\n", "embargo": None}
+HOW = st.sampled_from(["entête", "static", "racine"])
+
+
+def tree_article(number, status, references):
+    """An article of ``status`` naming each (path, how) of ``references``."""
+    date = LATER if status == "embargo" else f"2024-02-{number + 1:02d}"
+    header = HEADER.format(title=f"Article {number}", date=date, slug=f"arbre-{number}")
+    header += STATUSES[status] or ""
+    body, attachments = [], []
+    for path, how in references:
+        if how == "entête" and path.startswith("images/") and path.endswith(".jpg") and "Image:" not in header:
+            header += f"Image: {path}\nImage-Alt: Une photo\n"
+        elif how == "entête" and path.startswith("fichiers/"):
+            attachments.append(f"{path} — Document")
+        else:
+            body.append(f"[lien]({{static}}/{path})" if how != "racine" else f"[lien](/{path})")
+    if attachments:
+        header += "Attachments: " + "\n    ".join(attachments) + "\n"
+    return header + "\nTexte.\n\n" + "\n\n".join(body) + "\n"
+
+
+@pytest.fixture(scope="module")
+def tree_base(tmp_path_factory):
+    content = tmp_path_factory.mktemp("arbre") / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "institutions.yml", content / "institutions.yml")
+    return content
+
+
+@settings(max_examples=8, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=TREE_FILES, data=st.data())
+def test_random_trees_publish_only_named_allowed_files(tree_base, tmp_path_factory, files, data):
+    content = tmp_path_factory.mktemp("arbre") / "content"
+    shutil.copytree(tree_base, content)
+    paths = [f"{folder}/fichier-{number}.{kind}" for number, (folder, kind) in enumerate(files)]
+    for path, (_, kind) in zip(paths, files, strict=True):
+        KINDS[kind](content / path)
+    named_by_published = set()
+    for number in range(data.draw(st.integers(1, 3))):
+        status = data.draw(st.sampled_from(sorted(STATUSES)))
+        references = data.draw(st.lists(st.tuples(st.sampled_from(paths), HOW), max_size=3))
+        write_article(content, f"2024/arbre-{number}.md", tree_article(number, status, references))
+        if status in ("publié", "caché"):
+            named_by_published |= {path for path, _ in references}
+    out = io.StringIO()
+    lint_status = lint.run(out=out, path=str(content))
+    output = content.parent / "output"
+    built = build_site(content, output, search_index=False, gzip_copies=False, parallel_read_processes=1)
+    assert "Traceback" not in built.messages and "erreur inattendue" not in built.messages, built.messages
+    assert built.status in (0, 2), built.messages
+    event(f"construction : code {built.status}")
+    if built.status != 0:
+        assert lint_status != 0, built.messages
+        return
+    site_image = output / "images" / "partage-site.jpg"
+    for path in output.rglob("*"):
+        relative = path.relative_to(output).as_posix()
+        if not path.is_file() or path == site_image or relative.startswith("images/photos/"):
+            continue
+        if relative.split("/")[0] in ("images", "fichiers", "autre"):
+            assert relative in named_by_published and path.suffix in (".jpg", ".pdf"), relative
+            if path.suffix == ".jpg":
+                assert hostile_files.metadata_left(path) == set(), relative
