@@ -6,18 +6,15 @@ The refused cases (a file named by an article that may not be published, a
 bomb, a truncated or corrupt image) are in the gate's table (test_trust_gate.py)."""
 
 import datetime
-import io
 import os
 import shutil
 
 import hostile_files
 import pytest
-from conftest import CONTENT, build_site, copy_content, write_article
+from conftest import CONTENT, build_site, copy_content, lint_and_build, write_article
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
-
-from pressroom import lint
 
 CI = bool(os.environ.get("CI"))
 
@@ -205,12 +202,8 @@ def test_random_trees_publish_only_named_allowed_files(tree_base, tmp_path_facto
         write_article(content, f"2024/arbre-{number}.md", tree_article(number, status, references))
         if status in ("publié", "caché"):
             named_by_published |= {path for path, _ in references}
-    out = io.StringIO()
-    lint_status = lint.run(out=out, path=str(content))
-    output = content.parent / "output"
-    built = build_site(content, output, search_index=False, gzip_copies=False, parallel_read_processes=1)
-    assert "Traceback" not in built.messages and "erreur inattendue" not in built.messages, built.messages
-    assert built.status in (0, 2), built.messages
+    lint_status, _, built = lint_and_build(content)
+    output = built.output
     event(f"construction : code {built.status}")
     if built.status != 0:
         assert lint_status != 0, built.messages
