@@ -62,9 +62,16 @@ SITE_COLOUR = (11, 93, 59)  # the theme's --accent
 FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def image_problem(path, max_pixels=DEFAULTS["MEDIA_MAX_PIXELS"]):
+def cache_folder(settings):
+    """Where the files made from the photos are kept between builds."""
+    return os.path.join(settings["CACHE_PATH"], "photos")
+
+
+def image_problem(path, max_pixels=DEFAULTS["MEDIA_MAX_PIXELS"], made_in=None):
     """Why ``path`` cannot be published as a photo, in French, or None. The whole file is
-    decoded (JPEG at a reduced scale, which still reads every byte): what passes, ``make`` reads."""
+    decoded (JPEG at a reduced scale, which still reads every byte): what passes, ``make`` reads.
+    A photo whose files are complete in the cache folder ``made_in`` was decoded then: it is not
+    decoded again."""
     if not os.path.isfile(path):
         return "fichier introuvable", "placez la photo dans content/images/ et vérifiez son nom (majuscules comprises)"
     extension = path.rpartition(".")[2].lower() if "." in os.path.basename(path) else ""
@@ -90,6 +97,8 @@ def image_problem(path, max_pixels=DEFAULTS["MEDIA_MAX_PIXELS"]):
         with image:
             if image.width * image.height > max_pixels:
                 return too_many
+            if made_in and os.path.exists(os.path.join(made_in, source_key(path), DONE)):
+                return None
             if image.format in ("JPEG", "MPO"):
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
             flattened(image)

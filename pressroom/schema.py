@@ -565,7 +565,9 @@ def check_image(entry, spec, check):
     parts = path.split("/")
     if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
         max_pixels = setting(check.settings, "MEDIA_MAX_PIXELS")
-        found = images.image_problem(os.path.join(check.settings["PATH"], path), max_pixels)
+        found = images.image_problem(
+            os.path.join(check.settings["PATH"], path), max_pixels, images.cache_folder(check.settings)
+        )
         return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
     return [
         check.problem(

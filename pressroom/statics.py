@@ -98,7 +98,7 @@ def named_paths(content, siteurl=""):
     return header | {link.path for link in body_links(content, siteurl)}
 
 
-def file_problem(relative, root, max_pixels):
+def file_problem(relative, root, max_pixels, made_in=None):
     """Why the file ``relative`` (to the content folder ``root``) may not be published, in French, or None."""
     if not in_folders(relative):
         return (
@@ -108,7 +108,7 @@ def file_problem(relative, root, max_pixels):
         )
     path = os.path.join(root, relative)
     if relative.split("/")[0] == PHOTOS_FOLDER:
-        return images.image_problem(path, max_pixels)
+        return images.image_problem(path, max_pixels, made_in)
     return files.attachment_problem(path)
 
 
@@ -129,7 +129,7 @@ def body_problems(content, settings):
     root, max_pixels = settings["PATH"], setting(settings, "MEDIA_MAX_PIXELS")
     problems = []
     for link in body_links(content, settings.get("SITEURL", "")):
-        found = file_problem(link.path, root, max_pixels)
+        found = file_problem(link.path, root, max_pixels, images.cache_folder(settings))
         if found:
             problems.append(
                 Problem(
@@ -149,7 +149,7 @@ def named_problems(content, settings):
     root, max_pixels = settings["PATH"], setting(settings, "MEDIA_MAX_PIXELS")
     problems = body_problems(content, settings)
     for field, relative in header_paths(content.metadata):
-        found = file_problem(relative, root, max_pixels)
+        found = file_problem(relative, root, max_pixels, images.cache_folder(settings))
         if found:
             problems.append(problem_at(content.source_path, field, f"{found[0]} « {relative} »", found[1], root))
     return problems

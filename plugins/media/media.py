@@ -42,10 +42,6 @@ CLEANED = "_media_cleaned"  # context key: [(Static or None, source path, its co
 BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"  # as the lead photo (includes/photo.html)
 
 
-def cache_folder(settings):
-    return os.path.join(settings["CACHE_PATH"], "photos")
-
-
 def written(generators):
     """The articles and pages that get a page of their own (a preview's drafts included)."""
     return [content for content in pipeline.contents(generators, drafts=False) if content.save_as]
@@ -61,7 +57,7 @@ class Photos:
 
     def made(self, relative):
         if relative not in self.by_source:
-            made = images.make(os.path.join(self.settings["PATH"], relative), cache_folder(self.settings))
+            made = images.make(os.path.join(self.settings["PATH"], relative), images.cache_folder(self.settings))
             self.by_source[relative] = made
             self.folders[self.url_folder(made)] = made
         return self.by_source[relative]
@@ -175,7 +171,7 @@ def logo_share(content, settings, logos):
         if not relative:
             continue
         source = os.path.join(settings["PATH"], relative)
-        found = images.image_problem(source, setting(settings, "MEDIA_MAX_PIXELS"))
+        found = images.image_problem(source, setting(settings, "MEDIA_MAX_PIXELS"), images.cache_folder(settings))
         if found:
             raise ContentError(
                 [
@@ -185,7 +181,7 @@ def logo_share(content, settings, logos):
                 ]
             )
         url = f"{setting(settings, 'MEDIA_PHOTOS_URL').rstrip('/')}/logos/{institution.slug}.jpg"
-        logos[url] = images.logo_share_image(source, cache_folder(settings))
+        logos[url] = images.logo_share_image(source, images.cache_folder(settings))
         return url
     return ""
 
@@ -249,7 +245,7 @@ class MediaGenerator(Generator):
             images.copy_to_output(cleaned, self.output_path, save_as)
         for save_as, shared in self.context.get(LOGOS, {}).items():
             images.copy_to_output(shared, self.output_path, save_as)
-        site_image = images.site_share_image(cache_folder(self.settings), self.settings["SITENAME"])
+        site_image = images.site_share_image(images.cache_folder(self.settings), self.settings["SITENAME"])
         images.copy_to_output(site_image, self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
 
 
