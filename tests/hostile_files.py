@@ -83,6 +83,10 @@ def html_page(path):
     write(path, HTML)
 
 
+def script(path):
+    write(path, "alert(document.domain)\n")
+
+
 def draft_source(path):
     write(path, DRAFT)
 

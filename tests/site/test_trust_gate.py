@@ -56,6 +56,8 @@ EXPECTED = {
     "photo-tronquee.md": ":5: Image: image tronquée ou abîmée « images/tronquee.jpg »",
     "photo-png-abime.md": ":5: Image: image tronquée ou abîmée « images/abimee.png »",
     "texte-photo-tronquee.md": ":9: texte: image tronquée ou abîmée « images/tronquee.jpg »",
+    "texte-script-fichiers.md": ":9: texte: type de fichier refusé (.js) « fichiers/outil.js »",
+    "texte-lien-accueil.md": ":9: texte: fichier hors de content/images/ et content/fichiers/ « index.html »",
 }
 # The files that a hostile article names, made by the test (content folder -> maker).
 FILES = {
@@ -72,6 +74,8 @@ FILES = {
     "photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
     "photo-png-abime.md": {"images/abimee.png": hostile_files.corrupt_png},
     "texte-photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
+    "texte-script-fichiers.md": {"fichiers/outil.js": hostile_files.script},
+    "texte-lien-accueil.md": {"index.html": hostile_files.html_page},
 }
 
 

@@ -52,7 +52,7 @@ FILES = {
     "images/page.html": hostile_files.html_page,
     "fichiers/libre.svg": hostile_files.svg,
     "fichiers/page.html": hostile_files.html_page,
-    "fichiers/outil.js": lambda path: path.write_text("alert(1)\n", encoding="utf-8"),
+    "fichiers/outil.js": hostile_files.script,
     "fichiers/orphelin.pdf": hostile_files.pdf,
 }
 UNPUBLISHED = {"embargo-une.jpg", "embargo.jpg", "embargo.pdf", "brouillon.jpg", "brouillon.pdf"}
@@ -148,7 +148,7 @@ KINDS = {  # extension -> maker
     "svg": hostile_files.svg,
     "html": hostile_files.html_page,
     "pdf": hostile_files.pdf,
-    "js": lambda path: hostile_files.write(path, "alert(1)\n"),
+    "js": hostile_files.script,
     "md": hostile_files.draft_source,
 }
 TREE_FILES = st.lists(
