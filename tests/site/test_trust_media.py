@@ -7,6 +7,7 @@ bomb, a truncated or corrupt image) are in the gate's table (test_trust_gate.py)
 
 import datetime
 import os
+import posixpath
 import shutil
 
 import hostile_files
@@ -100,6 +101,11 @@ def test_every_published_image_has_no_metadata(media_site):
         assert hostile_files.metadata_left(path) == set(), path
 
 
+def from_page(built, page, url):
+    """The output file that ``url``, written on the page at folder ``page``, leads to."""
+    return built.output / posixpath.normpath(posixpath.join(page, url))
+
+
 def test_body_photos_get_the_variants_of_the_lead_photo(media_site):
     _, built = media_site
     picture = built.soup("2024/03/corps").select_one(".body picture")
@@ -110,10 +116,21 @@ def test_body_photos_get_the_variants_of_the_lead_photo(media_site):
         entries = [entry.split() for entry in srcset.split(", ")]
         assert [int(width.rstrip("w")) for _, width in entries] == [360, 720, 900]
         for url, width in entries:
-            with Image.open(built.output / url.split("../")[-1]) as variant:
+            with Image.open(from_page(built, "2024/03/corps", url)) as variant:
                 assert variant.width == int(width.rstrip("w"))
-    with Image.open(built.output / img["src"].split("../")[-1]) as original:  # at its own address, clean
+    with Image.open(from_page(built, "2024/03/corps", img["src"])) as original:  # at its own address, clean
         assert original.size == (900, 600) and img["src"].endswith("images/corps-gps.jpg")
+
+
+def test_body_photos_have_absolute_addresses_in_production(media_site, tmp_path):
+    site = "https://presse.example.org"
+    built = build_site(media_site[0], tmp_path / "output", relative_urls=False, siteurl=site, feed_domain=site)
+    assert built.status == 0, built.messages
+    picture = built.soup("2024/03/corps").select_one(".body picture")
+    urls = [entry.split()[0] for tag in picture.find_all(srcset=True) for entry in tag["srcset"].split(", ")]
+    assert urls and all(url.startswith(f"{site}/images/photos/") for url in urls)
+    for url in urls + [picture.img["src"]]:
+        assert (built.output / url.removeprefix(f"{site}/")).is_file(), url
 
 
 def test_a_tall_infographic_is_scaled_to_fit_webp(media_site):
