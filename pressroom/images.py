@@ -53,8 +53,12 @@ OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow tries no other decoder
 EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
 FORMATS_HINT = "enregistrez la photo en JPEG, PNG, WebP ou GIF"
 # The original at its address keeps its format (a browser reads it by its content anyway).
-ORIGINALS = {"JPEG": ("originale.jpg", "JPEG"), "PNG": ("originale.png", "PNG"), "WebP": ("originale.webp", "WEBP")}
-ORIGINALS["GIF"] = ("originale.gif", "GIF")
+ORIGINALS = {
+    "JPEG": ("originale.jpg", "JPEG"),
+    "PNG": ("originale.png", "PNG"),
+    "WebP": ("originale.webp", "WEBP"),
+    "GIF": ("originale.gif", "GIF"),
+}
 LARGEST_SIDE = {"WEBP": 16383, "JPEG": 65500, "GIF": 65535, "PNG": 2**31 - 1}
 DECODING_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 SITE_COLOUR = (11, 93, 59)  # the theme's --accent
