@@ -9,8 +9,15 @@ Every file is written without the source's metadata, its orientation applied.
 Variants are kept in a cache folder under a key made of the source's bytes
 and of ``VERSION``: a rebuild with the same photo does not redo them.
 
-``image_problem`` is the check that lint and the build share: a missing file,
-a file that is not an image, or one over 20 MB, in French.
+``image_problem`` is the check that lint and the build share, in French: a
+missing file, a type outside the allow-list (JPEG, PNG, WebP, GIF, judged by
+the content, never SVG), a file over 20 MB, more pixels than ``MEDIA_MAX_PIXELS``
+(a decompression bomb), or a file that does not decode to the end (truncated,
+corrupt). What it accepts, ``make`` turns into files without a crash: variants
+never exceed WebP's or JPEG's largest side, they are scaled to fit.
+
+Nothing of the source's metadata is written (EXIF, GPS position, XMP, comments);
+a colour profile other than sRGB is applied to the pixels, then dropped.
 
 pelican-image-process was considered: it rewrites ``<img>`` tags of the body
 by class, but our lead photo comes from the header, the cache must follow the
@@ -22,13 +29,17 @@ import dataclasses
 import hashlib
 import io
 import os
-import shutil
+import struct
+import warnings
+import zlib
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from . import output
+from .settings import DEFAULTS
 from .text import file_size
 
-VERSION = "1"  # change it when the processing changes: every cached variant is then made anew
+VERSION = "2"  # change it when the processing changes: every cached variant is then made anew
 WIDTHS = (360, 720, 1080)
 MAX_BYTES = 20 * 1024 * 1024
 SHARE_SIZE = (1200, 630)
@@ -38,31 +49,73 @@ JPEG_QUALITY = 80
 ORIGINAL_QUALITY = 92
 DONE = "fait"  # marks a complete cache folder: a build stopped half-way leaves none
 FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "MPO": "JPEG"}
-ACCEPTED_FORMATS = set(FORMAT_NAMES)
+OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow tries no other decoder (MPO opens as JPEG)
+EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
+FORMATS_HINT = "enregistrez la photo en JPEG, PNG, WebP ou GIF"
+# The original at its address keeps its format (a browser reads it by its content anyway).
+ORIGINALS = {
+    "JPEG": ("originale.jpg", "JPEG"),
+    "PNG": ("originale.png", "PNG"),
+    "WebP": ("originale.webp", "WEBP"),
+    "GIF": ("originale.gif", "GIF"),
+}
+LARGEST_SIDE = {"WEBP": 16383, "JPEG": 65500, "GIF": 65535, "PNG": 2**31 - 1}
+DECODING_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 SITE_COLOUR = (11, 93, 59)  # the theme's --accent
 # A font with French accents (Debian's fonts-dejavu-core, installed by .ci/run); Pillow's own has none.
 FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def image_problem(path):
-    """Why ``path`` cannot be published as a photo, in French, or None."""
+def cache_folder(settings):
+    """Where the files made from the photos are kept between builds."""
+    return os.path.join(settings["CACHE_PATH"], "photos")
+
+
+def image_problem(path, max_pixels=DEFAULTS["MEDIA_MAX_PIXELS"], made_in=None):
+    """Why ``path`` cannot be published as a photo, in French, or None. The whole file is
+    decoded (JPEG at a reduced scale, which still reads every byte): what passes, ``make`` reads.
+    A photo whose files are complete in the cache folder ``made_in`` was decoded then: it is not
+    decoded again."""
     if not os.path.isfile(path):
         return "fichier introuvable", "placez la photo dans content/images/ et vérifiez son nom (majuscules comprises)"
+    extension = path.rpartition(".")[2].lower() if "." in os.path.basename(path) else ""
+    if extension not in EXTENSIONS:
+        return f"type de fichier refusé ({'.' + extension if extension else 'sans extension'})", FORMATS_HINT
     size = os.path.getsize(path)
     if size > MAX_BYTES:
         return (
             f"photo trop lourde ({file_size(size)})",
             f"réduisez-la sous {file_size(MAX_BYTES)} (2 000 pixels de large suffisent)",
         )
+    too_many = (
+        f"image de plus de {max_pixels / 1e6:.0f} millions de pixels".replace(".", ","),
+        "réduisez ses dimensions (2 000 pixels de large suffisent)",
+    )
     try:
-        with Image.open(path) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return "ce fichier n'est pas une image lisible", "enregistrez la photo en JPEG, PNG ou WebP"
-    if kind not in ACCEPTED_FORMATS:
-        return f"format d'image refusé ({kind})", "enregistrez la photo en JPEG, PNG ou WebP"
+        image = opened_image(path)
+    except Image.DecompressionBombError:
+        return too_many
+    except DECODING_ERRORS:
+        return "ce fichier n'est pas une image lisible", FORMATS_HINT
+    try:
+        with image:
+            if image.width * image.height > max_pixels:
+                return too_many
+            if made_in and os.path.exists(os.path.join(made_in, source_key(path), DONE)):
+                return None
+            if image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            flattened(image)
+    except DECODING_ERRORS:
+        return "image tronquée ou abîmée", f"ouvrez-la dans un logiciel de photos et {FORMATS_HINT}"
     return None
+
+
+def opened_image(path):
+    """The image at ``path``, opened with our decoders only; the pixel limit is ours (image_problem)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(path, formats=OPENED_FORMATS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,15 +172,45 @@ def widths_for(width):
     return chosen + [min(width, WIDTHS[-1])]
 
 
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
 def flattened(image):
-    """RGB pixels, the orientation of the camera applied, transparency on white."""
+    """RGB pixels in sRGB, the orientation of the camera applied, transparency on white, and
+    no metadata at all (Pillow would write the EXIF, XMP and profile it keeps in ``info``)."""
+    profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
+    if profile and image.mode in ("RGB", "CMYK"):
+        image = in_srgb(image, profile)
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, "white")
         background.paste(image, mask=image.getchannel("A"))
-        return background
-    return image.convert("RGB")
+        image = background
+    else:
+        image = image.convert("RGB")
+    image.info = {}
+    return image
+
+
+def in_srgb(image, profile):
+    """The pixels of ``image`` converted from its colour ``profile`` to sRGB (unchanged when the
+    profile does not read: the pixels are then taken as sRGB)."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+
+
+def fitted(size, kind):
+    """``size`` scaled down, keeping its proportions, so that no side exceeds what format ``kind`` holds."""
+    width, height = size
+    largest = LARGEST_SIDE[kind]
+    if max(width, height) <= largest:
+        return size
+    ratio = largest / max(width, height)
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
 
 
 def jpeg_bytes(image, quality):
@@ -147,42 +230,49 @@ def share_bytes(image):
 
 
 def make(path, cache_folder):
-    """Make (or find in the cache) every file of the photo at ``path``."""
+    """Make (or find in the cache) every file of the photo at ``path``, checked by ``image_problem``."""
     folder = os.path.join(cache_folder, source_key(path))
-    with Image.open(path) as opened:
+    with opened_image(path) as opened:
         kind = FORMAT_NAMES.get(opened.format, "JPEG")
         image = flattened(opened)
-    original_name = "originale.png" if kind == "PNG" else "originale.jpg"
-    original_format = "PNG" if kind == "PNG" else "JPEG"
-    sizes = {original_name: image.size, "partage.jpg": SHARE_SIZE}
+    original_name, original_format = ORIGINALS[kind]
+    sizes = {original_name: fitted(image.size, original_format), "partage.jpg": SHARE_SIZE}
     for width in widths_for(image.width):
         size = (width, max(1, round(image.height * width / image.width)))
-        sizes[f"{width}.webp"] = sizes[f"{width}.jpg"] = size
+        sizes[f"{width}.webp"], sizes[f"{width}.jpg"] = fitted(size, "WEBP"), fitted(size, "JPEG")
     if not os.path.exists(os.path.join(folder, DONE)):
-        write_files(image, folder, sizes, original_name)
-    return Made(folder, sizes, original_name, original_format)
+        write_files(image, folder, sizes, ORIGINALS[kind])
+    return Made(folder, sizes, original_name, kind)
 
 
-def write_files(image, folder, sizes, original_name):
+def encoded(image, name, size, original):
+    """The bytes of file ``name`` of the cache folder, made from ``image``; ``original`` is the
+    name and Pillow format of the original."""
+    if name == "partage.jpg":
+        return share_bytes(image)
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    if name == original[0]:
+        return saved(image, original[1], ORIGINAL_QUALITY)
+    if name.endswith(".webp"):
+        return saved(image, "WEBP", WEBP_QUALITY)
+    return saved(image, "JPEG", JPEG_QUALITY)
+
+
+def saved(image, kind, quality):
+    if kind == "JPEG":
+        return jpeg_bytes(image, quality)
+    buffer = io.BytesIO()
+    options = {"WEBP": {"quality": quality, "method": 4}, "PNG": {"optimize": True}}.get(kind, {})
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def write_files(image, folder, sizes, original):
     os.makedirs(folder, exist_ok=True)
     for name, size in sizes.items():
-        target = os.path.join(folder, name)
-        if name == original_name:
-            if name.endswith(".png"):
-                image.save(target, "PNG", optimize=True)
-            else:
-                with open(target, "wb") as out:
-                    out.write(jpeg_bytes(image, ORIGINAL_QUALITY))
-        elif name == "partage.jpg":
-            with open(target, "wb") as out:
-                out.write(share_bytes(image))
-        else:
-            resized = image.resize(size, Image.Resampling.LANCZOS)
-            if name.endswith(".webp"):
-                resized.save(target, "WEBP", quality=WEBP_QUALITY, method=4)
-            else:
-                with open(target, "wb") as out:
-                    out.write(jpeg_bytes(resized, JPEG_QUALITY))
+        with open(os.path.join(folder, name), "wb") as out:
+            out.write(encoded(image, name, size, original))
     with open(os.path.join(folder, DONE), "w", encoding="utf-8") as mark:
         mark.write(VERSION)
 
@@ -208,11 +298,16 @@ def photo(made, url_folder, alt="", caption="", credit=""):
     )
 
 
-def copy_made(made, output_folder):
-    """Copy the files of ``made`` (not its cache mark) into ``output_folder``."""
-    os.makedirs(output_folder, exist_ok=True)
+def copy_made(made, output_path, folder):
+    """Write the files of ``made`` (not its cache mark) under ``folder`` of the output."""
     for name in made.sizes:
-        shutil.copyfile(os.path.join(made.folder, name), os.path.join(output_folder, name))
+        copy_to_output(os.path.join(made.folder, name), output_path, f"{folder}/{name}")
+
+
+def copy_to_output(path, output_path, save_as):
+    """The file at ``path`` written at ``save_as`` of the output (through ``output.write_output``)."""
+    with open(path, "rb") as source:
+        output.write_output(output_path, save_as, source.read())
 
 
 def logo_share_image(path, cache_folder):
@@ -220,7 +315,7 @@ def logo_share_image(path, cache_folder):
     target = os.path.join(cache_folder, f"logo-{source_key(path)}.jpg")
     if not os.path.exists(target):
         os.makedirs(cache_folder, exist_ok=True)
-        with Image.open(path) as opened:
+        with opened_image(path) as opened:
             logo = flattened(opened)
         logo.thumbnail((SHARE_SIZE[0] - 200, SHARE_SIZE[1] - 160), Image.Resampling.LANCZOS)
         canvas = Image.new("RGB", SHARE_SIZE, "white")

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 
-from . import addresses, body, schema
+from . import addresses, body, schema, statics
 from .header import UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin
@@ -299,8 +299,8 @@ def check_published_addresses(settings, articles):
 
 
 def lint(settings):
-    """Every problem in the content folder, drafts' included, two articles at one address, and a
-    published article whose file disappeared."""
+    """Every problem in the content folder, drafts' included, two articles at one address, a
+    published article whose file disappeared, and a file named in a body that may not be published."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
@@ -310,6 +310,7 @@ def lint(settings):
         + report.draft_problems
         + find_collisions(articles, settings["PATH"])
         + check_published_addresses(settings, articles)
+        + [problem for article in articles for problem in statics.body_problems(article, settings)]
     )
 
 

@@ -33,8 +33,8 @@ STAGES = (
     "events",
     # typography: institution pages known to Pelican's {filename} links.
     "links",
-    # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; files of unpublished
-    # articles taken out of the static files).
+    # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; the static files cut
+    # down to those a written content names, photos among them re-encoded without metadata).
     "media",
     # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
     "sharing",

@@ -21,7 +21,7 @@ import urllib.parse
 
 from pelican.utils import get_date
 
-from . import frdates, images, sms
+from . import files, frdates, images, sms
 from .problems import Problem
 from .registry import normalize
 from .settings import registry_shown, setting
@@ -204,8 +204,9 @@ FIELDS = (
     Field(
         "Image",
         "Photo",
-        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG ou WebP, 20 Mo au plus) ; "
-        "le site en fait des versions légères pour les téléphones et l'image des partages",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG, WebP ou GIF ; 20 Mo et "
+        "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
+        "des partages, sans les informations cachées de l'appareil",
         "images/cmss-formation-2024.jpg",
         kind="image",
         in_new=False,
@@ -238,8 +239,9 @@ FIELDS = (
     Field(
         "Attachments",
         "Pièces jointes",
-        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` ; les lignes suivantes "
-        "commencent par quatre espaces ; la page affiche le libellé, le format et le poids",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` (PDF, ODT, ODS, ODP, DOCX, "
+        "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
+        "espaces ; la page affiche le libellé, le format et le poids",
         "fichiers/cmss-communique-signe.pdf — Communiqué signé",
         kind="attachments",
         in_new=False,
@@ -589,7 +591,10 @@ def check_image(entry, spec, check):
     path = image_path(entry.value)
     parts = path.split("/")
     if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
-        found = images.image_problem(os.path.join(check.settings["PATH"], path))
+        max_pixels = setting(check.settings, "MEDIA_MAX_PIXELS")
+        found = images.image_problem(
+            os.path.join(check.settings["PATH"], path), max_pixels, images.cache_folder(check.settings)
+        )
         return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
     return [
         check.problem(
@@ -730,15 +735,9 @@ def check_attachments(entry, spec, check):
                 hint = "placez le fichier dans content/fichiers/ et écrivez fichiers/nom-du-fichier.pdf — Libellé"
             problems.append(check.problem(number, spec.name, str(error), hint))
             continue
-        if not os.path.isfile(os.path.join(check.settings["PATH"], attachment.path)):
-            problems.append(
-                check.problem(
-                    number,
-                    spec.name,
-                    f"fichier introuvable « {attachment.path} »",
-                    "placez le fichier dans content/fichiers/ et vérifiez son nom (majuscules comprises)",
-                )
-            )
+        found = files.attachment_problem(os.path.join(check.settings["PATH"], attachment.path))
+        if found:
+            problems.append(check.problem(number, spec.name, f"{found[0]} « {attachment.path} »", found[1]))
     return problems
 
 

@@ -61,6 +61,9 @@ DEFAULTS = {
     # sharing image of a content without a photo (made from SITENAME).
     "MEDIA_PHOTOS_URL": "images/photos",
     "MEDIA_SITE_SHARE_IMAGE": "images/partage-site.jpg",
+    # A photo of more pixels is refused (a decompression bomb would stall the build): 50 millions
+    # hold a 1200×20000 infographic and any camera's photo. Pillow's own limit is 89 millions.
+    "MEDIA_MAX_PIXELS": 50_000_000,
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",

@@ -44,6 +44,20 @@ def build_site(content, output, settings_file="pelicanconf.py", **overrides):
     return Built(status, messages.getvalue(), output)
 
 
+def lint_and_build(content):
+    """`invoke lint`'s status and lines, then a quick build (no search index, no .gz, one process)
+    of ``content`` beside it, which never shows a traceback."""
+    from pressroom import lint
+
+    out = io.StringIO()
+    status = lint.run(out=out, path=str(content))
+    output = pathlib.Path(content).parent / "output"
+    built = build_site(content, output, search_index=False, gzip_copies=False, parallel_read_processes=1)
+    assert "Traceback" not in built.messages and "erreur inattendue" not in built.messages, built.messages
+    assert built.status in (0, 2), built.messages
+    return status, out.getvalue(), built
+
+
 def copy_content(destination):
     shutil.copytree(CONTENT, destination)
     return pathlib.Path(destination)

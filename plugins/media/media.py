@@ -1,41 +1,45 @@
-"""Media: the photo of each article made ready for phones and for sharing
-(``pressroom.images``), and no file of an unpublished article in the output.
+"""Media: the photos of each article made ready for phones and for sharing
+(``pressroom.images``), and no file in the output that no published content names.
 
 Signals: the pipeline's ``media`` stage (before ``sharing``, which turns
-``share_image`` into ``og:image``) makes the variants of the ``Image`` of every
-written article into the cache, gives it ``photo`` and ``share_image`` (the
-registry logo of its first institution that has one for an article without
-a photo, else the site's own image), writes the source photo at its
-address from its copy without metadata (instead of Pelican's copy), and takes out of Pelican's static
-files those that only drafts or embargoed articles use; ``get_generators``
-adds the generator that copies the variants to the output.
+``share_image`` into ``og:image``)
+
+1. checks every file that a content names, in its header or its body
+   (``pressroom.statics``): a published or embargoed content naming a file that
+   may not be published fails the build, a draft's is a warning;
+2. makes the variants of the ``Image`` of every written content into the cache and
+   gives it ``photo`` and ``share_image`` (the registry logo of its first
+   institution that has one for a content without a photo, else the site's own
+   image); each photo of a body becomes a ``<picture>`` of the same variants;
+3. cuts Pelican's static files down to those a written content names (drafts' and
+   embargoed articles' files stay out until they are published), and writes each
+   photo among them at its address from its re-encoding without metadata.
+
+``get_generators`` adds the generator that writes the variants, the clean
+photos and the sharing images to the output, through ``pressroom.output``.
 """
 
+import html
+import logging
 import os
 import re
-import shutil
 
 from pelican import signals
 from pelican.generators import Generator, StaticGenerator
+from pelican.utils import get_relative_path
 
-from pressroom import files, images, pipeline, schema
+from pressroom import files, images, pipeline, schema, statics
 from pressroom.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
 
 __all__ = ["register"]
 
+logger = logging.getLogger(__name__)
+
 MADE = "_media_made"  # context key: output folder -> images.Made, for the generator
 LOGOS = "_media_logos"  # context key: a logo's sharing image address -> its cached file
-STRIPPED = "_media_stripped"  # context key: a source photo's address -> its copy without metadata
-
-
-def cache_folder(settings):
-    return os.path.join(settings["CACHE_PATH"], "photos")
-
-
-def source_of(content, settings):
-    relative = schema.image_path(content.metadata.get("image"))
-    return (relative, os.path.join(settings["PATH"], relative)) if relative else (None, None)
+CLEANED = "_media_cleaned"  # context key: [(Static or None, source path, its copy without metadata)]
+BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"  # as the lead photo (includes/photo.html)
 
 
 def written(generators):
@@ -43,87 +47,121 @@ def written(generators):
     return [content for content in pipeline.contents(generators, drafts=False) if content.save_as]
 
 
-def attach_photos(generators):
+class Photos:
+    """The photos made during one build, by source file and by output folder."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.by_source = {}  # path relative to the content folder -> images.Made
+        self.folders = {}  # output folder -> images.Made
+
+    def made(self, relative):
+        if relative not in self.by_source:
+            made = images.make(os.path.join(self.settings["PATH"], relative), images.cache_folder(self.settings))
+            self.by_source[relative] = made
+            self.folders[self.url_folder(made)] = made
+        return self.by_source[relative]
+
+    def url_folder(self, made):
+        return f"{setting(self.settings, 'MEDIA_PHOTOS_URL').rstrip('/')}/{os.path.basename(made.folder)}"
+
+
+def attach_media(generators):
     settings = generators[0].settings
-    made_for = {}  # output folder -> Made
-    made_by_source, problems = {}, []
+    check_named_files(generators)
+    photos = Photos(settings)
     for content in written(generators):
-        attach_attachments(content, settings)
-        lazy_body_images(content, settings, made_by_source)
-        relative, source = source_of(content, settings)
-        if not relative:
-            continue
-        found = images.image_problem(source)
-        if found:
-            problems.append(
-                problem_at(content.source_path, "Image", f"{found[0]} « {relative} »", found[1], settings["PATH"])
-            )
-            continue
-        made = made_by_source.get(source) or images.make(source, cache_folder(settings))
-        made_by_source[source] = made
-        folder = f"{setting(settings, 'MEDIA_PHOTOS_URL').rstrip('/')}/{os.path.basename(made.folder)}"
-        made_for[folder] = made
-        content.photo = images.photo(
-            made,
-            folder,
-            alt=str(content.metadata.get("image-alt") or ""),
-            caption=str(content.metadata.get("image-caption") or ""),
-            credit=str(content.metadata.get("image-credit") or ""),
-        )
-        content.share_image = content.photo.share.url
-    if problems:
-        raise ContentError(problems)
+        attachments = schema.attachments(content.metadata.get("attachments"))
+        content.attachments = [files.download(attachment, settings["PATH"]) for attachment in attachments]
+        attach_lead_photo(content, photos)
+        responsive_body_photos(content, photos)
     default = setting(settings, "MEDIA_SITE_SHARE_IMAGE")
     logos = {}  # output path -> cached sharing image of a logo
     for content in written(generators):
         content.share_image = content.share_image or logo_share(content, settings, logos) or default
-    generators[0].context[LOGOS] = logos
-    generators[0].context[MADE] = made_for
-    publish_originals_without_metadata(generators, made_by_source)
-    leave_out_unpublished_files(generators, settings)
+    publish_only_named_files(generators, photos)
+    remember(generators[0].context, LOGOS, logos)
+    remember(generators[0].context, MADE, photos.folders)
 
 
-BODY_IMAGE = re.compile(
-    r"<img\b[^>]*\bsrc=(?P<quote>[\"'])(?:\{static\}|\|static\|)/?(?P<path>images/[^\"'>]+)(?P=quote)[^>]*>"
-)
+def is_draft(content):
+    return str(content.metadata.get("status", "")).strip().lower() == "draft"
 
 
-def lazy_body_images(content, settings, made_by_source):
-    """Photos inside the body: loaded only when scrolled to, with their size (no jump while the page
-    loads), and published without their metadata like the lead photo."""
-    body = getattr(content, "_content", None)
-    if not body or "<img" not in body:
+def check_named_files(generators):
+    """Every file named by a content that is written or waits for its embargo must be publishable;
+    a draft's problems are warnings (it is not published)."""
+    settings, problems = generators[0].settings, []
+    for content in pipeline.contents(generators):
+        found = statics.named_problems(content, settings)
+        if content.save_as or not is_draft(content):
+            problems += found
+        else:
+            for problem in found:
+                logger.warning("Brouillon : %s", problem)
+    if problems:
+        raise ContentError(problems)
+
+
+def attach_lead_photo(content, photos):
+    relative = schema.image_path(content.metadata.get("image"))
+    if not relative:
         return
+    made = photos.made(relative)
+    content.photo = images.photo(
+        made,
+        photos.url_folder(made),
+        alt=str(content.metadata.get("image-alt") or ""),
+        caption=str(content.metadata.get("image-caption") or ""),
+        credit=str(content.metadata.get("image-credit") or ""),
+    )
+    content.share_image = content.photo.share.url
+
+
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+SRC = re.compile(r"""\ssrc\s*=\s*(?P<quote>["'])(?P<value>.*?)(?P=quote)""", re.I | re.S)
+OURS = re.compile(r"""\s(?:srcset|sizes|width|height|loading|decoding)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+
+
+def site_prefix(content, settings):
+    """What the variants' addresses start with on the page of ``content``, as Pelican writes its links."""
+    if settings.get("RELATIVE_URLS"):
+        return get_relative_path(content.save_as)
+    return settings.get("SITEURL", "")
+
+
+def responsive_body_photos(content, photos):
+    """Each photo of the body becomes a ``<picture>`` of its variants (WebP, JPEG), sized, loaded when
+    scrolled to; its ``src`` is the photo at its own address, re-encoded without metadata."""
+    body = getattr(content, "_content", None)
+    if not body or "<img" not in body.lower():
+        return
+    settings = photos.settings
+    prefix = site_prefix(content, settings)
 
     def rewrite(match):
-        tag, source = match.group(0), os.path.join(settings["PATH"], match.group("path"))
-        if images.image_problem(source) or "loading=" in tag:
-            return tag  # Pelican reports a missing {static} file itself
-        made = made_by_source.get(source) or images.make(source, cache_folder(settings))
-        made_by_source[source] = made
-        width, height = made.sizes[made.original_name]
-        return tag[:-1].rstrip("/ ") + f' width="{width}" height="{height}" loading="lazy" decoding="async">'
+        tag = match.group(0)
+        src = SRC.search(tag)
+        value = html.unescape(src.group("value")).strip() if src else ""
+        relative = statics.linked_path(value, content.relative_dir, settings.get("SITEURL", ""))
+        if not relative or not relative.startswith(f"{statics.PHOTOS_FOLDER}/"):
+            return tag
+        made = photos.made(relative)
+        return picture(tag, src, relative, images.photo(made, photos.url_folder(made)), prefix)
 
-    content._content = BODY_IMAGE.sub(rewrite, body)
+    content._content = IMG_TAG.sub(rewrite, body)
 
 
-def attach_attachments(content, settings):
-    """The attachments of a written article; a missing file fails the build (lint said it first)."""
-    content.attachments = []
-    for attachment in schema.attachments(content.metadata.get("attachments")):
-        if not os.path.isfile(os.path.join(settings["PATH"], attachment.path)):
-            raise ContentError(
-                [
-                    problem_at(
-                        content.source_path,
-                        "Attachments",
-                        f"fichier introuvable « {attachment.path} »",
-                        "placez le fichier dans content/fichiers/",
-                        settings["PATH"],
-                    )
-                ]
-            )
-        content.attachments.append(files.download(attachment, settings["PATH"]))
+def picture(tag, src, relative, photo, prefix):
+    def srcset(variants):
+        return ", ".join(f"{prefix}/{v.url} {v.width}w" for v in variants)
+
+    img = OURS.sub("", tag[: src.start()] + f' src="{{static}}/{relative}"' + tag[src.end() :])
+    img = img[:-1].rstrip("/ ") + (
+        f' srcset="{srcset(photo.jpeg)}" sizes="{BODY_SIZES}" width="{photo.largest.width}"'
+        f' height="{photo.largest.height}" loading="lazy" decoding="async">'
+    )
+    return f'<picture><source type="image/webp" srcset="{srcset(photo.webp)}" sizes="{BODY_SIZES}">{img}</picture>'
 
 
 def logo_share(content, settings, logos):
@@ -133,7 +171,7 @@ def logo_share(content, settings, logos):
         if not relative:
             continue
         source = os.path.join(settings["PATH"], relative)
-        found = images.image_problem(source)
+        found = images.image_problem(source, setting(settings, "MEDIA_MAX_PIXELS"), images.cache_folder(settings))
         if found:
             raise ContentError(
                 [
@@ -143,7 +181,7 @@ def logo_share(content, settings, logos):
                 ]
             )
         url = f"{setting(settings, 'MEDIA_PHOTOS_URL').rstrip('/')}/logos/{institution.slug}.jpg"
-        logos[url] = images.logo_share_image(source, cache_folder(settings))
+        logos[url] = images.logo_share_image(source, images.cache_folder(settings))
         return url
     return ""
 
@@ -152,60 +190,63 @@ def static_generators(generators):
     return [g for g in generators if isinstance(g, StaticGenerator)]
 
 
-def publish_originals_without_metadata(generators, made_by_source):
-    """Pelican copies content/images/ as it is: a source photo is taken out of its copies and
-    written at the same address from its version without EXIF or GPS position (by MediaGenerator)."""
-    stripped = {os.path.normpath(s): os.path.join(m.folder, m.original_name) for s, m in made_by_source.items()}
-    replaced = {}
+def relative_source(static):
+    return static.get_relative_source_path().replace(os.sep, "/")
+
+
+def publish_only_named_files(generators, photos):
+    """Pelican's static files cut down to those a written content names, from our two folders;
+    every photo among them is written at its address from its re-encoding without metadata
+    (EXIF, GPS position) rather than copied. In a preview's partial run (some contents only),
+    the static files of the others are left as they are."""
+    settings, context = generators[0].settings, generators[0].context
+    named = set()
+    for content in written(generators):
+        named |= statics.named_paths(content, settings.get("SITEURL", ""))
+    for relative in sorted(named):
+        if relative.startswith(f"{statics.PHOTOS_FOLDER}/"):
+            photos.made(relative)
+    partial = context.get(pipeline.ONLY) is not None
     for generator in static_generators(generators):
-        statics = generator.context.get("staticfiles", [])
-        for static in list(statics):
-            source = os.path.normpath(os.path.join(generator.path, static.source_path))
-            if source in stripped:
-                replaced[static.save_as] = stripped[source]
-                statics.remove(static)
-    generators[0].context[STRIPPED] = replaced
-
-
-def files_of(content, settings):
-    """Every file of the content folder that an article's header names (photo, attachments)."""
-    found = set()
-    relative, source = source_of(content, settings)
-    if relative:
-        found.add(os.path.normpath(source))
-    for attachment in schema.attachments(content.metadata.get("attachments")):
-        found.add(os.path.normpath(os.path.join(settings["PATH"], attachment.path)))
-    return found
-
-
-def leave_out_unpublished_files(generators, settings):
-    """A file that only drafts or embargoed articles name is not copied: it would be public before them."""
-    published = set().union(*(files_of(c, settings) for c in written(generators)))
-    every = set().union(*(files_of(c, settings) for c in pipeline.contents(generators)))
-    private = every - published
-    if not private:
-        return
-    for generator in static_generators(generators):
-        statics = generator.context.get("staticfiles", [])
-        statics[:] = [
-            s for s in statics if os.path.normpath(os.path.join(generator.path, s.source_path)) not in private
+        files_found = generator.context.get("staticfiles", [])
+        files_found[:] = [
+            static
+            for static in files_found
+            if relative_source(static) not in photos.by_source
+            and (partial or (relative_source(static) in named and statics.in_folders(relative_source(static))))
         ]
+    found = context.get("static_content", {})
+    cleaned = [
+        (found.get(relative.replace("/", os.sep)), relative, os.path.join(made.folder, made.original_name))
+        for relative, made in photos.by_source.items()
+    ]
+    remember(context, CLEANED, cleaned)
+
+
+def remember(context, key, values):
+    """Store what the generator writes: anew in a full build, added to in a preview's partial run."""
+    partial = context.get(pipeline.ONLY) is not None
+    if partial and key in context:
+        previous = context[key]
+        context[key] = previous + values if isinstance(values, list) else {**previous, **values}
+    else:
+        context[key] = values
 
 
 class MediaGenerator(Generator):
-    """Copies the photos' variants from the cache, and the site's sharing image."""
+    """Writes the photos' variants from the cache, the photos without metadata at their own
+    addresses, and the sharing images."""
 
     def generate_output(self, writer):
         for folder, made in self.context.get(MADE, {}).items():
-            images.copy_made(made, os.path.join(self.output_path, folder))
-        for save_as, stripped in {**self.context.get(STRIPPED, {}), **self.context.get(LOGOS, {})}.items():
-            target = os.path.join(self.output_path, save_as)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(stripped, target)
-        site_image = images.site_share_image(cache_folder(self.settings), self.settings["SITENAME"])
-        target = os.path.join(self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(site_image, target)
+            images.copy_made(made, self.output_path, folder)
+        for static, relative, cleaned in self.context.get(CLEANED, []):
+            save_as = static.save_as if static is not None else relative  # after {attach} moved it
+            images.copy_to_output(cleaned, self.output_path, save_as)
+        for save_as, shared in self.context.get(LOGOS, {}).items():
+            images.copy_to_output(shared, self.output_path, save_as)
+        site_image = images.site_share_image(images.cache_folder(self.settings), self.settings["SITENAME"])
+        images.copy_to_output(site_image, self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
 
 
 def get_generators(pelican):
@@ -213,5 +254,5 @@ def get_generators(pelican):
 
 
 def register():
-    pipeline.connect("media", attach_photos)
+    pipeline.connect("media", attach_media)
     signals.get_generators.connect(get_generators)

@@ -4,17 +4,16 @@ the build never shows a traceback, never writes outside the output folder or
 over another page, and publishes only what lint accepted (lint and build agree).
 Bounded examples; derandomized (a fixed seed) under CI."""
 
-import io
 import os
 import pathlib
 import shutil
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import ROOT, lint_and_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pressroom import lint, schema
+from pressroom import schema
 from pressroom.registry import Registry, RegistryError
 
 CI = bool(os.environ.get("CI"))
@@ -85,15 +84,11 @@ def test_any_field_values_build_only_if_lint_accepts_them(small_content, tmp_pat
     shutil.copytree(small_content, content)
     article = content / "articles" / "2024" / "hasard.md"
     article.write_text(header(values) + "\nCorps du texte.\n", encoding="utf-8")
-    out = io.StringIO()
-    lint_status = lint.run(out=out, path=str(content))
-    output = content.parent / "output"
-    built = build_site(content, output, search_index=False, gzip_copies=False, parallel_read_processes=1)
-    assert "Traceback" not in built.messages and "erreur inattendue" not in built.messages, built.messages
-    assert built.status in (0, 2), built.messages
+    lint_status, lint_lines, built = lint_and_build(content)
+    output = built.output
     if built.status == 0:
         is_draft = str(values.get("Status", "")).strip().lower() == "draft"
-        assert lint_status == 0 or is_draft, out.getvalue()  # lint refuses what a draft build leaves out
+        assert lint_status == 0 or is_draft, lint_lines  # lint refuses what a draft build leaves out
         written = [p for p in output.rglob("*") if p.is_file()]
         assert all(output in p.resolve().parents for p in written)
         home = (output / "index.html").read_text(encoding="utf-8")

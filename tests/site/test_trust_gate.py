@@ -1,6 +1,7 @@
 """The trust gate: no article or page can overwrite a page, publish an unchecked
-value or a script, crash the build or run away with the output. Each hostile
-file in tests/broken/gate/ (an article; under pages/, a page) gets, from
+value, a script or a file outside the allow-list, crash the build or run away
+with the output. Each hostile file in tests/broken/gate/ (an article; under
+pages/, a page; with the files it names, made by ``FILES``) gets, from
 `invoke lint` and from the build alike, one French line « fichier:ligne: champ:
 problème — comment corriger », a non-zero exit, no traceback, and the previous
 site left as it was."""
@@ -10,6 +11,7 @@ import io
 import pathlib
 import shutil
 
+import hostile_files
 import icalendar
 import pytest
 from conftest import ROOT, build_site, write_article
@@ -74,6 +76,37 @@ EXPECTED = {
     "pages/page-sans-titre.md": ":1: Title: champ obligatoire absent ou vide",
     "pages/page-institutions.md": ":2: Institutions: champ d'article, sans place dans une page — supprimez cette ligne",
     "pages/page-script.md": ":3: " + ELEMENT.format("script"),
+    # Files named by an article (header or body): two folders, an allow-list of types checked by content.
+    "piece-jointe-svg.md": ":5: Attachments: type de fichier refusé (.svg) « fichiers/schema.svg » — documents admis",
+    "piece-jointe-html.md": ":6: Attachments: type de fichier refusé (.html) « fichiers/page.html »",
+    "piece-jointe-deguisee.md": ":5: Attachments: le contenu n'est pas celui d'un fichier PDF « fichiers/rapport.pdf »",
+    "texte-image-svg.md": ":9: texte: type de fichier refusé (.svg) « images/schema.svg » — enregistrez la photo en",
+    "texte-lien-html.md": ":9: texte: type de fichier refusé (.html) « fichiers/page.html »",
+    "texte-lien-brouillon.md": ":9: texte: fichier hors de content/images/ et content/fichiers/ « articles/2024/",
+    "photo-bombe.md": ":5: Image: image de plus de 50 millions de pixels « images/bombe.png » — réduisez",
+    "photo-tronquee.md": ":5: Image: image tronquée ou abîmée « images/tronquee.jpg »",
+    "photo-png-abime.md": ":5: Image: image tronquée ou abîmée « images/abimee.png »",
+    "texte-photo-tronquee.md": ":9: texte: image tronquée ou abîmée « images/tronquee.jpg »",
+    "texte-script-fichiers.md": ":9: texte: type de fichier refusé (.js) « fichiers/outil.js »",
+    "texte-lien-accueil.md": ":9: texte: fichier hors de content/images/ et content/fichiers/ « index.html »",
+}
+# The files that a hostile article names, made by the test (content folder -> maker).
+FILES = {
+    "piece-jointe-svg.md": {"fichiers/schema.svg": hostile_files.svg},
+    "piece-jointe-html.md": {
+        "fichiers/programme.pdf": hostile_files.pdf,
+        "fichiers/page.html": hostile_files.html_page,
+    },
+    "piece-jointe-deguisee.md": {"fichiers/rapport.pdf": hostile_files.html_page},
+    "texte-image-svg.md": {"images/schema.svg": hostile_files.svg},
+    "texte-lien-html.md": {"fichiers/page.html": hostile_files.html_page},
+    "texte-lien-brouillon.md": {"articles/2024/brouillon-lie.md": hostile_files.draft_source},
+    "photo-bombe.md": {"images/bombe.png": hostile_files.bomb_png},
+    "photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
+    "photo-png-abime.md": {"images/abimee.png": hostile_files.corrupt_png},
+    "texte-photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
+    "texte-script-fichiers.md": {"fichiers/outil.js": hostile_files.script},
+    "texte-lien-accueil.md": {"index.html": hostile_files.html_page},
 }
 
 
@@ -90,6 +123,15 @@ def tree_digest(folder):
         if path.is_file():
             digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def make_files(content, name):
+    """The files that hostile article ``name`` names, written into ``content``; their paths."""
+    made = []
+    for relative, maker in FILES.get(name, {}).items():
+        maker(content / relative)
+        made.append(content / relative)
+    return made
 
 
 def run_lint(content):
@@ -117,11 +159,13 @@ def test_hostile_article_is_refused_by_lint_and_build_alike(good_site, name):
     content, output, digest = good_site
     target, shown = placed(content, name)
     shutil.copy(GATE / name, target)
+    made = make_files(content, name)
     try:
         built = build_site(content, output)
         status, messages = run_lint(content)
     finally:
-        target.unlink()
+        for path in [target, *made]:
+            path.unlink()
     expected = f"{shown}{EXPECTED[name]}"
     assert built.status != 0 and status != 0
     assert expected in built.messages, built.messages
@@ -135,6 +179,7 @@ def test_all_hostile_files_are_reported_at_once(good_site, tmp_path):
     shutil.copytree(good_site[0], content)
     for name in EXPECTED:
         shutil.copy(GATE / name, placed(content, name)[0])
+        make_files(content, name)
     status, messages = run_lint(content)
     assert status != 0
     for name, expected in EXPECTED.items():
