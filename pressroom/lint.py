@@ -20,7 +20,7 @@ import zoneinfo
 from collections import defaultdict
 
 from markupsafe import Markup
-from pelican.contents import Article
+from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
 from . import addresses, body, schema, statics
@@ -271,6 +271,17 @@ def readable_articles(settings, readers, report):
     ]
 
 
+def readable_pages(settings, readers, report):
+    """The pages that Pelican can read, among the files that passed their own checks."""
+    root, broken = settings["PATH"], {problem.path for problem in report.problems}
+    paths = source_files(settings, schema.PAGE, MarkdownReader.file_extensions)
+    return [
+        readers.read_file(root, path, content_class=Page, context={})
+        for path in paths
+        if _shown(path, root) not in broken
+    ]
+
+
 def check_collisions(settings, readers, report):
     """Articles that would share an address, among the files that passed their own checks."""
     return find_collisions(readable_articles(settings, readers, report), settings["PATH"])
@@ -300,17 +311,19 @@ def check_published_addresses(settings, articles):
 
 def lint(settings):
     """Every problem in the content folder, drafts' included, two articles at one address, a
-    published article whose file disappeared, and a file named in a body that may not be published."""
+    published article whose file disappeared, and a file named in a body (of an article or a page) that
+    may not be published."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
     articles = readable_articles(settings, readers, report)
+    contents = articles + readable_pages(settings, readers, report)
     return (
         report.problems
         + report.draft_problems
         + find_collisions(articles, settings["PATH"])
         + check_published_addresses(settings, articles)
-        + [problem for article in articles for problem in statics.body_problems(article, settings)]
+        + [problem for content in contents for problem in statics.body_problems(content, settings)]
     )
 
 
