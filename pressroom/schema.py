@@ -245,6 +245,17 @@ FIELDS = (
         aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
     ),
     Field(
+        "Spokesperson",
+        "Porte-parole",
+        "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
+        "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
+        "Awa Exemple",
+        kind="spokesperson",
+        in_new=False,
+        aliases=("porte-parole", "porte parole", "contact"),
+        max_length=100,
+    ),
+    Field(
         "SMS",
         "Texte SMS",
         "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
@@ -839,7 +850,33 @@ def check_header(header, check):
             )
         elif spec.kind in CHECKS:
             problems += CHECKS[spec.kind](entry, spec, check)
-    return problems + check_event(header, check) + check_photo(header, check)
+    return problems + check_event(header, check) + check_photo(header, check) + check_spokesperson(header, check)
+
+
+def check_spokesperson(header, check):
+    """The spokesperson named must be an entry of « porte_parole » of one of the article's institutions."""
+    entry, institutions = header.first("spokesperson"), header.first("institutions")
+    if entry is None or not entry.value.strip() or check.registry is None:
+        return []
+    names = split_list(institutions.value if institutions else "")
+    if check.registry.spokesperson(names, entry.value.strip()):
+        return []
+    known = [
+        person.name for name in names if check.registry.find(name) for person in check.registry.find(name).spokespeople
+    ]
+    hint = (
+        "choisissez : " + ", ".join(known)
+        if known
+        else "ajoutez la personne sous « porte_parole » dans " + registry_shown(check.settings)
+    )
+    return [
+        check.problem(
+            entry,
+            "Spokesperson",
+            f"porte-parole inconnu « {entry.value.strip()} » pour {', '.join(names) or 'ces institutions'}",
+            hint,
+        )
+    ]
 
 
 def check_photo(header, check):

@@ -21,6 +21,8 @@ DEFAULTS = {
     # Every institution's press contact on one page (institutions plugin).
     "CONTACTS_URL": "contacts-presse/",
     "CONTACTS_SAVE_AS": "contacts-presse/index.html",
+    # The vCard of each spokesperson of the registry (« porte_parole »).
+    "SPOKESPERSON_VCARD_SAVE_AS": "contacts-presse/{institution}/{slug}.vcf",
     # The site's own press contact, shown wherever an institution's is unknown. Empty until the
     # editors fill it in (README): the pages then say « non renseigné » rather than invent one.
     # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.

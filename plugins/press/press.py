@@ -4,7 +4,8 @@ links (no JavaScript, nothing loaded from another host).
 
 Signals: the pipeline's ``press`` stage (after ``institutions`` and
 ``sharing``, which give ``article.institutions`` and ``article.permalink``)
-gives every article ``press_contacts``, ``citation``, ``sms_text`` (``SMS``, or
+gives every article ``press_contacts``, ``spokesperson`` (the card of its
+``Spokesperson``, shown first), ``citation``, ``sms_text`` (``SMS``, or
 the title and permanent link in the GSM alphabet) and ``share_links``, read
 by ``includes/press_contact.html`` and ``includes/cite.html``.
 
@@ -25,6 +26,7 @@ from urllib.parse import quote
 
 from pressroom import frdates, pipeline
 from pressroom.contacts import press_contact, site_contact
+from pressroom.registry import normalize
 from pressroom.settings import setting
 from pressroom.sms import derived_sms
 from pressroom.text import plain_text
@@ -56,11 +58,20 @@ def share_links(article):
     ]
 
 
+def named_spokesperson(article):
+    """The card of the article's ``Spokesperson`` among its institutions' spokespeople, or None
+    (lint refused a name that is not there)."""
+    wanted = normalize(article.fields.spokesperson) if article.fields.spokesperson else None
+    cards = (card for page in article.institutions for card in page.spokesperson_cards)
+    return next((card for card in cards if wanted and normalize(card.name) == wanted), None)
+
+
 def attach_press_tools(generators):
     share = setting(generators[0].settings, "PRESS_SHARE_LINKS")
     generators[0].context["SITE_PRESS_CONTACT"] = site_contact(generators[0].settings)
     for article in pipeline.articles(generators):
         article.press_contacts = [press_contact(i) for i in article.institutions]
+        article.spokesperson = named_spokesperson(article)
         article.citation = citation(article)
         article.sms_text = sms_text(article)
         article.share_links = share_links(article) if share else []

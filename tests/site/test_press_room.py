@@ -1,0 +1,129 @@
+"""The press room on the real build (issue 28): spokespeople with their vCards, and an article's
+named spokesperson shown first; the registry's and the article's mistakes refused in French."""
+
+import io
+
+import pytest
+import vobject
+from conftest import ROOT, build_site, copy_content, write_article
+from press_room import SPOKESPERSON, add_spokespeople, build_press_room
+from showcase import PHOTO_URL
+
+from pressroom import lint as content_lint
+
+
+@pytest.fixture(scope="module")
+def press_room(tmp_path_factory):
+    return build_press_room(tmp_path_factory.mktemp("press"))
+
+
+def vcard_of(built, link):
+    path = built.output / link["href"].split("../")[-1].lstrip("/")
+    return vobject.readOne(path.read_bytes().decode("utf-8"))
+
+
+def test_contacts_page_lists_spokespeople_with_a_vcard_that_parses_back(press_room):
+    soup = press_room.soup("contacts-presse/")
+    cards = soup.select("#inps + dd .spokesperson")
+    assert [card.strong.get_text() for card in cards] == ["Awa Exemple", "Oumar Fictif"]
+    card = vcard_of(press_room, cards[0].select_one("a.vcard"))
+    assert card.version.value == "4.0"
+    assert card.fn.value == "Awa Exemple"
+    assert card.title.value == "Cheffe du service communication"
+    assert card.tel.value == "tel:+22320000001"
+    assert card.email.value == "awa.exemple@presse.example.org"
+    assert card.org.value == ["Institut National de Prévoyance Sociale"]
+    assert [lang.value for lang in card.contents["lang"]] == ["fr", "bm"]
+    second = vcard_of(press_room, cards[1].select_one("a.vcard"))
+    assert second.fn.value == "Oumar Fictif" and "email" not in second.contents
+    assert "(langues\u202f: français, bambara)" in cards[0].get_text()
+
+
+def test_institution_page_shows_its_spokespeople(press_room):
+    soup = press_room.soup("institutions/inps/")
+    names = [card.strong.get_text() for card in soup.select(".spokesperson")]
+    assert names == ["Awa Exemple", "Oumar Fictif"]
+    assert soup.select_one('.spokesperson a[href^="tel:+22320000001"]')
+
+
+def test_institution_without_spokesperson_says_so_and_links_its_site(press_room):
+    soup = press_room.soup("contacts-presse/")
+    canam = soup.select_one("#canam + dd")
+    assert not canam.select(".spokesperson")
+    assert "non renseigné" in canam.get_text()
+    assert canam.select_one('a[href="https://www.canam.gouv.ml"]')
+
+
+def test_release_shows_its_spokesperson_first(press_room):
+    section = press_room.soup(PHOTO_URL).select_one("section.press-contact")
+    first = section.select_one(".spokesperson")
+    assert first is not None and first.strong.get_text() == SPOKESPERSON
+    assert section.find("h2").find_next(class_="spokesperson") is first
+    assert first.select_one("a.vcard")
+
+
+def test_default_site_has_no_spokesperson(built_site):
+    assert not built_site.soup("contacts-presse/").select(".spokesperson")
+    assert not list(built_site.output.rglob("*.vcf"))
+
+
+ARTICLE = """\
+Title: Communiqué de l'INPS
+Date: 2024-05-02
+Author: Rédaction
+Institutions: INPS
+Summary: Un communiqué.
+Spokesperson: {name}
+
+Texte.
+"""
+
+
+def lint(content):
+    """What `invoke lint` prints for ``content``, and its exit status."""
+    out = io.StringIO()
+    status = content_lint.run(str(ROOT / "pelicanconf.py"), out=out, path=str(content))
+    return status, out.getvalue()
+
+
+def test_unknown_spokesperson_is_refused_by_lint_and_build(tmp_path):
+    content = copy_content(tmp_path / "content")
+    add_spokespeople(content, "INPS")
+    path = write_article(content, "2024/inps.md", ARTICLE.format(name="Personne Inconnue"))
+    built = build_site(content, tmp_path / "output")
+    assert built.status != 0
+    expected = "2024/inps.md:6: Spokesperson: porte-parole inconnu « Personne Inconnue » pour INPS"
+    assert expected in built.messages and "Traceback" not in built.messages
+    assert "choisissez : Awa Exemple, Oumar Fictif" in built.messages
+    status, printed = lint(content)
+    assert status != 0 and expected in printed
+    path.write_text(ARTICLE.format(name="awa exemple"), encoding="utf-8")
+    assert build_site(content, tmp_path / "output2").status == 0
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            '    - nom: A\n      telephone: "76 00 00 00"\n',
+            "INPS: porte_parole: telephone: numéro « 76 00 00 00 » refusé",
+        ),
+        (
+            "    - nom: A\n      courriel: a@x.org, b@x.org\n",
+            "INPS: porte_parole: courriel: adresse « a@x.org, b@x.org » refusée",
+        ),
+        ("    - nom: A\n      langues: [zorglub]\n", "INPS: porte_parole: langues: langue inconnue « zorglub »"),
+        ("    - fonction: Chef\n", "INPS: porte_parole: nom: champ obligatoire absent ou vide"),
+        ("    - nom: A\n      portable: x\n", "INPS: porte_parole: portable: champ inconnu"),
+        ("    nom: A\n", "INPS: porte_parole: doit être une liste de personnes"),
+    ],
+)
+def test_malformed_spokesperson_is_refused_with_file_and_line(tmp_path, lines, expected):
+    content = copy_content(tmp_path / "content")
+    registry = content / "institutions.yml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace("\nINPS:\n", "\nINPS:\n  porte_parole:\n" + lines, 1), encoding="utf-8")
+    built = build_site(content, tmp_path / "output")
+    assert built.status != 0 and "Traceback" not in built.messages
+    assert expected in built.messages, built.messages
+    assert "institutions.yml:" in built.messages
