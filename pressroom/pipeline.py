@@ -38,7 +38,7 @@ STAGES = (
     "media",
     # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
     "sharing",
-    # press: ``press_contacts``, ``spokesperson``, ``citation``, ``sms_text``, ``share_links``.
+    # press: ``press_contacts``, ``spokesperson``, ``related``, ``citation``, ``sms_text``, ``share_links``.
     "press",
     # search: one search record per published article page.
     "index",
@@ -64,6 +64,7 @@ class Enrichment:
     news_article: dict = dataclasses.field(default_factory=dict)
     press_contacts: list = dataclasses.field(default_factory=list)
     spokesperson: object = None  # a pressroom.contacts.SpokespersonCard
+    related: list = dataclasses.field(default_factory=list)  # up to three articles (pressroom.related)
     citation: str = ""
     sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)

@@ -5,7 +5,7 @@ links (no JavaScript, nothing loaded from another host).
 Signals: the pipeline's ``press`` stage (after ``institutions`` and
 ``sharing``, which give ``article.institutions`` and ``article.permalink``)
 gives every article ``press_contacts``, ``spokesperson`` (the card of its
-``Spokesperson``, shown first), ``citation``, ``sms_text`` (``SMS``, or
+``Spokesperson``, shown first), ``related`` (pressroom.related), ``citation``, ``sms_text`` (``SMS``, or
 the title and permanent link in the GSM alphabet) and ``share_links``, read
 by ``includes/press_contact.html`` and ``includes/cite.html``.
 
@@ -24,7 +24,7 @@ contacts page rather than inventing one.
 
 from urllib.parse import quote
 
-from pressroom import frdates, pipeline
+from pressroom import frdates, pipeline, related
 from pressroom.contacts import press_contact, site_contact
 from pressroom.registry import normalize
 from pressroom.settings import setting
@@ -77,5 +77,13 @@ def attach_press_tools(generators):
         article.share_links = share_links(article) if share else []
 
 
+def attach_related_releases(generators):
+    """Up to three related releases under each listed article, from one pass over the listed ones."""
+    found = related.related_releases(pipeline.listed_articles(generators))
+    for article in pipeline.articles(generators):
+        article.related = found.get(id(article), [])
+
+
 def register():
     pipeline.connect("press", attach_press_tools)
+    pipeline.connect("press", attach_related_releases)

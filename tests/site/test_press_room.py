@@ -127,3 +127,27 @@ def test_malformed_spokesperson_is_refused_with_file_and_line(tmp_path, lines, e
     assert built.status != 0 and "Traceback" not in built.messages
     assert expected in built.messages, built.messages
     assert "institutions.yml:" in built.messages
+
+
+# --- Related releases ------------------------------------------------------------------
+
+CARES = "2019/07/cares-mali-seminaire-national-formation-nouveaux-membres/"
+RMA = "2019/11/rma-atelier-national-extension-protection-sociale/"
+KAOLACK = "2021/11/kaolack-reseau-oyofal-paj-atelier-gestion-ressources-humaines/"
+OPEN_DAY = "2022/12/journee-porte-ouverte-services-protection-sociale/"
+CMSS_UNTM = "2024/10/cmss-untm-formation-relations-professionnelles/"
+
+
+def related_urls(built, url):
+    return [link["href"].split("../")[-1] for link in built.soup(url).select("section.related li > a")]
+
+
+def test_related_releases_on_the_seeds(built_site):
+    """The CARES-Mali seminar shares with the RMA workshop RMA, UTM and two themes, with the CMSS–UNTM
+    training UNTM and two themes, with the open day UTM and a theme: all three, most recent first. The
+    Kaolack workshop (ROP, ANACMU, themes of its own) shares nothing: no section."""
+    assert related_urls(built_site, CARES) == [CMSS_UNTM, OPEN_DAY, RMA]
+    dates = [time["datetime"] for time in built_site.soup(CARES).select("section.related time")]
+    assert dates == sorted(dates, reverse=True)
+    assert KAOLACK not in related_urls(built_site, CMSS_UNTM)
+    assert built_site.soup(KAOLACK).select_one("section.related") is None
