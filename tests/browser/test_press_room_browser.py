@@ -19,13 +19,11 @@ SCREENSHOT_WIDTHS = (360, 1280)
 
 @pytest.fixture(scope="module")
 def press_room(tmp_path_factory):
-    return build_press_room(tmp_path_factory.mktemp("press-browser"))
-
-
-@pytest.fixture(scope="module")
-def served_press_room(press_room):
-    with serve(press_room.output) as base_url:
-        yield base_url
+    """The press room's build and the base URL it is served at."""
+    built = build_press_room(tmp_path_factory.mktemp("press-browser"))
+    with serve(built.output) as base_url:
+        built.url = base_url
+        yield built
 
 
 def printed_text(browser, base_url, path):
@@ -35,8 +33,8 @@ def printed_text(browser, base_url, path):
     return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_printed_release_is_clean_and_complete(browser, served_press_room, press_room):
-    pages = printed_text(browser, served_press_room, PHOTO_URL)
+def test_printed_release_is_clean_and_complete(browser, press_room):
+    pages = printed_text(browser, press_room.url, PHOTO_URL)
     assert 1 <= len(pages) <= 2
     text = " ".join(" ".join(pages).split())
     soup = press_room.soup(PHOTO_URL)
@@ -58,8 +56,8 @@ def test_printed_release_is_clean_and_complete(browser, served_press_room, press
 
 
 @pytest.mark.parametrize("path, name", [(CONTACTS, "contacts-porte-parole"), (PHOTO_URL, "communique-dossier")])
-def test_press_room_pages_pass_axe_with_screenshots(browser, served_press_room, path, name):
+def test_press_room_pages_pass_axe_with_screenshots(browser, press_room, path, name):
     for width in SCREENSHOT_WIDTHS:
-        with visit(browser, served_press_room, path, width=width) as opened:
+        with visit(browser, press_room.url, path, width=width) as opened:
             assert opened.axe_violations() == []
             opened.page.screenshot(path=str(artifacts_folder() / f"{name}-{width}.png"), full_page=True)
