@@ -36,7 +36,7 @@ STAGES = (
     # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; files of unpublished
     # articles taken out of the static files).
     "media",
-    # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
+    # seo: ``permalink``, ``description``, ``image_url``, ``news_article``, ``breadcrumb_list``.
     "sharing",
     # press: ``press_contacts``, ``spokesperson``, ``related``, ``citation``, ``sms_text``, ``share_links``.
     "press",
@@ -62,6 +62,7 @@ class Enrichment:
     description: str = ""
     image_url: str = ""
     news_article: dict = dataclasses.field(default_factory=dict)
+    breadcrumb_list: dict = dataclasses.field(default_factory=dict)
     press_contacts: list = dataclasses.field(default_factory=list)
     spokesperson: object = None  # a pressroom.contacts.SpokespersonCard
     related: list = dataclasses.field(default_factory=list)  # up to three articles (pressroom.related)

@@ -11,7 +11,7 @@ fails the build; the content gate has reported it before);
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import pipeline
+from pressroom import jsonld, pipeline
 from pressroom.contacts import press_contact, site_contact, spokesperson_cards, vcard
 from pressroom.output import write_output
 from pressroom.problems import ContentError, problem_at
@@ -33,10 +33,17 @@ class InstitutionPage:
         self.articles = []
         self.events_ics = ""  # set by the events stage when the institution organises an event
         self.spokesperson_cards = spokesperson_cards(self, settings)
+        self.site_url, self.index_url = settings["SITEURL"], setting(settings, "INSTITUTIONS_URL")
 
     @property
     def contact(self):
         return press_contact(self)
+
+    @property
+    def structured_data(self):
+        """The page's JSON-LD: the institution as a GovernmentOrganization, and its breadcrumbs."""
+        trail = [("Accueil", ""), ("Institutions", self.index_url), (self.name, self.url)]
+        return [jsonld.government_organization(self, self.site_url), jsonld.breadcrumb_list(self.site_url, trail)]
 
     def __getattr__(self, name):
         return getattr(self.institution, name)

@@ -3,11 +3,12 @@ named spokesperson shown first; the registry's and the article's mistakes refuse
 
 import io
 
+import extruct
 import pytest
 import vobject
 from conftest import ROOT, build_site, copy_content, write_article
 from press_room import SPOKESPERSON, add_spokespeople, build_press_room
-from showcase import PHOTO_URL
+from showcase import INVITATION_URL, PHOTO_URL
 
 from pressroom import lint as content_lint
 
@@ -151,3 +152,51 @@ def test_related_releases_on_the_seeds(built_site):
     assert dates == sorted(dates, reverse=True)
     assert KAOLACK not in related_urls(built_site, CMSS_UNTM)
     assert built_site.soup(KAOLACK).select_one("section.related") is None
+
+
+# --- Structured data, read with extruct ---------------------------------------------------
+
+
+def structured(built, url):
+    """JSON-LD items by @type, and the Open Graph properties, of a page, as extruct reads them."""
+    html = (built.output / url / "index.html").read_text(encoding="utf-8")
+    data = extruct.extract(html, base_url="http://127.0.0.1:8000/" + url, syntaxes=["json-ld", "opengraph"])
+    by_type = {item["@type"]: item for item in data["json-ld"]}
+    graph = dict(data["opengraph"][0]["properties"]) if data["opengraph"] else {}
+    return by_type, graph
+
+
+def test_release_is_a_news_article_with_breadcrumbs(press_room):
+    items, graph = structured(press_room, PHOTO_URL)
+    article = items["NewsArticle"]
+    assert article["headline"] == "L’INPS publie le barème des cotisations 2025"  # typography's apostrophe
+    assert article["datePublished"].startswith("2025-03-10T09:00")
+    assert article["dateModified"].startswith("2025-03-12T16:00")
+    assert article["author"] == [{"@type": "Person", "name": "Aminata Bocar Sow"}]
+    assert article["publisher"]["@type"] == "Organization" and article["publisher"]["name"]
+    assert article["image"][0].endswith(".jpg") and graph["og:image"] == article["image"][0]
+    assert graph["og:type"] == "article" and graph["og:title"] == press_room.soup(PHOTO_URL).h1.get_text()
+    trail = items["BreadcrumbList"]["itemListElement"]
+    assert [entry["position"] for entry in trail] == [1, 2, 3]
+    assert [entry["name"] for entry in trail][:2] == ["Accueil", "Communiqué de presse"]
+    assert trail[-1]["item"] == "http://127.0.0.1:8000/" + PHOTO_URL
+
+
+def test_invitation_is_an_event_with_place_and_organizer(press_room):
+    items, _ = structured(press_room, INVITATION_URL)
+    event = items["Event"]
+    assert event["name"] == "Lancement de la campagne d’immatriculation à l’AMO"
+    assert event["startDate"].startswith("2025-05-15T09:00") and event["endDate"].startswith("2025-05-15T12:00")
+    assert event["location"]["name"] == "Siège de la CANAM, Bamako"
+    assert [organizer["alternateName"] for organizer in event["organizer"]] == ["CANAM"]
+    assert "NewsArticle" in items and "BreadcrumbList" in items
+
+
+def test_institution_page_is_a_government_organization(press_room):
+    items, graph = structured(press_room, "institutions/inps/")
+    organization = items["GovernmentOrganization"]
+    assert organization["name"] == "Institut National de Prévoyance Sociale"
+    assert organization["alternateName"] == "INPS" and organization["sameAs"] == ["https://www.inps.ml"]
+    assert [point["telephone"] for point in organization["contactPoint"]] == ["+22320000001", "+22376000002"]
+    names = [entry["name"] for entry in items["BreadcrumbList"]["itemListElement"]]
+    assert names == ["Accueil", "Institutions", "Institut National de Prévoyance Sociale"]
