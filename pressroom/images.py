@@ -146,6 +146,11 @@ def share_bytes(image):
     return data
 
 
+def photos_cache(settings):
+    """The cache folder of the photos' variants (media plugin, media kits)."""
+    return os.path.join(settings["CACHE_PATH"], "photos")
+
+
 def make(path, cache_folder):
     """Make (or find in the cache) every file of the photo at ``path``."""
     folder = os.path.join(cache_folder, source_key(path))

@@ -38,7 +38,8 @@ STAGES = (
     "media",
     # seo: ``permalink``, ``description``, ``image_url``, ``news_article``, ``breadcrumb_list``.
     "sharing",
-    # press: ``press_contacts``, ``spokesperson``, ``related``, ``citation``, ``sms_text``, ``share_links``.
+    # press: ``press_contacts``, ``spokesperson``, ``related``, ``media_kit``, ``citation``, ``sms_text``,
+    # ``share_links``.
     "press",
     # search: one search record per published article page.
     "index",
@@ -66,6 +67,7 @@ class Enrichment:
     press_contacts: list = dataclasses.field(default_factory=list)
     spokesperson: object = None  # a pressroom.contacts.SpokespersonCard
     related: list = dataclasses.field(default_factory=list)  # up to three articles (pressroom.related)
+    media_kit: object = None  # a pressroom.mediakit.MediaKit, for releases published for good
     citation: str = ""
     sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)

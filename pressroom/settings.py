@@ -58,6 +58,8 @@ DEFAULTS = {
     # sharing image of a content without a photo (made from SITENAME).
     "MEDIA_PHOTOS_URL": "images/photos",
     "MEDIA_SITE_SHARE_IMAGE": "images/partage-site.jpg",
+    # The media kit of a published release with a photo or attachments (pressroom.mediakit), beside its page.
+    "MEDIA_KIT_SAVE_AS": "{url}dossier-{slug}.zip",
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",

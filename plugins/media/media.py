@@ -29,8 +29,7 @@ LOGOS = "_media_logos"  # context key: a logo's sharing image address -> its cac
 STRIPPED = "_media_stripped"  # context key: a source photo's address -> its copy without metadata
 
 
-def cache_folder(settings):
-    return os.path.join(settings["CACHE_PATH"], "photos")
+cache_folder = images.photos_cache
 
 
 def source_of(content, settings):

@@ -5,7 +5,8 @@ links (no JavaScript, nothing loaded from another host).
 Signals: the pipeline's ``press`` stage (after ``institutions`` and
 ``sharing``, which give ``article.institutions`` and ``article.permalink``)
 gives every article ``press_contacts``, ``spokesperson`` (the card of its
-``Spokesperson``, shown first), ``related`` (pressroom.related), ``citation``, ``sms_text`` (``SMS``, or
+``Spokesperson``, shown first), ``related`` (pressroom.related), ``media_kit`` (pressroom.mediakit, written by
+its generator), ``citation``, ``sms_text`` (``SMS``, or
 the title and permanent link in the GSM alphabet) and ``share_links``, read
 by ``includes/press_contact.html`` and ``includes/cite.html``.
 
@@ -24,8 +25,12 @@ contacts page rather than inventing one.
 
 from urllib.parse import quote
 
-from pressroom import frdates, pipeline, related
+from pelican import signals
+from pelican.generators import Generator
+
+from pressroom import frdates, mediakit, pipeline, related
 from pressroom.contacts import press_contact, site_contact
+from pressroom.output import write_output
 from pressroom.registry import normalize
 from pressroom.settings import setting
 from pressroom.sms import derived_sms
@@ -84,6 +89,35 @@ def attach_related_releases(generators):
         article.related = found.get(id(article), [])
 
 
+def attach_media_kits(generators):
+    """A media kit for each release published for good that has a photo or attachments."""
+    settings = generators[0].settings
+    for article in pipeline.articles(generators, drafts=False):
+        if pipeline.is_published(article):
+            article.media_kit = mediakit.media_kit(article, settings)
+
+
+class MediaKitGenerator(Generator):
+    """Writes each release's media kit beside its page, from the cache."""
+
+    def generate_output(self, writer):
+        for article in self.context.get("articles", []):
+            kit = article.media_kit
+            if kit:
+                write_output(self.output_path, kit.url, lambda kit=kit: _read(kit.path), writer, inputs=(kit.path,))
+
+
+def _read(path):
+    with open(path, "rb") as source:
+        return source.read()
+
+
+def get_generators(pelican):
+    return MediaKitGenerator
+
+
 def register():
     pipeline.connect("press", attach_press_tools)
     pipeline.connect("press", attach_related_releases)
+    pipeline.connect("press", attach_media_kits)
+    signals.get_generators.connect(get_generators)

@@ -2,11 +2,14 @@
 named spokesperson shown first; the registry's and the article's mistakes refused in French."""
 
 import io
+import re
+import zipfile
 
 import extruct
 import pytest
 import vobject
 from conftest import ROOT, build_site, copy_content, write_article
+from PIL import Image
 from press_room import SPOKESPERSON, add_spokespeople, build_press_room
 from showcase import INVITATION_URL, PHOTO_URL
 
@@ -200,3 +203,50 @@ def test_institution_page_is_a_government_organization(press_room):
     assert [point["telephone"] for point in organization["contactPoint"]] == ["+22320000001", "+22376000002"]
     names = [entry["name"] for entry in items["BreadcrumbList"]["itemListElement"]]
     assert names == ["Accueil", "Institutions", "Institut National de Prévoyance Sociale"]
+
+
+# --- Media kits ---------------------------------------------------------------------------
+
+
+def kit_of(built, url):
+    link = built.soup(url).select_one(".media-kit a")
+    return link, built.output / link["href"].split("../")[-1]
+
+
+def test_release_offers_its_media_kit_with_readme_photo_and_attachments(press_room):
+    link, path = kit_of(press_room, PHOTO_URL)
+    assert re.fullmatch(r"Télécharger le dossier \(ZIP, \d+\u00a0Ko\)", link.get_text())
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert names == ["LISEZMOI.txt", "photo-inps-bareme.jpg", "inps-bareme-signe.pdf", "inps-bareme-tableau.pdf"]
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        readme = archive.read("LISEZMOI.txt").decode("utf-8")
+        photo = archive.read("photo-inps-bareme.jpg")
+        signed = archive.read("inps-bareme-signe.pdf")
+    assert readme.startswith("L’INPS publie le barème des cotisations 2025")
+    for expected in (
+        "Publié le lundi 10 mars 2025",
+        "Légende : Présentation du barème au siège de l’INPS",
+        "Crédit : Service communication/INPS",
+        "inps-bareme-signe.pdf : Communiqué signé",
+        "inps-bareme-tableau.pdf : Tableau des taux",
+    ):
+        assert expected in readme, expected
+    with Image.open(io.BytesIO(photo)) as image:
+        assert image.size == (2400, 1600) and not image.getexif()  # the original, without EXIF or GPS
+    source = press_room.output.parent / "content" / "fichiers" / "inps-bareme-signe.pdf"
+    assert signed == source.read_bytes()
+
+
+def test_media_kit_bytes_are_the_same_in_another_build(press_room, tmp_path):
+    again = build_press_room(tmp_path)  # another folder, another cache
+    assert kit_of(again, PHOTO_URL)[1].read_bytes() == kit_of(press_room, PHOTO_URL)[1].read_bytes()
+
+
+def test_no_kit_for_a_release_without_files_nor_anything_of_a_draft(press_room):
+    assert press_room.soup(INVITATION_URL).select_one(".media-kit") is None
+    for archive_path in press_room.output.rglob("*.zip"):
+        with zipfile.ZipFile(archive_path) as archive:
+            assert not [name for name in archive.namelist() if "brouillon" in name]
+            assert all(b"confidentiel" not in archive.read(name) for name in archive.namelist())
+    assert not list(press_room.output.rglob("*projet-confidentiel*"))
