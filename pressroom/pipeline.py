@@ -26,6 +26,7 @@ from . import schema
 STAGES = (
     # content_gate: no two contents at one address; each keeps its checked URL; ``release``
     # (corrections, withdrawal, number; withdrawn articles already left the listings).
+    # press: ``embargo_preview`` (an embargoed release with a Preview-Token, at its secret address).
     "addresses",
     # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
     "institutions",
@@ -68,6 +69,7 @@ class Enrichment:
     spokesperson: object = None  # a pressroom.contacts.SpokespersonCard
     related: list = dataclasses.field(default_factory=list)  # up to three articles (pressroom.related)
     media_kit: object = None  # a pressroom.mediakit.MediaKit, for releases published for good
+    embargo_preview: object = None  # a pressroom.embargo.EmbargoPreview: written at its secret address only
     citation: str = ""
     sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)

@@ -256,6 +256,17 @@ FIELDS = (
         max_length=100,
     ),
     Field(
+        "Preview-Token",
+        "Jeton du lien sous embargo",
+        "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
+        "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
+        "",
+        kind="token",
+        in_new=False,
+        aliases=("jeton", "lien embargo", "lien-embargo"),
+        max_length=100,
+    ),
+    Field(
         "SMS",
         "Texte SMS",
         "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
@@ -668,6 +679,25 @@ def check_sms(entry, spec, check):
     return problems
 
 
+TOKEN_MIN_LENGTH = 22  # 128 random bits in base64url (pressroom.embargo writes 32 characters)
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def token_problem(token):
+    """Why a written Preview-Token is refused, or None."""
+    if len(token) < TOKEN_MIN_LENGTH:
+        return f"jeton de {len(token)} caractères, {TOKEN_MIN_LENGTH} au moins"
+    if not TOKEN_PATTERN.match(token):
+        return "jeton illisible (lettres, chiffres, « - » et « _ » seulement)"
+    return None
+
+
+def check_token(entry, spec, check):
+    found = token_problem(entry.value.strip())
+    hint = "retirez la ligne puis lancez invoke lien-embargo sur ce fichier : il écrit un jeton sûr"
+    return [check.problem(entry, spec.name, found, hint)] if found else []
+
+
 ATTACHMENTS_FOLDER = "fichiers"
 
 
@@ -745,6 +775,7 @@ CHECKS = {
     "withdrawal": check_withdrawal,
     "attachments": check_attachments,
     "sms": check_sms,
+    "token": check_token,
 }
 
 

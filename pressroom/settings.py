@@ -58,6 +58,8 @@ DEFAULTS = {
     # sharing image of a content without a photo (made from SITENAME).
     "MEDIA_PHOTOS_URL": "images/photos",
     "MEDIA_SITE_SHARE_IMAGE": "images/partage-site.jpg",
+    # The secret address of an embargoed release (pressroom.embargo, invoke lien-embargo).
+    "EMBARGO_PREVIEW_URL": "apercu/{token}/",
     # The media kit of a published release with a photo or attachments (pressroom.mediakit), beside its page.
     "MEDIA_KIT_SAVE_AS": "{url}dossier-{slug}.zip",
     # Sharing and indexing.

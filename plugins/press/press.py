@@ -1,14 +1,15 @@
-"""For journalists: the press contact of each institution of an article (from
-the registry's ``contact_presse``), a ready-made citation and plain share
-links (no JavaScript, nothing loaded from another host).
+"""For journalists: the press contacts and spokespeople of an article's institutions, related
+releases, a media kit, a ready-made citation and plain share links (no JavaScript, nothing loaded
+from another host), and embargoed releases given ahead of time at a secret address.
 
-Signals: the pipeline's ``press`` stage (after ``institutions`` and
-``sharing``, which give ``article.institutions`` and ``article.permalink``)
-gives every article ``press_contacts``, ``spokesperson`` (the card of its
-``Spokesperson``, shown first), ``related`` (pressroom.related), ``media_kit`` (pressroom.mediakit, written by
-its generator), ``citation``, ``sms_text`` (``SMS``, or
-the title and permanent link in the GSM alphabet) and ``share_links``, read
-by ``includes/press_contact.html`` and ``includes/cite.html``.
+Signals: the pipeline's ``addresses`` stage gives an embargoed release that has a Preview-Token its
+``embargo_preview`` and its secret address (pressroom.embargo); the ``press`` stage (after
+``institutions`` and ``sharing``, which give ``article.institutions`` and ``article.permalink``)
+gives every article ``press_contacts``, ``spokesperson`` (the card of its ``Spokesperson``, shown
+first), ``related`` (pressroom.related), ``media_kit`` (pressroom.mediakit), ``citation``,
+``sms_text`` (``SMS``, or the title and permanent link in the GSM alphabet) and ``share_links``,
+read by the includes of ``article.html``; ``get_generators`` adds the generator that writes the
+media kits and the redirects of the secret addresses whose embargo has lifted.
 
 Registry schema (content/institutions.yml), every key optional::
 
@@ -28,7 +29,7 @@ from urllib.parse import quote
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import frdates, mediakit, pipeline, related
+from pressroom import embargo, frdates, mediakit, pipeline, related
 from pressroom.contacts import press_contact, site_contact
 from pressroom.output import write_output
 from pressroom.registry import normalize
@@ -97,14 +98,34 @@ def attach_media_kits(generators):
             article.media_kit = mediakit.media_kit(article, settings)
 
 
-class MediaKitGenerator(Generator):
-    """Writes each release's media kit beside its page, from the cache."""
+def open_embargo_previews(generators):
+    """An article kept back by its date that has a Preview-Token is written at its secret address
+    only (Pelican writes drafts at DRAFT_SAVE_AS, empty: nowhere else); it stays a draft, in no list."""
+    settings = generators[0].settings
+    for article in pipeline.articles(generators):
+        preview = embargo.preview_of(article, settings)
+        if preview:
+            article.embargo_preview = preview
+            article.override_url, article.override_save_as = preview.url, preview.save_as
+
+
+class PressRoomGenerator(Generator):
+    """Writes each release's media kit beside its page (from the cache), and a redirect from the
+    secret address of a release whose embargo has lifted to its public page."""
 
     def generate_output(self, writer):
+        published = self.context.get("articles", []) + self.context.get("hidden_articles", [])
         for article in self.context.get("articles", []):
             kit = article.media_kit
             if kit:
                 write_output(self.output_path, kit.url, lambda kit=kit: _read(kit.path), writer, inputs=(kit.path,))
+        template = self.get_template(setting(self.settings, "REDIRECT_TEMPLATE"))
+        for article in published:
+            secret = embargo.lifted_address(article, self.settings)
+            if secret and pipeline.is_published(article):
+                writer.write_file(
+                    secret, template, self.context, self.settings["RELATIVE_URLS"], url=secret, target=article
+                )
 
 
 def _read(path):
@@ -113,11 +134,12 @@ def _read(path):
 
 
 def get_generators(pelican):
-    return MediaKitGenerator
+    return PressRoomGenerator
 
 
 def register():
     pipeline.connect("press", attach_press_tools)
     pipeline.connect("press", attach_related_releases)
     pipeline.connect("press", attach_media_kits)
+    pipeline.connect("addresses", open_embargo_previews)
     signals.get_generators.connect(get_generators)

@@ -1,6 +1,7 @@
 """The press room on the real build (issue 28): spokespeople with their vCards, and an article's
 named spokesperson shown first; the registry's and the article's mistakes refused in French."""
 
+import gzip
 import io
 import re
 import zipfile
@@ -10,9 +11,19 @@ import pytest
 import vobject
 from conftest import ROOT, build_site, copy_content, write_article
 from PIL import Image
-from press_room import SPOKESPERSON, add_spokespeople, build_press_room
+from press_room import (
+    EMBARGO_TOKEN,
+    EMBARGO_URL,
+    LIFTED_PUBLIC_URL,
+    LIFTED_URL,
+    SPOKESPERSON,
+    add_spokespeople,
+    build_press_room,
+    embargo_date,
+)
 from showcase import INVITATION_URL, PHOTO_URL
 
+from pressroom import embargo, site
 from pressroom import lint as content_lint
 
 
@@ -250,3 +261,101 @@ def test_no_kit_for_a_release_without_files_nor_anything_of_a_draft(press_room):
             assert not [name for name in archive.namelist() if "brouillon" in name]
             assert all(b"confidentiel" not in archive.read(name) for name in archive.namelist())
     assert not list(press_room.output.rglob("*projet-confidentiel*"))
+
+
+# --- Embargoed preview links ----------------------------------------------------------------
+
+SECRET_WORDS = ("987654", "confidentiels", EMBARGO_TOKEN)
+
+
+def test_embargoed_release_is_at_its_secret_address_with_banner_and_noindex(press_room):
+    soup = press_room.soup(EMBARGO_URL)
+    banner = soup.select_one(".embargo strong").get_text()
+    assert re.fullmatch(r"Sous embargo jusqu’au \w+ \d+(er)? \w+ \d{4} à 10 h 30", banner), banner
+    assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+    assert "987654" in soup.select_one(".body").get_text()
+    assert soup.find("link", rel="canonical") is None and soup.find("meta", property="og:url") is None
+    assert soup.select_one("section.cite") is None and soup.select_one(".media-kit") is None
+
+
+def every_output_text(built):
+    """(path, text) of every file of the output but the secret page, Pagefind's gzipped chunks opened."""
+    for path in sorted(built.output.rglob("*")):
+        if not path.is_file() or EMBARGO_URL.rstrip("/") in path.as_posix():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        yield path, data.decode("utf-8", "replace")
+
+
+def test_embargoed_release_is_nowhere_else(press_room):
+    """Not in the listings, feeds, sitemap, search index, calendars, institution pages or files."""
+    for path, text in every_output_text(press_room):
+        for word in SECRET_WORDS:
+            assert word not in text, f"{word} dans {path.relative_to(press_room.output)}"
+    assert not list(press_room.output.rglob("embargo-photo*")) and not list(press_room.output.rglob("embargo-annexe*"))
+    assert "/apercu/" not in (press_room.output / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_lifted_embargo_secret_address_redirects_to_the_public_page(press_room):
+    soup = press_room.soup(LIFTED_URL)
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+    assert refresh.endswith(LIFTED_PUBLIC_URL)
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert press_room.soup(LIFTED_PUBLIC_URL).h1.get_text() == "Résultats 2024 de l’INPS"
+
+
+def test_invoke_lien_embargo_writes_prints_and_revokes(tmp_path):
+    content = copy_content(tmp_path / "content")
+    path = write_article(content, "2026/embargo.md", ARTICLE.replace("Spokesperson: {name}\n", ""))
+    text = path.read_text(encoding="utf-8").replace("Date: 2024-05-02", f"Date: {embargo_date()}")
+    path.write_text(text, encoding="utf-8")
+    first = run_embargo(path)
+    token = re.search(r"Preview-Token: (\S+)", path.read_text(encoding="utf-8"))[1]
+    assert len(token) >= 22 and f"/apercu/{token}/" in first
+    assert run_embargo(path).count(token) == 1  # asked again: the same link
+    assert path.read_text(encoding="utf-8").count("Preview-Token:") == 1
+    revoked = run_embargo(path, revoke=True)
+    new = re.search(r"Preview-Token: (\S+)", path.read_text(encoding="utf-8"))[1]
+    assert (
+        new != token and f"/apercu/{new}/" in revoked and path.read_text(encoding="utf-8").count("Preview-Token:") == 1
+    )
+    assert path.read_text(encoding="utf-8").endswith("Texte.\n")
+
+
+def run_embargo(path, revoke=False):
+    out, err = io.StringIO(), io.StringIO()
+    status = embargo.run(str(path), site.load_settings(), revoke=revoke, out=out, err=err)
+    assert status == 0, err.getvalue()
+    return out.getvalue()
+
+
+def test_no_link_for_a_public_article(tmp_path):
+    content = copy_content(tmp_path / "content")
+    path = write_article(content, "2024/public.md", ARTICLE.replace("Spokesperson: {name}\n", ""))
+    err = io.StringIO()
+    assert embargo.run(str(path), site.load_settings(), out=io.StringIO(), err=err) == 2
+    assert "pas de lien sous embargo : cet article est déjà public" in err.getvalue()
+    assert "Preview-Token" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "tokens, expected",
+    [
+        (["court-jeton"], "2026/a.md:6: Preview-Token: jeton de 11 caractères, 22 au moins"),
+        (["avec des espaces mais assez long"], "2026/a.md:6: Preview-Token: jeton illisible"),
+        ([EMBARGO_TOKEN, EMBARGO_TOKEN], "2026/b.md:6: Preview-Token: jeton déjà utilisé par articles/2026/a.md"),
+    ],
+)
+def test_lint_and_build_refuse_a_short_odd_or_reused_token(tmp_path, tokens, expected):
+    content = copy_content(tmp_path / "content")
+    for name, token in zip("ab", tokens):
+        header = ARTICLE.replace("Spokesperson: {name}", f"Preview-Token: {token}").replace(
+            "Date: 2024-05-02", f"Date: {embargo_date()}"
+        )
+        write_article(content, f"2026/{name}.md", header.replace("Communiqué de l'INPS", f"Communiqué {name}"))
+    status, printed = lint(content)
+    assert status != 0 and expected in printed, printed
+    built = build_site(content, tmp_path / "output")
+    assert built.status != 0 and expected in built.messages and "Traceback" not in built.messages
