@@ -1,15 +1,17 @@
 """The press room in headless Chromium (issue 28): the release printed to PDF (read back with pypdf)
 is one or two pages with what a journalist needs and nothing of the screen's tools; the contacts
-page with spokespeople and a release with its media kit pass axe, with screenshots at phone and
-desktop widths for a person to look at."""
+page with spokespeople, a release with its media kit and an embargoed preview pass axe, with
+screenshots at phone and desktop widths for a person to look at; deploy/nginx.conf sends
+``X-Robots-Tag`` on the secret addresses only."""
 
 import io
 
 import pypdf
 import pytest
 from browser_tools import artifacts_folder, serve, visit
-from press_room import SPOKESPERSON, build_press_room
+from press_room import EMBARGO_URL, LIFTED_PUBLIC_URL, LIFTED_URL, SPOKESPERSON, build_press_room
 from showcase import PHOTO_URL
+from test_nginx import get, nginx
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +57,31 @@ def test_printed_release_is_clean_and_complete(browser, press_room):
     assert "Télécharger" not in text and "vCard" not in text
 
 
-@pytest.mark.parametrize("path, name", [(CONTACTS, "contacts-porte-parole"), (PHOTO_URL, "communique-dossier")])
+@pytest.mark.parametrize(
+    "path, name",
+    [(CONTACTS, "contacts-porte-parole"), (PHOTO_URL, "communique-dossier"), (EMBARGO_URL, "apercu-embargo")],
+)
 def test_press_room_pages_pass_axe_with_screenshots(browser, press_room, path, name):
     for width in SCREENSHOT_WIDTHS:
         with visit(browser, press_room.url, path, width=width) as opened:
             assert opened.axe_violations() == []
             opened.page.screenshot(path=str(artifacts_folder() / f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def press_web_server(press_room, tmp_path_factory):
+    with nginx(press_room.output, tmp_path_factory.mktemp("nginx-press")) as address:
+        yield address
+
+
+def test_nginx_tells_robots_to_keep_away_from_secret_addresses(press_web_server):
+    response, body = get(press_web_server, "/" + EMBARGO_URL)
+    assert response.status == 200 and "Sous embargo jusqu" in body.decode("utf-8")
+    assert response.getheader("X-Robots-Tag") == "noindex, nofollow, noarchive"
+    assert response.getheader("Cache-Control") == "private, no-store"
+    lifted, body = get(press_web_server, "/" + LIFTED_URL)
+    assert lifted.getheader("X-Robots-Tag") == "noindex, nofollow, noarchive"
+    assert f"{LIFTED_PUBLIC_URL}" in body.decode("utf-8")  # the redirect to the public page
+    public, _ = get(press_web_server, "/" + LIFTED_PUBLIC_URL)
+    assert public.status == 200 and public.getheader("X-Robots-Tag") is None
+    assert public.getheader("Content-Security-Policy")  # the server's other headers are kept

@@ -274,6 +274,7 @@ def test_embargoed_release_is_at_its_secret_address_with_banner_and_noindex(pres
     assert re.fullmatch(r"Sous embargo jusqu’au \w+ \d+(er)? \w+ \d{4} à 10 h 30", banner), banner
     assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
     assert "987654" in soup.select_one(".body").get_text()
+    assert soup.select_one(".byline").get_text().strip().startswith("Publication prévue le")
     assert soup.find("link", rel="canonical") is None and soup.find("meta", property="og:url") is None
     assert soup.select_one("section.cite") is None and soup.select_one(".media-kit") is None
 
