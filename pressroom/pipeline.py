@@ -75,6 +75,25 @@ class Enrichment:
     share_links: list = dataclasses.field(default_factory=list)
 
 
+# Enrichment attributes that hold other contents shown on a content's own page: the preview
+# server's writer (pressroom.selective) writes the page again when one of them changes.
+SHOWN_CONTENTS = ("related",)
+CHANGED_PAGE = "_pipeline_page_changed"
+
+
+def mark_page_changed(generators, content):
+    """A step changed what the page of a content that was not read again shows (its related
+    releases): the preview server, which runs the stages for the contents it read again, writes
+    that page too. A full build writes every page: nothing to mark."""
+    if ONLY in generators[0].context:
+        content.__dict__[CHANGED_PAGE] = True
+
+
+def take_changed_pages(contents):
+    """The contents marked by ``mark_page_changed`` since the last call, unmarked."""
+    return [content for content in contents if content.__dict__.pop(CHANGED_PAGE, False)]
+
+
 # Sent by the preview server (pressroom.preview) once its pages are written, when the
 # ``index`` stage was left for later (SEARCH_AFTER_PAGES): a receiver starts indexing
 # and returns an object whose ``finish()`` waits for it.

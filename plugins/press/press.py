@@ -84,10 +84,18 @@ def attach_press_tools(generators):
 
 
 def attach_related_releases(generators):
-    """Up to three related releases under each listed article, from one pass over the listed ones."""
-    found = related.related_releases(pipeline.listed_articles(generators))
+    """Up to three related releases under each listed article, from one pass over the listed ones.
+    Every listed article is given its list, also when the preview server has read only some sources
+    again: an edited article changes what the others show."""
+    listed = pipeline.listed_articles(generators)
+    found = related.related_releases(listed)
     for article in pipeline.articles(generators):
         article.related = found.get(id(article), [])
+    for article in listed:
+        new = found.get(id(article), [])
+        if list(map(id, article.related)) != list(map(id, new)):
+            article.related = new
+            pipeline.mark_page_changed(generators, article)
 
 
 def attach_media_kits(generators):
