@@ -23,8 +23,9 @@ from press_room import (
 )
 from showcase import INVITATION_URL, PHOTO_URL
 
-from pressroom import embargo, site
+from pressroom import editor, embargo, site
 from pressroom import lint as content_lint
+from pressroom.registry import Registry
 
 
 @pytest.fixture(scope="module")
@@ -360,3 +361,15 @@ def test_lint_and_build_refuse_a_short_odd_or_reused_token(tmp_path, tokens, exp
     assert status != 0 and expected in printed, printed
     built = build_site(content, tmp_path / "output")
     assert built.status != 0 and expected in built.messages and "Traceback" not in built.messages
+
+
+def test_web_editor_offers_the_spokespeople_and_hides_the_token(tmp_path):
+    content = copy_content(tmp_path / "content")
+    add_spokespeople(content, "INPS")
+    registry = Registry.load(content / "institutions.yml")
+    fields = {field["name"]: field for field in editor.articles_collection(site.load_settings(), registry)["fields"]}
+    assert fields["preview-token"]["widget"] == "hidden"
+    assert fields["spokesperson"]["options"] == [
+        {"label": "Awa Exemple (INPS)", "value": "Awa Exemple"},
+        {"label": "Oumar Fictif (INPS)", "value": "Oumar Fictif"},
+    ]
