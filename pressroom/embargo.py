@@ -107,8 +107,14 @@ def run(path, settings, revoke=False, out=sys.stdout, err=sys.stderr):
     now = datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).replace(tzinfo=None)
     try:
         token, written = give_link(path, now, revoke=revoke)
-    except (OSError, UnreadableFile) as error:
-        print(f"{path}: fichier illisible ({error})", file=err)
+    except FileNotFoundError:
+        print(f"{path}: fichier introuvable — vérifiez le chemin (content/articles/AAAA/nom.md)", file=err)
+        return 2
+    except UnreadableFile as error:
+        print(f"{path}: {error} — enregistrez-le en UTF-8", file=err)
+        return 2
+    except OSError as error:
+        print(f"{path}: fichier illisible ({error.strerror})", file=err)
         return 2
     except EmbargoError as error:
         print(f"{path}: pas de lien sous embargo : {error}", file=err)

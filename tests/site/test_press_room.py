@@ -4,6 +4,8 @@ named spokesperson shown first; the registry's and the article's mistakes refuse
 import gzip
 import io
 import re
+import subprocess
+import sys
 import zipfile
 
 import extruct
@@ -373,3 +375,19 @@ def test_web_editor_offers_the_spokespeople_and_hides_the_token(tmp_path):
         {"label": "Awa Exemple (INPS)", "value": "Awa Exemple"},
         {"label": "Oumar Fictif (INPS)", "value": "Oumar Fictif"},
     ]
+
+
+def test_invoke_lien_embargo_on_the_command_line(tmp_path):
+    content = copy_content(tmp_path / "content")
+    path = write_article(content, "2026/embargo.md", ARTICLE.replace("Spokesperson: {name}\n", ""))
+    path.write_text(path.read_text(encoding="utf-8").replace("2024-05-02", embargo_date()), encoding="utf-8")
+    invoke = [sys.executable, "-m", "invoke", "lien-embargo"]
+    given = subprocess.run([*invoke, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert given.returncode == 0, given.stderr
+    token = re.search(r"Preview-Token: (\S+)", path.read_text(encoding="utf-8"))[1]
+    assert f"/apercu/{token}/" in given.stdout
+    missing = subprocess.run(
+        [*invoke, str(tmp_path / "absent.md")], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert missing.returncode == 2 and "absent.md: fichier introuvable" in missing.stderr
+    assert "Traceback" not in missing.stderr
