@@ -11,11 +11,12 @@ token: the old address is gone at the next publication (the output folder is wri
 
 import dataclasses
 import datetime
+import os
 import secrets
 import sys
 import zoneinfo
 
-from . import frdates, schema
+from . import frdates, images, schema
 from .header import UnreadableFile, read_header, read_text
 from .settings import setting
 
@@ -29,13 +30,49 @@ class EmbargoError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
+class PreviewPhoto:
+    """The lead photo of an embargoed release, written under its secret address only."""
+
+    url: str  # apercu/<token>/photo.jpg
+    source: str  # the variant in the photo cache: JPEG, without metadata
+    width: int
+    height: int
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class EmbargoPreview:
-    """What the secret page needs: its token and the end of the embargo, in French."""
+    """What the secret page needs: its token, the end of the embargo in French, its photo."""
 
     token: str
     until: str  # « mardi 8 octobre 2024 à 10 h 30 »
     url: str
     save_as: str
+    photo: PreviewPhoto = None
+
+
+def with_photo(preview, article, settings):
+    """The preview with the widest JPEG variant of the article's photo (made in the photo cache,
+    never copied to the photos' public folder), or the preview as it is when it has none."""
+    relative = schema.image_path(article.metadata.get("image"))
+    if not relative:
+        return preview
+    made = images.make(os.path.join(settings["PATH"], relative), images.photos_cache(settings))
+    variants = [name for name in made.sizes if name.endswith(".jpg") and name.split(".")[0].isdigit()]
+    name = max(variants, key=lambda variant: int(variant.split(".")[0]))
+    width, height = made.sizes[name]
+    photo = PreviewPhoto(
+        preview.url + "photo.jpg",
+        os.path.join(made.folder, name),
+        width,
+        height,
+        alt=str(article.metadata.get("image-alt") or ""),
+        caption=str(article.metadata.get("image-caption") or ""),
+        credit=str(article.metadata.get("image-credit") or ""),
+    )
+    return dataclasses.replace(preview, photo=photo)
 
 
 def until_text(moment):

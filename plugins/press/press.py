@@ -98,6 +98,14 @@ def attach_related_releases(generators):
             pipeline.mark_page_changed(generators, article)
 
 
+def attach_preview_photos(generators):
+    """The photo of each embargoed release at its secret address (the media stage left it out)."""
+    settings = generators[0].settings
+    for article in pipeline.articles(generators):
+        if article.embargo_preview:
+            article.embargo_preview = embargo.with_photo(article.embargo_preview, article, settings)
+
+
 def attach_media_kits(generators):
     """A media kit for each release published for good that has a photo or attachments."""
     settings = generators[0].settings
@@ -118,8 +126,9 @@ def open_embargo_previews(generators):
 
 
 class PressRoomGenerator(Generator):
-    """Writes each release's media kit beside its page (from the cache), and a redirect from the
-    secret address of a release whose embargo has lifted to its public page."""
+    """Writes each release's media kit beside its page (from the cache), the photo of an embargoed
+    release at its secret address, and a redirect from the secret address of a release whose
+    embargo has lifted to its public page."""
 
     def generate_output(self, writer):
         published = self.context.get("articles", []) + self.context.get("hidden_articles", [])
@@ -127,6 +136,10 @@ class PressRoomGenerator(Generator):
             kit = article.media_kit
             if kit:
                 write_output(self.output_path, kit.url, lambda kit=kit: _read(kit.path), writer, inputs=(kit.path,))
+        for article in self.context.get("drafts", []):
+            photo = article.embargo_preview and article.embargo_preview.photo
+            if photo:
+                write_output(self.output_path, photo.url, lambda p=photo: _read(p.source), writer, inputs=(photo,))
         template = self.get_template(setting(self.settings, "REDIRECT_TEMPLATE"))
         for article in published:
             secret = embargo.lifted_address(article, self.settings)
@@ -149,5 +162,6 @@ def register():
     pipeline.connect("press", attach_press_tools)
     pipeline.connect("press", attach_related_releases)
     pipeline.connect("press", attach_media_kits)
+    pipeline.connect("press", attach_preview_photos)
     pipeline.connect("addresses", open_embargo_previews)
     signals.get_generators.connect(get_generators)

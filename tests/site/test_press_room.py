@@ -25,7 +25,7 @@ from press_room import (
 )
 from showcase import INVITATION_URL, PHOTO_URL
 
-from pressroom import editor, embargo, site
+from pressroom import editor, embargo, images, site
 from pressroom import lint as content_lint
 from pressroom.registry import Registry
 
@@ -280,6 +280,20 @@ def test_embargoed_release_is_at_its_secret_address_with_banner_and_noindex(pres
     assert soup.select_one(".byline").get_text().strip().startswith("Publication prévue le")
     assert soup.find("link", rel="canonical") is None and soup.find("meta", property="og:url") is None
     assert soup.select_one("section.cite") is None and soup.select_one(".media-kit") is None
+    assert soup.select_one(".attachments") is None  # its files stay unpublished until the embargo lifts
+
+
+def test_embargoed_photo_is_served_under_the_secret_address_only(press_room):
+    img = press_room.soup(EMBARGO_URL).select_one("figure.lead-photo img")
+    assert img["alt"] == "Le siège de l’INPS" or img["alt"] == "Le siège de l'INPS"
+    assert img["src"] == "../../" + EMBARGO_URL + "photo.jpg"
+    with Image.open(press_room.output / EMBARGO_URL / "photo.jpg") as photo:
+        assert photo.size == (800, 600) and not photo.getexif()
+    assert [p.relative_to(press_room.output).as_posix() for p in press_room.output.rglob("apercu/*/*.jpg")] == [
+        EMBARGO_URL + "photo.jpg"
+    ]
+    key = images.source_key(press_room.output.parent / "content" / "images" / "embargo-photo.jpg")
+    assert not list(press_room.output.rglob(f"*{key}*"))  # none of its variants among the public photos
 
 
 def every_output_text(built):
