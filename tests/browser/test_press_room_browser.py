@@ -12,6 +12,7 @@ from browser_tools import artifacts_folder, serve, visit
 from press_room import EMBARGO_URL, LIFTED_PUBLIC_URL, LIFTED_URL, SPOKESPERSON, build_press_room
 from showcase import PHOTO_URL
 from test_nginx import get, nginx
+from tools import validate_html
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +86,8 @@ def test_nginx_tells_robots_to_keep_away_from_secret_addresses(press_web_server)
     public, _ = get(press_web_server, "/" + LIFTED_PUBLIC_URL)
     assert public.status == 200 and public.getheader("X-Robots-Tag") is None
     assert public.getheader("Content-Security-Policy")  # the server's other headers are kept
+
+
+def test_press_room_pages_are_valid_html(press_room):
+    pages = [CONTACTS, PHOTO_URL, EMBARGO_URL, LIFTED_URL, "institutions/inps/"]
+    assert validate_html([press_room.output / url / "index.html" for url in pages]) == []
