@@ -36,35 +36,54 @@ class MediaKit:
         return f"ZIP, {self.size}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Member:
+    name: str  # in the archive
+    source: str  # the file it is read from
+    described: tuple  # its lines in LISEZMOI.txt
+
+
 def members(article, settings):
-    """(name in the archive, source file) of the photo's original without metadata and the attachments."""
+    """The photo's original without metadata, then the attachments, each under a name of its own."""
     found = []
     relative = schema.image_path(article.metadata.get("image"))
     if relative and article.photo:
         made = images.make(os.path.join(settings["PATH"], relative), images.photos_cache(settings))
         stem = os.path.splitext(os.path.basename(relative))[0]
-        extension = os.path.splitext(made.original_name)[1]
-        found.append((f"photo-{stem}{extension}", os.path.join(made.folder, made.original_name)))
+        name = f"photo-{stem}{os.path.splitext(made.original_name)[1]}"
+        found.append(Member(name, os.path.join(made.folder, made.original_name), photo_lines(article.photo)))
     for attachment in schema.attachments(article.metadata.get("attachments")):
-        found.append((os.path.basename(attachment.path), os.path.join(settings["PATH"], attachment.path)))
-    return found
+        source = os.path.join(settings["PATH"], attachment.path)
+        found.append(Member(os.path.basename(attachment.path), source, (attachment.label,)))
+    return unique_names(found)
 
 
-def readme(article, names):
-    """The French LISEZMOI.txt: what the kit is and what each file is."""
+def photo_lines(photo):
+    lines = ["photo originale, sans métadonnées"]
+    lines += [f"  Légende : {photo.caption}"] if photo.caption else []
+    lines += [f"  Description : {photo.alt}"] if photo.alt else []
+    return (*lines, f"  Crédit : {photo.credit or 'non précisé'}")
+
+
+def unique_names(found):
+    """Two files of one name (attachments from two folders): the later ones get « 2-», « 3-»…"""
+    seen, renamed = set(), []
+    for member in found:
+        name, rank = member.name, 1
+        while name.lower() in seen:
+            rank += 1
+            name = f"{rank}-{member.name}"
+        seen.add(name.lower())
+        renamed.append(dataclasses.replace(member, name=name))
+    return renamed
+
+
+def readme(article, found):
+    """The French LISEZMOI.txt: the release, then what each file is."""
     lines = [plain_text(article.title), "", f"Publié le {frdates.long_date(article.date)}", article.permalink, ""]
-    labels = {os.path.basename(a.path): a.label for a in schema.attachments(article.metadata.get("attachments"))}
-    photo = article.photo
-    for name in names:
-        if name in labels:
-            lines.append(f"{name} : {labels[name]}")
-        else:
-            lines.append(f"{name} : photo originale, sans métadonnées")
-            if photo.caption:
-                lines.append(f"  Légende : {photo.caption}")
-            if photo.alt:
-                lines.append(f"  Description : {photo.alt}")
-            lines.append(f"  Crédit : {photo.credit or 'non précisé'}")
+    for member in found:
+        first, *more = member.described
+        lines += [f"{member.name} : {first}", *more]
     lines += ["", "Citez le crédit indiqué pour chaque photo."]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
@@ -85,11 +104,10 @@ def archive_bytes(entries):
 
 def media_kit(article, settings):
     """The MediaKit of a published release with a photo or attachments, made or found in the cache; else None."""
-    sources = members(article, settings)
-    if not sources:
+    found = members(article, settings)
+    if not found:
         return None
-    names = [name for name, _ in sources]
-    entries = [(README, readme(article, names))] + [(name, _read(path)) for name, path in sources]
+    entries = [(README, readme(article, found))] + [(member.name, _read(member.source)) for member in found]
     digest = hashlib.sha256(VERSION.encode())
     for name, data in entries:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
