@@ -133,9 +133,10 @@ def give_link(path, now, revoke=False):
     if written and written.value.strip() and not revoke and not token_problem(written.value.strip()):
         return written.value.strip(), False
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    text = read_text(path)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(with_token(text, token))
+    partial = f"{path}.partiel"  # replaced in one step: an interrupted run leaves the article whole
+    with open(partial, "w", encoding="utf-8", newline="") as out:
+        out.write(with_token(read_text(path), token))
+    os.replace(partial, path)
     return token, True
 
 
