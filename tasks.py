@@ -8,7 +8,7 @@ from invoke import task
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
-from pressroom import importer, preview, processes, site
+from pressroom import embargo, importer, preview, processes, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
@@ -62,6 +62,15 @@ def new(c, title, institution, author="", event=False):
         print(f"Article non créé : {error}", file=sys.stderr)
         sys.exit(2)
     print(f"Article créé : {os.path.relpath(path, ROOT)}")
+
+
+@task(
+    name="lien-embargo",
+    help={"fichier": "l'article sous embargo (content/articles/…)", "revoke": "change le jeton : l'ancien lien cesse"},
+)
+def embargo_link(c, fichier, revoke=False):
+    """Donne l'adresse secrète /apercu/…/ d'un communiqué sous embargo, pour les journalistes."""
+    _exit_on_failure(embargo.run(fichier, site.load_settings(), revoke=revoke))
 
 
 @task(

@@ -29,13 +29,14 @@ import sys
 import tempfile
 import threading
 import time
+import types
 
 from pelican import Pelican
 from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from . import preview, site
+from . import preview, related, site
 from .registry import Registry
 from .settings import DEFAULTS
 
@@ -406,9 +407,49 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
         shutil.rmtree(folder / "full")
         preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
         report = Report(count, pairs, rebuild, preview)
-        for line in report.lines():
+        for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
         return report
+
+
+# --- Related releases, timed alone at the bench's sizes ----------------------------------
+
+RELATED_LARGEST = 10_000  # the archive the issue asks to stay linear at
+
+
+def synthetic_records(count, seed=SEED):
+    """Objects with what pressroom.related reads of an article (date, institutions, tags, event),
+    drawn like the synthetic archive's articles, without writing or building anything."""
+    rng = random.Random(seed)
+    acronyms = [institution.acronym for institution in Registry.load(REGISTRY)]
+    records = []
+    for _ in range(count):
+        date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(days=rng.randrange(14 * 365))
+        event = f"{rng.choice(ACTIONS)} sur {rng.choice(SUBJECTS)}" if rng.random() < 1 / 3 else ""
+        records.append(
+            types.SimpleNamespace(
+                date=date,
+                institutions=[types.SimpleNamespace(acronym=a) for a in rng.sample(acronyms, rng.randint(1, 3))],
+                tags=rng.sample(THEMES, rng.randint(1, 4)),
+                metadata={"event": event},
+            )
+        )
+    return records
+
+
+def related_lines(sizes):
+    """One line per size: the processor time of the related releases of that many articles."""
+    lines = []
+    for count in sizes:
+        records = synthetic_records(count)
+        start = time.process_time()
+        related.related_releases(records)
+        seconds = time.process_time() - start
+        lines.append(
+            f"Communiqués liés ({count} articles, un passage) : {seconds:.2f} s de processeur, "
+            f"{seconds / count * 1e6:.0f} µs par article"
+        )
+    return lines
 
 
 # --- The preview server, timed from the outside --------------------------------------

@@ -147,6 +147,7 @@ def check_sources(settings, readers, registry=None, bodies=None):
     report.problems += foreign_files(settings)
     report.problems += check_tag_spellings(report, settings["PATH"])
     report.problems += check_numbers(report, settings["PATH"], registry)
+    report.problems += check_preview_tokens(report, settings["PATH"])
     return report
 
 
@@ -191,31 +192,59 @@ def check_tag_spellings(report, root):
     return problems
 
 
+def repeated(report, key_of):
+    """(path, first path, key) for each file whose key (``key_of(header)``, None for none) an earlier
+    file, in path order, already has."""
+    first_by_key = {}
+    for path, header in sorted(report.headers.items()):
+        key = key_of(header)
+        if key is None:
+            continue
+        first = first_by_key.setdefault(key, path)
+        if first != path:
+            yield path, first, key
+
+
 def check_numbers(report, root, registry):
     """A release Number (« 12/2025 ») given twice for one first institution: one problem per later file."""
-    first_by_number = {}
-    problems = []
-    for path, header in sorted(report.headers.items()):
+
+    def number_key(header):
         number, institutions = header.first("number"), header.first("institutions")
         if not number or not institutions or not schema.NUMBER_PATTERN.match(number.value.strip()):
-            continue
+            return None
         names = schema.split_list(institutions.value)
         institution = registry.find(names[0]) if names else None
-        if institution is None:
-            continue
-        key = (institution.acronym, number.value.strip())
-        first = first_by_number.setdefault(key, path)
-        if first != path:
-            problems.append(
-                problem_at(
-                    path,
-                    "Number",
-                    f"numéro {key[1]} de {key[0]} déjà donné dans {_shown(first, root)}",
-                    "donnez le numéro suivant, libre pour cette institution et cette année",
-                    root,
-                )
-            )
-    return problems
+        return (institution.acronym, number.value.strip()) if institution else None
+
+    return [
+        problem_at(
+            path,
+            "Number",
+            f"numéro {key[1]} de {key[0]} déjà donné dans {_shown(first, root)}",
+            "donnez le numéro suivant, libre pour cette institution et cette année",
+            root,
+        )
+        for path, first, key in repeated(report, number_key)
+    ]
+
+
+def check_preview_tokens(report, root):
+    """A Preview-Token written in two files: the second would open the first one's secret address."""
+
+    def token_key(header):
+        entry = header.first("preview-token")
+        return entry.value.strip() or None if entry else None
+
+    return [
+        problem_at(
+            path,
+            "Preview-Token",
+            f"jeton déjà utilisé par {_shown(first, root)}",
+            "retirez la ligne puis lancez invoke lien-embargo --revoke sur ce fichier",
+            root,
+        )
+        for path, first, _ in repeated(report, token_key)
+    ]
 
 
 def tag_spelling_problem(path, spelling, first, first_path, root):

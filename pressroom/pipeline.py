@@ -26,6 +26,7 @@ from . import schema
 STAGES = (
     # content_gate: no two contents at one address; each keeps its checked URL; ``release``
     # (corrections, withdrawal, number; withdrawn articles already left the listings).
+    # press: ``embargo_preview`` (an embargoed release with a Preview-Token, at its secret address).
     "addresses",
     # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
     "institutions",
@@ -36,9 +37,10 @@ STAGES = (
     # media: ``photo``, ``share_image``, ``attachments`` (variants in the cache; the static files cut
     # down to those a written content names, photos among them re-encoded without metadata).
     "media",
-    # seo: ``permalink``, ``description``, ``image_url``, ``news_article``.
+    # seo: ``permalink``, ``description``, ``image_url``, ``news_article``, ``breadcrumb_list``.
     "sharing",
-    # press: ``press_contacts``, ``citation``, ``sms_text``, ``share_links``.
+    # press: ``press_contacts``, ``spokesperson``, ``related``, ``media_kit``, ``citation``, ``sms_text``,
+    # ``share_links``.
     "press",
     # search: one search record per published article page.
     "index",
@@ -62,10 +64,34 @@ class Enrichment:
     description: str = ""
     image_url: str = ""
     news_article: dict = dataclasses.field(default_factory=dict)
+    breadcrumb_list: dict = dataclasses.field(default_factory=dict)
     press_contacts: list = dataclasses.field(default_factory=list)
+    spokesperson: object = None  # a pressroom.contacts.SpokespersonCard
+    related: list = dataclasses.field(default_factory=list)  # up to three articles (pressroom.related)
+    media_kit: object = None  # a pressroom.mediakit.MediaKit, for releases published for good
+    embargo_preview: object = None  # a pressroom.embargo.EmbargoPreview: written at its secret address only
     citation: str = ""
     sms_text: str = ""
     share_links: list = dataclasses.field(default_factory=list)
+
+
+# Enrichment attributes that hold other contents shown on a content's own page: the preview
+# server's writer (pressroom.selective) writes the page again when one of them changes.
+SHOWN_CONTENTS = ("related",)
+CHANGED_PAGE = "_pipeline_page_changed"
+
+
+def mark_page_changed(generators, content):
+    """A step changed what the page of a content that was not read again shows (its related
+    releases): the preview server, which runs the stages for the contents it read again, writes
+    that page too. A full build writes every page: nothing to mark."""
+    if ONLY in generators[0].context:
+        content.__dict__[CHANGED_PAGE] = True
+
+
+def take_changed_pages(contents):
+    """The contents marked by ``mark_page_changed`` since the last call, unmarked."""
+    return [content for content in contents if content.__dict__.pop(CHANGED_PAGE, False)]
 
 
 # Sent by the preview server (pressroom.preview) once its pages are written, when the

@@ -322,7 +322,8 @@ class Site:
             writer.article_pages.pop(old, None)
         tags, categories, authors = taxonomies(olds + news)
         writer.start_pass(full=False, changed=news)
-        with only_pages_of(generator, _Only(generator, news, tags, categories, authors)):
+        showing = pipeline.take_changed_pages(generator.articles + generator.hidden_articles)  # related releases
+        with only_pages_of(generator, _Only(generator, news + showing, tags, categories, authors)):
             for each in self.generators:
                 if hasattr(each, "generate_output") and not isinstance(each, StaticGenerator):
                     each.generate_output(writer)

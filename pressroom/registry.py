@@ -10,23 +10,57 @@ problems of the file are reported at once in a :class:`RegistryError`.
 import dataclasses
 import difflib
 import os
+import re
 from urllib.parse import urlsplit
 
 import yaml
+from babel import Locale
 from pelican.utils import slugify
 
 from .problems import Problem
 from .text import INVISIBLE, fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo")
+FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo", "porte_parole")
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
 ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
 EXAMPLE = "CMSS:, INPS: …"
 MULTILINE_FIELDS = ("description",)  # every other text (name, address, e-mail, telephone) holds on one line
+# The keys of one spokesperson of « porte_parole »; « nom » is required.
+SPOKESPERSON_KEYS = ("nom", "fonction", "telephone", "courriel", "langues")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ITU-T E.164: « + », country code, at most 15 digits
+ONE_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+# What a spokesperson's telephone and e-mail must look like: pattern, problem, how to correct it.
+SPOKESPERSON_FORMATS = {
+    "telephone": (
+        E164,
+        "numéro « {} » refusé (format international E.164 attendu)",
+        'écrivez « + », l\'indicatif du pays puis le numéro, sans espace : "+22320000000"',
+    ),
+    "courriel": (
+        ONE_EMAIL,
+        "adresse « {} » refusée (une seule adresse e-mail attendue)",
+        "écrivez une seule adresse complète, par exemple presse@exemple.ml",
+    ),
+}
 
 normalize = fold  # names compared without case, accents or surrounding spaces: 'Cmss' is 'CMSS'
+
+
+def language_names():
+    """Language tag by French name or tag, folded (« Français », « bambara », « wo »), from Babel's CLDR data."""
+    names = Locale("fr").languages
+    found = {normalize(tag): tag for tag in names if "_" not in tag}
+    found.update({normalize(name): tag for tag, name in names.items() if "_" not in tag})
+    return found
+
+
+def language_name(tag):
+    """The French name of a language tag: « bm » → « bambara »."""
+    return Locale("fr").languages.get(tag, tag)
 
 
 def acronym_slug(acronym):
@@ -44,6 +78,7 @@ class Institution:
     press_contact: tuple = ()
     alerts: tuple = ()  # (key, address) pairs of the « alertes » mapping: e-mail lists
     logo: str = ""  # images/logos/x.png, relative to the content folder: the sharing image of its articles
+    spokespeople: tuple = ()  # of Spokesperson, from « porte_parole », in the registry's order
 
     @property
     def slug(self):
@@ -51,6 +86,25 @@ class Institution:
 
     def __str__(self):
         return self.acronym
+
+
+@dataclasses.dataclass(frozen=True)
+class Spokesperson:
+    """One entry of an institution's « porte_parole »: a person journalists may call."""
+
+    name: str
+    role: str = ""
+    phone: str = ""  # E.164: +22320000000
+    email: str = ""
+    languages: tuple = ()  # language tags (BCP 47): fr, bm, wo
+
+    @property
+    def slug(self):
+        return acronym_slug(self.name)
+
+    @property
+    def language_names(self):
+        return [language_name(tag) for tag in self.languages]
 
 
 class RegistryError(Exception):
@@ -143,6 +197,7 @@ class _Checker:
         self.problems = []
         self.owner_by_name = {}  # normalized acronym, name or variant -> (acronym, field, line, entry id)
         self.owner_by_slug = {}  # page address -> (acronym, line, entry id)
+        self.known_languages = language_names()
 
     def report(self, node_or_line, field, message, hint):
         line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
@@ -276,6 +331,7 @@ class _Checker:
             press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
             alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
             logo=self.text(acronym, "logo", fields.get("logo")).strip(),
+            spokespeople=self.spokespeople(acronym, fields.get("porte_parole")),
         )
         named = [(acronym, "sigle", line_of(key_node))]
         if institution.name:
@@ -357,6 +413,116 @@ class _Checker:
             if value and not (field == "alertes" and self.bad_list(acronym, name, value, key_node)):
                 pairs.append((name, value))
         return tuple(pairs)
+
+    def spokespeople(self, acronym, node):
+        """The entries of « porte_parole »: a list of mappings, each value checked."""
+        if node is None or _is_null(node):
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(
+                node,
+                f"{acronym}: porte_parole",
+                "doit être une liste de personnes, chacune sur une ligne qui commence par « - nom: »",
+                "écrivez « porte_parole: » puis, en retrait, « - nom: … » et ses autres champs",
+            )
+            return ()
+        found, names = [], {}
+        for item in node.value:
+            person = self.spokesperson(acronym, item)
+            if person is None:
+                continue
+            first = names.setdefault(normalize(person.name), line_of(item))
+            if first != line_of(item):
+                self.report(
+                    item,
+                    f"{acronym}: porte_parole: nom",
+                    f"« {person.name} » déjà listé ligne {first}",
+                    "gardez une seule entrée par personne",
+                )
+                continue
+            found.append(person)
+        return tuple(found)
+
+    def spokesperson(self, acronym, node):
+        where = f"{acronym}: porte_parole"
+        if not isinstance(node, yaml.MappingNode):
+            self.report(
+                node,
+                where,
+                f"entrée illisible « {_shown_value(node)} »",
+                "écrivez chaque personne comme « - nom: … » suivi de fonction, telephone, courriel, langues",
+            )
+            return None
+        values, ok = {}, True
+        for name, key_node, value_node in self.unique_items(node, where):
+            if name not in SPOKESPERSON_KEYS:
+                self.report(
+                    key_node, f"{where}: {name}", "champ inconnu", "champs possibles : " + ", ".join(SPOKESPERSON_KEYS)
+                )
+                ok = False
+            elif name == "langues":
+                values[name] = self.languages(acronym, value_node)
+            else:
+                values[name] = self.text(acronym, f"porte_parole: {name}", value_node).strip()
+        if not values.get("nom"):
+            self.report(
+                node, f"{where}: nom", "champ obligatoire absent ou vide", "ajoutez « nom: » suivi du prénom et du nom"
+            )
+            return None
+        ok = all([ok] + [self.valid(where, node, key, values.get(key, "")) for key in SPOKESPERSON_FORMATS])
+        if not ok:
+            return None
+        return Spokesperson(
+            name=values["nom"],
+            role=values.get("fonction", ""),
+            phone=values.get("telephone", ""),
+            email=values.get("courriel", ""),
+            languages=values.get("langues", ()),
+        )
+
+    def valid(self, where, node, key, value):
+        """A telephone or e-mail of a spokesperson matches its pattern (SPOKESPERSON_FORMATS)."""
+        pattern, message, hint = SPOKESPERSON_FORMATS[key]
+        if not value or pattern.match(value):
+            return True
+        self.report(self.value_line(node, key), f"{where}: {key}", message.format(value), hint)
+        return False
+
+    @staticmethod
+    def value_line(node, key):
+        return next(
+            (line_of(k) for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), line_of(node)
+        )
+
+    def languages(self, acronym, node):
+        """« langues »: a list [français, bambara] or a text « français, bambara »."""
+        where = f"{acronym}: porte_parole: langues"
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        found = []
+        for item in items:
+            value = self.value(item, where) if isinstance(item, yaml.ScalarNode) else None
+            if value is REPORTED:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                self.report(
+                    item,
+                    where,
+                    f"langue illisible « {_shown_value(item)} »",
+                    "écrivez les langues entre crochets : [français, bambara]",
+                )
+                continue
+            for part in (part.strip() for part in value.split(",") if part.strip()):
+                tag = self.known_languages.get(normalize(part))
+                if tag is None:
+                    self.report(
+                        item,
+                        where,
+                        f"langue inconnue « {part} »",
+                        "écrivez le nom français de la langue (français, bambara, wolof…)",
+                    )
+                else:
+                    found.append(tag)
+        return tuple(found)
 
     def unique_items(self, node, where):
         """(name, key node, value node) of a mapping, each name once; a name written twice is reported."""
@@ -552,6 +718,16 @@ class Registry:
 
     def __iter__(self):
         return iter(self.institutions)
+
+    def spokesperson(self, institution_names, name):
+        """(institution, spokesperson) for the entry called ``name`` among the spokespeople of the
+        institutions named, or None."""
+        wanted = normalize(name)
+        for institution in filter(None, (self.find(each) for each in institution_names)):
+            for person in institution.spokespeople:
+                if normalize(person.name) == wanted:
+                    return institution, person
+        return None
 
     def __len__(self):
         return len(self.institutions)

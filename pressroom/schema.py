@@ -248,6 +248,28 @@ FIELDS = (
         aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
     ),
     Field(
+        "Spokesperson",
+        "Porte-parole",
+        "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
+        "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
+        "Awa Exemple",
+        kind="spokesperson",
+        in_new=False,
+        aliases=("porte-parole", "porte parole", "contact"),
+        max_length=100,
+    ),
+    Field(
+        "Preview-Token",
+        "Jeton du lien sous embargo",
+        "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
+        "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
+        "",
+        kind="token",
+        in_new=False,
+        aliases=("jeton", "lien embargo", "lien-embargo"),
+        max_length=100,
+    ),
+    Field(
         "SMS",
         "Texte SMS",
         "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
@@ -689,6 +711,25 @@ def check_sms(entry, spec, check):
     return problems
 
 
+TOKEN_MIN_LENGTH = 22  # 128 random bits in base64url (pressroom.embargo writes 32 characters)
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def token_problem(token):
+    """Why a written Preview-Token is refused, or None."""
+    if len(token) < TOKEN_MIN_LENGTH:
+        return f"jeton de {len(token)} caractères, {TOKEN_MIN_LENGTH} au moins"
+    if not TOKEN_PATTERN.match(token):
+        return "jeton illisible (lettres, chiffres, « - » et « _ » seulement)"
+    return None
+
+
+def check_token(entry, spec, check):
+    found = token_problem(entry.value.strip())
+    hint = "retirez la ligne puis lancez invoke lien-embargo sur ce fichier : il écrit un jeton sûr"
+    return [check.problem(entry, spec.name, found, hint)] if found else []
+
+
 ATTACHMENTS_FOLDER = "fichiers"
 
 
@@ -760,6 +801,7 @@ CHECKS = {
     "withdrawal": check_withdrawal,
     "attachments": check_attachments,
     "sms": check_sms,
+    "token": check_token,
 }
 
 
@@ -880,7 +922,33 @@ def check_header(header, check, kind=ARTICLE):
             problems += CHECKS[spec.kind](entry, spec, check)
     if kind is not ARTICLE:
         return problems
-    return problems + check_event(header, check) + check_photo(header, check)
+    return problems + check_event(header, check) + check_photo(header, check) + check_spokesperson(header, check)
+
+
+def check_spokesperson(header, check):
+    """The spokesperson named must be an entry of « porte_parole » of one of the article's institutions."""
+    entry, institutions = header.first("spokesperson"), header.first("institutions")
+    if entry is None or not entry.value.strip() or check.registry is None:
+        return []
+    names = split_list(institutions.value if institutions else "")
+    if check.registry.spokesperson(names, entry.value.strip()):
+        return []
+    known = [
+        person.name for name in names if check.registry.find(name) for person in check.registry.find(name).spokespeople
+    ]
+    hint = (
+        "choisissez : " + ", ".join(known)
+        if known
+        else "ajoutez la personne sous « porte_parole » dans " + registry_shown(check.settings)
+    )
+    return [
+        check.problem(
+            entry,
+            "Spokesperson",
+            f"porte-parole inconnu « {entry.value.strip()} » pour {', '.join(names) or 'ces institutions'}",
+            hint,
+        )
+    ]
 
 
 def check_photo(header, check):

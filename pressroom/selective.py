@@ -30,7 +30,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
-from . import output
+from . import output, pipeline
 
 NOT_SHOWN = frozenset({"all_articles"})  # Pelican passes it to listing pages; no template of ours reads it
 
@@ -70,13 +70,20 @@ class Fingerprints:
             token = content.__dict__[TOKEN] = next(self.counter)
         return token
 
+    def shown_with(self, content):
+        """The tokens of the other contents a content's page shows (pipeline.SHOWN_CONTENTS: its
+        related releases), so that its page is written again when one of them changes."""
+        return tuple(
+            self.token(other) for name in pipeline.SHOWN_CONTENTS for other in content.__dict__.get(name) or ()
+        )
+
     def of(self, value, nested=False):
         kind = type(value)
         if kind in SIMPLE:
             return value
         if kind in self.content_types or isinstance(value, Content):
             self.content_types.add(kind)
-            return ("content", self.token(value))
+            return ("content", self.token(value), *self.shown_with(value))
         key = (id(value), nested)
         known = self.memo.get(key)
         if known is not None:

@@ -21,6 +21,8 @@ DEFAULTS = {
     # Every institution's press contact on one page (institutions plugin).
     "CONTACTS_URL": "contacts-presse/",
     "CONTACTS_SAVE_AS": "contacts-presse/index.html",
+    # The vCard of each spokesperson of the registry (« porte_parole »).
+    "SPOKESPERSON_VCARD_SAVE_AS": "contacts-presse/{institution}/{slug}.vcf",
     # The site's own press contact, shown wherever an institution's is unknown. Empty until the
     # editors fill it in (README): the pages then say « non renseigné » rather than invent one.
     # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.
@@ -64,6 +66,10 @@ DEFAULTS = {
     # A photo of more pixels is refused (a decompression bomb would stall the build): 50 millions
     # hold a 1200×20000 infographic and any camera's photo. Pillow's own limit is 89 millions.
     "MEDIA_MAX_PIXELS": 50_000_000,
+    # The secret address of an embargoed release (pressroom.embargo, invoke lien-embargo).
+    "EMBARGO_PREVIEW_URL": "apercu/{token}/",
+    # The media kit of a published release with a photo or attachments (pressroom.mediakit), beside its page.
+    "MEDIA_KIT_SAVE_AS": "{url}dossier-{slug}.zip",
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
     "SEO_ROBOTS_SAVE_AS": "robots.txt",

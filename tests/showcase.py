@@ -130,8 +130,9 @@ def make_showcase(destination):
     return content
 
 
-def build_showcase(base, **overrides):
-    content = make_showcase(base / "content")
+def build_showcase(base, make=make_showcase, **overrides):
+    """Build the content that ``make`` writes into ``base/content``."""
+    content = make(base / "content")
     built = build_site(content, base / "output", events_today="2025-05-01", **overrides)
     assert built.status == 0, built.messages
     return built

@@ -1,6 +1,6 @@
 """Institutions: links each article to the institution registry and writes
 an index of institutions, the press contacts page (``/contacts-presse/``),
-one page and one Atom feed per institution.
+one page and one Atom feed per institution, and a vCard per spokesperson.
 
 Signals: the pipeline's ``institutions`` stage replaces the ``Institutions``
 text of every article by the registry's institution pages (an unknown acronym
@@ -11,8 +11,9 @@ fails the build; the content gate has reported it before);
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import pipeline
-from pressroom.contacts import press_contact, site_contact
+from pressroom import jsonld, pipeline
+from pressroom.contacts import press_contact, site_contact, spokesperson_cards, vcard
+from pressroom.output import write_output
 from pressroom.problems import ContentError, problem_at
 from pressroom.registry import Registry
 from pressroom.schema import split_list
@@ -31,10 +32,18 @@ class InstitutionPage:
         self.feed_save_as = setting(settings, "INSTITUTION_FEED_ATOM").format(slug=institution.slug)
         self.articles = []
         self.events_ics = ""  # set by the events stage when the institution organises an event
+        self.spokesperson_cards = spokesperson_cards(self, settings)
+        self.site_url, self.index_url = settings["SITEURL"], setting(settings, "INSTITUTIONS_URL")
 
     @property
     def contact(self):
         return press_contact(self)
+
+    @property
+    def structured_data(self):
+        """The page's JSON-LD: the institution as a GovernmentOrganization, and its breadcrumbs."""
+        trail = [("Accueil", ""), ("Institutions", self.index_url), (self.name, self.url)]
+        return [jsonld.government_organization(self, self.site_url), jsonld.breadcrumb_list(self.site_url, trail)]
 
     def __getattr__(self, name):
         return getattr(self.institution, name)
@@ -131,6 +140,13 @@ class InstitutionsGenerator(Generator):
                 writer.write_feed(
                     page.articles, self.context, page.feed_save_as, feed_type="atom", feed_title=page.name
                 )
+            self.write_vcards(writer, page)
+
+    def write_vcards(self, writer, page):
+        for card in page.spokesperson_cards:
+            write_output(
+                self.output_path, card.vcard_url, lambda card=card: vcard(card), writer, inputs=(card.person, page.name)
+            )
 
 
 def get_generators(pelican):

@@ -5,7 +5,7 @@ plus ``sitemap.xml`` and ``robots.txt``.
 Signals: the pipeline's ``sharing`` stage gives every article and page its
 ``permalink``, ``description``, ``image_url`` (from the media stage's
 ``share_image``; and articles their
-``news_article`` dict, serialised by the ``json_ld`` filter);
+``news_article`` and ``breadcrumb_list`` dicts, serialised by the ``json_ld`` filter);
 ``get_generators`` adds the generator that writes the sitemap (published
 articles and pages only, absolute URLs, sorted, so that rebuilds give the same
 bytes) and ``robots.txt``. The ``.gz`` copies are made by the
@@ -18,7 +18,7 @@ from urllib.parse import quote
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import pipeline
+from pressroom import jsonld, pipeline
 from pressroom.output import write_output
 from pressroom.settings import setting
 from pressroom.text import absolute_url, plain_text
@@ -78,6 +78,12 @@ def news_article(article, settings):
     return data
 
 
+def breadcrumbs(article, settings):
+    """Home › release type › release, as a schema.org ``BreadcrumbList``."""
+    trail = [("Accueil", ""), (article.category, article.category.url), (article.title, article.url)]
+    return jsonld.breadcrumb_list(settings["SITEURL"], trail)
+
+
 def describe(content, settings):
     content.permalink = site_url(settings, content.url)
     content.description = plain_text(getattr(content, "summary", "") or "")
@@ -90,6 +96,7 @@ def attach_sharing_data(generators):
     for article in pipeline.articles(generators):
         describe(article, settings)
         article.news_article = news_article(article, settings)
+        article.breadcrumb_list = breadcrumbs(article, settings)
     for page in pipeline.pages(generators, drafts=False):
         describe(page, settings)
 

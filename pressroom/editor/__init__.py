@@ -122,6 +122,21 @@ def string_widget(spec, context):
     return {"widget": "string"}
 
 
+def spokesperson_widget(spec, context):
+    """The registry's spokespeople to choose from (lint checks the choice against the article's institutions)."""
+    options = [
+        {"label": f"{person.name} ({institution.acronym})", "value": person.name}
+        for institution in context["registry"]
+        for person in institution.spokespeople
+    ]
+    return {"widget": "select", "options": options} if options else string_widget(spec, context)
+
+
+def token_widget(spec, context):
+    """Written by `invoke lien-embargo` only: kept as it is, never typed in the editor."""
+    return {"widget": "hidden"}
+
+
 WIDGETS = {
     "date": date_widget,
     "institutions": institutions_widget,
@@ -132,6 +147,8 @@ WIDGETS = {
     "slug": pattern_widget(SLUG_PATTERN),
     "url": pattern_widget(URL_PATTERN),
     "lang": pattern_widget(LANG_PATTERN, default="fr"),
+    "spokesperson": spokesperson_widget,
+    "token": token_widget,
 }
 
 
