@@ -21,7 +21,7 @@ import zoneinfo
 from collections import defaultdict
 
 from markupsafe import Markup
-from pelican.contents import Article
+from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
 from . import addresses, schema
@@ -71,13 +71,14 @@ def use_french_metadata(readers):
     add_reader_mixin(readers, FrenchMetadata)
 
 
-def article_files(settings, extensions):
-    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
+def article_files(settings, extensions, kind="ARTICLE"):
+    """Source files of the articles (or, with ``kind`` PAGE, of the pages), as Pelican finds them
+    (ARTICLE_PATHS, IGNORE_FILES)."""
     root = settings["PATH"]
     ignored = settings.get("IGNORE_FILES", [])
-    excluded = [os.path.join(root, p) for p in settings.get("ARTICLE_EXCLUDES", [])]
+    excluded = [os.path.join(root, p) for p in settings.get(f"{kind}_EXCLUDES", [])]
     files = []
-    for article_path in settings["ARTICLE_PATHS"]:
+    for article_path in settings[f"{kind}_PATHS"]:
         for folder, subfolders, names in os.walk(os.path.join(root, article_path)):
             subfolders[:] = sorted(
                 d
@@ -120,10 +121,32 @@ def today(settings):
     return datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).date()
 
 
+def check_links(root):
+    """A symbolic link anywhere under the content folder (file or folder): Pelican would follow it
+    and publish what it points to, wherever that is. One problem per link, none followed."""
+    problems = []
+    for folder, subfolders, names in os.walk(root):
+        for name in sorted(subfolders + names):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                problems.append(
+                    Problem(
+                        _shown(path, root),
+                        "fichier",
+                        f"lien symbolique refusé (vers « {os.readlink(path)} ») : il publierait un fichier pris "
+                        "hors du dossier content/",
+                        "remplacez le lien par une copie du fichier lui-même, ou supprimez-le",
+                    )
+                )
+    return problems
+
+
 def check_sources(settings, readers, registry=None):
-    """Problems of every article source file, read as written (no Pelican object needed)."""
+    """Problems of every article source file, read as written (no Pelican object needed), and every
+    symbolic link under the content folder."""
     registry = registry or Registry.load(registry_path(settings))
     report, day = Report(), today(settings)
+    report.problems += check_links(settings["PATH"])
     for path in article_files(settings, readers.extensions):
         header, problems = check_file(settings, readers, path, registry, day)
         if header is not None:
@@ -267,16 +290,59 @@ def check_published_addresses(settings, articles):
             f"rétablissez le fichier, ou ajoutez la ligne « Redirect-From: {entry.url} » à l'article qui le remplace",
             entry.line,
         )
-        for entry in addresses.read_entries(listing)
+        for entry in addresses.canonical_entries(settings)
         if entry.url not in current
         and entry.url not in taken_over
         and not os.path.exists(os.path.join(root, entry.source))
     ]
 
 
+def readable_pages(settings, readers):
+    """The pages that Pelican can read; one it cannot is left to the build, which says why."""
+    pages = []
+    for path in article_files(settings, readers.extensions, "PAGE"):
+        try:
+            pages.append(readers.read_file(settings["PATH"], path, content_class=Page, context={}))
+        except Exception:  # noqa: BLE001, S112 - the build reports an unreadable page itself
+            continue
+    return pages
+
+
+STATIC_LINK = re.compile(r"(?:\{static\}|\|static\|)(?P<path>[^\s\"'()<>?#]+)")
+
+
+def static_outputs(settings, readers, sources):
+    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS,
+    and those that a ``{static}`` link of ``sources`` names, wherever they are."""
+    root = settings["PATH"]
+    found = {}
+    for static_path in settings["STATIC_PATHS"]:
+        for folder, _, names in os.walk(os.path.join(root, static_path)):
+            for name in names:
+                path = os.path.join(folder, name)
+                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
+    for source in sources:
+        for match in STATIC_LINK.finditer(read_text(source)):
+            link = match.group("path")
+            base = root if link.startswith("/") else os.path.dirname(source)
+            path = os.path.normpath(os.path.join(base, link.lstrip("/")))
+            if os.path.isfile(path) and not os.path.relpath(path, root).startswith(".."):
+                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
+    return found
+
+
+def check_addresses(settings, readers, articles):
+    """The address table of the build to come (pressroom.addresses), checked as the build checks it."""
+    pages = readable_pages(settings, readers)
+    published = [article for article in articles if article.status == "published"]
+    sources = [content.source_path for content in articles + pages]
+    statics = static_outputs(settings, readers, sources)
+    return addresses.check_table(settings, articles + pages, published, statics)
+
+
 def lint(settings):
-    """Every problem in the content folder, drafts' included, two articles at one address, and a
-    published article whose file disappeared."""
+    """Every problem in the content folder, drafts' included, every symbolic link, two outputs at one
+    address, and a published article whose file disappeared."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
@@ -284,7 +350,7 @@ def lint(settings):
     return (
         report.problems
         + report.draft_problems
-        + find_collisions(articles, settings["PATH"])
+        + check_addresses(settings, readers, articles)
         + check_published_addresses(settings, articles)
     )
 

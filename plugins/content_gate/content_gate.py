@@ -19,13 +19,15 @@ published (pages, listings, feeds, calendar, search) reads ``generator.articles`
 
 import datetime
 import logging
+import os
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.generators import StaticGenerator
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import cache, frdates, lint, pipeline, schema
+from pressroom import addresses, cache, frdates, lint, pipeline, schema
 from pressroom.problems import ContentError
 from pressroom.settings import setting
 
@@ -107,12 +109,30 @@ def attach_release_history(generators):
         article.withdrawal = pipeline.withdrawal(article)
 
 
-def check_collisions(generators):
+def check_addresses(generators):
+    """Before any file is written: no two contents, redirects, static files or generated pages at one
+    address (pressroom.addresses' table, the one `invoke lint` checks)."""
+    settings = generators[0].settings
     contents = pipeline.contents(generators, drafts=False)
-    problems = lint.find_collisions(contents, generators[0].settings["PATH"])
+    published = [a for a in pipeline.listed_articles(generators) + translations(generators) if a.status == "published"]
+    problems = addresses.check_table(settings, contents, published, static_outputs(generators))
     if problems:
         raise ContentError(problems)
     keep_urls(contents)
+
+
+def translations(generators):
+    return [article for generator in generators if hasattr(generator, "articles") for article in generator.translations]
+
+
+def static_outputs(generators):
+    """{source path: output path} of the files Pelican would copy as they are (``{static}`` links included)."""
+    return {
+        os.path.join(generator.path, static.source_path): static.save_as
+        for generator in generators
+        if isinstance(generator, StaticGenerator)
+        for static in generator.context.get("staticfiles", [])
+    }
 
 
 def keep_urls(contents):
@@ -166,6 +186,6 @@ def register():
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)
     signals.article_generator_pretaxonomy.connect(leave_listings_when_withdrawn)
-    pipeline.connect("addresses", check_collisions)
+    pipeline.connect("addresses", check_addresses)
     pipeline.connect("addresses", attach_release_history)
     signals.get_writer.connect(get_writer)
