@@ -153,7 +153,8 @@ class Claim:
 
     @property
     def url(self):
-        return self.save_as.removesuffix("index.html")
+        """The address as readers see it; a file copied as it is shows its own name."""
+        return self.save_as if self.field == "fichier" else self.save_as.removesuffix("index.html") or "/"
 
 
 # Files the site's generators write (setting -> what it is), and folders they fill.

@@ -1,8 +1,10 @@
 """Files that our generators write beside the templates' pages (sitemap,
-robots.txt, iCalendar), under the output folder. Each write is announced on
-the ``written`` signal (the preview server keeps track of what the site holds)."""
+robots.txt, iCalendar, photos' variants), under the output folder. Each write
+is announced on the ``written`` signal (the preview server keeps track of what
+the site holds; the manifest plugin lists what reaches the output)."""
 
 import os
+import shutil
 
 import blinker
 
@@ -31,3 +33,17 @@ def _write(path, data):
     with open(path, "wb") as output:
         output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     written.send(path)
+
+
+def copy_output(source, path):
+    """Copy the file ``source`` to ``path`` in the output folder, as it is."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copyfile(source, path)
+    written.send(path)
+
+
+def declare_folder(folder):
+    """Announce every file of ``folder``, which a program of ours filled (Pagefind, the editor)."""
+    for parent, _, names in os.walk(folder):
+        for name in sorted(names):
+            written.send(os.path.join(parent, name))
