@@ -70,7 +70,7 @@ def listing_problems(settings):
     for entry in read_entries(path):
         source = posixpath.normpath(entry.source) if entry.source else ""
         if not CANONICAL_URL.match(entry.url):
-            message = f"adresse invalide « {entry.url} » : seules des adresses du site comme 2024/10/titre/ sont admises"
+            message = f"adresse invalide « {entry.url} » : seules les adresses du site (2024/10/titre/) sont admises"
         elif not source or source.startswith(("../", "/")) or source != entry.source:
             message = f"fichier source invalide « {entry.source} » : il doit être un fichier de content/"
         else:

@@ -47,3 +47,16 @@ def declare_folder(folder):
     for parent, _, names in os.walk(folder):
         for name in sorted(names):
             written.send(os.path.join(parent, name))
+
+
+def files_and_links(folder):
+    """Relative path (with /) -> whether it is a symbolic link, for every file and every link
+    (to a file or a folder, never followed) under ``folder``."""
+    found = {}
+    for parent, subfolders, names in os.walk(folder):
+        for name in subfolders + names:
+            path = os.path.join(parent, name)
+            is_link = os.path.islink(path)
+            if is_link or name in names:
+                found[os.path.relpath(path, folder).replace(os.sep, "/")] = is_link
+    return found

@@ -29,12 +29,13 @@ from pressroom import output
 from pressroom.problems import ContentError, Problem
 from pressroom.settings import setting
 
-__all__ = ["register", "read_manifest"]
+__all__ = ["register"]
 
 RUNNING = "_OUTPUT_MANIFEST"
 THEME = "thème du site"
 GENERATED = "généré par le site"
 COMPRESSED = "copie compressée de {}"
+UNDECLARED = "fichier écrit sans qu'aucune source ni aucun générateur le déclare"
 
 
 class Manifest:
@@ -89,7 +90,7 @@ class Manifest:
             if is_link:
                 problems.append(output_problem(relative, "lien symbolique dans le site construit"))
             elif owners is None and not (compress and relative != base and base in self.owners):
-                problems.append(output_problem(relative, "fichier écrit sans qu'aucune source ni aucun générateur le déclare"))
+                problems.append(output_problem(relative, UNDECLARED))
             elif owners and len(owners) > 1:
                 first, *others = owners
                 problems += [overwrite_problem(relative, owner, first) for owner in others]
@@ -121,26 +122,6 @@ def overwrite_problem(relative, owner, first):
         f"écrirait site/{relative}, déjà écrit par {other} : l'un écraserait l'autre",
         "renommez ou déplacez ce fichier, ou changez le Slug",
     )
-
-
-def files_of(folder, skipped):
-    """Relative path (with /) -> whether it is a symbolic link, for every file of ``folder``."""
-    found = {}
-    for parent, subfolders, names in os.walk(folder):
-        for name in subfolders + names:
-            path = os.path.join(parent, name)
-            relative = os.path.relpath(path, folder).replace(os.sep, "/")
-            if os.path.islink(path):
-                found[relative] = True
-            elif name in names and relative != skipped:
-                found[relative] = False
-    return found
-
-
-def read_manifest(folder, name):
-    """The output paths that the manifest ``name`` of the built site ``folder`` lists."""
-    with open(os.path.join(folder, name), encoding="utf-8") as manifest:
-        return sorted(json.load(manifest)["fichiers"])
 
 
 def start(pelican):
@@ -177,7 +158,8 @@ def check_and_write(pelican):
     output.written.disconnect(manifest.record_written)
     manifest.declare_copies()
     name = setting(pelican.settings, "OUTPUT_MANIFEST")
-    found = files_of(manifest.output, name)
+    found = output.files_and_links(manifest.output)
+    found.pop(name, None)
     problems = manifest.problems(found)
     if problems:
         raise ContentError(problems)

@@ -228,7 +228,8 @@ def finish_indexing(pelican):
     indexing = pelican.settings.pop(RUNNING, None)
     if indexing is not None:
         indexing.finish()
-        output.declare_folder(os.path.join(pelican.settings["OUTPUT_PATH"], setting(pelican.settings, "SEARCH_OUTPUT_SUBDIR")))
+        settings = pelican.settings
+        output.declare_folder(os.path.join(settings["OUTPUT_PATH"], setting(settings, "SEARCH_OUTPUT_SUBDIR")))
 
 
 def register():
