@@ -7,7 +7,7 @@ Every writer declares what it writes: Pelican's writer (``content_written``,
 sitemap, photos' variants, the search index, the editor), Pelican's copies of
 static files (the static generator's ``staticfiles``, once the other plugins
 have changed that list) and of the theme's files, and the ``.gz`` copy of a
-declared text file.
+declared text file. A file declared twice, even by one writer, was overwritten.
 
 The manifest is written in the output but never published: it names the source
 files, and ``invoke publish`` sends exactly the files it lists, not itself.
@@ -33,7 +33,9 @@ __all__ = ["register"]
 
 RUNNING = "_OUTPUT_MANIFEST"
 THEME = "thème du site"
-GENERATED = "généré par le site"
+PAGE = "page générée par le site"
+FEED = "flux généré par le site"
+GENERATED = "fichier généré par le site"
 COMPRESSED = "copie compressée de {}"
 UNDECLARED = "fichier écrit sans qu'aucune source ni aucun générateur le déclare"
 
@@ -55,9 +57,7 @@ class Manifest:
         path = os.path.abspath(path)
         if not path.startswith(self.output):
             return  # written elsewhere (the search records' staging folder)
-        owners = self.owners.setdefault(os.path.relpath(path, self.output).replace(os.sep, "/"), [])
-        if owner not in owners:
-            owners.append(owner)
+        self.owners.setdefault(os.path.relpath(path, self.output).replace(os.sep, "/"), []).append(owner)
 
     def record_written(self, path):
         self.declare(path, GENERATED)
@@ -113,9 +113,12 @@ def output_problem(relative, message):
     )
 
 
+GENERATORS = (PAGE, FEED, GENERATED, THEME)
+
+
 def overwrite_problem(relative, owner, first):
     """``owner`` wrote ``relative`` over ``first``'s file: the source to change is named first."""
-    shown, other = (owner, first) if owner not in (GENERATED, THEME) else (first, owner)
+    shown, other = (owner, first) if owner not in GENERATORS else (first, owner)
     return Problem(
         shown,
         "fichier",
@@ -136,13 +139,13 @@ def on_content_written(path, context):
     if manifest is not None:
         content = context.get("article") or context.get("page")
         source = getattr(content, "source_path", None)
-        manifest.declare(path, manifest.source(source) if isinstance(source, str) else GENERATED)
+        manifest.declare(path, manifest.source(source) if isinstance(source, str) else PAGE)
 
 
 def on_feed_written(path, context, feed):
     manifest = context.get(RUNNING)
     if manifest is not None:
-        manifest.declare(path, GENERATED)
+        manifest.declare(path, FEED)
 
 
 def keep_static_generator(generator):
