@@ -24,7 +24,7 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
-from . import addresses, schema
+from . import addresses, pipeline, schema
 from .header import Entry, Header, UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin, with_mixin
@@ -228,31 +228,10 @@ def tag_spelling_problem(path, spelling, first, first_path, root):
     )
 
 
-def find_collisions(contents, root):
-    """Contents that would be written to the same file: one problem per later file, naming the first."""
-    first_by_output = {}
-    problems = []
-    for content in sorted(contents, key=lambda c: c.source_path):
-        save_as = content.save_as  # formatted anew at each access
-        output = os.path.normpath(save_as) if save_as else None
-        if not output:
-            continue
-        first = first_by_output.setdefault(output, content)
-        if first is not content:
-            problems.append(collision_problem(content, first, root))
-    return problems
-
-
 def collision_problem(content, first, root):
     """``content`` would be written where ``first`` is."""
-    field = "Slug" if "slug" in content.metadata else "Title"
-    return problem_at(
-        content.source_path,
-        field,
-        f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
-        "donnez un Slug différent à l'un des deux articles",
-        root,
-    )
+    claim, earlier = addresses.content_claims([content, first], root)
+    return addresses.clash_problem(claim, earlier, root)
 
 
 def _shown(path, root):
@@ -272,7 +251,8 @@ def readable_articles(settings, readers, report):
 
 def check_collisions(settings, readers, report):
     """Articles that would share an address, among the files that passed their own checks."""
-    return find_collisions(readable_articles(settings, readers, report), settings["PATH"])
+    articles = sorted(readable_articles(settings, readers, report), key=lambda article: article.source_path)
+    return addresses.table_problems(addresses.content_claims(articles, settings["PATH"]), settings["PATH"])
 
 
 def check_published_addresses(settings, articles):
@@ -334,7 +314,7 @@ def static_outputs(settings, readers, sources):
 def check_addresses(settings, readers, articles):
     """The address table of the build to come (pressroom.addresses), checked as the build checks it."""
     pages = readable_pages(settings, readers)
-    published = [article for article in articles if article.status == "published"]
+    published = [a for a in articles if a.status == "published" and pipeline.withdrawal(a) is None]
     sources = [content.source_path for content in articles + pages]
     statics = static_outputs(settings, readers, sources)
     return addresses.check_table(settings, articles + pages, published, statics)
@@ -381,7 +361,6 @@ __all__ = [
     "check_file",
     "tag_spelling_problem",
     "check_collisions",
-    "find_collisions",
     "collision_problem",
     "use_french_metadata",
     "Problem",

@@ -270,6 +270,14 @@ def takeover_of_another_institution(content, tmp_path):
     article(content, "cmss.md", extra="Redirect-From: 2024/03/ancien-nom/\n")
 
 
+def slug_onto_an_old_address(content, tmp_path):
+    """The same INPS article renamed; a CMSS article takes its old address as its own Slug."""
+    (content / "adresses-publiees.txt").write_text("2024/03/ancien-nom/\tarticles/2024/inps.md\n", encoding="utf-8")
+    inps = NEW.format(title="Communiqué de l'INPS", extra="", slug="nouveau-nom").replace("CMSS", "INPS")
+    (content / "articles" / "2024" / "inps.md").write_text(inps + "Corps.\n", encoding="utf-8")
+    article(content, "cmss.md", slug="ancien-nom")
+
+
 KNOWN = "articles/2024/cmss-untm-formation-relations-professionnelles.md"
 TREE_CASES = {
     "static-index": (static_index, f"index.html: fichier: adresse index.html {RESERVED_ADDRESS}la page d'accueil"),
@@ -323,6 +331,11 @@ TREE_CASES = {
         takeover_of_another_institution,
         "articles/2024/cmss.md:7: Redirect-From: adresse 2024/03/ancien-nom/ déjà publiée : c'est l'ancienne adresse "
         "de articles/2024/inps.md (INPS)",
+    ),
+    "slug-sur-une-adresse-publiee": (
+        slug_onto_an_old_address,
+        "articles/2024/cmss.md:3: Slug: adresse 2024/03/ancien-nom/ déjà publiée : c'est l'ancienne adresse de "
+        "articles/2024/inps.md (INPS)",
     ),
 }
 
