@@ -14,8 +14,8 @@ without a redirect target (``Redirect-From`` on the article that replaces it).
 import dataclasses
 import os
 import posixpath
-import re
 
+from . import schema
 from .problems import Problem, field_line
 from .settings import DEFAULTS, setting
 
@@ -41,11 +41,6 @@ def list_path(settings):
     return os.path.join(settings["PATH"], list_name(settings))
 
 
-# A canonical line of the list: lower-case words of letters, digits and dashes, each followed by a
-# slash (``2024/10/slug/``), as Pelican writes our addresses; never ``..``, ``/x`` or ``a//b``.
-CANONICAL_URL = re.compile(r"^(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*/)+$")
-
-
 def read_entries(path):
     """The entries of a list file; none if the file does not exist yet."""
     try:
@@ -69,7 +64,7 @@ def listing_problems(settings):
     problems = []
     for entry in read_entries(path):
         source = posixpath.normpath(entry.source) if entry.source else ""
-        if not CANONICAL_URL.match(entry.url):
+        if not schema.ADDRESS_PATTERN.match(entry.url):  # as Redirect-From: never ``..``, ``/x`` or ``a//b``
             message = f"adresse invalide « {entry.url} » : seules les adresses du site (2024/10/titre/) sont admises"
         elif not source or source.startswith(("../", "/")) or source != entry.source:
             message = f"fichier source invalide « {entry.source} » : il doit être un fichier de content/"
@@ -145,7 +140,7 @@ class Claim:
     list of published addresses), ``field`` the field to change in it; a generator has neither."""
 
     save_as: str
-    owner: str  # as the officer reads it: « articles/2024/x.md », « la page de recherche du site »
+    owner: str  # as the officer reads it: « articles/2024/x.md », « la page de recherche »
     path: str = ""
     field: str = ""
     line: int = 0
