@@ -291,7 +291,7 @@ def readable_pages(settings, readers):
 STATIC_LINK = re.compile(r"(?:\{static\}|\|static\|)(?P<path>[^\s\"'()<>?#]+)")
 
 
-def static_outputs(settings, readers, sources):
+def static_outputs(settings, sources):
     """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS,
     and those that a ``{static}`` link of ``sources`` names, wherever they are."""
     root = settings["PATH"]
@@ -316,7 +316,7 @@ def check_addresses(settings, readers, articles):
     pages = readable_pages(settings, readers)
     published = [a for a in articles if a.status == "published" and pipeline.withdrawal(a) is None]
     sources = [content.source_path for content in articles + pages]
-    statics = static_outputs(settings, readers, sources)
+    statics = static_outputs(settings, sources)
     return addresses.check_table(settings, articles + pages, published, statics)
 
 
