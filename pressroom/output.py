@@ -1,7 +1,8 @@
 """Files that our generators write beside the templates' pages (sitemap,
 robots.txt, iCalendar, photos' variants), under the output folder. Each write
 is announced on the ``written`` signal (the preview server keeps track of what
-the site holds; the manifest plugin lists what reaches the output)."""
+the site holds; the manifest plugin lists what reaches the output). A copy
+of a file (the .gz copies) is announced with ``copy_of``, the file copied."""
 
 import os
 import shutil

@@ -7,7 +7,8 @@ Every writer declares what it writes: Pelican's writer (``content_written``,
 sitemap, photos' variants, the search index, the editor), Pelican's copies of
 static files (the static generator's ``staticfiles``, once the other plugins
 have changed that list) and of the theme's files, and the ``.gz`` copy of a
-declared text file. A file declared twice, even by one writer, was overwritten.
+text file (announced by the compressor once made). A file declared twice, even
+by one writer, was overwritten.
 
 The manifest is written in the output but never published: it names the source
 files, and ``invoke publish`` sends exactly the files it lists, not itself.
@@ -59,8 +60,9 @@ class Manifest:
             return  # written elsewhere (the search records' staging folder)
         self.owners.setdefault(os.path.relpath(path, self.output).replace(os.sep, "/"), []).append(owner)
 
-    def record_written(self, path):
-        self.declare(path, GENERATED)
+    def record_written(self, path, copy_of=None):
+        owner = COMPRESSED.format(os.path.relpath(copy_of, self.output)) if copy_of else GENERATED
+        self.declare(path, owner.replace(os.sep, "/"))
 
     def source(self, path):
         return os.path.relpath(path, self.settings["PATH"]).replace(os.sep, "/")
@@ -83,13 +85,11 @@ class Manifest:
     def problems(self, found):
         """Files of the output nobody declared, symbolic links, and files two writers wrote."""
         problems = []
-        compress = setting(self.settings, "GZIP_COPIES")
         for relative, is_link in sorted(found.items()):
             owners = self.owners.get(relative)
-            base = relative.removesuffix(".gz")
             if is_link:
                 problems.append(output_problem(relative, "lien symbolique dans le site construit"))
-            elif owners is None and not (compress and relative != base and base in self.owners):
+            elif owners is None:
                 problems.append(output_problem(relative, UNDECLARED))
             elif owners and len(owners) > 1:
                 first, *others = owners
@@ -98,10 +98,7 @@ class Manifest:
 
     def entries(self, found):
         """Output path -> what wrote it, for every file of the output."""
-        return {
-            relative: self.owners[relative][0] if relative in self.owners else COMPRESSED.format(relative[:-3])
-            for relative in sorted(found)
-        }
+        return {relative: self.owners[relative][0] for relative in sorted(found)}
 
 
 def output_problem(relative, message):
