@@ -241,7 +241,7 @@ def content_claims(contents, root):
     for content in contents:
         save_as = content.save_as  # formatted anew at each access
         if save_as:
-            field = "Slug" if "slug" in content.metadata else "Title"
+            field = next((f for f in ("save_as", "slug") if f in content.metadata), "title").capitalize()
             claims.append(Claim(save_as, source_key(content, root), content.source_path, field, target=content))
     return claims
 
@@ -292,7 +292,7 @@ def redirect_urls(article):
 
 # Who keeps an address when two claim it: the site's generators, then the published addresses (a
 # published address never changes hands), the contents, the redirects they ask for, the files.
-PRECEDENCE = ("", "Adresse", "Slug", "Title", "Redirect-From", "fichier")
+PRECEDENCE = ("", "Adresse", "Save_as", "Slug", "Title", "Redirect-From", "fichier")
 
 
 def clashes(claims):
@@ -317,6 +317,7 @@ def clashes(claims):
 
 
 HINTS = {
+    "Save_as": "supprimez cette ligne : l'adresse d'une page se règle seulement avec Slug",
     "Slug": "donnez un autre Slug",
     "Title": "ajoutez une ligne Slug: avec une autre adresse",
     "Redirect-From": "retirez cette adresse du champ Redirect-From",

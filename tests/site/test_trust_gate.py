@@ -254,6 +254,11 @@ def page_titled_search(content, tmp_path):
     page.write_text("Title: Recherche\n\nNotre moteur de recherche.\n", encoding="utf-8")
 
 
+def page_over_home(content, tmp_path):
+    page = content / "pages" / "accueil.md"
+    page.write_text("Title: Accueil\nSave_as: index.html\n\nUne autre page d'accueil.\n", encoding="utf-8")
+
+
 def listing_line(line):
     def setup(content, tmp_path):
         (content / "adresses-publiees.txt").write_text(line, encoding="utf-8")
@@ -310,6 +315,10 @@ TREE_CASES = {
     "page-recherche": (
         page_titled_search,
         f"pages/recherche.md:1: Title: adresse recherche/ {RESERVED_ADDRESS}la page de recherche",
+    ),
+    "page-sur-l-accueil": (
+        page_over_home,
+        f"pages/accueil.md:2: Save_as: adresse / {RESERVED_ADDRESS}la page d'accueil — supprimez cette ligne",
     ),
     "liste-recherche": (
         listing_line(f"recherche/\t{KNOWN}\n"),
