@@ -91,7 +91,7 @@ class Manifest:
                 problems.append(output_problem(relative, "lien symbolique dans le site construit"))
             elif owners is None:
                 problems.append(output_problem(relative, UNDECLARED))
-            elif owners and len(owners) > 1:
+            elif len(owners) > 1:
                 first, *others = owners
                 problems += [overwrite_problem(relative, owner, first) for owner in others]
         return problems
