@@ -8,8 +8,9 @@ or registry (``pressroom.cache``; ``finalized`` records what made it); ``article
 published articles at once (a draft with problems is reported as a warning and
 left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
 in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
-the pipeline's ``addresses`` stage fails the build when two contents would be
-written to the same file, then keeps each one's URL; ``get_writer`` writes feed
+the pipeline's ``addresses`` stage fails the build when two outputs would take
+one address (``pressroom.addresses``' table: contents, redirects, static files and
+the site's own pages, the one `invoke lint` checks), then keeps each one's URL; ``get_writer`` writes feed
 titles as the text they are.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
