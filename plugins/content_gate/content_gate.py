@@ -3,14 +3,16 @@ embargoed articles never reach the output (except in a preview build).
 
 Signals: ``readers_init`` makes the readers accept French dates and read a
 Summary as plain text, and ignores a reader cache made by other code, settings
-or registry (``pressroom.cache``; ``finalized`` records what made it); ``article_generator_init`` runs every check of
-``pressroom.lint`` on the sources and fails the build with all problems of
-published articles at once (a draft with problems is reported as a warning and
-left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
-in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
-the pipeline's ``addresses`` stage fails the build when two outputs would take
-one address (``pressroom.addresses``' table: contents, redirects, static files and
-the site's own pages, the one `invoke lint` checks), then keeps each one's URL; ``get_writer`` writes feed
+or registry (``pressroom.cache``; ``finalized`` records what made it);
+``article_generator_init`` runs every check of ``pressroom.lint`` on the sources
+(and refuses any symbolic link under the content folder) and fails the build
+with all problems of published articles at once (a draft with problems is
+reported as a warning and left out); ``article_generator_pretaxonomy`` shows
+drafts and embargoed articles in a preview build (PREVIEW = True), marked
+« Brouillon » / « Sous embargo … »; the pipeline's ``addresses`` stage fails
+the build when two outputs would take one address (``pressroom.addresses``'
+table: contents, redirects, static files and the site's own pages, the one
+`invoke lint` checks), then keeps each one's URL; ``get_writer`` writes feed
 titles as the text they are.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
