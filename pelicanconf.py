@@ -54,6 +54,7 @@ PLUGINS = [
     "redirects",
     "gzip_copies",
     "editor",
+    "manifest",
 ]
 
 # auto_reload off: Pelican makes a new Jinja environment on every build, and with it on,

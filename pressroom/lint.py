@@ -15,6 +15,7 @@ import datetime
 import fnmatch
 import html
 import os
+import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -23,7 +24,7 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
-from . import addresses, body, schema, statics
+from . import addresses, body, pipeline, schema, statics
 from .header import UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin
@@ -127,12 +128,33 @@ def today(settings):
     return datetime.datetime.now(zoneinfo.ZoneInfo(setting(settings, "TIMEZONE"))).date()
 
 
+def check_links(root):
+    """A symbolic link anywhere under the content folder (file or folder): Pelican would follow it
+    and publish what it points to, wherever that is. One problem per link, none followed."""
+    problems = []
+    for folder, subfolders, names in os.walk(root):
+        for name in sorted(subfolders + names):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                problems.append(
+                    Problem(
+                        _shown(path, root),
+                        "fichier",
+                        f"lien symbolique refusé (vers « {os.readlink(path)} ») : il publierait un fichier pris "
+                        "hors du dossier content/",
+                        "remplacez le lien par une copie du fichier lui-même, ou supprimez-le",
+                    )
+                )
+    return problems
+
+
 def check_sources(settings, readers, registry=None, bodies=None):
     """Problems of every article and page source file, read as written (no Pelican object needed);
     ``bodies`` (a body.CheckedBodies) spares the bodies already checked, and learns the new ones."""
     registry = registry or Registry.load(registry_path(settings))
     report, day = Report(), today(settings)
     bodies = bodies or body.CheckedBodies()
+    report.problems += check_links(settings["PATH"])
     for path in article_files(settings, MarkdownReader.file_extensions):
         header, problems = check_file(settings, readers, path, registry, day, bodies=bodies)
         if header is not None:
@@ -258,31 +280,10 @@ def tag_spelling_problem(path, spelling, first, first_path, root):
     )
 
 
-def find_collisions(contents, root):
-    """Contents that would be written to the same file: one problem per later file, naming the first."""
-    first_by_output = {}
-    problems = []
-    for content in sorted(contents, key=lambda c: c.source_path):
-        save_as = content.save_as  # formatted anew at each access
-        output = os.path.normpath(save_as) if save_as else None
-        if not output:
-            continue
-        first = first_by_output.setdefault(output, content)
-        if first is not content:
-            problems.append(collision_problem(content, first, root))
-    return problems
-
-
 def collision_problem(content, first, root):
     """``content`` would be written where ``first`` is."""
-    field = "Slug" if "slug" in content.metadata else "Title"
-    return problem_at(
-        content.source_path,
-        field,
-        f"même adresse ({content.url}) que {_shown(first.source_path, root)} : l'un écraserait l'autre",
-        "donnez un Slug différent à l'un des deux articles",
-        root,
-    )
+    claim, earlier = addresses.content_claims([content, first], root)
+    return addresses.clash_problem(claim, earlier, root)
 
 
 def _shown(path, root):
@@ -313,7 +314,8 @@ def readable_pages(settings, readers, report):
 
 def check_collisions(settings, readers, report):
     """Articles that would share an address, among the files that passed their own checks."""
-    return find_collisions(readable_articles(settings, readers, report), settings["PATH"])
+    articles = sorted(readable_articles(settings, readers, report), key=lambda article: article.source_path)
+    return addresses.table_problems(addresses.content_claims(articles, settings["PATH"]), settings["PATH"])
 
 
 def check_published_addresses(settings, articles):
@@ -331,28 +333,58 @@ def check_published_addresses(settings, articles):
             f"rétablissez le fichier, ou ajoutez la ligne « Redirect-From: {entry.url} » à l'article qui le remplace",
             entry.line,
         )
-        for entry in addresses.read_entries(listing)
+        for entry in addresses.canonical_entries(settings)
         if entry.url not in current
         and entry.url not in taken_over
         and not os.path.exists(os.path.join(root, entry.source))
     ]
 
 
+STATIC_LINK = re.compile(r"(?:\{static\}|\|static\|)(?P<path>[^\s\"'()<>?#]+)")
+
+
+def static_outputs(settings, sources):
+    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS,
+    and those that a ``{static}`` link of ``sources`` names, wherever they are."""
+    root = settings["PATH"]
+    found = {}
+    for static_path in settings["STATIC_PATHS"]:
+        for folder, _, names in os.walk(os.path.join(root, static_path)):
+            for name in names:
+                path = os.path.join(folder, name)
+                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
+    for source in sources:
+        for match in STATIC_LINK.finditer(read_text(source)):
+            link = match.group("path")
+            base = root if link.startswith("/") else os.path.dirname(source)
+            path = os.path.normpath(os.path.join(base, link.lstrip("/")))
+            if os.path.isfile(path) and not os.path.relpath(path, root).startswith(".."):
+                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
+    return found
+
+
+def check_addresses(settings, articles, pages):
+    """The address table of the build to come (pressroom.addresses), checked as the build checks it."""
+    published = [a for a in articles if a.status == "published" and pipeline.withdrawal(a) is None]
+    sources = [content.source_path for content in articles + pages]
+    return addresses.check_table(settings, articles + pages, published, static_outputs(settings, sources))
+
+
 def lint(settings):
-    """Every problem in the content folder, drafts' included, two articles at one address, a
-    published article whose file disappeared, and a file named in a body (of an article or a page) that
-    may not be published."""
+    """Every problem in the content folder, drafts' included, every symbolic link, two outputs at one
+    address, a published article whose file disappeared, and a file named in a body (of an article or
+    a page) that may not be published."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
     articles = readable_articles(settings, readers, report)
-    contents = articles + readable_pages(settings, readers, report)
+    pages = readable_pages(settings, readers, report)
     return (
         report.problems
         + report.draft_problems
-        + find_collisions(articles, settings["PATH"])
+        + check_addresses(settings, articles, pages)
         + check_published_addresses(settings, articles)
-        + [problem for content in contents for problem in statics.body_problems(content, settings)]
+        + [problem for content in articles + pages for problem in statics.body_problems(content, settings)]
     )
 
 
@@ -382,7 +414,6 @@ __all__ = [
     "check_file",
     "tag_spelling_problem",
     "check_collisions",
-    "find_collisions",
     "collision_problem",
     "use_french_metadata",
     "Problem",

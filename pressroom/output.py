@@ -1,8 +1,11 @@
 """Files that our generators write beside the templates' pages (sitemap,
-robots.txt, iCalendar), under the output folder. Each write is announced on
-the ``written`` signal (the preview server keeps track of what the site holds)."""
+robots.txt, iCalendar, photos' variants), under the output folder. Each write
+is announced on the ``written`` signal (the preview server keeps track of what
+the site holds; the manifest plugin lists what reaches the output). A copy
+of a file (the .gz copies) is announced with ``copy_of``, the file copied."""
 
 import os
+import shutil
 
 import blinker
 
@@ -31,3 +34,30 @@ def _write(path, data):
     with open(path, "wb") as output:
         output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     written.send(path)
+
+
+def copy_output(source, path):
+    """Copy the file ``source`` to ``path`` in the output folder, as it is."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copyfile(source, path)
+    written.send(path)
+
+
+def declare_folder(folder):
+    """Announce every file of ``folder``, which a program of ours filled (Pagefind, the editor)."""
+    for parent, _, names in os.walk(folder):
+        for name in sorted(names):
+            written.send(os.path.join(parent, name))
+
+
+def files_and_links(folder):
+    """Relative path (with /) -> whether it is a symbolic link, for every file and every link
+    (to a file or a folder, never followed) under ``folder``."""
+    found = {}
+    for parent, subfolders, names in os.walk(folder):
+        for name in subfolders + names:
+            path = os.path.join(parent, name)
+            is_link = os.path.islink(path)
+            if is_link or name in names:
+                found[os.path.relpath(path, folder).replace(os.sep, "/")] = is_link
+    return found

@@ -79,6 +79,7 @@ PREVIEW_SETTINGS = {
     "SEARCH_AFTER_PAGES": True,
     "SEARCH_STATUS_SAVE_AS": "recherche/etat-index.json",
     "DELETE_OUTPUT_DIRECTORY": False,
+    "OUTPUT_MANIFEST": "",  # files are replaced one by one, not all written by each build
 }
 PREVIEW_CACHE = "apercu"  # its own reader cache, beside the build's: each keeps its own
 

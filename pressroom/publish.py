@@ -9,9 +9,18 @@ the repository or one of its parents, a destination that a first publish
 (``--init``) has not marked, and the deletion of more than a tenth of the
 destination's files (``--force``). rsync replaces the files only once all
 are sent (``--delay-updates --delete-after``).
+
+It sends exactly the files of the build's manifest (``OUTPUT_MANIFEST``, written
+by the manifest plugin), never a link: the private folder is checked first (a
+symbolic link, a file the manifest does not list, or one it lists that is missing
+refuses the publication), and rsync copies no link (``--no-links``, never
+``--copy-links``) and leaves the manifest, which names the sources, out. Why not
+``--files-from``: with it, rsync would no longer delete at the destination the
+files of articles since withdrawn from the site.
 """
 
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +29,8 @@ import tempfile
 import urllib.parse
 
 from . import addresses, site, treelock
+from .output import files_and_links
+from .settings import setting
 
 DESTINATION_VARIABLE = "PUBLISH_DEST"
 SITEURL_VARIABLE = "SITEURL"
@@ -160,12 +171,16 @@ def count_changes(itemized):
     return changes
 
 
-def rsync_command(output, dest, dry_run=False):
+def rsync_command(output, dest, dry_run=False, manifest=""):
     """rsync the *contents* of ``output`` to ``dest``: files compared by checksum (a fresh build
-    has fresh dates), put in place together at the end, then the stale ones deleted."""
+    has fresh dates), put in place together at the end, then the stale ones deleted. Links are
+    never copied nor followed, and the manifest stays here."""
     command = [
         "rsync",
-        "--archive",
+        "--recursive",
+        "--times",
+        "--perms",
+        "--no-links",
         "--compress",
         "--checksum",
         "--delete-after",
@@ -175,11 +190,14 @@ def rsync_command(output, dest, dry_run=False):
     ]
     if dry_run:
         command.append("--dry-run")
+    if manifest:
+        command.append(f"--exclude=/{manifest}")
     return command + [os.path.join(output, ""), dest]
 
 
-def run_rsync(output, dest, dry_run):
-    result = subprocess.run(rsync_command(output, dest, dry_run), capture_output=True, text=True, check=False)
+def run_rsync(output, dest, dry_run, manifest=""):
+    command = rsync_command(output, dest, dry_run, manifest)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
         raise PublishError(
             f"rsync a renvoyé le code {result.returncode} ({result.stderr.strip()}) — rien n'a été remplacé "
@@ -196,6 +214,36 @@ def check_deletions(changes, force):
         f"(plus de {MAX_DELETED_SHARE:.0%}) — vérifiez la destination et le contenu, puis relancez avec "
         "--force si ces suppressions sont voulues"
     )
+
+
+# --- What is sent: exactly the manifest --------------------------------------------
+
+
+def check_staging(output, manifest):
+    """The private build holds exactly the files its manifest lists (and the marker), no link."""
+    try:
+        with open(os.path.join(output, manifest), encoding="utf-8") as listing:
+            declared = set(json.load(listing)["fichiers"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PublishError(
+            f"manifeste {manifest} du site construit illisible ({error}) — rien n'a été envoyé ; signalez-le à "
+            "l'équipe technique"
+        ) from error
+    found = files_and_links(output)
+    links = sorted(path for path, is_link in found.items() if is_link)
+    unknown = sorted(set(found) - declared - {manifest, MARKER})
+    missing = sorted(declared - set(found))
+    for paths, what in ((links, "lien(s) symbolique(s)"), (unknown, "fichier(s) absent(s) du manifeste")):
+        if paths:
+            raise PublishError(
+                f"le site construit contient {len(paths)} {what} : {', '.join(paths[:5])} — rien n'a été envoyé ; "
+                "signalez-le à l'équipe technique"
+            )
+    if missing:
+        raise PublishError(
+            f"{len(missing)} fichier(s) du manifeste manquent au site construit : {', '.join(missing[:5])} — rien "
+            "n'a été envoyé ; relancez la publication"
+        )
 
 
 # --- The whole publication ----------------------------------------------------
@@ -233,14 +281,18 @@ def send(settings, dest, dry_run, init, force, out):
         if output is None:
             print("Publication annulée : la construction a échoué, la destination est intacte.", file=out)
             return 1
+        manifest = setting(settings, "OUTPUT_MANIFEST")
+        if not manifest:
+            raise PublishError("réglage OUTPUT_MANIFEST vide : sans manifeste, la publication ne sait pas quoi envoyer")
         with open(os.path.join(output, MARKER), "w", encoding="utf-8") as marker:
             marker.write(MARKER_TEXT)
-        changes = run_rsync(output, dest, dry_run=True)
+        check_staging(output, manifest)
+        changes = run_rsync(output, dest, dry_run=True, manifest=manifest)
         check_deletions(changes, force)
         if dry_run:
             print(f"Essai à blanc, rien n'a été envoyé : {changes.summary()}.", file=out)
             return 0
-        run_rsync(output, dest, dry_run=False)
+        run_rsync(output, dest, dry_run=False, manifest=manifest)
         recorded = addresses.record_published(settings, output)
     print(f"Site publié vers {dest} : {changes.summary()}.", file=out)
     if recorded:

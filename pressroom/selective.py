@@ -217,7 +217,7 @@ class SelectiveWriting:
         if full:
             self.written, self.calls, self.article_pages = {}, {}, {}
 
-    def note_written(self, path):
+    def note_written(self, path, **_):
         """A file written by a plugin without the writer: part of this site if it is in its folder."""
         path = os.path.abspath(path)
         if path.startswith(os.path.join(os.path.abspath(self.output_path), "")):

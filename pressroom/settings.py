@@ -91,6 +91,9 @@ DEFAULTS = {
     # the page written at an address whose article moved (plugins/redirects).
     "PUBLISHED_URLS_FILE": "adresses-publiees.txt",
     "REDIRECT_TEMPLATE": "redirect",
+    # What reaches the output (plugins/manifest): every file and what wrote it, in this file of the
+    # output, which is never published (`invoke publish` sends the files it lists). Empty: no check.
+    "OUTPUT_MANIFEST": ".manifeste.json",
     # The preview server indexes once the pages are written, in the background, and says so
     # in this file, read by the search page (empty: no such file, the index is always whole).
     "SEARCH_AFTER_PAGES": False,

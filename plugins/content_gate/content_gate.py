@@ -6,12 +6,15 @@ Summary as plain text, and ignores a reader cache made by other code, settings
 or registry (``pressroom.cache``: ``initialized`` notes what makes this build's
 cache, ``finalized`` records it); ``content_object_init`` sanitizes every body
 (``pressroom.body``, the second wall); ``article_generator_init`` runs every
-check of ``pressroom.lint`` on the sources (articles and pages) and fails the build with all problems of
+check of ``pressroom.lint`` on the sources (articles and pages; and refuses any
+symbolic link under the content folder) and fails the build with all problems of
 published articles at once (a draft with problems is reported as a warning and
 left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
 in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
-the pipeline's ``addresses`` stage fails the build when two contents would be
-written to the same file, then keeps each one's URL; ``get_writer`` writes feed
+the pipeline's ``addresses`` stage fails the build when two outputs would take
+one address (``pressroom.addresses``' table: contents, redirects, static files
+and the site's own pages, the one `invoke lint` checks), then keeps each one's
+URL; ``get_writer`` writes feed
 titles as the text they are.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
@@ -21,14 +24,16 @@ published (pages, listings, feeds, calendar, search) reads ``generator.articles`
 
 import datetime
 import logging
+import os
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
+from pelican.generators import StaticGenerator
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import body, cache, frdates, lint, pipeline, schema
+from pressroom import addresses, body, cache, frdates, lint, pipeline, schema
 from pressroom.problems import ContentError
 from pressroom.settings import setting
 
@@ -123,12 +128,30 @@ def sanitize_body(content):
         content._content = body.sanitize(content._content)
 
 
-def check_collisions(generators):
+def check_addresses(generators):
+    """Before any file is written: no two contents, redirects, static files or generated pages at one
+    address (pressroom.addresses' table, the one `invoke lint` checks)."""
+    settings = generators[0].settings
     contents = pipeline.contents(generators, drafts=False)
-    problems = lint.find_collisions(contents, generators[0].settings["PATH"])
+    published = [a for a in pipeline.listed_articles(generators) + translations(generators) if a.status == "published"]
+    problems = addresses.check_table(settings, contents, published, static_outputs(generators))
     if problems:
         raise ContentError(problems)
     keep_urls(contents)
+
+
+def translations(generators):
+    return [article for generator in generators if hasattr(generator, "articles") for article in generator.translations]
+
+
+def static_outputs(generators):
+    """{source path: output path} of the files Pelican would copy as they are (``{static}`` links included)."""
+    return {
+        os.path.join(generator.path, static.source_path): static.save_as
+        for generator in generators
+        if isinstance(generator, StaticGenerator)
+        for static in generator.context.get("staticfiles", [])
+    }
 
 
 def keep_urls(contents):
@@ -184,6 +207,6 @@ def register():
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)
     signals.article_generator_pretaxonomy.connect(leave_listings_when_withdrawn)
-    pipeline.connect("addresses", check_collisions)
+    pipeline.connect("addresses", check_addresses)
     pipeline.connect("addresses", attach_release_history)
     signals.get_writer.connect(get_writer)

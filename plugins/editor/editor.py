@@ -7,7 +7,7 @@ import logging
 
 from pelican import signals
 
-from pressroom import editor
+from pressroom import editor, output
 
 __all__ = ["register"]
 
@@ -18,7 +18,7 @@ def add_editor(pelican):
     if not editor.enabled(pelican.settings):
         return
     try:
-        editor.write_admin(pelican.settings)
+        output.declare_folder(editor.write_admin(pelican.settings))
     except editor.EditorError as error:
         log.error("%s", error)
 

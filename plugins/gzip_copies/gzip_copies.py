@@ -28,6 +28,7 @@ import blinker
 from pelican import signals
 from pelican.plugins import granular_signals
 
+from pressroom import output
 from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 
@@ -43,7 +44,8 @@ BATCH = 200
 
 
 def gzip_copy(path):
-    """Write ``path + ".gz"``, unless it would not be smaller; return the error, if any."""
+    """Write ``path + ".gz"``, unless it would not be smaller (then no copy is left there); return
+    the error, if any."""
     try:
         with open(path, "rb") as source:
             data = source.read()
@@ -54,6 +56,8 @@ def gzip_copy(path):
             with open(partial, "wb") as copy:
                 copy.write(blob)
             os.replace(partial, path + ".gz")
+        elif os.path.lexists(path + ".gz"):
+            os.remove(path + ".gz")  # never a copy that says something else than the file
     except OSError as error:
         return f"{path} : {error}"
     return None
@@ -93,6 +97,7 @@ class Compressor:
         if "fork" not in multiprocessing.get_all_start_methods():
             self.processes = 0
         self.workers, self.batch = [], []
+        self.handed = set()  # every path handed over (some twice), whose copy is announced once made
 
     def __reduce__(self):
         # Pelican pickles the settings with its content cache (each Tag holds them):
@@ -116,6 +121,7 @@ class Compressor:
         # Pages rendered elsewhere (the search records of plugins/search) are not published.
         if self.is_text(path) and os.path.abspath(path).startswith(self.output_prefix):
             self.batch.append(path)
+            self.handed.add(path)
             if len(self.batch) == BATCH:
                 self.send_batch()
 
@@ -173,6 +179,13 @@ class Compressor:
         for path in self.stale_files():
             self.add(path)
         self.wait_for_workers()
+        self.announce_copies()
+
+    def announce_copies(self):
+        """Each copy made, on ``pressroom.output.written`` (the manifest of the output lists it)."""
+        for path in sorted(self.handed):
+            if os.path.exists(path + ".gz"):
+                output.written.send(path + ".gz", copy_of=path)
 
 
 def start(generator):

@@ -12,11 +12,11 @@ Signal: ``article_writer_finalized``, once the article pages are written.
 """
 
 import logging
-import os
 
 from pelican import signals
 
 from pressroom import addresses
+from pressroom.output import write_output
 from pressroom.settings import setting
 
 __all__ = ["register"]
@@ -32,36 +32,13 @@ def published_articles(generator):
     ]
 
 
-def source_key(article, settings):
-    return os.path.relpath(article.source_path, settings["PATH"]).replace(os.sep, "/")
-
-
-def written_addresses(generator):
-    """Output files that pages of this build already take: a redirect never replaces one."""
-    contents = list(generator.articles) + list(generator.translations) + list(generator.hidden_articles)
-    contents += list(generator.context.get("pages", [])) + list(generator.context.get("hidden_pages", []))
-    return {os.path.normpath(content.save_as) for content in contents if content.save_as}
-
-
-def redirects(generator, entries, articles):
-    """Old address -> article, for the addresses whose article now lives elsewhere."""
-    by_source = {source_key(article, generator.settings): article for article in articles}
-    targets = {entry.url: by_source[entry.source] for entry in entries if entry.source in by_source}
-    targets.update(addresses.redirect_targets(articles))
-    taken = written_addresses(generator)
-    return {
-        url: article
-        for url, article in targets.items()
-        if addresses.normalize_url(article.url) != url and os.path.normpath(addresses.save_as(url)) not in taken
-    }
-
-
 def write_redirects(generator, writer):
     settings = generator.settings
     articles = published_articles(generator)
-    known = addresses.read_entries(addresses.list_path(settings))
+    known = addresses.canonical_entries(settings)
     template = generator.get_template(setting(settings, "REDIRECT_TEMPLATE"))
-    for url, article in sorted(redirects(generator, known, articles).items()):
+    # The content gate checked these addresses against every other one (pressroom.addresses' table).
+    for url, article in sorted(addresses.redirects(settings, articles).items()):
         writer.write_file(
             addresses.save_as(url),
             template,
@@ -70,10 +47,10 @@ def write_redirects(generator, writer):
             url=url,
             target=article,
         )
-    current = [addresses.Entry(addresses.normalize_url(a.url), source_key(a, settings)) for a in articles]
-    listing = os.path.join(settings["OUTPUT_PATH"], addresses.list_name(settings))
-    with open(listing, "w", encoding="utf-8") as output:
-        output.write(addresses.format_entries(addresses.merged(known, sorted(current, key=lambda e: e.url))))
+    root = settings["PATH"]
+    current = [addresses.Entry(addresses.normalize_url(a.url), addresses.source_key(a, root)) for a in articles]
+    listing = addresses.format_entries(addresses.merged(known, sorted(current, key=lambda e: e.url)))
+    write_output(settings["OUTPUT_PATH"], addresses.list_name(settings), listing)
 
 
 def register():

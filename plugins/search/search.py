@@ -29,7 +29,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from pressroom import pipeline, processes
+from pressroom import output, pipeline, processes
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
@@ -228,6 +228,8 @@ def finish_indexing(pelican):
     indexing = pelican.settings.pop(RUNNING, None)
     if indexing is not None:
         indexing.finish()
+        settings = pelican.settings
+        output.declare_folder(os.path.join(settings["OUTPUT_PATH"], setting(settings, "SEARCH_OUTPUT_SUBDIR")))
 
 
 def register():

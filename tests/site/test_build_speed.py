@@ -116,6 +116,14 @@ def test_gzip_copy_is_deterministic_and_skipped_when_not_smaller(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "page.html.gz", "tiny.txt"]
 
 
+def test_no_copy_that_says_something_else_stays_beside_a_file_too_small_to_compress(tmp_path):
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("a", encoding="utf-8")
+    (tmp_path / "tiny.txt.gz").write_bytes(gzip.compress(b"<script>alert(1)</script>"))
+    assert gzip_copies.gzip_copy(str(tiny)) is None
+    assert not (tmp_path / "tiny.txt.gz").exists()
+
+
 @pytest.mark.parametrize("processes", [2, 0], ids=["worker processes", "no fork (Windows)"])
 def test_stale_gz_copies_are_made_again(tmp_path, processes):
     page = tmp_path / "page.html"

@@ -3,6 +3,7 @@ it could hurt the live site (no SITEURL, the repository as destination, an unmar
 destination, mass deletions); a publication during a preview build ships nothing of it."""
 
 import io
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from test_gate import EMBARGO_TITLE, write_unpublished
 from tools import require
 
 from pressroom import publish
+from pressroom.settings import DEFAULTS
 
 SITEURL = "https://presse.example.org"
 
@@ -160,6 +162,23 @@ def test_publication_during_a_preview_build_ships_no_embargoed_page_and_no_local
         assert b"Quetzal" not in data, relative
         assert b"127.0.0.1" not in data, relative
     assert not any("quetzal" in relative for relative in files(www))
+
+
+def test_publication_sends_exactly_the_files_of_the_manifest_and_not_the_manifest(tree, monkeypatch):
+    _, www, overrides = tree
+    sent = {}
+
+    def check_staging(output, manifest):
+        with open(os.path.join(output, manifest), encoding="utf-8") as listing:
+            sent.update(json.load(listing)["fichiers"])
+        check(output, manifest)
+
+    check = publish.check_staging
+    monkeypatch.setattr(publish, "check_staging", check_staging)
+    status, messages = run(www, overrides, init=True)
+    assert status == 0, messages
+    assert sent and files(www) == sorted([*sent, publish.MARKER])
+    assert not (www / DEFAULTS["OUTPUT_MANIFEST"]).exists()
 
 
 def test_publication_records_the_published_addresses(tree):

@@ -15,6 +15,7 @@ import hostile_files
 import icalendar
 import pytest
 from conftest import ROOT, build_site, write_article
+from PIL import Image
 
 from pressroom import lint, site
 
@@ -296,3 +297,194 @@ def test_code_and_site_links_of_a_body_are_kept_as_written(content_copy, build):
     hrefs = [a["href"] for a in body.find_all("a")]
     assert any(href.rstrip("/").endswith("accessibilite") for href in hrefs), hrefs
     assert "https://cmss.example.ml/" in hrefs
+
+
+# --- What reaches output/: one address table, no link, nothing undeclared -------------------------
+# Each case changes a copy of the content tree; lint and the build must both refuse it with the line
+# given, and leave the previous site as it was.
+
+NEW = ARTICLE.replace("Date: 2024-03-04", "Date: 2024-03-04\nSlug: {slug}")
+RESERVED_ADDRESS = "réservée au site : "
+LINK = ": fichier: lien symbolique refusé (vers « {} »)"
+
+
+def article(content, name, title="Article ordinaire", extra="", body="Corps.\n", slug="article-ordinaire"):
+    path = content / "articles" / "2024" / name
+    path.write_text(NEW.format(title=title, extra=extra, slug=slug) + body, encoding="utf-8")
+    return path
+
+
+def static_index(content, tmp_path):
+    (content / "index.html").write_text("<p>Page de remplacement</p>", encoding="utf-8")
+    article(content, "lien-static.md", body="[voir]({static}/index.html)\n")
+
+
+def site_share_image(content, tmp_path):
+    Image.new("RGB", (60, 30), "red").save(content / "images" / "partage-site.jpg", "JPEG")
+
+
+def photo_variant(content, tmp_path):
+    folder = content / "images" / "photos" / "0123456789abcdef0123"
+    folder.mkdir(parents=True)
+    (folder / "400.jpg").write_bytes(b"\xff\xd8\xff\xe0 pas une photo")
+
+
+def linked_articles_folder(content, tmp_path):
+    outside = tmp_path / "ailleurs" / "2024"
+    outside.mkdir(parents=True)
+    (outside / "accueil.md").write_text(
+        NEW.format(title="Accueil remplacé", extra="", slug="accueil-remplace") + "Corps.\n", encoding="utf-8"
+    )
+    (content / "articles" / "lien").symlink_to(tmp_path / "ailleurs")
+
+
+def linked_key_file(content, tmp_path):
+    key = tmp_path / "cle-deploiement"
+    key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n", encoding="utf-8")
+    (content / "fichiers").mkdir(exist_ok=True)
+    (content / "fichiers" / "rapport.pdf").symlink_to(key)
+
+
+def linked_passwd(content, tmp_path):
+    (content / "fichiers").mkdir(exist_ok=True)
+    (content / "fichiers" / "annexe.txt").symlink_to("/etc/passwd")
+
+
+def linked_folder(content, tmp_path):
+    (content / "images" / "systeme").symlink_to("/etc")
+
+
+def redirect_onto(address):
+    def setup(content, tmp_path):
+        article(content, "redirection.md", extra=f"Redirect-From: {address}\n")
+
+    return setup
+
+
+def page_titled_search(content, tmp_path):
+    page = content / "pages" / "recherche.md"
+    page.write_text("Title: Recherche\n\nNotre moteur de recherche.\n", encoding="utf-8")
+
+
+def page_over_home(content, tmp_path):
+    page = content / "pages" / "accueil.md"
+    page.write_text("Title: Accueil\nSave_as: index.html\n\nUne autre page d'accueil.\n", encoding="utf-8")
+
+
+def listing_line(line):
+    def setup(content, tmp_path):
+        (content / "adresses-publiees.txt").write_text(line, encoding="utf-8")
+
+    return setup
+
+
+def takeover_of_another_institution(content, tmp_path):
+    """An INPS article renamed (its old address listed as published), whose old address a CMSS
+    article claims with Redirect-From."""
+    (content / "adresses-publiees.txt").write_text("2024/03/ancien-nom/\tarticles/2024/inps.md\n", encoding="utf-8")
+    inps = NEW.format(title="Communiqué de l'INPS", extra="", slug="nouveau-nom").replace("CMSS", "INPS")
+    (content / "articles" / "2024" / "inps.md").write_text(inps + "Corps.\n", encoding="utf-8")
+    article(content, "cmss.md", extra="Redirect-From: 2024/03/ancien-nom/\n")
+
+
+def slug_onto_an_old_address(content, tmp_path):
+    """The same INPS article renamed; a CMSS article takes its old address as its own Slug."""
+    (content / "adresses-publiees.txt").write_text("2024/03/ancien-nom/\tarticles/2024/inps.md\n", encoding="utf-8")
+    inps = NEW.format(title="Communiqué de l'INPS", extra="", slug="nouveau-nom").replace("CMSS", "INPS")
+    (content / "articles" / "2024" / "inps.md").write_text(inps + "Corps.\n", encoding="utf-8")
+    article(content, "cmss.md", slug="ancien-nom")
+
+
+KNOWN = "articles/2024/cmss-untm-formation-relations-professionnelles.md"
+TREE_CASES = {
+    "static-index": (static_index, f"index.html: fichier: adresse index.html {RESERVED_ADDRESS}la page d'accueil"),
+    "image-de-partage": (
+        site_share_image,
+        f"images/partage-site.jpg: fichier: adresse images/partage-site.jpg {RESERVED_ADDRESS}l'image de partage",
+    ),
+    "variante-de-photo": (
+        photo_variant,
+        "images/photos/0123456789abcdef0123/400.jpg: fichier: adresse images/photos/0123456789abcdef0123/400.jpg "
+        f"{RESERVED_ADDRESS}les variantes des photos (dossier images/photos/)",
+    ),
+    "dossier-d-articles-lie": (linked_articles_folder, "articles/lien" + LINK.format("{tmp}/ailleurs")),
+    "lien-vers-une-cle": (linked_key_file, "fichiers/rapport.pdf" + LINK.format("{tmp}/cle-deploiement")),
+    "lien-vers-passwd": (linked_passwd, "fichiers/annexe.txt" + LINK.format("/etc/passwd")),
+    "lien-vers-un-dossier": (linked_folder, "images/systeme" + LINK.format("/etc")),
+    "redirection-recherche": (
+        redirect_onto("recherche/"),
+        f"articles/2024/redirection.md:7: Redirect-From: adresse recherche/ {RESERVED_ADDRESS}la page de recherche",
+    ),
+    "redirection-agenda": (
+        redirect_onto("agenda/"),
+        f"articles/2024/redirection.md:7: Redirect-From: adresse agenda/ {RESERVED_ADDRESS}l'agenda",
+    ),
+    "redirection-institution": (
+        redirect_onto("institutions/cmss/"),
+        f"articles/2024/redirection.md:7: Redirect-From: adresse institutions/cmss/ {RESERVED_ADDRESS}les pages des "
+        "institutions (dossier institutions/)",
+    ),
+    "page-recherche": (
+        page_titled_search,
+        f"pages/recherche.md:1: Title: adresse recherche/ {RESERVED_ADDRESS}la page de recherche",
+    ),
+    "page-sur-l-accueil": (
+        page_over_home,
+        f"pages/accueil.md:2: Save_as: adresse / {RESERVED_ADDRESS}la page d'accueil — supprimez cette ligne",
+    ),
+    "liste-recherche": (
+        listing_line(f"recherche/\t{KNOWN}\n"),
+        f"adresses-publiees.txt:1: Adresse: adresse recherche/ {RESERVED_ADDRESS}la page de recherche",
+    ),
+    "liste-hors-du-site": (
+        listing_line(f"../../etc/\t{KNOWN}\n"),
+        "adresses-publiees.txt:1: Adresse: adresse invalide « ../../etc/ » : seules les adresses du site",
+    ),
+    "liste-absolue": (
+        listing_line(f"/etc/\t{KNOWN}\n"),
+        "adresses-publiees.txt:1: Adresse: adresse invalide « /etc/ »",
+    ),
+    "liste-source-hors-du-contenu": (
+        listing_line("2024/03/x/\t../../secret.md\n"),
+        "adresses-publiees.txt:1: Adresse: fichier source invalide « ../../secret.md »",
+    ),
+    "reprise-d-une-autre-institution": (
+        takeover_of_another_institution,
+        "articles/2024/cmss.md:7: Redirect-From: adresse 2024/03/ancien-nom/ déjà publiée : c'est l'ancienne adresse "
+        "de articles/2024/inps.md (INPS)",
+    ),
+    "slug-sur-une-adresse-publiee": (
+        slug_onto_an_old_address,
+        "articles/2024/cmss.md:3: Slug: adresse 2024/03/ancien-nom/ déjà publiée : c'est l'ancienne adresse de "
+        "articles/2024/inps.md (INPS)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TREE_CASES))
+def test_hostile_tree_is_refused_by_lint_and_build_alike(good_site, tmp_path, name):
+    setup, expected = TREE_CASES[name]
+    _, output, digest = good_site
+    content = tmp_path / "content"
+    shutil.copytree(good_site[0], content, symlinks=True)
+    setup(content, tmp_path)
+    built = build_site(content, output)
+    status, messages = run_lint(content)
+    expected = expected.format(tmp=tmp_path)
+    assert built.status != 0 and status != 0
+    assert expected in built.messages, built.messages
+    assert expected in messages, messages
+    assert "Traceback" not in built.messages + messages
+    assert "erreur inattendue" not in built.messages
+    assert tree_digest(output) == digest  # nothing overwritten, nothing removed
+
+
+def test_a_renamed_article_keeps_its_old_address_for_itself(content_copy, build):
+    """The takeover refused above is not a rename: the old address leads to the renamed article."""
+    (content_copy / "adresses-publiees.txt").write_text("2024/03/ancien-nom/\tarticles/2024/inps.md\n")
+    inps = NEW.format(title="Communiqué de l'INPS", extra="", slug="nouveau-nom").replace("CMSS", "INPS")
+    (content_copy / "articles" / "2024" / "inps.md").write_text(inps + "Corps.\n", encoding="utf-8")
+    assert run_lint(content_copy)[0] == 0
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert "2024/03/nouveau-nom/" in built.soup("2024/03/ancien-nom").find("link", rel="canonical")["href"]
