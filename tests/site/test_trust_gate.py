@@ -89,8 +89,6 @@ EXPECTED = {
     "photo-tronquee.md": ":5: Image: image tronquée ou abîmée « images/tronquee.jpg »",
     "photo-png-abime.md": ":5: Image: image tronquée ou abîmée « images/abimee.png »",
     "texte-photo-tronquee.md": ":9: texte: image tronquée ou abîmée « images/tronquee.jpg »",
-    "texte-script-fichiers.md": ":9: texte: type de fichier refusé (.js) « fichiers/outil.js »",
-    "texte-lien-accueil.md": ":9: texte: fichier hors de content/images/ et content/fichiers/ « index.html »",
 }
 # The files that a hostile article names, made by the test (content folder -> maker).
 FILES = {
@@ -108,8 +106,6 @@ FILES = {
     "photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
     "photo-png-abime.md": {"images/abimee.png": hostile_files.corrupt_png},
     "texte-photo-tronquee.md": {"images/tronquee.jpg": hostile_files.truncated_jpeg},
-    "texte-script-fichiers.md": {"fichiers/outil.js": hostile_files.script},
-    "texte-lien-accueil.md": {"index.html": hostile_files.html_page},
 }
 
 
@@ -366,11 +362,6 @@ def page_titled_search(content, tmp_path):
     page.write_text("Title: Recherche\n\nNotre moteur de recherche.\n", encoding="utf-8")
 
 
-def page_over_home(content, tmp_path):
-    page = content / "pages" / "accueil.md"
-    page.write_text("Title: Accueil\nSave_as: index.html\n\nUne autre page d'accueil.\n", encoding="utf-8")
-
-
 def listing_line(line):
     def setup(content, tmp_path):
         (content / "adresses-publiees.txt").write_text(line, encoding="utf-8")
@@ -427,10 +418,6 @@ TREE_CASES = {
     "page-recherche": (
         page_titled_search,
         f"pages/recherche.md:1: Title: adresse recherche/ {RESERVED_ADDRESS}la page de recherche",
-    ),
-    "page-sur-l-accueil": (
-        page_over_home,
-        f"pages/accueil.md:2: Save_as: adresse / {RESERVED_ADDRESS}la page d'accueil — supprimez cette ligne",
     ),
     "liste-recherche": (
         listing_line(f"recherche/\t{KNOWN}\n"),
