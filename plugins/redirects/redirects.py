@@ -17,6 +17,7 @@ import os
 from pelican import signals
 
 from pressroom import addresses
+from pressroom.output import write_output
 from pressroom.settings import setting
 
 __all__ = ["register"]
@@ -71,9 +72,9 @@ def write_redirects(generator, writer):
             target=article,
         )
     current = [addresses.Entry(addresses.normalize_url(a.url), source_key(a, settings)) for a in articles]
-    listing = os.path.join(settings["OUTPUT_PATH"], addresses.list_name(settings))
-    with open(listing, "w", encoding="utf-8") as output:
-        output.write(addresses.format_entries(addresses.merged(known, sorted(current, key=lambda e: e.url))))
+    listing = addresses.format_entries(addresses.merged(known, sorted(current, key=lambda e: e.url)))
+    # Through the build's writer, so that the preview knows the file and keeps it.
+    write_output(settings["OUTPUT_PATH"], addresses.list_name(settings), listing, writer, inputs=listing)
 
 
 def register():

@@ -109,6 +109,13 @@ def test_preview_equals_a_full_build_after_each_edit(site, tmp_path):
     assert not (tmp_path / "apercu" / "2024" / "10" / "cmss-untm-formation-relations-professionnelles").exists()
 
 
+def test_the_preview_keeps_the_list_of_published_addresses(site, tmp_path):
+    listing = tmp_path / "apercu" / "adresses-publiees.txt"
+    assert SEED.split("/", 1)[1] in listing.read_text(encoding="utf-8")
+    site.update([str(edit(tmp_path / "content" / SEED, "Title: CMSS : une centaine", "Title: CMSS : cent vingt"))])
+    assert SEED.split("/", 1)[1] in listing.read_text(encoding="utf-8")
+
+
 def test_a_save_that_comes_before_the_rest_is_written(site, tmp_path):
     """A new article shifts every page of the home page listing: the pages after the first are
     left for later, and a second save comes first. Nothing is lost."""
