@@ -116,13 +116,18 @@ def bench_import(c, sizes="1,2,5,10"):
         "quotidien": "envoie le résumé du jour à la liste quotidienne de chaque institution",
         "init": "marque comme annoncé tout ce qui est déjà publié, sans rien envoyer",
         "dry_run": "essai : affiche ce qui serait envoyé, sans rien envoyer ni enregistrer",
-        "state": "fichier d'état (défaut : deploy/alertes-etat.json)",
-        "output": "dossier du site de production construit (défaut : output/)",
+        "state": "fichier d'état des envois (défaut : à côté de la publication, $PUBLISH_DEST → <dossier>.etat/)",
+        "output": "dossier d'un site de production construit (défaut : le site publié, lu dans $PUBLISH_DEST)",
+        "incertains": "messages dont l'envoi a été interrompu : renvoyer, ou envoye (arrivés)",
     }
 )
-def alertes(c, quotidien=False, init=False, dry_run=False, state="", output=""):
-    """Annonce par e-mail, une seule fois, chaque nouveau communiqué à la liste de son institution."""
-    _exit_on_failure(email_alerts.main(daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output))
+def alertes(c, quotidien=False, init=False, dry_run=False, state="", output="", incertains=""):
+    """Annonce par e-mail, une seule fois, chaque nouveau communiqué publié à la liste de son institution."""
+    _exit_on_failure(
+        email_alerts.main(
+            daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output, uncertain=incertains
+        )
+    )
 
 
 @task
