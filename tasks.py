@@ -5,6 +5,7 @@ import sys
 
 from invoke import task
 
+from pressroom import addresses as published_addresses
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
@@ -45,6 +46,18 @@ def publish(c, dry_run=False, init=False, force=False):
     """Construit le site de production (publishconf.py, $SITEURL) à part et l'envoie par rsync vers $PUBLISH_DEST."""
     processes.stop_with_parent()
     _exit_on_failure(publishing.publish(dry_run=dry_run, init=init, force=force))
+
+
+@task(
+    help={
+        "remote": "dépôt où enregistrer la liste (défaut : origin ; une adresse avec jeton est acceptée)",
+        "branch": "branche publiée (défaut : main)",
+    }
+)
+def adresses(c, remote="origin", branch="main"):
+    """Après invoke publish : enregistre dans le dépôt (commit et push) la liste des adresses publiées."""
+    settings = site.load_settings()
+    _exit_on_failure(published_addresses.commit_published(settings, ROOT, remote=remote, branch=branch))
 
 
 @task(

@@ -13,6 +13,9 @@ without a redirect target (``Redirect-From`` on the article that replaces it).
 
 import dataclasses
 import os
+import subprocess
+import sys
+import tempfile
 
 from .settings import setting
 
@@ -100,3 +103,67 @@ def record_published(settings, output):
     with open(path, "w", encoding="utf-8") as listing:
         listing.write(format_entries(entries))
     return len(entries) - len(known)
+
+
+# --- Recording the list in the forge (the publication job) -----------------------
+
+COMMIT_MESSAGE = "Published addresses recorded by the publication"
+COMMITTER = ["-c", "user.name=Publication automatique", "-c", "user.email=publication@pressroom.invalid"]
+
+
+def _git(root, *args):
+    return subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False)
+
+
+def commit_published(settings, root, remote="origin", branch="main", out=sys.stderr, attempts=3):
+    """Commit the list ``invoke publish`` brought back to content/ and push it to ``branch``, on top of
+    whatever the branch holds meanwhile (the two lists merged in a temporary worktree, never in
+    ``root``'s own files). Returns an exit status; French messages on ``out``."""
+    path = list_path(settings)
+    relative = os.path.relpath(path, root)
+    ours = read_entries(path)
+    for _ in range(attempts):
+        fetched = _git(root, "fetch", "--quiet", remote, branch)
+        if fetched.returncode:
+            print(
+                f"Adresses publiées non enregistrées : dépôt {remote} injoignable ({fetched.stderr.strip()})", file=out
+            )
+            return 1
+        with tempfile.TemporaryDirectory(prefix="adresses-") as private:
+            worktree = os.path.join(private, "depot")
+            _git(root, "worktree", "add", "--quiet", "--detach", worktree, "FETCH_HEAD")
+            try:
+                status = _commit_and_push(worktree, relative, ours, remote, branch)
+            finally:
+                _git(root, "worktree", "remove", "--force", worktree)
+        if status == "rien":
+            print("Adresses publiées : déjà enregistrées, rien à envoyer.", file=out)
+            return 0
+        if status == "envoyé":
+            print(f"Adresses publiées enregistrées sur {branch} ({relative}).", file=out)
+            return 0
+        last_error = status
+    print(
+        f"Adresses publiées non enregistrées : push refusé sur {branch} ({last_error}) — si la branche est "
+        "protégée, autorisez-y le compte de publication (voir docs/exploitation.md) ; sans cela une adresse "
+        "changée ne sera pas redirigée",
+        file=out,
+    )
+    return 1
+
+
+def _commit_and_push(worktree, relative, ours, remote, branch):
+    target = os.path.join(worktree, relative)
+    theirs = read_entries(target)
+    entries = merged(theirs, ours)
+    if len(entries) == len(theirs):
+        return "rien"
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as listing:
+        listing.write(format_entries(entries))
+    _git(worktree, "add", relative)
+    committed = _git(worktree, *COMMITTER, "commit", "--quiet", "-m", COMMIT_MESSAGE)
+    if committed.returncode:
+        return committed.stderr.strip() or committed.stdout.strip()
+    pushed = _git(worktree, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+    return "envoyé" if pushed.returncode == 0 else pushed.stderr.strip()

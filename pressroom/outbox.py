@@ -33,14 +33,15 @@ push never loses it, and the next run, whatever commit it checked out, sees it.
 """
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unicodedata
 
+from . import treelock
 from .problems import Problem
 
 VERSION = 1
@@ -201,21 +202,15 @@ class Outbox:
 
 
 @contextlib.contextmanager
-def locked(path):
-    """One run at a time: a flock on the outbox's folder (the file itself is replaced)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle = os.open(directory, os.O_RDONLY)
+def locked(path, command="invoke alertes", out=sys.stderr):
+    """One run at a time, and never while the publication beside it is being sent: the lock of the
+    outbox's folder (``pressroom.treelock``), which ``invoke publish`` takes too for a local destination.
+    Waits up to PRESSROOM_ATTENTE seconds."""
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutboxError(
-                f"Envois arrêtés : un autre lancement utilise déjà {path} — attendez qu'il se termine", status=1
-            ) from None
-        yield
-    finally:
-        os.close(handle)
+        with treelock.tree_lock(path, command, out=out):
+            yield
+    except treelock.TreeBusy as error:
+        raise OutboxError(f"Envois arrêtés : {error}", status=1) from None
 
 
 def beside_publication(dest):

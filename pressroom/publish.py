@@ -11,6 +11,7 @@ destination's files (``--force``). rsync replaces the files only once all
 are sent (``--delay-updates --delete-after``).
 """
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from . import addresses, site, treelock
+from . import addresses, outbox, site, treelock
 
 DESTINATION_VARIABLE = "PUBLISH_DEST"
 SITEURL_VARIABLE = "SITEURL"
@@ -252,6 +253,18 @@ def send(settings, dest, dry_run, init, force, out):
     return 0
 
 
+@contextlib.contextmanager
+def destination_lock(dest, out):
+    """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so that
+    two publications never mix and the alerts never read it half-sent; a remote one relies on the
+    forge's single « publication » queue (docs/exploitation.md)."""
+    if is_remote(dest):
+        yield
+        return
+    with treelock.tree_lock(outbox.beside_publication(dest), "invoke publish", out=out):
+        yield
+
+
 def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, **overrides):
     """Build with publishconf.py privately, then rsync to $PUBLISH_DEST. Returns an exit status."""
     try:
@@ -262,7 +275,7 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
         settings = production_settings(environ, overrides)
         check_siteurl(settings)
         check_place(dest, settings)
-        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out):
+        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), destination_lock(dest, out):
             return send(settings, dest, dry_run, init, force, out)
     except (PublishError, treelock.TreeBusy) as error:
         print(f"Publication refusée : {error}", file=out)

@@ -340,10 +340,11 @@ def test_a_typo_in_the_lists_of_the_registry_is_reported(newsroom):
     assert "INPS : quotidien : adresse e-mail invalide" in report
 
 
-def test_one_run_at_a_time(newsroom):
-    with outbox.locked(newsroom.state):
+def test_one_run_at_a_time(newsroom, monkeypatch):
+    monkeypatch.setenv("PRESSROOM_ATTENTE", "0")
+    with outbox.locked(newsroom.state, command="invoke publish"):
         status, report = newsroom.run()
-    assert status == 1 and "un autre lancement" in report
+    assert status == 1 and "Envois arrêtés : « invoke publish »" in report
     assert newsroom.run()[0] == 0
 
 
