@@ -46,7 +46,8 @@ class Handler:
         self.messages, self.envelopes, self.mechanisms = [], [], []
         self.accept_only = None
         self.forward = forward
-        self.held = []  # as a Mailman list does: a post without its moderator password is accepted, then held
+        self.hold_unapproved = False  # when set, as a Mailman list: a post without Approved: accepted, then held
+        self.held = []
 
     async def handle_DATA(self, server, session, envelope):
         if self.accept_only is not None:
@@ -55,7 +56,7 @@ class Handler:
             self.accept_only -= 1
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
-        if message["Approved"] is None:
+        if self.hold_unapproved and message["Approved"] is None:
             self.held.append(message)
             return "250 2.0.0 OK"
         self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))

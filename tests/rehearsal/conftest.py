@@ -19,6 +19,7 @@ def require_faketime():
 @pytest.fixture(scope="module")
 def sink(tmp_path_factory):
     with smtp_sink(tmp_path_factory.mktemp("listes")) as running:
+        running.handler.hold_unapproved = True  # as the lists' Mailman does
         yield running
 
 
