@@ -5,7 +5,6 @@ import sys
 
 from invoke import task
 
-from pressroom import addresses as published_addresses
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
@@ -55,9 +54,8 @@ def publish(c, dry_run=False, init=False, force=False):
     }
 )
 def adresses(c, remote="origin", branch="main"):
-    """Après invoke publish : enregistre dans le dépôt (commit et push) la liste des adresses publiées."""
-    settings = site.load_settings()
-    _exit_on_failure(published_addresses.commit_published(settings, ROOT, remote=remote, branch=branch))
+    """Enregistre dans le dépôt (commit et push) la liste des adresses publiées, lue sur $PUBLISH_DEST."""
+    _exit_on_failure(publishing.record_addresses(ROOT, remote=remote, branch=branch))
 
 
 @task(

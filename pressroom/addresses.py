@@ -45,11 +45,14 @@ def read_entries(path):
     """The entries of a list file; none if the file does not exist yet."""
     try:
         with open(path, encoding="utf-8") as listing:
-            lines = listing.read().splitlines()
+            return read_entries_text(listing.read())
     except FileNotFoundError:
         return []
+
+
+def read_entries_text(text):
     entries = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         url, tab, source = line.partition("\t")
         if line.startswith("#") or not tab or not url.strip():
             continue
@@ -115,13 +118,12 @@ def _git(root, *args):
     return subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False)
 
 
-def commit_published(settings, root, remote="origin", branch="main", out=sys.stderr, attempts=3):
-    """Commit the list ``invoke publish`` brought back to content/ and push it to ``branch``, on top of
-    whatever the branch holds meanwhile (the two lists merged in a temporary worktree, never in
-    ``root``'s own files). Returns an exit status; French messages on ``out``."""
-    path = list_path(settings)
-    relative = os.path.relpath(path, root)
-    ours = read_entries(path)
+def commit_published(settings, root, published, remote="origin", branch="main", out=sys.stderr, attempts=3):
+    """Commit the ``published`` list (the one online, copied from the server) and push it to ``branch``,
+    merged with whatever the branch holds meanwhile (in a temporary worktree, never in ``root``'s own
+    files). Returns an exit status; French messages on ``out``."""
+    relative = os.path.relpath(list_path(settings), root)
+    ours = read_entries(published)
     for _ in range(attempts):
         fetched = _git(root, "fetch", "--quiet", remote, branch)
         if fetched.returncode:

@@ -21,7 +21,6 @@ import os
 import shutil
 import smtplib
 import ssl
-import subprocess
 import sys
 import tempfile
 from urllib.parse import urlsplit
@@ -520,16 +519,13 @@ def _quit(smtp):
 
 def online_copy(dest, settings, private):
     """The feeds and the list of published addresses, copied from the published folder ``dest``."""
-    feeds = os.path.dirname(setting(settings, "INSTITUTION_FEED_ATOM"))
     copy = os.path.join(private, "en-ligne")
-    os.makedirs(os.path.join(copy, feeds))
-    for name, recursive in ((feeds + "/", True), (addresses.list_name(settings), False)):
-        command = ["rsync", "--quiet", *(["--recursive"] if recursive else []), publish.in_destination(dest, name)]
-        result = subprocess.run([*command, os.path.join(copy, name)], capture_output=True, text=True, check=False)
-        if result.returncode:
+    feeds = os.path.dirname(setting(settings, "INSTITUTION_FEED_ATOM")) + "/"
+    for name in (feeds, addresses.list_name(settings)):
+        if not publish.copy_from_destination(dest, name, os.path.join(copy, name)):
             raise AlertError(
-                f"Alertes non envoyées : {name} introuvable dans la publication « {dest} » (rsync, code "
-                f"{result.returncode}) — publiez d'abord le site (invoke publish)",
+                f"Alertes non envoyées : {name} introuvable dans la publication « {dest} » — publiez d'abord "
+                "le site (invoke publish), vérifiez PUBLISH_DEST et la clé SSH"
             )
     return copy
 

@@ -121,6 +121,15 @@ def has_marker(dest):
     )
 
 
+def copy_from_destination(dest, name, target):
+    """Copy ``name`` (a file, or a folder ending with /) from the published folder to ``target``;
+    True if it was there. What the public sees, read back for the alerts and the list of addresses."""
+    recursive = ["--recursive"] if name.endswith("/") else []
+    os.makedirs(os.path.dirname(target.rstrip("/")), exist_ok=True)
+    command = ["rsync", "--quiet", *recursive, in_destination(dest, name), target]
+    return subprocess.run(command, capture_output=True, text=True, check=False).returncode == 0
+
+
 # --- What rsync would do ------------------------------------------------------
 
 
@@ -263,6 +272,27 @@ def destination_lock(dest, out):
         return
     with treelock.tree_lock(outbox.beside_publication(dest), "invoke publish", out=out):
         yield
+
+
+def record_addresses(root, remote="origin", branch="main", environ=os.environ, out=sys.stderr):
+    """`invoke adresses`: the list of published addresses, read back from the destination, committed
+    to ``branch`` — a job of its own, so that a refused push fails neither the publication nor the alerts."""
+    settings = site.load_settings()
+    try:
+        dest = destination(environ)
+    except PublishError as error:
+        print(f"Adresses publiées non enregistrées : {error}", file=out)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="adresses-") as private:
+        published = os.path.join(private, addresses.list_name(settings))
+        if not copy_from_destination(dest, addresses.list_name(settings), published):
+            print(
+                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans « {dest} » "
+                "— publiez d'abord le site (invoke publish)",
+                file=out,
+            )
+            return 1
+        return addresses.commit_published(settings, root, published, remote=remote, branch=branch, out=out)
 
 
 def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, **overrides):

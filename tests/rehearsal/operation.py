@@ -29,11 +29,11 @@ JOB_TIMEOUT = 600
 
 
 def workflow_steps(kind):
-    """[(job, invoke arguments)] of the publication and alert jobs, in order: what the forge runs.
+    """[(job, invoke arguments)] of the publication, addresses and alert jobs, in order: what the forge runs.
     ``kind``: "push", "schedule" or "digest" (the 06:00 schedule)."""
     jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
     steps = []
-    for job in ("publish", "alertes"):
+    for job in ("publish", "adresses", "alertes"):
         for step in jobs[job]["steps"]:
             line = step.get("run", "").strip().splitlines()[-1] if step.get("run") else ""
             if "0 6 * * *" in step.get("if", "") and kind != "digest":
@@ -169,7 +169,7 @@ class Operation:
 
     def pipeline(self, kind="push", commit=None, now=None, clone=None, **extra):
         """The forge's run: the lint (push only), then the publication job, then, if it published, the
-        alert job, each step stopping its job on failure as the forge does."""
+        addresses and alert jobs, each step stopping its job on failure as the forge does."""
         clone = clone or self.checkout(commit)
         steps = []
         if kind == "push":
@@ -178,7 +178,7 @@ class Operation:
                 return Pipeline(steps)
         failed = set()
         for job, arguments in workflow_steps(kind):
-            if job in failed or (job == "alertes" and "publish" in failed):
+            if job in failed or (job != "publish" and "publish" in failed):  # both need the publication
                 continue
             step = self.task(clone, arguments, now, **extra)
             step.job = job

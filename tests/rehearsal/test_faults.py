@@ -117,6 +117,11 @@ def wait_for(condition, timeout=300):
     return False
 
 
+def rsync_leftover(name):
+    """rsync's files in transit: its .~tmp~ folders and hidden partial files, removed by the next run."""
+    return "~tmp~" in name or name.rsplit("/", 1)[-1].startswith(".") and name.count(".") >= 3
+
+
 def test_kill_9_during_the_publication(operation, tmp_path):
     page = online_release(operation)
     before = site_files(operation)
@@ -131,7 +136,7 @@ def test_kill_9_during_the_publication(operation, tmp_path):
     os.killpg(job.pid, signal.SIGKILL)
     job.wait(timeout=60)
     assert sending, "la publication s'est terminée avant d'être interrompue"
-    after = {name: data for name, data in site_files(operation).items() if "~tmp~" not in name}
+    after = {name: data for name, data in site_files(operation).items() if not rsync_leftover(name)}
     assert after == before  # not one page replaced: the old site whole
     assert operation.get(page)[0] == 404 and operation.sink.messages == []
     again = operation.pipeline("schedule")
@@ -144,8 +149,10 @@ class Stalling:
 
     def __init__(self, handler):
         self.handler, self.reached = handler, threading.Event()
+        self.to = []
 
     async def handle_DATA(self, server, session, envelope):
+        self.to = list(envelope.rcpt_tos)
         self.reached.set()
         await asyncio.sleep(60)
         return "451 4.3.0 trop tard"
@@ -171,7 +178,8 @@ def test_kill_9_while_a_message_is_being_sent(operation):
         del operation.sink.handler.handle_DATA
     rerun = operation.task(clone, ["alertes"])
     assert rerun.status == 1 and "Envoi incertain, non renvoyé" in rerun.output, rerun.output
-    assert operation.sink.messages == []  # the cut message is not sent again by itself
+    others = [address for address in ANNOUNCE_LISTS if address not in stalling.to]
+    assert sent_to(operation.sink) == others  # the cut message is not sent again by itself; the rest is
     settled = operation.task(clone, ["alertes", "--incertains=renvoyer"])  # after checking the list's archive
     assert settled.status == 0, settled.output
     assert sent_to(operation.sink) == ANNOUNCE_LISTS

@@ -42,7 +42,7 @@ def test_the_steps_of_the_guide_are_the_workflow_s():
     jobs = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
     commands = {
         step["run"].strip().splitlines()[-1].removeprefix(".venv/bin/")
-        for name in ("publish", "alertes")
+        for name in ("publish", "adresses", "alertes")
         for step in jobs[name]["steps"]
         if "invoke" in step.get("run", "") or step.get("run") == "make publish"
     }

@@ -181,7 +181,8 @@ def test_e_mail_alerts_are_their_own_job_after_each_publication_and_the_digest_i
 
 def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout():
     jobs = github_jobs()
-    for name in ("publish", "alertes"):
+    assert jobs["adresses"]["needs"] == "publish" and jobs["alertes"]["needs"] == "publish"
+    for name in ("publish", "adresses", "alertes"):
         steps = jobs[name]["steps"]
         runs = [step["run"].splitlines()[-1] for step in steps if "invoke" in step.get("run", "")]
         work = [run.split(" --")[0] for run in runs] + [
@@ -192,6 +193,7 @@ def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout
         assert key_steps and all('"$RUNNER_TEMP/' in run and "~/.ssh" not in run for run in key_steps)
         assert steps[-1]["if"] == "always()" and steps[-1]["run"] == 'rm -f "$RUNNER_TEMP/cle-publication"'
     gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
-    assert gitlab["publish"]["script"][0] == "make publish"
-    assert gitlab["publish"]["script"][1].startswith(".venv/bin/invoke adresses ")
+    assert gitlab["publish"]["script"] == ["make publish"]
+    assert gitlab["adresses"]["script"][0].startswith(".venv/bin/invoke adresses ")
+    assert gitlab["adresses"]["needs"] == gitlab["alertes"]["needs"] == [{"job": "publish"}]
     assert "SSH_PRIVATE_KEY" not in " ".join(gitlab[".publication"]["before_script"])  # a File variable, used in place
