@@ -138,7 +138,8 @@ def test_kill_9_during_the_publication(operation, tmp_path):
     assert sending, "la publication s'est terminée avant d'être interrompue"
     after = {name: data for name, data in site_files(operation).items() if not rsync_leftover(name)}
     assert after == before  # not one page replaced: the old site whole
-    assert operation.get(page)[0] == 404 and operation.sink.messages == []
+    # rsync makes new folders at once (nginx answers 403 there instead of 404), files only at the end
+    assert operation.get(page)[0] in (403, 404) and operation.sink.messages == []
     again = operation.pipeline("schedule")
     assert again.status("publish") == 0 and again.status("alertes") == 0, again.output()
     assert operation.get(page)[0] == 200 and sent_to(operation.sink) == ANNOUNCE_LISTS
