@@ -32,6 +32,10 @@ def sent_to(sink):
     return sorted(message["To"] for message in sink.messages)
 
 
+def file_names(operation):
+    return [path.relative_to(operation.server).as_posix() for path in operation.server.rglob("*") if path.is_file()]
+
+
 def site_files(operation):
     return {
         path.relative_to(operation.server).as_posix(): path.read_bytes()
@@ -132,7 +136,8 @@ def test_kill_9_during_the_publication(operation, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    sending = wait_for(lambda: any("~tmp~" in path.as_posix() for path in operation.server.rglob("*")))
+    names = set(before)
+    sending = wait_for(lambda: set(file_names(operation)) - names)  # rsync has begun writing
     os.killpg(job.pid, signal.SIGKILL)
     job.wait(timeout=60)
     assert sending, "la publication s'est terminée avant d'être interrompue"
