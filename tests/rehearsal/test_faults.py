@@ -75,21 +75,43 @@ def test_the_push_of_the_published_addresses_refused(operation):
     assert page.strip("/") in (operation.desk / "content" / "adresses-publiees.txt").read_text(encoding="utf-8")
 
 
-def test_two_pipelines_at_once(operation):
-    online_release(operation)
-    clones = [operation.checkout(), operation.checkout()]  # the push pipeline and the schedule, same commit
-    results = [None, None]
+class Slowed:
+    """Makes the list server take a while over each message, so that two runs overlap."""
 
-    def run(index, kind):
-        results[index] = operation.pipeline(kind, clone=clones[index])
+    def __init__(self, handler, seconds):
+        self.original, self.seconds = handler.handle_DATA, seconds
 
-    threads = [threading.Thread(target=run, args=(0, "push")), threading.Thread(target=run, args=(1, "schedule"))]
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.seconds)
+        return await self.original(server, session, envelope)
+
+
+def at_once(operation, clones, arguments):
+    """The same task started in each clone at the same moment (two pipelines of the forge)."""
+    results = [None] * len(clones)
+
+    def run(index):
+        results[index] = operation.task(clones[index], arguments)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(clones))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=900)
-    for result in results:
-        assert result.status("publish") == 0 and result.status("alertes") == 0, result.output()
+    return results
+
+
+def test_two_pipelines_at_once(operation):
+    online_release(operation)
+    clones = [operation.checkout(), operation.checkout()]  # the push pipeline and the schedule
+    for step in at_once(operation, clones, ["publish"]):
+        assert step.status == 0, step.output
+    operation.sink.handler.handle_DATA = Slowed(operation.sink.handler, seconds=2).handle_DATA
+    try:
+        results = at_once(operation, clones, ["alertes"])
+    finally:
+        del operation.sink.handler.handle_DATA
+    assert [step.status for step in results] == [0, 0], [step.output for step in results]
     assert sent_to(operation.sink) == ANNOUNCE_LISTS
 
 
