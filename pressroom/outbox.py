@@ -6,21 +6,25 @@ Exactly once, by construction. One JSON file holds, per channel (``annonces``,
 account), one record per release. A record is written to disk *before* its
 message leaves (``etat`` « en cours ») and confirmed *after* (« envoyé »):
 
-    with outbox.opened(location) as box:        # locked for the whole run
-        record = box.find(channel, target, release)
-        if record is None:
-            box.reserve(channel, target, release, when)   # saved before sending
+    with outbox.opened(location) as box:          # locked for the whole run
+        if box.find(channel, target, release) is None:
+            box.reserve(channel, target, [release], when)   # saved before sending
             try:
                 send(...)
-            except DefinitelyRefused:
-                box.cancel(channel, target, release)      # nothing left: retried next run
+            except SurelyRefused:                           # the server answered no
+                box.cancel(channel, target, [release])      # nothing kept: retried next run
             else:
-                box.confirm(channel, target, release, when)
+                box.confirm(channel, target, [release], when)
         box.uncertain()   # records left « en cours »: never sent again by themselves
+
+``channel`` is a name of the sending (``annonces``, ``quotidien``; for
+syndication, e.g. ``telegram``), ``target`` whom it went to (an acronym, an
+account), ``release`` any object with ``id``, ``path``, ``day``, ``title`` and
+optionally ``source`` (``pressroom.alert_messages.Release``).
 
 A record left « en cours » (the job killed, the connection cut after the data)
 may or may not have gone out: it is never sent again automatically, every run
-reports it until the operator settles it (``settle``: sent again, or marked sent).
+reports it until the operator settles it (``settle``; `invoke alertes --incertains=…`).
 
 A release is recognised by any key it ever had (``keys_of``: feed id, address,
 date and title, source file), so a correction finds its record.
