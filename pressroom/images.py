@@ -22,10 +22,10 @@ import dataclasses
 import hashlib
 import io
 import os
-import shutil
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from .output import copy_output
 from .text import file_size
 
 VERSION = "1"  # change it when the processing changes: every cached variant is then made anew
@@ -210,9 +210,8 @@ def photo(made, url_folder, alt="", caption="", credit=""):
 
 def copy_made(made, output_folder):
     """Copy the files of ``made`` (not its cache mark) into ``output_folder``."""
-    os.makedirs(output_folder, exist_ok=True)
     for name in made.sizes:
-        shutil.copyfile(os.path.join(made.folder, name), os.path.join(output_folder, name))
+        copy_output(os.path.join(made.folder, name), os.path.join(output_folder, name))
 
 
 def logo_share_image(path, cache_folder):

@@ -3,6 +3,7 @@ robots.txt, iCalendar), under the output folder. Each write is announced on
 the ``written`` signal (the preview server keeps track of what the site holds)."""
 
 import os
+import shutil
 
 import blinker
 
@@ -31,3 +32,11 @@ def _write(path, data):
     with open(path, "wb") as output:
         output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     written.send(path)
+
+
+def copy_output(source, target):
+    """Copy the file ``source`` to ``target`` in the output folder, announced like every other write
+    (a copy the preview did not hear of would be removed as stale)."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    shutil.copyfile(source, target)
+    written.send(target)

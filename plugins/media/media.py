@@ -13,12 +13,12 @@ adds the generator that copies the variants to the output.
 
 import os
 import re
-import shutil
 
 from pelican import signals
 from pelican.generators import Generator, StaticGenerator
 
 from pressroom import files, images, pipeline, schema
+from pressroom.output import copy_output
 from pressroom.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
 
@@ -199,13 +199,9 @@ class MediaGenerator(Generator):
         for folder, made in self.context.get(MADE, {}).items():
             images.copy_made(made, os.path.join(self.output_path, folder))
         for save_as, stripped in {**self.context.get(STRIPPED, {}), **self.context.get(LOGOS, {})}.items():
-            target = os.path.join(self.output_path, save_as)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(stripped, target)
+            copy_output(stripped, os.path.join(self.output_path, save_as))
         site_image = images.site_share_image(cache_folder(self.settings), self.settings["SITENAME"])
-        target = os.path.join(self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(site_image, target)
+        copy_output(site_image, os.path.join(self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE")))
 
 
 def get_generators(pelican):

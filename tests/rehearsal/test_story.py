@@ -5,6 +5,7 @@ puts it online and mails each list once; then a correction, a slug change, a
 withdrawal and a batch import, none of which mails anybody."""
 
 import datetime
+import io
 import re
 import shutil
 
@@ -13,8 +14,11 @@ import icalendar
 import pytest
 from browser_tools import headless_chromium, visit
 from operation import LISTS, workflow_steps
-from parts import release_files
+from parts import content_with_lists, release_files
+from preview_tools import SETTINGS, assert_same_as_full_build
 from tools import ROOT
+
+from pressroom import preview
 
 pytestmark = pytest.mark.rehearsal
 
@@ -129,3 +133,27 @@ def test_one_day_of_operation(operation):
         slug = re.search(r"^Slug: (.+)$", (clone / name).read_text(encoding="utf-8"), re.M)[1]
         assert slug not in operation.get("/")[1]
     assert len(sink.messages) == 2 and sink.held == []
+
+
+def test_the_officer_s_preview_after_a_save_is_the_full_build(tmp_path):
+    """`make serve` on the officer's side: the release saved, the preview's folder is a full build's."""
+    content = content_with_lists(tmp_path / "contenu")
+    folder = tmp_path / "apercu"
+    running = preview.Preview(
+        out=io.StringIO(), path=str(content), output_path=str(folder), cache_path=str(tmp_path / "cache"), **SETTINGS
+    )
+    try:
+        assert running.build().status == 0, running.out.getvalue()
+        saved = []
+        for relative, data in release_files(embargo_time()).items():
+            path = content / relative.removeprefix("content/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            saved.append(str(path))
+        update = running.update(saved)
+        assert not update.refused, running.out.getvalue()
+        running.finish()
+    finally:
+        running.close()
+    assert_same_as_full_build(folder, content, tmp_path, "enregistrement")
+    assert (folder / "adresses-publiees.txt").is_file()  # the file the preview used to delete
