@@ -74,3 +74,15 @@ def test_a_reservation_is_on_disk_before_sending_and_only_a_sure_refusal_removes
     box.reserve("telegram", "@inps", [other := release(path="/2025/02/x/", day=2, source="x.md")], when)
     box.cancel("telegram", "@inps", [other])
     assert outbox.Outbox.load(path).find("telegram", "@inps", other) is None
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("editeur@serveur:/var/www/communiques/", "editeur@serveur:/var/www/communiques.etat/envois.json"),
+        ("/srv/site", "/srv/site.etat/envois.json"),
+    ],
+)
+def test_the_outbox_lives_beside_the_published_folder_never_inside(dest, kept):
+    assert outbox.beside_publication(dest) == kept
+    assert outbox.is_remote(kept) == outbox.is_remote(dest)
