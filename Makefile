@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 INVOKE := $(VENV)/bin/invoke
 
-.PHONY: build test serve lint clean publish editor
+.PHONY: build test rehearsal alertes-e2e serve lint clean publish editor
 
 # The pinned requirements first, then the project itself (the pressroom package), editable.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -17,6 +17,14 @@ build: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(INVOKE) test
+
+# One day of operation with real parts (forge, nginx, list server, Chromium) and faults: minutes, not seconds.
+rehearsal: $(VENV)/.installed
+	$(VENV)/bin/pytest -q -m rehearsal tests/rehearsal
+
+# invoke alertes through a real Mailman 3 (its own venv, made on first use).
+alertes-e2e: $(VENV)/.installed
+	bash deploy/alertes-e2e.sh
 
 serve: $(VENV)/.installed
 	$(INVOKE) livereload

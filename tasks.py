@@ -49,6 +49,17 @@ def publish(c, dry_run=False, init=False, force=False):
 
 @task(
     help={
+        "remote": "dépôt où enregistrer la liste (défaut : origin ; une adresse avec jeton est acceptée)",
+        "branch": "branche publiée (défaut : main)",
+    }
+)
+def adresses(c, remote="origin", branch="main"):
+    """Enregistre dans le dépôt (commit et push) la liste des adresses publiées, lue sur $PUBLISH_DEST."""
+    _exit_on_failure(publishing.record_addresses(ROOT, remote=remote, branch=branch))
+
+
+@task(
+    help={
         "institution": "sigle de l'institution (registre content/institutions.yml)",
         "author": "nom de l'auteur (champ Author, obligatoire pour construire le site)",
         "event": "ajoute les champs d'un événement (Event, Event-Start…)",
@@ -125,13 +136,18 @@ def bench_import(c, sizes="1,2,5,10"):
         "quotidien": "envoie le résumé du jour à la liste quotidienne de chaque institution",
         "init": "marque comme annoncé tout ce qui est déjà publié, sans rien envoyer",
         "dry_run": "essai : affiche ce qui serait envoyé, sans rien envoyer ni enregistrer",
-        "state": "fichier d'état (défaut : deploy/alertes-etat.json)",
-        "output": "dossier du site de production construit (défaut : output/)",
+        "state": "fichier d'état des envois (défaut : à côté de la publication, $PUBLISH_DEST → <dossier>.etat/)",
+        "output": "dossier d'un site de production construit (défaut : le site publié, lu dans $PUBLISH_DEST)",
+        "incertains": "messages dont l'envoi a été interrompu : renvoyer, ou envoye (arrivés)",
     }
 )
-def alertes(c, quotidien=False, init=False, dry_run=False, state="", output=""):
-    """Annonce par e-mail, une seule fois, chaque nouveau communiqué à la liste de son institution."""
-    _exit_on_failure(email_alerts.main(daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output))
+def alertes(c, quotidien=False, init=False, dry_run=False, state="", output="", incertains=""):
+    """Annonce par e-mail, une seule fois, chaque nouveau communiqué publié à la liste de son institution."""
+    _exit_on_failure(
+        email_alerts.main(
+            daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output, uncertain=incertains
+        )
+    )
 
 
 @task

@@ -14,6 +14,9 @@ without a redirect target (``Redirect-From`` on the article that replaces it).
 import dataclasses
 import os
 import posixpath
+import subprocess
+import sys
+import tempfile
 
 from . import schema
 from .problems import Problem, field_line
@@ -45,11 +48,14 @@ def read_entries(path):
     """The entries of a list file; none if the file does not exist yet."""
     try:
         with open(path, encoding="utf-8") as listing:
-            lines = listing.read().splitlines()
+            return read_entries_text(listing.read())
     except FileNotFoundError:
         return []
+
+
+def read_entries_text(text):
     entries = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         url, tab, source = line.partition("\t")
         if line.startswith("#") or not tab or not url.strip():
             continue
@@ -369,3 +375,66 @@ def redirects(settings, published):
     for claim in redirect_claims(published, canonical_entries(settings), settings):
         found.setdefault(normalize_url(claim.url), claim.target)
     return found
+
+
+# --- Recording the list in the forge (the publication job) -----------------------
+
+COMMIT_MESSAGE = "Published addresses recorded by the publication"
+COMMITTER = ["-c", "user.name=Publication automatique", "-c", "user.email=publication@pressroom.invalid"]
+
+
+def _git(root, *args):
+    return subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False)
+
+
+def commit_published(settings, root, published, remote="origin", branch="main", out=sys.stderr, attempts=3):
+    """Commit the ``published`` list (the one online, copied from the server) and push it to ``branch``,
+    merged with whatever the branch holds meanwhile (in a temporary worktree, never in ``root``'s own
+    files). Returns an exit status; French messages on ``out``."""
+    relative = os.path.relpath(list_path(settings), root)
+    ours = read_entries(published)
+    for _ in range(attempts):
+        fetched = _git(root, "fetch", "--quiet", remote, branch)
+        if fetched.returncode:
+            print(
+                f"Adresses publiées non enregistrées : dépôt {remote} injoignable ({fetched.stderr.strip()})", file=out
+            )
+            return 1
+        with tempfile.TemporaryDirectory(prefix="adresses-") as private:
+            worktree = os.path.join(private, "depot")
+            _git(root, "worktree", "add", "--quiet", "--detach", worktree, "FETCH_HEAD")
+            try:
+                status = _commit_and_push(worktree, relative, ours, remote, branch)
+            finally:
+                _git(root, "worktree", "remove", "--force", worktree)
+        if status == "rien":
+            print("Adresses publiées : déjà enregistrées, rien à envoyer.", file=out)
+            return 0
+        if status == "envoyé":
+            print(f"Adresses publiées enregistrées sur {branch} ({relative}).", file=out)
+            return 0
+        last_error = status
+    print(
+        f"Adresses publiées non enregistrées : push refusé sur {branch} ({last_error}) — si la branche est "
+        "protégée, autorisez-y le compte de publication (voir docs/exploitation.md) ; sans cela une adresse "
+        "changée ne sera pas redirigée",
+        file=out,
+    )
+    return 1
+
+
+def _commit_and_push(worktree, relative, ours, remote, branch):
+    target = os.path.join(worktree, relative)
+    theirs = read_entries(target)
+    entries = merged(theirs, ours)
+    if len(entries) == len(theirs):
+        return "rien"
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as listing:
+        listing.write(format_entries(entries))
+    _git(worktree, "add", relative)
+    committed = _git(worktree, *COMMITTER, "commit", "--quiet", "-m", COMMIT_MESSAGE)
+    if committed.returncode:
+        return committed.stderr.strip() or committed.stdout.strip()
+    pushed = _git(worktree, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+    return "envoyé" if pushed.returncode == 0 else pushed.stderr.strip()

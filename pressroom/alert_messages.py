@@ -26,6 +26,7 @@ class Release:
     title: str
     summary: str
     published: datetime.datetime
+    source: str = ""  # the file published at this address (list of published addresses), when known
 
     @property
     def day(self):
@@ -91,13 +92,22 @@ def message_id(releases, list_address):
     return f"<alerte.{hashlib.sha256(seed.encode()).hexdigest()[:32]}@{host}>"
 
 
-def compose(institution, releases, list_address, envelope, now, digest=False):
-    """The EmailMessage announcing ``releases`` of ``institution`` to ``list_address``."""
-    if digest:
-        subject = f"[{institution.acronym}] Résumé du {frdates.long_date(now)}"
-    else:
-        subject = f"[{institution.acronym}] {releases[0].title}"
+def digest_subject(institution, releases):
+    """« [INPS] Résumé du mercredi 5 février 2025 »: the day the releases were published, not the day
+    the digest leaves; « Résumé des communiqués du 4 au 5 février 2025 » when they span several days."""
+    days = sorted({release.day for release in releases})
+    if len(days) == 1:
+        return f"[{institution.acronym}] Résumé du {frdates.long_date(days[0])}"
+    return f"[{institution.acronym}] Résumé des communiqués {frdates.date_range(days[0], days[-1])}"
+
+
+def compose(institution, releases, list_address, envelope, now, digest=False, fallback_contact=None):
+    """The EmailMessage announcing ``releases`` of ``institution`` to ``list_address``. Without a press
+    contact in the registry, ``fallback_contact`` (the site's own, as on the pages) is given."""
+    subject = digest_subject(institution, releases) if digest else f"[{institution.acronym}] {releases[0].title}"
     contact = press_contact(institution)
+    if not contact.known and fallback_contact is not None:
+        contact = fallback_contact
     known = [contact.name, contact.email, contact.phone]
     values = {
         "institution": institution,
@@ -112,11 +122,11 @@ def compose(institution, releases, list_address, envelope, now, digest=False):
     message["To"] = list_address
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(releases, list_address)
-    message["Content-Language"] = "fr"
     if contact.email:
         message["Reply-To"] = contact.email  # a journalist's reply reaches the press office, not the list
     if envelope.approve:
         message["Approved"] = envelope.approve  # Mailman checks, then removes it, before distribution
     message.set_content(TEXT.render(values), cte="quoted-printable")
     message.add_alternative(HTML.render(values), subtype="html", cte="quoted-printable")
+    message["Content-Language"] = "fr"  # after set_content, which drops the Content-* headers it finds
     return message

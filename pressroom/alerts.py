@@ -1,41 +1,43 @@
 """E-mail alerts (`invoke alertes`): announce each new release of an institution
 to its announce list, or send one digest a day to its digest list.
 
-The job reads the institution Atom feeds of the production build and a state
-file committed in the repository. A release counts as announced when its feed
-id, its URL path or its date and title match a recorded one, or when it shares
-the slug of a recent recorded release that has left the feed: correcting a
-title, a date, a slug or a summary sends nothing again. The state is written
-atomically after each message, so a run stopped part-way leaves only what is
-missing for the next one. Subscribers are kept by the list manager (Mailman).
+The job reads what the publication put online: the institution Atom feeds and
+the list of published addresses, fetched from the published folder itself
+($PUBLISH_DEST), never from a second build. What was sent is kept in the
+outbox (``pressroom.outbox``), beside the published site: each message is
+recorded « en cours » before it leaves and « envoyé » after, so that no later
+run sends it again, whatever commit it checked out and even if its pipeline
+failed. A release is recognised by its feed id, its address, its date and
+title, or its source file: correcting a title, a date, a slug or a summary
+sends nothing again, while a new release that reuses an old slug is sent.
+Subscribers are kept by the list manager (Mailman), which must receive each
+post with its moderator password (ALERTES_LIST_APPROVE), or it would hold it.
 """
 
-import contextlib
 import dataclasses
 import datetime
-import fcntl
 import ipaddress
-import json
 import os
+import shutil
 import smtplib
 import ssl
 import sys
 import tempfile
-import unicodedata
 from urllib.parse import urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
 
-from . import publish, site
+from . import addresses, outbox, publish, site
 from .alert_messages import Envelope, Release, compose
+from .contacts import site_contact
+from .outbox import SENT, Outbox, OutboxError
 from .problems import Problem
 from .registry import Registry, RegistryError
 from .settings import DEFAULTS, registry_path, setting
 
 SMTP_PORT = 587
-ANNOUNCE, DIGEST = "annonces", "quotidien"  # the state's sections, and the registry keys of the lists
-STATE_VERSION = 1
+ANNOUNCE, DIGEST = "annonces", "quotidien"  # the outbox's channels, and the registry keys of the lists
 
 
 class AlertError(Exception):
@@ -95,6 +97,21 @@ def local_address_problem(path, parsed):
     return None
 
 
+def unencrypted_link_problem(path, releases):
+    """The first release whose link is not https, as a Problem, or None: a mail must not send readers
+    (and their list's trust) over plain http."""
+    for release in releases:
+        if urlsplit(release.link).scheme != "https":
+            return Problem(
+                path,
+                "link",
+                f"adresse non chiffrée « {release.link} » : les alertes n'annoncent que des pages en https",
+                "publiez le site avec SITEURL=https://… puis relancez invoke alertes",
+                line=line_of(path, release.link),
+            )
+    return None
+
+
 def plain_text(html):
     text = BeautifulSoup(html or "", "html.parser").get_text()
     return " ".join(text.split())
@@ -126,7 +143,22 @@ def read_feed(path):
     problem = local_address_problem(path, parsed)
     if problem:
         raise AlertError(problem)
-    return sorted((release_of(entry) for entry in parsed.entries), key=lambda r: (r.published, r.path))
+    releases = sorted((release_of(entry) for entry in parsed.entries), key=lambda r: (r.published, r.path))
+    problem = unencrypted_link_problem(path, releases)
+    if problem:
+        raise AlertError(problem)
+    return releases
+
+
+def published_sources(output, settings):
+    """Address path (``/2025/02/slug/``) -> source file, from the list of published addresses the
+    build wrote: the identity of a release that outlives its slug, and that a new release lacks."""
+    entries = addresses.read_entries(os.path.join(output, addresses.list_name(settings)))
+    return {"/" + entry.url: entry.source for entry in entries}
+
+
+def with_source(release, sources):
+    return dataclasses.replace(release, source=sources.get(release.path, ""))
 
 
 def read_feeds(output, registry, settings):
@@ -143,132 +175,21 @@ def read_feeds(output, registry, settings):
             )
         )
     feeds, problems = {}, []
+    sources = published_sources(output, settings)
     for institution in registry:
         path = os.path.join(output, pattern.format(slug=institution.slug))
         try:
-            feeds[institution] = read_feed(path)
+            feeds[institution] = [with_source(release, sources) for release in read_feed(path)]
         except AlertError as error:
             problems.append(str(error))
     if problems:
         raise AlertError(*problems)
-    return feeds
-
-
-# --- State -------------------------------------------------------------------
-
-
-def folded(text):
-    text = unicodedata.normalize("NFC", text.replace("\xa0", " ").replace("\u202f", " "))
-    return " ".join(text.split()).casefold()
-
-
-def keys_of(release):
-    return {
-        "ids": release.id,
-        "chemins": release.path,
-        "dates_titres": f"{release.day.isoformat()} {folded(release.title)}",
-    }
-
-
-def slug_of(path):
-    return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-class State:
-    """What was announced, per section (annonces, quotidien) and institution acronym.
-
-    Each record keeps every id, path and date-and-title its release has had, its
-    latest date, what was done (``etat``) and when (``le``)."""
-
-    def __init__(self, path, data):
-        self.path = path
-        self.data = data
-        self.data.setdefault("version", STATE_VERSION)
-        for section in (ANNOUNCE, DIGEST):
-            self.data.setdefault(section, {})
-
-    @classmethod
-    def load(cls, path, create=False):
-        try:
-            with open(path, encoding="utf-8") as source:
-                return cls(path, json.load(source))
-        except FileNotFoundError:
-            if create:
-                return cls(path, {})
-            raise AlertError(
-                Problem(
-                    path,
-                    "état",
-                    "fichier d'état absent",
-                    "lancez d'abord `invoke alertes --init` (marque comme annoncé tout ce qui est déjà publié) "
-                    "et versionnez le fichier, ou indiquez --state",
-                )
-            ) from None
-        except json.JSONDecodeError as error:
-            raise AlertError(
-                Problem(
-                    path, "état", f"JSON illisible ({error.msg})", "restaurez la version versionnée", line=error.lineno
-                )
-            ) from None
-
-    def records(self, section, acronym):
-        return self.data[section].setdefault(acronym, [])
-
-    def find(self, section, acronym, release, present, since):
-        """The record of ``release``, or None. ``present``: the keys of the feed's current releases;
-        ``since``: records dated after it whose release has left the feed may match by slug alone."""
-        wanted = keys_of(release)
-        for record in self.records(section, acronym):
-            if any(value in record.get(kind, ()) for kind, value in wanted.items()):
-                return record
-        for record in self.records(section, acronym):
-            gone = not any(value in present for kind in wanted for value in record.get(kind, ()))
-            recent = record.get("date", "") >= since.isoformat()
-            if gone and recent and slug_of(release.path) in {slug_of(p) for p in record.get("chemins", ())}:
-                return record
-        return None
-
-    @staticmethod
-    def remember(record, release):
-        """Add the release's current id, path and date-and-title to its record; True if one was new."""
-        changed = False
-        for kind, value in keys_of(release).items():
-            if value not in record.setdefault(kind, []):
-                record[kind] = sorted([*record[kind], value])
-                changed = True
-        if release.day.isoformat() != record.get("date"):
-            record["date"] = release.day.isoformat()
-            changed = True
-        return changed
-
-    def add(self, section, acronym, release, status, when):
-        record = {"etat": status, "le": when.isoformat(timespec="seconds")}
-        self.remember(record, release)
-        records = self.records(section, acronym)
-        records.append(record)
-        records.sort(key=lambda r: (r["date"], r["chemins"][0]))
-
-    def save(self):
-        """Write to a temporary file beside the state, then replace it: never a half-written state."""
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".alertes-", suffix=".json", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as target:
-                json.dump(self.data, target, ensure_ascii=False, indent=1, sort_keys=True)
-                target.write("\n")
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+    return feeds, sources
 
 
 # --- What to do --------------------------------------------------------------
 
-SENT, INITIALIZED, TOO_OLD, NO_LIST = "envoyé", "initialisé", "trop ancien", "sans liste"
+INITIALIZED, TOO_OLD, NO_LIST = "initialisé", "trop ancien", "sans liste"
 
 
 @dataclasses.dataclass
@@ -280,18 +201,17 @@ class Plan:
     corrections: int = 0
 
 
-def plan(section, feeds, state, now, window_days, init=False):
+def plan(section, feeds, box, sources, now, window_days, init=False):
     """Decide, for each release of each institution, what to record and what to send."""
     since = (now - datetime.timedelta(days=window_days)).date()
     result = Plan()
     for institution, releases in feeds.items():
-        present = {value for release in releases for value in keys_of(release).values()}
         address = dict(institution.alerts).get(section, "").strip()
         to_send = []
         for release in releases:
-            record = state.find(section, institution.acronym, release, present, since)
+            record = box.find(section, institution.acronym, release, sources)
             if record is not None:
-                result.corrections += State.remember(record, release)
+                result.corrections += Outbox.remember(record, release)
             elif init:
                 result.records.append((institution, release, INITIALIZED))
             elif not address:
@@ -349,7 +269,13 @@ def envelope_from(environ):
             "Alertes non envoyées : adresse d'expédition inconnue — renseignez ALERTES_EXPEDITEUR "
             "(par exemple communiques@listes.example.org)"
         )
-    return Envelope(sender=sender, approve=environ.get("ALERTES_LIST_APPROVE", ""))
+    approve = environ.get("ALERTES_LIST_APPROVE", "")
+    if not approve:
+        raise AlertError(
+            "Alertes non envoyées : ALERTES_LIST_APPROVE absent — sans le mot de passe de modération des "
+            "listes, Mailman retiendrait chaque message au lieu de le distribuer ; renseignez ce secret"
+        )
+    return Envelope(sender=sender, approve=approve)
 
 
 def connect(config):
@@ -405,32 +331,74 @@ def smtp_reason(error):
     return str(error)
 
 
-def send_all(messages, section, state, envelope, smtp, now, out):
-    """Send each message, recording it at once; a refused message is reported and skipped,
-    a lost connection stops. Returns (sent, failed)."""
+class Refused(Exception):
+    """The server refused the message: it surely did not leave."""
+
+
+class Uncertain(Exception):
+    """The connection was lost once the message's data was on its way: it may have left."""
+
+
+def deliver(smtp, message, sender):
+    """Send one message step by step, so that a failure says whether the message may have left."""
+    try:
+        smtp.ehlo_or_helo_if_needed()
+        code, answer = smtp.mail(sender)
+        if code != 250:
+            raise Refused(smtp_reason(smtplib.SMTPResponseException(code, answer)))
+        code, answer = smtp.rcpt(message["To"])
+        if code not in (250, 251):
+            raise Refused(smtp_reason(smtplib.SMTPResponseException(code, answer)))
+    except (smtplib.SMTPException, OSError) as error:  # nothing of the message was sent yet
+        raise Refused(smtp_reason(error)) from None
+    try:
+        code, answer = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+    except smtplib.SMTPResponseException as error:  # the server answered: it refused the data
+        raise Refused(smtp_reason(error)) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise Uncertain(str(error)) from None
+    if code != 250:
+        smtp.rset()
+        raise Refused(smtp_reason(smtplib.SMTPResponseException(code, answer)))
+
+
+def send_all(messages, section, box, envelope, smtp, now, out, fallback_contact=None):
+    """Send each message, recorded « en cours » before and « envoyé » after; a refused message is
+    reported and left for the next run; a lost connection stops. Returns (sent, failed)."""
     sent = failures = 0
     for institution, address, releases in messages:
-        message = compose(institution, releases, address, envelope, now, digest=section == DIGEST)
+        message = compose(
+            institution, releases, address, envelope, now, digest=section == DIGEST, fallback_contact=fallback_contact
+        )
+        box.reserve(section, institution.acronym, releases, now)
         try:
-            smtp.send_message(message)
-        except smtplib.SMTPServerDisconnected as error:
-            print(f"Envoi interrompu : connexion perdue ({error}) — relancez invoke alertes plus tard", file=out)
-            return sent, failures + 1
-        except smtplib.SMTPException as error:  # refused by the server, which still answers: go on with the rest
-            print(
-                f"Refusé, non enregistré : {describe(institution, address, releases)} ({smtp_reason(error)})", file=out
-            )
+            deliver(smtp, message, envelope.sender)
+        except Refused as error:
+            box.cancel(section, institution.acronym, releases)
+            print(f"Refusé, non enregistré : {describe(institution, address, releases)} ({error})", file=out)
             failures += 1
+            if not _still_connected(smtp):
+                print("Envoi interrompu : connexion perdue — relancez invoke alertes plus tard", file=out)
+                return sent, failures
             continue
-        except OSError as error:  # SMTPException is an OSError too: this is the network
-            print(f"Envoi interrompu : connexion perdue ({error}) — relancez invoke alertes plus tard", file=out)
+        except Uncertain as error:
+            print(
+                f"Envoi incertain : {describe(institution, address, releases)} (connexion perdue : {error}) — "
+                "ce message ne sera pas renvoyé de lui-même ; voir invoke alertes --incertains",
+                file=out,
+            )
             return sent, failures + 1
-        for release in releases:
-            state.add(section, institution.acronym, release, SENT, now)
-        state.save()
+        box.confirm(section, institution.acronym, releases, now)
         print(f"Envoyé : {describe(institution, address, releases)}", file=out)
         sent += 1
     return sent, failures
+
+
+def _still_connected(smtp):
+    try:
+        return smtp.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
 
 
 def run(
@@ -445,17 +413,19 @@ def run(
     environ=None,
     settings=None,
     out=sys.stdout,
+    uncertain="",
 ):
-    """The whole job; returns an exit status, with French messages on ``out``."""
+    """The whole job; returns an exit status, with French messages on ``out``. ``uncertain``:
+    what to do with messages left « en cours » by an earlier run: "renvoyer" or "envoye"."""
     environ = os.environ if environ is None else environ
     now = now or datetime.datetime.now(datetime.UTC)
     settings = settings or {}
     try:
-        with one_run_at_a_time(state_path):
-            return _run(
-                output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out
-            )
-    except AlertError as error:
+        registry = Registry.load(registry_path)  # its « alertes » lists checked like every other field
+        feeds, sources = read_feeds(output, registry, settings)
+        with outbox.opened(str(state_path), create=init) as box:
+            return _run(box, feeds, sources, daily, init, dry_run, window_days, now, environ, settings, out, uncertain)
+    except (AlertError, OutboxError) as error:
         print(error, file=out)
         return error.status
     except RegistryError as error:
@@ -463,31 +433,37 @@ def run(
         return 2
 
 
-@contextlib.contextmanager
-def one_run_at_a_time(state_path):
-    """Lock the state's folder for the run (the state file itself is replaced, so it cannot hold the lock)."""
-    directory = os.path.dirname(os.path.abspath(state_path))
-    os.makedirs(directory, exist_ok=True)
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AlertError(
-                f"Alertes non envoyées : un autre lancement utilise déjà {state_path} — attendez qu'il se termine",
-                status=1,
-            ) from None
-        yield
-    finally:
-        os.close(handle)
+UNCERTAIN_CHOICES = {"renvoyer": "renvoyé", "envoye": SENT}
 
 
-def _run(output, registry_path, state_path, daily, init, dry_run, window_days, now, environ, settings, out):
-    registry = Registry.load(registry_path)  # its « alertes » lists checked like every other field
-    feeds = read_feeds(output, registry, settings)
-    state = State.load(state_path, create=init)
+def settle_uncertain(box, choice, now, out):
+    """Apply the operator's choice to the messages left « en cours »; the number still unsettled."""
+    left = box.uncertain()
+    if choice and choice not in UNCERTAIN_CHOICES:
+        raise AlertError(f"Alertes non envoyées : --incertains « {choice} » inconnu — renvoyer ou envoye")
+    for channel, target, record in left:
+        title = record.get("dates_titres", ["?"])[0]
+        if choice == "renvoyer":
+            box.records(channel, target).remove(record)
+            print(f"Envoi incertain, renvoyé maintenant : {target} ({channel}) {title}", file=out)
+        elif choice == "envoye":
+            box.settle(record, SENT, now)
+            print(f"Envoi incertain, marqué comme envoyé : {target} ({channel}) {title}", file=out)
+        else:
+            print(
+                f"Envoi incertain, non renvoyé : {target} ({channel}) {title} — vérifiez l'archive de la liste, "
+                "puis relancez avec --incertains=envoye (il est arrivé) ou --incertains=renvoyer",
+                file=out,
+            )
+    if choice and left:
+        box.save()
+    return 0 if choice else len(left)
+
+
+def _run(box, feeds, sources, daily, init, dry_run, window_days, now, environ, settings, out, uncertain):
+    unsettled = 0 if dry_run else settle_uncertain(box, uncertain, now, out)
     sections = (ANNOUNCE, DIGEST) if init else (DIGEST if daily else ANNOUNCE,)
-    plans = {section: plan(section, feeds, state, now, window_days, init=init) for section in sections}
+    plans = {section: plan(section, feeds, box, sources, now, window_days, init=init) for section in sections}
     if dry_run:
         report(plans, init, dry_run, out)
         return 0
@@ -497,21 +473,21 @@ def _run(output, registry_path, state_path, daily, init, dry_run, window_days, n
         smtp = connect(SmtpConfig.from_environ(environ))  # before recording anything: a wrong password changes nothing
     for section, decided in plans.items():
         for institution, release, status in decided.records:
-            state.add(section, institution.acronym, release, status, now)
+            box.add(section, institution.acronym, release, status, now)
     if init or any(decided.records or decided.corrections for decided in plans.values()):
-        state.save()
+        box.save()
     report(plans, init, dry_run, out)
     sent = failures = 0
     try:
         for section, decided in plans.items():
-            counts = send_all(decided.messages, section, state, envelope, smtp, now, out)
+            counts = send_all(decided.messages, section, box, envelope, smtp, now, out, site_contact(settings))
             sent, failures = sent + counts[0], failures + counts[1]
     finally:
         if smtp is not None:
             _quit(smtp)
     if not init:
         print(f"Alertes : {sent} message(s) envoyé(s), {failures} en échec.", file=out)
-    return 1 if failures else 0
+    return 1 if failures or unsettled else 0
 
 
 def report(plans, init, dry_run, out):
@@ -541,36 +517,63 @@ def _quit(smtp):
         smtp.close()
 
 
-def main(daily=False, init=False, dry_run=False, state_path="", output="", window_days=None, out=sys.stdout):
+def online_copy(dest, settings, private):
+    """The feeds and the list of published addresses, copied from the published folder ``dest``."""
+    copy = os.path.join(private, "en-ligne")
+    feeds = os.path.dirname(setting(settings, "INSTITUTION_FEED_ATOM")) + "/"
+    for name in (feeds, addresses.list_name(settings)):
+        if not publish.copy_from_destination(dest, name, os.path.join(copy, name)):
+            raise AlertError(
+                f"Alertes non envoyées : {name} introuvable dans la publication « {dest} » — publiez d'abord "
+                "le site (invoke publish), vérifiez PUBLISH_DEST et la clé SSH"
+            )
+    return copy
+
+
+def state_location(state_path, environ, settings):
+    """--state, else the outbox kept beside the publication ($PUBLISH_DEST), else ALERTES_ETAT."""
+    if state_path:
+        return state_path
+    dest = environ.get(publish.DESTINATION_VARIABLE, "").strip()
+    if dest:
+        return outbox.beside_publication(dest)
+    return os.path.join(site.ROOT, setting(settings, "ALERTES_ETAT"))
+
+
+def main(
+    daily=False, init=False, dry_run=False, state_path="", output="", window_days=None, uncertain="", out=sys.stdout
+):
     """`invoke alertes`: window and state from publishconf.py's settings unless given. Without
-    ``output``, the production site is built privately first (as `invoke publish` does), so the
-    feeds read are the ones the public sees, whatever output/ holds."""
+    ``output``, the feeds are those the publication put online: copied from $PUBLISH_DEST."""
     settings = site.load_settings("publishconf.py")
 
     def announce(folder):
         return run(
             folder,
             registry_path(settings),
-            state_path or os.path.join(site.ROOT, setting(settings, "ALERTES_ETAT")),
+            state_location(state_path, os.environ, settings),
             daily=daily,
             init=init,
             dry_run=dry_run,
             window_days=setting(settings, "ALERTES_FENETRE_JOURS") if window_days is None else window_days,
             settings=settings,
             out=out,
+            uncertain=uncertain,
         )
 
     if output:
         return announce(output)
     try:
-        production = publish.production_settings(os.environ, {})
-        publish.check_siteurl(production)
+        dest = publish.destination(os.environ)
+        if not shutil.which("rsync"):
+            raise publish.PublishError("rsync introuvable — installez-le (apt-get install rsync)")
     except publish.PublishError as error:
-        print(f"Alertes impossibles : {error}", file=out)
+        print(f"Alertes impossibles : {error} (ou indiquez --output)", file=out)
         return 2
     with tempfile.TemporaryDirectory(prefix="alertes-") as private:
-        built = publish.build_privately(production, private, out)
-        if built is None:
-            print("Alertes annulées : la construction du site de production a échoué, rien n'a été envoyé.", file=out)
-            return 1
-        return announce(built)
+        try:
+            copy = online_copy(dest, settings, private)
+        except AlertError as error:
+            print(error, file=out)
+            return error.status
+        return announce(copy)

@@ -36,7 +36,7 @@ from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from . import preview, related, site
+from . import preview, related, schema, site
 from .registry import Registry
 from .settings import DEFAULTS
 
@@ -231,6 +231,16 @@ def _body(rng, context):
     return "\n\n".join(blocks)
 
 
+def within_slug_limit(slug):
+    """The slug, cut at a hyphen to the length the content gate accepts, its number kept at the end."""
+    limit = schema.field("Slug").max_length
+    if len(slug) <= limit:
+        return slug
+    head, number = slug.rsplit("-", 1)
+    head = head[: limit - len(number) - 1].rsplit("-", 1)[0]
+    return f"{head}-{number}"
+
+
 def synthetic_article(rng, number, acronyms):
     """The Markdown source of one article and its path below ``articles/``."""
     date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(
@@ -239,7 +249,7 @@ def synthetic_article(rng, number, acronyms):
     institutions = rng.sample(acronyms, rng.randint(1, 3))
     action, subject, place = rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(PLACES)
     title = f"{institutions[0]} : {action} sur {subject} à {place} ({number})"
-    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    slug = within_slug_limit(slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")]))
     context = {"inst": institutions[0], "subject": subject, "place": place}
     lines = [
         f"Title: {title}",

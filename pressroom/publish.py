@@ -19,6 +19,7 @@ refuses the publication), and rsync copies no link (``--no-links``, never
 files of articles since withdrawn from the site.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from . import addresses, site, treelock
+from . import addresses, outbox, site, treelock
 from .output import files_and_links
 from .settings import setting
 
@@ -129,6 +130,15 @@ def has_marker(dest):
         f"destination « {dest} » injoignable (rsync, code {result.returncode} : {result.stderr.strip()}) — "
         "vérifiez l'adresse et la clé SSH"
     )
+
+
+def copy_from_destination(dest, name, target):
+    """Copy ``name`` (a file, or a folder ending with /) from the published folder to ``target``;
+    True if it was there. What the public sees, read back for the alerts and the list of addresses."""
+    recursive = ["--recursive"] if name.endswith("/") else []
+    os.makedirs(os.path.dirname(target.rstrip("/")), exist_ok=True)
+    command = ["rsync", "--quiet", *recursive, in_destination(dest, name), target]
+    return subprocess.run(command, capture_output=True, text=True, check=False).returncode == 0
 
 
 # --- What rsync would do ------------------------------------------------------
@@ -304,6 +314,39 @@ def send(settings, dest, dry_run, init, force, out):
     return 0
 
 
+@contextlib.contextmanager
+def destination_lock(dest, out):
+    """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so that
+    two publications never mix and the alerts never read it half-sent; a remote one relies on the
+    forge's single « publication » queue (docs/exploitation.md)."""
+    if is_remote(dest):
+        yield
+        return
+    with treelock.tree_lock(outbox.beside_publication(dest), "invoke publish", out=out):
+        yield
+
+
+def record_addresses(root, remote="origin", branch="main", environ=os.environ, out=sys.stderr):
+    """`invoke adresses`: the list of published addresses, read back from the destination, committed
+    to ``branch`` — a job of its own, so that a refused push fails neither the publication nor the alerts."""
+    settings = site.load_settings()
+    try:
+        dest = destination(environ)
+    except PublishError as error:
+        print(f"Adresses publiées non enregistrées : {error}", file=out)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="adresses-") as private:
+        published = os.path.join(private, addresses.list_name(settings))
+        if not copy_from_destination(dest, addresses.list_name(settings), published):
+            print(
+                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans « {dest} » "
+                "— publiez d'abord le site (invoke publish)",
+                file=out,
+            )
+            return 1
+        return addresses.commit_published(settings, root, published, remote=remote, branch=branch, out=out)
+
+
 def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, **overrides):
     """Build with publishconf.py privately, then rsync to $PUBLISH_DEST. Returns an exit status."""
     try:
@@ -314,7 +357,7 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
         settings = production_settings(environ, overrides)
         check_siteurl(settings)
         check_place(dest, settings)
-        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out):
+        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), destination_lock(dest, out):
             return send(settings, dest, dry_run, init, force, out)
     except (PublishError, treelock.TreeBusy) as error:
         print(f"Publication refusée : {error}", file=out)

@@ -46,6 +46,8 @@ class Handler:
         self.messages, self.envelopes, self.mechanisms = [], [], []
         self.accept_only = None
         self.forward = forward
+        self.hold_unapproved = False  # when set, as a Mailman list: a post without Approved: accepted, then held
+        self.held = []
 
     async def handle_DATA(self, server, session, envelope):
         if self.accept_only is not None:
@@ -53,6 +55,10 @@ class Handler:
                 return "451 4.3.0 Panne simulée, réessayez plus tard"
             self.accept_only -= 1
         raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if self.hold_unapproved and message["Approved"] is None:
+            self.held.append(message)
+            return "250 2.0.0 OK"
         self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         if self.forward:
@@ -73,6 +79,10 @@ class Sink:
     def messages(self):
         return self.handler.messages
 
+    @property
+    def held(self):
+        return self.handler.held
+
     def environ(self, password=None, approve="mot-de-passe-moderation"):
         """The job's environment variables for this server."""
         return {
@@ -89,6 +99,7 @@ class Sink:
         self.handler.messages.clear()
         self.handler.envelopes.clear()
         self.handler.mechanisms.clear()
+        self.handler.held.clear()
         self.handler.accept_only = None
 
 

@@ -13,6 +13,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DECAP_JS = ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js"
 
 
 def require(condition, what):

@@ -3,12 +3,12 @@
 Outside the default test run (Mailman needs about 1 GB and ten seconds to
 start): run it with `bash deploy/alertes-e2e.sh`, which makes Mailman's own
 venv and calls this script with that venv's Python (mailmanclient, aiosmtpd)
-and PYTHONPATH=tests (smtp_sink). The site is built and the job is run with the
-project's venv (.venv), as separate processes, the way a workflow would.
+and PYTHONPATH=tests (smtp_sink). The site is published and announced with the
+project's venv (.venv) through `invoke publish` and `invoke alertes`, as the workflow does.
 
-What it checks: a release announced without the moderator password is held by
-the announce list and reaches nobody; the next, announced with it (Mailman's
-`Approved:` header), is delivered to the subscriber, without that header, with
+What it checks: without the moderator password the job refuses to post (Mailman
+would hold the post) and nothing reaches the list; with it (Mailman's `Approved:`
+header), the release is delivered to the subscriber, without that header, with
 the job's Message-ID and Mailman's List-Unsubscribe; mail to the list's -join
 address brings a confirmation request. Exit status 0 when all hold.
 """
@@ -32,6 +32,7 @@ from smtp_sink import Handler, free_port, smtp_sink
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PROJECT_PYTHON = ROOT / ".venv" / "bin" / "python"
+PROJECT_INVOKE = ROOT / ".venv" / "bin" / "invoke"
 DOMAIN = "listes.example.org"
 LIST = f"inps-communiques@{DOMAIN}"
 SUBSCRIBER = "lecteur@example.net"
@@ -122,13 +123,19 @@ def announce_list(client):
 
 
 class Newsroom:
-    """The site's content with INPS's list in the registry; builds and job runs with the project's venv."""
+    """A copy of the project with INPS's list in the registry, published to a local folder and announced
+    with the project's venv through `invoke publish` and `invoke alertes`, as the workflow does."""
 
     def __init__(self, folder, relay):
-        self.folder, self.relay, self.builds = folder, relay, 0
-        self.content = folder / "content"
-        shutil.copytree(ROOT / "content", self.content)
-        self._python(  # PyYAML is the project's, not Mailman's
+        self.folder, self.relay = folder, relay
+        self.project = folder / "projet"
+        tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True)
+        for name in filter(None, tracked.stdout.decode().split("\0")):
+            if (ROOT / name).is_file():
+                (self.project / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, self.project / name)
+        self.content = self.project / "content"
+        self._invoke_python(  # PyYAML is the project's, not Mailman's
             "import yaml, pathlib; path = pathlib.Path(sys.argv[1]); entries = yaml.safe_load(path.read_text());"
             " entries['INPS']['alertes'] = {'annonces': sys.argv[2], 'inscription': sys.argv[3]};"
             " path.write_text(yaml.safe_dump(entries, allow_unicode=True))",
@@ -136,43 +143,39 @@ class Newsroom:
             LIST,
             f"inps-communiques-join@{DOMAIN}",
         )
-        self.state = folder / "alertes-etat.json"
-        self.output = None
+        self.server = folder / "serveur" / "site"
+        self.server.mkdir(parents=True)
+        self.published = False
 
-    def publish(self, slug, title):
+    def write(self, slug, title):
         today = datetime.datetime.now(datetime.UTC).date().isoformat()
         (self.content / "articles" / f"{slug}.md").write_text(
-            f"Title: {title}\nDate: {today}\nAuthor: Rédaction\nInstitutions: INPS\nCategory: Communiqué\n"
-            f"Summary: Le chapô de « {title} ».\nSlug: {slug}\nLang: fr\n\nLe corps du communiqué.\n",
+            f"Title: {title}\nDate: {today}\nAuthor: Rédaction\nInstitutions: INPS\n"
+            f"Category: Communiqué de presse\nSummary: Le chapô de « {title} ».\nSlug: {slug}\nLang: fr\n\n"
+            "Le corps du communiqué.\n",
             encoding="utf-8",
         )
 
-    def build(self):
-        self.builds += 1
-        self.output = self.folder / f"output{self.builds}"
-        self._python(
-            "from pressroom import site; sys.exit(site.build('publishconf.py', path=sys.argv[1],"
-            " output_path=sys.argv[2], cache_path=sys.argv[3], siteurl=sys.argv[4], feed_domain=sys.argv[4]))",
-            self.content,
-            self.output,
-            self.folder / "cache",
-            SITEURL,
-        )
+    def publish(self):
+        self.invoke("publish", *([] if self.published else ["--init"]))
+        self.published = True
 
     def alert(self, approve="", init=False):
-        environ = self.relay.environ(approve=approve)
-        self._python(
-            "from pressroom import alerts;"
-            " sys.exit(alerts.run(sys.argv[1], sys.argv[2], sys.argv[3], init=sys.argv[4] == '1'))",
-            self.output,
-            self.content / "institutions.yml",
-            self.state,
-            "1" if init else "0",
-            environ=environ,
-        )
+        return self.invoke("alertes", *(["--init"] if init else []), environ=self.relay.environ(approve=approve))
 
-    def _python(self, code, *arguments, environ=None):
-        env = {**os.environ, **(environ or {})}
+    def invoke(self, *arguments, environ=None):
+        """One task, as a workflow step runs it; its exit status."""
+        env = self._environment(environ)
+        return subprocess.run([str(PROJECT_INVOKE), *arguments], cwd=self.project, env=env, check=False).returncode
+
+    def _environment(self, environ):
+        env = {key: value for key, value in os.environ.items() if not key.startswith("ALERTES_")}
+        env.update(environ or {})
+        env.update(PYTHONPATH=str(self.project), PUBLISH_DEST=f"{self.server}/", SITEURL=SITEURL)
+        return env
+
+    def _invoke_python(self, code, *arguments):
+        env = {**os.environ}
         env.pop("PYTHONPATH", None)
         subprocess.run([str(PROJECT_PYTHON), "-c", "import sys; " + code, *map(str, arguments)], check=True, env=env)
 
@@ -212,21 +215,21 @@ def main():
         ):
             mlist = announce_list(client)
             room = Newsroom(folder, relay)
-            room.build()
-            room.alert(init=True)
+            room.publish()
+            if room.alert(init=True) != 0:
+                raise SystemExit("ÉCHEC : invoke alertes --init a échoué")
 
-            room.publish("sans-mot-de-passe", "Communiqué envoyé sans le mot de passe")
-            room.build()
-            room.alert(approve="")
-            held = wait_for("message retenu pour modération", lambda: list(mlist.held))
-            time.sleep(5)  # leave Mailman time to distribute it, were it going to
-            if delivered_to(outgoing, SUBSCRIBER, "[INPS]"):
-                raise SystemExit("ÉCHEC : le message sans mot de passe a été distribué")
-            print(f"Retenu pour modération : « {held[0].subject} » ; l'abonné n'en a rien reçu")
+            room.write("avec-mot-de-passe", "Communiqué envoyé avec le mot de passe")
+            room.publish()
+            if room.alert(approve="") == 0:
+                raise SystemExit("ÉCHEC : sans ALERTES_LIST_APPROVE, invoke alertes a réussi (Mailman retiendrait)")
+            time.sleep(5)  # leave Mailman time to hold a post, were one sent
+            if list(mlist.held) or relay.messages:
+                raise SystemExit("ÉCHEC : un message est parti sans le mot de passe de modération")
+            print("Sans ALERTES_LIST_APPROVE : invoke alertes refuse d'envoyer, rien n'est retenu par Mailman")
 
-            room.publish("avec-mot-de-passe", "Communiqué envoyé avec le mot de passe")
-            room.build()
-            room.alert(approve=MODERATOR_PASSWORD)
+            if room.alert(approve=MODERATOR_PASSWORD) != 0:
+                raise SystemExit("ÉCHEC : invoke alertes a échoué avec le mot de passe")
             messages = wait_for("message distribué à l'abonné", lambda: delivered_to(outgoing, SUBSCRIBER, "[INPS]"))
             check_delivered(messages, relay)
 
@@ -238,7 +241,7 @@ def main():
         sink.stop()
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
-    print("RÉUSSI : retenu sans mot de passe, distribué avec, inscription par e-mail confirmée.")
+    print("RÉUSSI : refusé sans mot de passe, distribué avec, inscription par e-mail confirmée.")
 
 
 def check_delivered(messages, relay):

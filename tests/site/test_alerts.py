@@ -15,7 +15,7 @@ import yaml
 from conftest import build_site, copy_content, write_article
 from smtp_sink import smtp_sink
 
-from pressroom import alerts, frdates
+from pressroom import alerts, frdates, outbox
 
 SITEURL = "https://presse.example.org"
 NOW = datetime.datetime(2025, 2, 5, 9, 30, tzinfo=datetime.UTC)
@@ -140,7 +140,7 @@ def test_init_sends_nothing_and_marks_every_release(tmp_path, sink):
     for section in ("annonces", "quotidien"):
         assert room.run(daily=section == "quotidien")[0] == 0
     assert sink.messages == []
-    state = alerts.State.load(room.state)
+    state = outbox.Outbox.load(room.state)
     paths = [path for record in state.records("annonces", "INPS") for path in record["chemins"]]
     assert "/2025/02/communique-recent/" in paths
     assert "/2022/12/journee-porte-ouverte-services-protection-sociale/" in paths
@@ -193,7 +193,8 @@ def test_one_new_release_gives_exactly_one_message(newsroom, tmp_path, mechanism
         assert "Service communication" in part and "+223 20 00 00 00" in part
     assert f'<a href="{link}">' in html
 
-    state = alerts.State.load(newsroom.state)
+    assert message["Content-Language"] == "fr"
+    state = outbox.Outbox.load(newsroom.state)
     records = {record["chemins"][0]: record["etat"] for record in state.records("annonces", "INPS")}
     assert records["/2025/02/nouveau-bareme-allocations/"] == "envoyé"
     assert records["/2024/12/communique-oublie/"] == "trop ancien"
@@ -339,8 +340,81 @@ def test_a_typo_in_the_lists_of_the_registry_is_reported(newsroom):
     assert "INPS : quotidien : adresse e-mail invalide" in report
 
 
-def test_one_run_at_a_time(newsroom):
-    with alerts.one_run_at_a_time(newsroom.state):
+def test_one_run_at_a_time(newsroom, monkeypatch):
+    monkeypatch.setenv("PRESSROOM_ATTENTE", "0")
+    with outbox.locked(newsroom.state, command="invoke publish"):
         status, report = newsroom.run()
-    assert status == 1 and "un autre lancement" in report
+    assert status == 1 and "Envois arrêtés : « invoke publish »" in report
     assert newsroom.run()[0] == 0
+
+
+def test_a_new_release_reusing_the_slug_of_one_that_left_the_feed_is_sent(announced):
+    newsroom = announced
+    (newsroom.content / "articles" / "2025" / "bareme.md").unlink()  # the announced release leaves the feed
+    newsroom.write("bareme-2", "Un autre barème", "2025-02-04", "nouveau-bareme-allocations")
+    newsroom.build()
+    status, report = newsroom.run()
+    assert status == 0 and [m["Subject"] for m in newsroom.sink.messages] == ["[INPS] Un autre barème"], report
+
+
+def test_the_digest_is_headed_with_the_day_it_covers(newsroom):
+    newsroom.write("veille", "Communiqué de la veille", "2025-02-04", "communique-veille")
+    newsroom.build()
+    status, report = newsroom.run(daily=True)  # NOW is the 5th: the digest covers the 4th
+    assert status == 0, report
+    [inps] = [m for m in newsroom.sink.messages if m["To"] == "inps-quotidien@listes.example.org"]
+    assert inps["Subject"] == "[INPS] Résumé du mardi 4 février 2025"
+
+
+def test_an_http_site_address_is_refused(newsroom):
+    newsroom.write("bareme", "Nouveau barème des allocations familiales", "2025-02-03", "nouveau-bareme-allocations")
+    built = build_site(
+        newsroom.content,
+        newsroom.folder / "http",
+        "publishconf.py",
+        **{key: "http://presse.example.org" for key in ("siteurl", "feed_domain")},
+    )
+    newsroom.output = built.output
+    before = newsroom.state.read_bytes()
+    status, report = newsroom.run()
+    assert status == 2 and newsroom.sink.messages == [] and newsroom.state.read_bytes() == before
+    assert re.search(r"inps\.atom\.xml:\d+: link: adresse non chiffrée « http://presse", report)
+    assert "Traceback" not in report
+
+
+def test_without_a_registry_contact_the_site_contact_is_given(newsroom):
+    newsroom.write("cmss", "Communiqué de la CMSS", "2025-02-04", "communique-cmss", institutions="CMSS")
+    newsroom.build()
+    site_contact = {"nom": "Cellule presse du portail", "courriel": "presse@portail.example.org", "telephone": ""}
+    status, report = newsroom.run(settings={"PRESS_CONTACT_DEFAULT": site_contact})
+    assert status == 0, report
+    [message] = newsroom.sink.messages
+    assert "CMSS" in message["Subject"]
+    for part in ("plain", "html"):
+        assert "Cellule presse du portail" in message.get_body((part,)).get_content()
+
+
+def test_without_the_moderator_password_nothing_is_posted_to_be_held(newsroom):
+    newsroom.write("bareme", "Nouveau barème des allocations familiales", "2025-02-03", "nouveau-bareme-allocations")
+    newsroom.build()
+    before = newsroom.state.read_bytes()
+    status, report = newsroom.run(environ=newsroom.sink.environ(approve=""))
+    assert status == 2 and newsroom.sink.messages == [] and newsroom.state.read_bytes() == before
+    assert "ALERTES_LIST_APPROVE absent" in report and "retiendrait" in report
+
+
+def test_a_message_whose_sending_was_cut_is_never_sent_again_by_itself(newsroom):
+    newsroom.write("bareme", "Nouveau barème des allocations familiales", "2025-02-03", "nouveau-bareme-allocations")
+    newsroom.build()
+    box = outbox.Outbox.load(newsroom.state)
+    feeds, sources = alerts.read_feeds(newsroom.output, alerts.Registry.load(newsroom.registry), {})
+    [release] = [r for rs in feeds.values() for r in rs if r.path == "/2025/02/nouveau-bareme-allocations/"]
+    box.reserve("annonces", "INPS", [with_source := alerts.with_source(release, sources)], NOW)  # killed here
+    assert with_source.source
+    status, report = newsroom.run()
+    assert status == 1 and newsroom.sink.messages == [], report
+    assert "Envoi incertain, non renvoyé : INPS (annonces)" in report and "--incertains=envoye" in report
+    status, report = newsroom.run(uncertain="renvoyer")
+    assert status == 0 and len(newsroom.sink.messages) == 1, report
+    status, report = newsroom.run()
+    assert status == 0 and len(newsroom.sink.messages) == 1, report

@@ -1,7 +1,9 @@
 """The benchmark: a deterministic synthetic archive, timed against plain Pelican."""
 
+import datetime
 import io
 import os
+import random
 import re
 import subprocess
 import sys
@@ -10,7 +12,8 @@ import pytest
 from conftest import ROOT
 from seed_articles import read_metadata
 
-from pressroom import bench
+from pressroom import bench, schema
+from pressroom.header import parse_header
 from pressroom.registry import Registry
 
 SECONDS = r"(\d+\.\d\d) s"
@@ -34,6 +37,20 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
     assert len({m["date"][:4] for m in metadata}) >= 5
     assert len({m["category"] for m in metadata}) >= 3
     assert all(380 <= body_words(p) <= 800 for p in first)
+
+
+def test_every_article_of_a_10000_article_archive_passes_the_content_gate():
+    """The archive is drawn without writing it: each header is checked as lint and the build check it."""
+    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    acronyms = [institution.acronym for institution in registry]
+    rng = random.Random(bench.SEED)
+    today = datetime.date(2026, 1, 1)
+    problems = []
+    for number in range(1, 10_001):
+        relative, text = bench.synthetic_article(rng, number, acronyms)
+        check = schema.Check(relative, relative, registry, {}, today)
+        problems += schema.check_header(parse_header(text), check)
+    assert problems == []
 
 
 def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():

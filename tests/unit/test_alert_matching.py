@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from pressroom import alerts
+from pressroom import alerts, outbox
 from pressroom.alert_messages import Release
 
 
@@ -32,21 +32,57 @@ def test_public_addresses(address):
     assert not alerts.is_local(address)
 
 
-def release(path="/2025/01/bareme/", title="Barème", day=30, uid=None):
+def release(path="/2025/01/bareme/", title="Barème", day=30, uid=None, source="articles/2025/bareme.md"):
     published = datetime.datetime(2025, int(path.split("/")[2]), day, tzinfo=datetime.UTC)
     uid = uid or f"tag:x.org,{published:%Y-%m-%d}:{path}"
-    return Release(uid, "https://x.org" + path, path, title, "Chapô.", published)
+    return Release(uid, "https://x.org" + path, path, title, "Chapô.", published, source)
 
 
 def test_a_release_keeps_matching_through_successive_corrections(tmp_path):
-    state = alerts.State(tmp_path / "etat.json", {})
-    since = datetime.date(2025, 1, 20)
+    box = outbox.Outbox(tmp_path / "etat.json", {})
     first = release()
-    state.add("annonces", "INPS", first, alerts.SENT, datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC))
+    box.add("annonces", "INPS", first, outbox.SENT, datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC))
     slug_changed = release(path="/2025/01/bareme-2025/")
-    record = state.find("annonces", "INPS", slug_changed, set(alerts.keys_of(slug_changed).values()), since)
-    assert record is not None and alerts.State.remember(record, slug_changed)
+    record = box.find("annonces", "INPS", slug_changed)
+    assert record is not None and outbox.Outbox.remember(record, slug_changed)
     moved = release(path="/2025/02/bareme-2025/", title="Barème corrigé", day=2)  # id, path and date-title all new
-    assert state.find("annonces", "INPS", moved, set(alerts.keys_of(moved).values()), since) is record
-    other = release(path="/2025/02/autre/", title="Autre", day=3)
-    assert state.find("annonces", "INPS", other, set(alerts.keys_of(other).values()), since) is None
+    assert box.find("annonces", "INPS", moved) is record
+    other = release(path="/2025/02/autre/", title="Autre", day=3, source="articles/2025/autre.md")
+    assert box.find("annonces", "INPS", other) is None
+
+
+def test_a_record_made_before_sources_were_kept_is_found_through_the_published_addresses(tmp_path):
+    box = outbox.Outbox(tmp_path / "etat.json", {})
+    box.add("annonces", "INPS", release(source=""), outbox.SENT, datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC))
+    renamed = release(path="/2025/02/bareme-2025/", title="Barème corrigé", day=2)
+    published = {"/2025/01/bareme/": "articles/2025/bareme.md", "/2025/02/bareme-2025/": "articles/2025/bareme.md"}
+    assert box.find("annonces", "INPS", renamed) is None
+    assert box.find("annonces", "INPS", renamed, published) is not None
+    reused = release(path="/2025/02/bareme/", title="Autre barème", day=3, source="articles/2025/autre.md")
+    assert box.find("annonces", "INPS", reused, published | {"/2025/02/bareme/": reused.source}) is None
+
+
+def test_a_reservation_is_on_disk_before_sending_and_only_a_sure_refusal_removes_it(tmp_path):
+    path = tmp_path / "etat.json"
+    box = outbox.Outbox(path, {})
+    when = datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC)
+    box.reserve("telegram", "@inps", [release()], when)
+    on_disk = outbox.Outbox.load(path)
+    assert [record["etat"] for _, _, record in on_disk.uncertain()] == ["en cours"]
+    box.confirm("telegram", "@inps", [release()], when)
+    assert outbox.Outbox.load(path).uncertain() == []
+    box.reserve("telegram", "@inps", [other := release(path="/2025/02/x/", day=2, source="x.md")], when)
+    box.cancel("telegram", "@inps", [other])
+    assert outbox.Outbox.load(path).find("telegram", "@inps", other) is None
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("editeur@serveur:/var/www/communiques/", "editeur@serveur:/var/www/communiques.etat/envois.json"),
+        ("/srv/site", "/srv/site.etat/envois.json"),
+    ],
+)
+def test_the_outbox_lives_beside_the_published_folder_never_inside(dest, kept):
+    assert outbox.beside_publication(dest) == kept
+    assert outbox.is_remote(kept) == outbox.is_remote(dest)

@@ -135,7 +135,8 @@ def test_gitlab_check_reports_broken_files(broken):
 def test_gitlab_publishes_the_default_branch_one_at_a_time_after_the_tests():
     config = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     publish, test = config["publish"], config["test"]
-    assert publish["resource_group"] == "publication"
+    assert publish["extends"] == ".publication" and config[".publication"]["resource_group"] == "publication"
+    publish = config[".publication"] | publish
     assert publish["stage"] == "publish" and config["stages"].index("test") < config["stages"].index("publish")
     assert any("$CI_DEFAULT_BRANCH" in rule["if"] and "schedule" in rule["if"] for rule in publish["rules"])
     assert "bash .ci/run" in test["script"] and "make lint" in test["script"]
@@ -143,14 +144,56 @@ def test_gitlab_publishes_the_default_branch_one_at_a_time_after_the_tests():
     assert "*/15 * * * *" in GITLAB.read_text(encoding="utf-8")  # the schedule to create (kept outside the file)
 
 
-def test_e_mail_alerts_follow_each_publication_and_the_digest_its_daily_schedule():
-    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
-    steps = workflow["jobs"]["publish"]["steps"]
-    runs = [step.get("run", "") for step in steps]
-    publication = runs.index("make publish")
-    assert runs[publication + 1] == ".venv/bin/invoke alertes"
-    digest = steps[publication + 2]
-    assert digest["run"] == ".venv/bin/invoke alertes --quotidien" and "0 6 * * *" in digest["if"]
-    assert "deploy/alertes-etat.json" in runs[publication + 3]  # the state committed back
-    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["publish"]["script"]
-    assert gitlab.index(".venv/bin/invoke alertes") == gitlab.index("make publish") + 1
+ALERT_VARIABLES = (
+    "ALERTES_SMTP_HOST",
+    "ALERTES_SMTP_PORT",
+    "ALERTES_SMTP_USER",
+    "ALERTES_SMTP_PASSWORD",
+    "ALERTES_SMTP_CA",
+    "ALERTES_EXPEDITEUR",
+    "ALERTES_LIST_APPROVE",
+)
+WORK_STEPS = {"make publish", ".venv/bin/invoke adresses", ".venv/bin/invoke alertes"}
+
+
+def github_jobs():
+    return yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
+
+
+def test_e_mail_alerts_are_their_own_job_after_each_publication_and_the_digest_its_daily_schedule():
+    jobs = github_jobs()
+    alerts = jobs["alertes"]
+    assert alerts["needs"] == "publish" and alerts["concurrency"]["group"] == "publication"
+    runs = [step.get("run", "") for step in alerts["steps"]]
+    assert ".venv/bin/invoke alertes" in runs
+    digest = next(step for step in alerts["steps"] if step.get("run") == ".venv/bin/invoke alertes --quotidien")
+    assert "0 6 * * *" in digest["if"]
+    for name in ALERT_VARIABLES:
+        assert alerts["env"][name] == f"${{{{ secrets.{name} }}}}"
+    assert not any("alertes" in run for run in (step.get("run", "") for step in jobs["publish"]["steps"]))
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab["alertes"]["script"][0] == ".venv/bin/invoke alertes"
+    assert gitlab["alertes"]["needs"] == [{"job": "publish"}]
+    assert gitlab[".publication"]["resource_group"] == "publication"
+    comment = GITLAB.read_text(encoding="utf-8").split("workflow:")[0]
+    assert all(name in comment for name in ALERT_VARIABLES)
+
+
+def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout():
+    jobs = github_jobs()
+    assert jobs["adresses"]["needs"] == "publish" and jobs["alertes"]["needs"] == "publish"
+    for name in ("publish", "adresses", "alertes"):
+        steps = jobs[name]["steps"]
+        runs = [step["run"].splitlines()[-1] for step in steps if "invoke" in step.get("run", "")]
+        work = [run.split(" --")[0] for run in runs] + [
+            step["run"] for step in steps if step.get("run") == "make publish"
+        ]
+        assert work and set(work) <= WORK_STEPS, work
+        key_steps = [step["run"] for step in steps if "SSH_PRIVATE_KEY" in step.get("run", "")]
+        assert key_steps and all('"$RUNNER_TEMP/' in run and "~/.ssh" not in run for run in key_steps)
+        assert steps[-1]["if"] == "always()" and steps[-1]["run"] == 'rm -f "$RUNNER_TEMP/cle-publication"'
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab["publish"]["script"] == ["make publish"]
+    assert gitlab["adresses"]["script"][0].startswith(".venv/bin/invoke adresses ")
+    assert gitlab["adresses"]["needs"] == gitlab["alertes"]["needs"] == [{"job": "publish"}]
+    assert "SSH_PRIVATE_KEY" not in " ".join(gitlab[".publication"]["before_script"])  # a File variable, used in place

@@ -1,0 +1,42 @@
+"""The rehearsal's parts: one list server for the module, and for each test a forge
+and a server folder under nginx, installed as an operator does once (first
+publication with --init, alert state with --init)."""
+
+import shutil
+
+import pytest
+from browser.test_nginx import nginx
+from operation import Operation
+from parts import content_with_lists
+from smtp_sink import smtp_sink
+
+
+def require_faketime():
+    if not shutil.which("faketime"):
+        pytest.fail("faketime absent : apt-get install faketime (bash .ci/run l'installe)")
+
+
+@pytest.fixture(scope="module")
+def sink(tmp_path_factory):
+    with smtp_sink(tmp_path_factory.mktemp("listes")) as running:
+        running.handler.hold_unapproved = True  # as the lists' Mailman does
+        yield running
+
+
+@pytest.fixture
+def operation(tmp_path, sink):
+    require_faketime()
+    sink.reset()
+    operation = Operation(tmp_path, sink, None)
+    operation.server.mkdir(parents=True)
+    operation.create(content_with_lists(tmp_path / "contenu"))
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    with nginx(operation.server, prefix) as web:
+        operation.web = web
+        clone = operation.checkout()
+        for arguments in (["publish", "--init"], ["adresses"], ["alertes", "--init"]):
+            step = operation.task(clone, arguments)
+            assert step.status == 0, step.output
+        assert sink.messages == [] and sink.held == []
+        yield operation
