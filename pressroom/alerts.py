@@ -20,14 +20,13 @@ import os
 import smtplib
 import ssl
 import sys
-import tempfile
 import unicodedata
 from urllib.parse import urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
 
-from . import publish, site
+from . import atomic, publish, site
 from .alert_messages import Envelope, Release, compose
 from .problems import Problem
 from .registry import Registry, RegistryError
@@ -250,20 +249,7 @@ class State:
 
     def save(self):
         """Write to a temporary file beside the state, then replace it: never a half-written state."""
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".alertes-", suffix=".json", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as target:
-                json.dump(self.data, target, ensure_ascii=False, indent=1, sort_keys=True)
-                target.write("\n")
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        atomic.write_json(self.path, self.data, ".alertes-")
 
 
 # --- What to do --------------------------------------------------------------
@@ -562,15 +548,5 @@ def main(daily=False, init=False, dry_run=False, state_path="", output="", windo
 
     if output:
         return announce(output)
-    try:
-        production = publish.production_settings(os.environ, {})
-        publish.check_siteurl(production)
-    except publish.PublishError as error:
-        print(f"Alertes impossibles : {error}", file=out)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="alertes-") as private:
-        built = publish.build_privately(production, private, out)
-        if built is None:
-            print("Alertes annulées : la construction du site de production a échoué, rien n'a été envoyé.", file=out)
-            return 1
-        return announce(built)
+    failed = "Alertes annulées : la construction du site de production a échoué, rien n'a été envoyé."
+    return publish.on_production_build(announce, out, "Alertes impossibles", failed)

@@ -222,6 +222,24 @@ def build_privately(settings, private, out):
     return output if status == 0 else None
 
 
+def on_production_build(job, out, impossible, cancelled):
+    """``job(folder)`` on a production build made privately first (SITEURL from the environment), so a
+    job that announces releases reads what the public sees; its status. ``impossible`` heads the French
+    line of a wrong SITEURL (« Alertes impossibles »), ``cancelled`` is the line of a failed build."""
+    try:
+        production = production_settings(os.environ, {})
+        check_siteurl(production)
+    except PublishError as error:
+        print(f"{impossible} : {error}", file=out)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="production-") as private:
+        built = build_privately(production, private, out)
+        if built is None:
+            print(cancelled, file=out)
+            return 1
+        return job(built)
+
+
 def send(settings, dest, dry_run, init, force, out):
     if not init and not has_marker(dest):
         raise PublishError(

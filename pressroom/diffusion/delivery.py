@@ -1,0 +1,80 @@
+"""What was already posted, behind one small interface (Delivery) so that the store can change
+without touching the channels: for now a JSON file of our own, written atomically after each post.
+
+A release counts as posted to a channel when its feed id, its URL path or its date and title
+match a recorded one (the keys of the e-mail alerts): correcting a title, a date or a slug posts
+nothing again, and each key a known release takes is added to its record."""
+
+import json
+import os
+from typing import Protocol
+
+from .. import atomic
+from ..alerts import State, keys_of
+from ..problems import Problem
+
+SENT, INITIALIZED, TOO_OLD = "publié", "initialisé", "trop ancien"
+
+
+class StateError(Exception):
+    """The state cannot be read; the message is French."""
+
+
+class Delivery(Protocol):
+    def pending(self, channel: str, target: str, release) -> bool:
+        """True when ``release`` was never posted (nor set aside) for ``target`` on ``channel``."""
+
+    def mark_sent(self, channel: str, target: str, release, status: str, when) -> None:
+        """Record, durably before returning, that ``release`` is done for ``target`` on ``channel``."""
+
+
+class JsonDelivery:
+    """Records per « channel target »: each with the ids, paths and dates-and-titles of its release."""
+
+    def __init__(self, path, data):
+        self.path, self.data = path, data
+        self.data.setdefault("version", 1)
+        self.data.setdefault("publications", {})
+
+    @classmethod
+    def load(cls, path, create=False):
+        """The state at ``path``; with ``create`` (--init), an empty one when there is none yet."""
+        if create and not os.path.exists(path):
+            return cls(path, {})
+        try:
+            with open(path, encoding="utf-8") as source:
+                data = json.load(source)
+        except FileNotFoundError:
+            hint = "lancez d'abord `invoke diffusion --init` (marque comme publié tout ce qui est déjà en ligne)"
+            raise StateError(Problem(path, "état", "fichier d'état absent", hint)) from None
+        except json.JSONDecodeError as error:
+            hint = "restaurez la version sauvegardée"
+            raise StateError(Problem(path, "état", f"JSON illisible ({error.msg})", hint, line=error.lineno)) from None
+        return cls(path, data)
+
+    def records(self, channel, target):
+        return self.data["publications"].setdefault(f"{channel} {target}", [])
+
+    def find(self, channel, target, release):
+        wanted = keys_of(release)
+        for record in self.records(channel, target):
+            if any(value in record.get(kind, ()) for kind, value in wanted.items()):
+                return record
+        return None
+
+    def pending(self, channel, target, release):
+        record = self.find(channel, target, release)
+        if record is None:
+            return True
+        if State.remember(record, release):  # a correction: its new keys, so that a later one matches too
+            self.save()
+        return False
+
+    def mark_sent(self, channel, target, release, status, when):
+        record = {"etat": status, "le": when.isoformat(timespec="seconds")}
+        State.remember(record, release)
+        self.records(channel, target).append(record)
+        self.save()
+
+    def save(self):
+        atomic.write_json(self.path, self.data, ".diffusion-")

@@ -1,0 +1,140 @@
+"""The posts of `invoke diffusion`, at each network's limit, counted in its own units, with accented
+text and emoji: the chapô cut at a word boundary with « … », the link whole, nothing over the limit."""
+
+import datetime
+import io
+import os
+
+import pytest
+from PIL import Image
+
+from pressroom.alert_messages import Release
+from pressroom.diffusion import bluesky, mastodon, telegram
+from pressroom.diffusion.posts import (
+    ELLIPSIS,
+    Announcement,
+    Photo,
+    graphemes,
+    mastodon_length,
+    post_text,
+    utf16_units,
+)
+
+LINK = "https://presse.example.org/2025/02/revalorisation-des-pensions-de-retraite-a-compter-du-1er-mars/"
+TITLE = "Revalorisation des pensions 👩🏽‍💻 : l’INPS précise le calendrier"
+WORDS = ["Élève", "café", "naïve", "🇲🇱", "Ségou", "👨‍👩‍👧", "prévoyance", "sécurité", "œuvre", "Kayes"]
+
+
+def chapo(count):
+    return " ".join(WORDS[i % len(WORDS)] for i in range(count))
+
+
+def release(title=TITLE, summary="", link=LINK):
+    published = datetime.datetime(2025, 2, 3, 9, 0, tzinfo=datetime.UTC)
+    return Release(id="tag:x", link=link, path="/2025/02/x/", title=title, summary=summary, published=published)
+
+
+def item(summary, photo=None):
+    return Announcement(institution=None, release=release(summary=summary), photo=photo)
+
+
+def test_each_network_counts_in_its_own_units():
+    decomposed = "e\u0301"  # « é » written as a letter and its accent
+    assert graphemes(decomposed) == 1 and len(decomposed) == 2
+    assert graphemes("👩🏽‍💻") == 1 and utf16_units("👩🏽‍💻") == 7
+    assert graphemes("🇲🇱") == 1 and utf16_units("🇲🇱") == 4
+    assert utf16_units("été") == 3
+    assert mastodon_length(23)(f"Voir {LINK}") == len("Voir ") + 23
+
+
+def parts(text):
+    title, *middle, link = text.split("\n\n")
+    return title, (middle[0] if middle else ""), link
+
+
+def assert_cut_at_the_limit(text, summary, limit, length):
+    """Within the limit, the link whole, the chapô its first words and « … », and one word more would not fit."""
+    assert length(text) <= limit
+    title, shown, link = parts(text)
+    assert title == TITLE and link == LINK
+    assert shown.endswith(ELLIPSIS)
+    kept = shown[: -len(ELLIPSIS)].split()
+    words = summary.split()
+    assert kept == words[: len(kept)] and len(kept) < len(words)
+    longer = " ".join(words[: len(kept) + 1]) + ELLIPSIS
+    assert length("\n\n".join([title, longer, link])) > limit
+
+
+@pytest.mark.parametrize(
+    "compose, limit, length",
+    [
+        (lambda summary: telegram.Telegram.text(item(summary)), telegram.MESSAGE_LIMIT, utf16_units),
+        (
+            lambda summary: telegram.Telegram.text(item(summary, Photo(None, "x"))),
+            telegram.CAPTION_LIMIT,
+            utf16_units,
+        ),
+        (lambda summary: mastodon.Mastodon.offline_text(item(summary)), 500, mastodon_length(23)),
+        (lambda summary: mastodon.Mastodon.offline_text(item(summary), 11000, 23), 11000, mastodon_length(23)),
+        (lambda summary: bluesky.Bluesky.text(item(summary)), bluesky.LIMIT, graphemes),
+    ],
+    ids=["telegram-message", "telegram-caption", "mastodon-500", "mastodon-11000", "bluesky"],
+)
+def test_a_long_chapo_is_cut_at_a_word_boundary_just_under_each_limit(compose, limit, length):
+    summary = chapo(4000)
+    assert_cut_at_the_limit(compose(summary), summary, limit, length)
+
+
+def test_a_post_exactly_at_the_limit_is_not_cut():
+    def post(summary):
+        return "\n\n".join([TITLE, summary, LINK])
+
+    count = 1
+    while graphemes(post(chapo(count + 1))) < bluesky.LIMIT:
+        count += 1
+    summary = chapo(count) + " " + "é" * (bluesky.LIMIT - graphemes(post(chapo(count))) - 1)
+    assert graphemes(post(summary)) == bluesky.LIMIT
+    assert bluesky.Bluesky.text(item(summary)) == post(summary)
+    assert bluesky.Bluesky.text(item(summary + "é")) == post(chapo(count) + ELLIPSIS)
+
+
+def test_mastodon_counts_the_link_as_23_characters_whatever_its_length():
+    long_link = LINK + "x" * 400
+    text = post_text(TITLE, chapo(60), long_link, 500, mastodon_length(23))
+    assert len(text) > 500 and mastodon_length(23)(text) <= 500 and text.endswith(long_link)
+
+
+def test_a_title_too_long_for_the_network_is_cut_and_the_link_kept():
+    title = " ".join(["Sécurité sociale 🇲🇱"] * 60)
+    text = post_text(title, chapo(30), LINK, bluesky.LIMIT, graphemes)
+    shown_title, link = text.split("\n\n")
+    assert link == LINK and shown_title.endswith(ELLIPSIS) and graphemes(text) <= bluesky.LIMIT
+
+
+def test_the_bluesky_link_facet_is_in_utf8_bytes_after_accents_and_emoji():
+    text = bluesky.Bluesky.text(item("Le café 🇲🇱 de l’Élève, à Ségou."))
+    facet = bluesky.link_facet(text, LINK)
+    start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+    assert text.encode("utf-8")[start:end] == LINK.encode("utf-8")
+    assert start > len(text[: text.index(LINK)])  # bytes, not characters
+    assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": LINK}]
+
+
+def test_a_photo_over_one_megabyte_is_re_encoded_for_the_bluesky_card(tmp_path):
+    noise = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    path = tmp_path / "photo.jpg"
+    noise.save(path, "JPEG", quality=98)
+    assert path.stat().st_size > bluesky_limit()
+    data = Photo(path, "Bruit").thumbnail()
+    assert len(data) <= bluesky_limit()
+    with Image.open(io.BytesIO(data)) as thumbnail:
+        assert thumbnail.format == "JPEG"
+    small = tmp_path / "petite.jpg"
+    Image.new("RGB", (40, 30), "green").save(small, "JPEG")
+    assert Photo(small, "").thumbnail() == small.read_bytes()  # small enough: sent as it is
+
+
+def bluesky_limit():
+    from pressroom.diffusion.posts import THUMBNAIL_MAX_BYTES
+
+    return THUMBNAIL_MAX_BYTES
