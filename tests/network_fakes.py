@@ -124,9 +124,10 @@ class FakeMastodon(Fake):
     """A Mastodon server with one account's token: instance API, media upload, statuses (an
     Idempotency-Key already seen gives back the same status, as Mastodon does)."""
 
-    def __init__(self, token, max_characters=500):
+    def __init__(self, token, max_characters=500, processing=0):
         super().__init__()
         self.token, self.max_characters = token, max_characters
+        self.processing = processing  # times a new photo is still being processed when asked about (HTTP 206)
         self.media, self.statuses, self.by_key, self.ids = {}, [], {}, itertools.count(1)
 
     def answer(self, request):
@@ -139,8 +140,20 @@ class FakeMastodon(Fake):
             form = request.form()
             media_id = str(next(self.ids))
             self.media[media_id] = form
+            if self.processing:
+                return 202, {"id": media_id, "type": "image", "url": None}, {}
+            return 200, {"id": media_id, "type": "image", "url": f"{self.url}/m/{media_id}.jpg"}, {}
+        if request.method == "GET" and request.path.startswith("/api/v1/media/"):
+            media_id = request.path.rsplit("/", 1)[1]
+            if self.processing:
+                self.processing -= 1
+                return 206, {"id": media_id, "type": "image", "url": None}, {}
             return 200, {"id": media_id, "type": "image", "url": f"{self.url}/m/{media_id}.jpg"}, {}
         if request.method == "POST" and request.path == "/api/v1/statuses":
+            if any(self.media.get(media_id) is None for media_id in request.json().get("media_ids", [])):
+                return 422, {"error": "Validation failed: unknown media"}, {}
+            if self.processing:
+                return 422, {"error": "Cannot attach files that have not finished processing"}, {}
             key = request.headers.get("idempotency-key")
             if key not in self.by_key:
                 status = request.json()

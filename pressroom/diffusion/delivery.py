@@ -21,26 +21,33 @@ class StateError(Exception):
 
 
 class Delivery(Protocol):
+    def known(self, channel: str, target: str) -> bool:
+        """True once anything was recorded for ``target`` on ``channel`` (a new channel is not)."""
+
     def pending(self, channel: str, target: str, release) -> bool:
         """True when ``release`` was never posted (nor set aside) for ``target`` on ``channel``."""
 
     def mark_sent(self, channel: str, target: str, release, status: str, when) -> None:
         """Record, durably before returning, that ``release`` is done for ``target`` on ``channel``."""
 
+    def start(self, channel: str, target: str, releases, when) -> None:
+        """Follow ``target`` on ``channel`` from now on: ``releases`` (already online) count as done."""
+
 
 class JsonDelivery:
     """Records per « channel target »: each with the ids, paths and dates-and-titles of its release."""
 
-    def __init__(self, path, data):
-        self.path, self.data = path, data
+    def __init__(self, path, data, read_only=False):
+        self.path, self.data, self.read_only = path, data, read_only
         self.data.setdefault("version", 1)
         self.data.setdefault("publications", {})
 
     @classmethod
-    def load(cls, path, create=False):
-        """The state at ``path``; with ``create`` (--init), an empty one when there is none yet."""
+    def load(cls, path, create=False, read_only=False):
+        """The state at ``path``; with ``create`` (--init), an empty one when there is none yet;
+        ``read_only`` (--dry-run): never written."""
         if create and not os.path.exists(path):
-            return cls(path, {})
+            return cls(path, {}, read_only)
         try:
             with open(path, encoding="utf-8") as source:
                 data = json.load(source)
@@ -50,10 +57,13 @@ class JsonDelivery:
         except json.JSONDecodeError as error:
             hint = "restaurez la version sauvegardée"
             raise StateError(Problem(path, "état", f"JSON illisible ({error.msg})", hint, line=error.lineno)) from None
-        return cls(path, data)
+        return cls(path, data, read_only)
 
     def records(self, channel, target):
         return self.data["publications"].setdefault(f"{channel} {target}", [])
+
+    def known(self, channel, target):
+        return f"{channel} {target}" in self.data["publications"]
 
     def find(self, channel, target, release):
         wanted = keys_of(release)
@@ -71,10 +81,20 @@ class JsonDelivery:
         return False
 
     def mark_sent(self, channel, target, release, status, when):
+        self.add(channel, target, release, status, when)
+        self.save()
+
+    def start(self, channel, target, releases, when):
+        self.records(channel, target)
+        for release in releases:
+            self.add(channel, target, release, INITIALIZED, when)
+        self.save()
+
+    def add(self, channel, target, release, status, when):
         record = {"etat": status, "le": when.isoformat(timespec="seconds")}
         State.remember(record, release)
         self.records(channel, target).append(record)
-        self.save()
 
     def save(self):
-        atomic.write_json(self.path, self.data, ".diffusion-")
+        if not self.read_only:
+            atomic.write_json(self.path, self.data, ".diffusion-")

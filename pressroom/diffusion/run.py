@@ -16,7 +16,7 @@ from ..alerts import AlertError, read_feeds
 from ..registry import Registry, RegistryError
 from ..settings import registry_path, setting
 from .bluesky import Bluesky
-from .delivery import INITIALIZED, SENT, TOO_OLD, JsonDelivery, StateError
+from .delivery import SENT, TOO_OLD, JsonDelivery, StateError
 from .mastodon import Mastodon
 from .posts import announcement, post_text
 from .telegram import Telegram
@@ -66,7 +66,7 @@ def run(
         with one_run_at_a_time(state_path):
             registry = Registry.load(registry_path)
             feeds = read_feeds(output, registry, settings or {})
-            delivery = JsonDelivery.load(state_path, create=init)
+            delivery = JsonDelivery.load(state_path, create=init, read_only=dry_run)
             since = (now - datetime.timedelta(days=window_days)).date()
             with httpx.Client(timeout=TIMEOUT) as client:
                 job = Job(output, delivery, environ, client, sleep, now, out)
@@ -89,28 +89,37 @@ class Job:
 
     def run(self, feeds, since, init, dry_run):
         for institution, releases in feeds.items():
-            for network, account in institution.channels:
-                missing = [r for r in releases if self.delivery.pending(network, account, r)]
-                if init:
-                    self.set_aside(network, account, missing, INITIALIZED)
-                    continue
-                if dry_run:
-                    continue
-                self.set_aside(network, account, [r for r in missing if r.day < since], TOO_OLD)
-                self.post(institution, network, account, [r for r in missing if r.day >= since])
             if dry_run:
                 self.show(institution, releases, since)
+                continue
+            for network, account in institution.channels:
+                if init or not self.delivery.known(network, account):
+                    self.start(institution, network, account, releases, init)
+                    continue
+                missing = [r for r in releases if self.delivery.pending(network, account, r)]
+                self.set_aside(network, account, [r for r in missing if r.day < since], TOO_OLD)
+                self.post(institution, network, account, [r for r in missing if r.day >= since])
         if init:
             print("État initialisé : ce qui est en ligne est marqué comme publié, sans rien publier.", file=self.out)
         elif not dry_run:
             print(f"Diffusion : {self.posted} publication(s), {self.failed} en attente.", file=self.out)
         return 1 if self.failed else 0
 
+    def start(self, institution, network, account, releases, init):
+        """A channel new to the state (or --init): what is online counts as posted; it gets the next releases."""
+        missing = [r for r in releases if self.delivery.pending(network, account, r)]
+        self.delivery.start(network, account, missing, self.now)
+        if not init:
+            print(
+                f"Nouveau canal {network} {account} ({institution.acronym}) : {len(missing)} communiqué(s) "
+                "déjà en ligne marqué(s) comme publié(s) ; il recevra les suivants.",
+                file=self.out,
+            )
+
     def set_aside(self, network, account, releases, status):
         for release in releases:
             self.delivery.mark_sent(network, account, release, status, self.now)
-            if status == TOO_OLD:
-                print(f"Non publié ({status}) : {network} {account} « {release.title} »", file=self.out)
+            print(f"Non publié ({status}) : {network} {account} « {release.title} »", file=self.out)
 
     def post(self, institution, network, account, releases):
         """Post in order; the first failure leaves that one and the rest of this channel for the next run."""
@@ -139,13 +148,16 @@ class Job:
             release
             for release in releases
             if release.day >= since
-            and any(self.delivery.pending(network, account, release) for network, account in institution.channels)
+            and any(
+                self.delivery.known(network, account) and self.delivery.pending(network, account, release)
+                for network, account in institution.channels
+            )
         ]
         for release in waiting:
             item = announcement(self.output, institution, release)
             print(f"Essai à blanc — {institution.acronym} « {release.title} »", file=self.out)
             for network, account in institution.channels:
-                if self.delivery.pending(network, account, release):
+                if self.delivery.known(network, account) and self.delivery.pending(network, account, release):
                     text = NETWORKS[network].offline_text(item)
                     print(f"--- {network} {account} :\n{text}", file=self.out)
             print(f"--- WhatsApp (à copier à la main) :\n{whatsapp_text(item)}\n", file=self.out)

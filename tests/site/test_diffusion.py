@@ -297,3 +297,34 @@ def test_the_institution_page_and_the_contacts_page_link_the_public_accounts(roo
         ]
         assert section.select("script, iframe") == []
     assert room.fresh.soup("institutions/cmss/").select_one("section.channels") is None  # a private channel only
+
+
+def test_the_mastodon_server_s_own_limit_is_read_and_a_photo_in_processing_waited_for(room, state):
+    telegram, sky = FakeTelegram(TOKEN), FakeBluesky("inps.example.ml", "mot-de-passe-app")
+    mastodon = FakeMastodon("jeton-mastodon-inps", max_characters=120, processing=2)
+    networks = (telegram, mastodon, sky)
+    waits = []
+    with running(*networks):
+        status, report = job(room, room.fresh, state, environ_for(networks), sleep=waits.append)
+    assert status == 0 and counts(networks) == (2, 1, 1), report
+    (sent,) = mastodon.statuses
+    link = f"{SITEURL}/2025/02/revalorisation-pensions/"
+    assert 100 < mastodon_length(23)(sent["status"]) <= 120 and sent["status"].endswith("…\n\n" + link)
+    assert waits == [1, 1, 1] and len(mastodon.to("/api/v1/media/1")) == 3
+
+
+def test_a_channel_new_to_the_state_starts_with_the_next_release(room, state, networks, tmp_path):
+    entries = yaml.safe_load(room.registry.read_text(encoding="utf-8"))
+    entries["CMSS"]["diffusion"]["mastodon"] = "https://social.example.org/@cmss"
+    registry = tmp_path / "institutions.yml"
+    registry.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    out = io.StringIO()
+    environ = environ_for(networks)
+    status = run.run(room.fresh.output, registry, state, now=NOW, environ=environ, out=out, sleep=no_wait)
+    report = out.getvalue()
+    assert status == 0 and counts(networks) == (2, 1, 1), report
+    assert "Nouveau canal mastodon https://social.example.org/@cmss (CMSS) : 3 communiqué(s) déjà en ligne" in report
+    recorded = json.loads(state.read_text(encoding="utf-8"))["publications"][
+        "mastodon https://social.example.org/@cmss"
+    ]
+    assert {record["etat"] for record in recorded} == {"initialisé"} and len(recorded) == 3

@@ -5,11 +5,12 @@ import datetime
 import io
 import os
 
+import httpx
 import pytest
 from PIL import Image
 
 from pressroom.alert_messages import Release
-from pressroom.diffusion import bluesky, mastodon, telegram
+from pressroom.diffusion import bluesky, mastodon, telegram, transport
 from pressroom.diffusion.posts import (
     ELLIPSIS,
     Announcement,
@@ -138,3 +139,25 @@ def bluesky_limit():
     from pressroom.diffusion.posts import THUMBNAIL_MAX_BYTES
 
     return THUMBNAIL_MAX_BYTES
+
+
+def test_the_wait_asked_by_a_network_is_read_in_each_of_its_forms():
+    now = datetime.datetime(2025, 2, 5, 9, 30, tzinfo=datetime.UTC)
+
+    def asked(status=429, **options):
+        return transport.wait_asked(httpx.Response(status, **options), now=now)
+
+    assert asked(json={"ok": False, "parameters": {"retry_after": 12}}) == 12
+    assert asked(headers={"Retry-After": "30"}) == 30
+    assert asked(headers={"Retry-After": "Wed, 05 Feb 2025 09:31:00 GMT"}) == 60
+    assert asked(headers={"RateLimit-Reset": str(int(now.timestamp()) + 45)}) == 45
+    assert asked(headers={"Retry-After": "demain"}) == transport.DEFAULT_WAIT
+    assert asked(text="Too Many Requests") == transport.DEFAULT_WAIT
+
+
+def test_an_api_address_in_clear_is_refused_except_on_this_machine():
+    assert transport.checked_api_url("X", "https://api.telegram.org/") == "https://api.telegram.org"
+    assert transport.checked_api_url("X", "http://127.0.0.1:8080") == "http://127.0.0.1:8080"
+    for address in ("http://api.telegram.org", "ftp://x.org", "api.telegram.org", "javascript:alert(1)"):
+        with pytest.raises(transport.NotSent, match="écrivez une adresse en https://"):
+            transport.checked_api_url("TELEGRAM_API_URL", address)
