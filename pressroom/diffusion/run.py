@@ -89,8 +89,9 @@ class Job:
 
     def run(self, feeds, since, init, dry_run):
         for institution, releases in feeds.items():
-            if dry_run:
+            if dry_run and institution.channels:
                 self.show(institution, releases, since)
+            if dry_run:
                 continue
             for network, account in institution.channels:
                 if init or not self.delivery.known(network, account):
@@ -99,6 +100,8 @@ class Job:
                 missing = [r for r in releases if self.delivery.pending(network, account, r)]
                 self.set_aside(network, account, [r for r in missing if r.day < since], TOO_OLD)
                 self.post(institution, network, account, [r for r in missing if r.day >= since])
+        if not any(institution.channels for institution in feeds):
+            print("Aucun canal dans le registre (clé « diffusion » des institutions) : rien à publier.", file=self.out)
         if init:
             print("État initialisé : ce qui est en ligne est marqué comme publié, sans rien publier.", file=self.out)
         elif not dry_run:

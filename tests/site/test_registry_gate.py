@@ -22,6 +22,7 @@ EXPECTED = {
     "vide.yml": ":1: registre: registre vide — ",
     "champ-en-double.yml": ":6: CMSS: nom: champ écrit deux fois (déjà ligne 3) — ",
     "champ-inconnu.yml": ":6: CMSS: variante: champ inconnu — vouliez-vous dire « variantes » ?",
+    "diffusion-compte.yml": ":7: CMSS: diffusion: telegram: compte « cmss_officiel » refusé — écrivez le nom public",
 }
 
 
