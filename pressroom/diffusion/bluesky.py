@@ -8,9 +8,15 @@ from .mastodon import secret_suffix
 from .posts import graphemes, post_text
 from .transport import NotSent, answer, call, checked_api_url
 
-LIMIT = 300
+LIMIT = 300  # graphemes
+BYTES_LIMIT = 3000  # and UTF-8 bytes (long emoji sequences reach it before 300 graphemes)
 DEFAULT_PDS_URL = "https://bsky.social"
 CARD_DESCRIPTION_LIMIT = 300
+
+
+def length(text):
+    """Graphemes, or more than the limit when the text is over Bluesky's limit in bytes."""
+    return graphemes(text) if len(text.encode("utf-8")) <= BYTES_LIMIT else LIMIT + 1
 
 
 def link_facet(text, link):
@@ -41,7 +47,7 @@ class Bluesky:
 
     @staticmethod
     def text(announcement):
-        return post_text(announcement.title, announcement.summary, announcement.link, LIMIT, graphemes)
+        return post_text(announcement.title, announcement.summary, announcement.link, LIMIT, length)
 
     offline_text = text
 

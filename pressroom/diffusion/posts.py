@@ -146,12 +146,16 @@ def local_file(output, address):
 
 
 def lead_photo(output, release):
-    """The lead photo of the release's page (its JPEG and its Image-Alt), or None."""
+    """The lead photo of the release's page (its JPEG and its Image-Alt), or None. Only a file of
+    the site itself: a photo the page would take from another address is not sent."""
     page = local_file(output, release.link)
     if page is None:
         return None
     image = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("figure.lead-photo img")
-    path = local_file(output, image["src"]) if image and image.get("src") else None
+    source = image.get("src", "") if image else ""
+    if urlsplit(source).netloc != urlsplit(release.link).netloc:
+        return None
+    path = local_file(output, source)
     return Photo(path, image.get("alt", "").strip()) if path else None
 
 

@@ -16,6 +16,8 @@ from pressroom.diffusion.posts import (
     Announcement,
     Photo,
     graphemes,
+    lead_photo,
+    local_file,
     mastodon_length,
     post_text,
     utf16_units,
@@ -161,3 +163,31 @@ def test_an_api_address_in_clear_is_refused_except_on_this_machine():
     for address in ("http://api.telegram.org", "ftp://x.org", "api.telegram.org", "javascript:alert(1)"):
         with pytest.raises(transport.NotSent, match="écrivez une adresse en https://"):
             transport.checked_api_url("TELEGRAM_API_URL", address)
+
+
+def test_bluesky_s_limit_in_bytes_cuts_a_chapo_of_long_emoji_sequences():
+    family = "👨‍👩‍👧‍👦"  # one grapheme, 25 UTF-8 bytes
+    summary = " ".join([family] * 400)
+    text = bluesky.Bluesky.text(item(summary))
+    assert graphemes(text) <= bluesky.LIMIT and len(text.encode("utf-8")) <= bluesky.BYTES_LIMIT
+    assert text.endswith(ELLIPSIS + "\n\n" + LINK)
+
+
+def test_a_photo_is_read_only_from_the_site_itself(tmp_path):
+    page = tmp_path / "2025" / "02" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "p.jpg").write_bytes(b"jpeg")
+    (tmp_path.parent / "secret.jpg").write_bytes(b"secret")
+
+    def photo_of(source):
+        figure = f'<figure class="lead-photo"><img src="{source}" alt="Une photo"></figure>'
+        page.write_text(figure, encoding="utf-8")
+        return lead_photo(tmp_path, release(link="https://presse.example.org/2025/02/x/"))
+
+    assert photo_of("https://presse.example.org/images/p.jpg") == Photo(tmp_path / "images" / "p.jpg", "Une photo")
+    assert photo_of("https://ailleurs.example.org/images/p.jpg") is None
+    assert photo_of("https://presse.example.org/../secret.jpg") is None
+    assert photo_of("https://presse.example.org/%2e%2e/secret.jpg") is None
+    assert photo_of("https://presse.example.org/images/absente.jpg") is None
+    assert local_file(tmp_path, "https://presse.example.org/images/p.jpg") == tmp_path / "images" / "p.jpg"
