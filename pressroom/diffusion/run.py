@@ -14,7 +14,7 @@ import httpx
 from .. import publish, site
 from ..alerts import AlertError, read_feeds
 from ..registry import Registry, RegistryError
-from ..settings import registry_path, setting
+from ..settings import DEFAULTS, registry_path, setting
 from .bluesky import Bluesky
 from .delivery import SENT, TOO_OLD, JsonDelivery, StateError
 from .mastodon import Mastodon
@@ -52,7 +52,7 @@ def run(
     state_path,
     init=False,
     dry_run=False,
-    window_days=14,
+    window_days=DEFAULTS["DIFFUSION_FENETRE_JOURS"],
     now=None,
     environ=None,
     settings=None,

@@ -328,3 +328,14 @@ def test_a_channel_new_to_the_state_starts_with_the_next_release(room, state, ne
         "mastodon https://social.example.org/@cmss"
     ]
     assert {record["etat"] for record in recorded} == {"initialisé"} and len(recorded) == 3
+
+
+def test_a_release_older_than_the_window_is_recorded_without_being_posted(room, state, networks):
+    out = io.StringIO()
+    later = NOW + datetime.timedelta(days=30)
+    status = run.run(room.fresh.output, room.registry, state, now=later, environ=environ_for(networks), out=out)
+    report = out.getvalue()
+    assert status == 0 and counts(networks) == (0, 0, 0), report
+    assert "Non publié (trop ancien) : telegram @inps_mali « Revalorisation des pensions de retraite »" in report
+    status, report = job(room, room.fresh, state, environ_for(networks))
+    assert status == 0 and counts(networks) == (0, 0, 0), report
