@@ -89,9 +89,9 @@ class Job:
 
     def run(self, feeds, since, init, dry_run):
         for institution, releases in feeds.items():
-            if dry_run and institution.channels:
-                self.show(institution, releases, since)
             if dry_run:
+                if institution.channels:
+                    self.show(institution, releases, since)
                 continue
             for network, account in institution.channels:
                 if init or not self.delivery.known(network, account):
