@@ -29,6 +29,7 @@ EXPECTED = {
     "contact-texte.yml": ":6: INPS: contact_presse: doit être une liste de champs (nom, courriel, telephone) — ",
     "encodage-latin1.yml": ":2: fichier: caractère illisible : le fichier n'est pas en UTF-8 — enregistrez",
     "tabulation.yml": ":3: syntaxe: tabulation en retrait — remplacez-la par des espaces",
+    "diffusion-compte.yml": ":7: CMSS: diffusion: telegram: compte « cmss_officiel » refusé — écrivez le nom public",
 }
 
 # fichier:ligne: champ: problème — comment corriger
