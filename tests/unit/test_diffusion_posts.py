@@ -13,6 +13,7 @@ from pressroom.alert_messages import Release
 from pressroom.diffusion import bluesky, mastodon, telegram, transport
 from pressroom.diffusion.posts import (
     ELLIPSIS,
+    THUMBNAIL_MAX_BYTES,
     Announcement,
     Photo,
     graphemes,
@@ -127,20 +128,14 @@ def test_a_photo_over_one_megabyte_is_re_encoded_for_the_bluesky_card(tmp_path):
     noise = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
     path = tmp_path / "photo.jpg"
     noise.save(path, "JPEG", quality=98)
-    assert path.stat().st_size > bluesky_limit()
+    assert path.stat().st_size > THUMBNAIL_MAX_BYTES
     data = Photo(path, "Bruit").thumbnail()
-    assert len(data) <= bluesky_limit()
+    assert len(data) <= THUMBNAIL_MAX_BYTES
     with Image.open(io.BytesIO(data)) as thumbnail:
         assert thumbnail.format == "JPEG"
     small = tmp_path / "petite.jpg"
     Image.new("RGB", (40, 30), "green").save(small, "JPEG")
     assert Photo(small, "").thumbnail() == small.read_bytes()  # small enough: sent as it is
-
-
-def bluesky_limit():
-    from pressroom.diffusion.posts import THUMBNAIL_MAX_BYTES
-
-    return THUMBNAIL_MAX_BYTES
 
 
 def test_the_wait_asked_by_a_network_is_read_in_each_of_its_forms():
