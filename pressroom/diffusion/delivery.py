@@ -66,7 +66,7 @@ class JsonDelivery:
         return f"{channel} {target}" in self.data["publications"]
 
     def find(self, channel, target, release):
-        wanted = keys_of(release)
+        wanted = keys(release)
         for record in self.records(channel, target):
             if any(value in record.get(kind, ()) for kind, value in wanted.items()):
                 return record
@@ -76,7 +76,7 @@ class JsonDelivery:
         record = self.find(channel, target, release)
         if record is None:
             return True
-        if State.remember(record, release):  # a correction: its new keys, so that a later one matches too
+        if remember(record, release):  # a correction: its new keys, so that a later one matches too
             self.save()
         return False
 
@@ -92,9 +92,25 @@ class JsonDelivery:
 
     def add(self, channel, target, release, status, when):
         record = {"etat": status, "le": when.isoformat(timespec="seconds")}
-        State.remember(record, release)
+        remember(record, release)
         self.records(channel, target).append(record)
 
     def save(self):
         if not self.read_only:
             atomic.write_json(self.path, self.data, ".diffusion-")
+
+
+def keys(release):
+    """The e-mail alerts' keys of a release (id, path, date and title) and its source file when known."""
+    source = getattr(release, "source", "")
+    return {**keys_of(release), "sources": source} if source else keys_of(release)
+
+
+def remember(record, release):
+    """Add the release's current keys to its record; True if one was new."""
+    changed = State.remember(record, release)
+    source = getattr(release, "source", "")
+    if source and source not in record.setdefault("sources", []):
+        record["sources"] = sorted([*record["sources"], source])
+        changed = True
+    return changed

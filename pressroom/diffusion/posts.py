@@ -15,6 +15,8 @@ import regex
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from .. import addresses
+from ..alert_messages import Release
 from ..images import flattened, jpeg_bytes
 
 ELLIPSIS = "…"
@@ -106,6 +108,30 @@ class Photo:
                 if len(data) <= max_bytes:
                     return data
             image = image.resize((max(1, image.width // 2), max(1, image.height // 2)), Image.Resampling.LANCZOS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Published(Release):
+    """A release with the source file the build published it from (``articles/2025/x.md``): the one
+    key that stays when a correction changes its title, its date and its address at once."""
+
+    source: str = ""
+
+
+def with_sources(output, releases, settings):
+    """The releases, each with its source file from the list of published addresses the build wrote."""
+    listing = addresses.read_entries(os.path.join(output, addresses.list_name(settings)))
+    source_of = {entry.url: entry.source for entry in listing}
+
+    def source(release):
+        parts = [part for part in release.path.split("/") if part]
+        for start in range(len(parts)):  # a site below a sub-folder: its addresses are listed without it
+            found = source_of.get("/".join(parts[start:]) + ("/" if release.path.endswith("/") else ""))
+            if found:
+                return found
+        return ""
+
+    return [Published(**vars(release), source=source(release)) for release in releases]
 
 
 @dataclasses.dataclass(frozen=True)

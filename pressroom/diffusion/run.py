@@ -18,7 +18,7 @@ from ..settings import DEFAULTS, registry_path, setting
 from .bluesky import Bluesky
 from .delivery import SENT, TOO_OLD, JsonDelivery, StateError
 from .mastodon import Mastodon
-from .posts import announcement, post_text
+from .posts import announcement, post_text, with_sources
 from .telegram import Telegram
 from .transport import TIMEOUT, NotSent
 
@@ -65,7 +65,10 @@ def run(
     try:
         with one_run_at_a_time(state_path):
             registry = Registry.load(registry_path)
-            feeds = read_feeds(output, registry, settings or {})
+            feeds = {
+                institution: with_sources(output, releases, settings or {})
+                for institution, releases in read_feeds(output, registry, settings or {}).items()
+            }
             delivery = JsonDelivery.load(state_path, create=init, read_only=dry_run)
             since = (now - datetime.timedelta(days=window_days)).date()
             with httpx.Client(timeout=TIMEOUT) as client:

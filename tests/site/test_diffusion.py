@@ -87,8 +87,8 @@ def room(tmp_path_factory):
     newsroom.fresh = newsroom.build()
     newsroom.write(
         "pensions",
-        ("Revalorisation de 5 % des pensions de retraite", *PENSIONS[1:]),
-        PENSIONS_PHOTO + "Corrections: 2025-02-05 — Taux précisé dans le titre\n",
+        ("Revalorisation de 5 % des pensions de retraite", "revalorisation-5-pensions", "INPS"),
+        PENSIONS_PHOTO + "Corrections: 2025-02-05 — Taux précisé dans le titre et l'adresse\n",
     )
     newsroom.write("horaires", CMSS_RELEASE, "Withdrawn: 2025-02-05 — Horaires inchangés finalement\n")
     newsroom.corrected = newsroom.build()
@@ -197,12 +197,15 @@ def test_a_new_release_is_posted_once_on_each_channel_with_the_exact_requests(ro
 
 
 def test_a_correction_and_a_withdrawal_post_nothing(room, state, networks):
+    """The correction changes the title and the address at once: only its source file still says it is the same."""
     status, report = job(room, room.fresh, state, environ_for(networks))
     assert status == 0 and counts(networks) == (2, 1, 1), report
     status, report = job(room, room.corrected, state, environ_for(networks))
     assert status == 0 and counts(networks) == (2, 1, 1), report
     records = json.loads(state.read_text(encoding="utf-8"))["publications"]["telegram @inps_mali"]
-    assert any("revalorisation de 5" in key for record in records for key in record["dates_titres"])
+    (record,) = [record for record in records if record.get("sources") == ["articles/2025/pensions.md"]]
+    assert record["etat"] == "publié"
+    assert record["chemins"] == ["/2025/02/revalorisation-5-pensions/", "/2025/02/revalorisation-pensions/"]
 
 
 def test_a_rate_limit_is_waited_for_then_the_post_is_made_once(room, state, networks):
