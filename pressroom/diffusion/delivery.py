@@ -57,6 +57,10 @@ class JsonDelivery:
         except json.JSONDecodeError as error:
             hint = "restaurez la version sauvegardée"
             raise StateError(Problem(path, "état", f"JSON illisible ({error.msg})", hint, line=error.lineno)) from None
+        if not well_formed(data):
+            hint = "restaurez la version sauvegardée, ou relancez `invoke diffusion --init` sur un fichier neuf"
+            problem = "contenu inattendu (ce n'est pas un état de diffusion)"
+            raise StateError(Problem(path, "état", problem, hint, line=1))
         return cls(path, data, read_only)
 
     def records(self, channel, target):
@@ -114,3 +118,12 @@ def remember(record, release):
         record["sources"] = sorted([*record["sources"], source])
         changed = True
     return changed
+
+
+def well_formed(data):
+    """A mapping whose « publications » map « channel target » to lists of records (mappings)."""
+    publications = data.get("publications", {}) if isinstance(data, dict) else None
+    return isinstance(publications, dict) and all(
+        isinstance(records, list) and all(isinstance(record, dict) for record in records)
+        for records in publications.values()
+    )

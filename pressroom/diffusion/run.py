@@ -144,6 +144,10 @@ class Job:
                 print(f"Non publié : « {release.title} » — {error}", file=self.out)
                 self.failed += len(releases) - index
                 return
+            except OSError as error:  # the photo of the build unreadable: this release only
+                print(f"Non publié : « {release.title} » — {channel.label} : photo illisible ({error})", file=self.out)
+                self.failed += 1
+                continue
             self.delivery.mark_sent(network, account, release, SENT, self.now)
             print(f"Publié : {channel.label} « {release.title} »", file=self.out)
             self.posted += 1

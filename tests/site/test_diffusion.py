@@ -342,3 +342,19 @@ def test_a_release_older_than_the_window_is_recorded_without_being_posted(room, 
     assert "Non publié (trop ancien) : telegram @inps_mali « Revalorisation des pensions de retraite »" in report
     status, report = job(room, room.fresh, state, environ_for(networks))
     assert status == 0 and counts(networks) == (0, 0, 0), report
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('{"publications": {"telegram @inps_mali": [}', "diffusion-etat.json:1: état: JSON illisible"),
+        ('["publications"]', "diffusion-etat.json:1: état: contenu inattendu (ce n'est pas un état de diffusion)"),
+        ('{"publications": {"telegram @inps_mali": "tout"}}', "état: contenu inattendu"),
+    ],
+)
+def test_a_damaged_state_stops_the_run_with_one_french_line_and_changes_nothing(room, state, networks, text, expected):
+    state.write_text(text, encoding="utf-8")
+    status, report = job(room, room.fresh, state, environ_for(networks))
+    assert status == 2 and counts(networks) == (0, 0, 0), report
+    assert expected in report and "Traceback" not in report
+    assert state.read_text(encoding="utf-8") == text
