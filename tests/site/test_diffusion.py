@@ -358,3 +358,19 @@ def test_a_damaged_state_stops_the_run_with_one_french_line_and_changes_nothing(
     assert status == 2 and counts(networks) == (0, 0, 0), report
     assert expected in report and "Traceback" not in report
     assert state.read_text(encoding="utf-8") == text
+
+
+def test_an_unreadable_photo_leaves_only_that_post_pending(room, state, networks, tmp_path):
+    damaged = tmp_path / "site"
+    shutil.copytree(room.fresh.output, damaged)
+    photo = damaged / photo_file(room.fresh).relative_to(room.fresh.output)
+    photo.write_bytes(b"pas une photo" * 100_000)  # over 1,000,000 bytes: Bluesky's thumbnail must re-encode it
+    out = io.StringIO()
+    status = run.run(damaged, room.registry, state, now=NOW, environ=environ_for(networks), out=out, sleep=no_wait)
+    report = out.getvalue()
+    assert status == 1 and counts(networks) == (2, 1, 0), report
+    assert (
+        "Non publié : « Revalorisation des pensions de retraite » — Bluesky @inps.example.ml (INPS) : photo illisible"
+        in report
+    )
+    assert "Traceback" not in report
