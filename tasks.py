@@ -12,6 +12,7 @@ from pressroom import embargo, importer, preview, processes, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
+from pressroom.diffusion import run as diffusion_job
 from pressroom.editor import local as local_editor
 from pressroom.importer import bench as import_bench
 from pressroom.settings import registry_path
@@ -148,6 +149,19 @@ def alertes(c, quotidien=False, init=False, dry_run=False, state="", output="", 
             daily=quotidien, init=init, dry_run=dry_run, state_path=state, output=output, uncertain=incertains
         )
     )
+
+
+@task(
+    help={
+        "init": "marque comme publié sur chaque réseau tout ce qui est déjà en ligne, sans rien publier",
+        "dry_run": "essai : affiche chaque publication (et le texte à copier sur WhatsApp), sans rien publier",
+        "state": "fichier d'état (défaut : deploy/diffusion-etat.json)",
+        "output": "dossier du site de production construit (défaut : une construction de production à part)",
+    }
+)
+def diffusion(c, init=False, dry_run=False, state="", output=""):
+    """Publie une seule fois chaque nouveau communiqué sur Telegram, Mastodon et Bluesky (registre « diffusion »)."""
+    _exit_on_failure(diffusion_job.main(init=init, dry_run=dry_run, state_path=state, output=output))
 
 
 @task

@@ -563,17 +563,24 @@ def main(
 
     if output:
         return announce(output)
+    return on_published_copy(announce, settings, out, "Alertes impossibles")
+
+
+def on_published_copy(job, settings, out, impossible):
+    """``job(folder)`` on a private copy of what the publication ($PUBLISH_DEST) put online: its
+    feeds and its list of published addresses; its status. ``impossible`` heads the French line of a
+    missing destination (« Alertes impossibles »)."""
     try:
         dest = publish.destination(os.environ)
         if not shutil.which("rsync"):
             raise publish.PublishError("rsync introuvable — installez-le (apt-get install rsync)")
     except publish.PublishError as error:
-        print(f"Alertes impossibles : {error} (ou indiquez --output)", file=out)
+        print(f"{impossible} : {error} (ou indiquez --output)", file=out)
         return 2
-    with tempfile.TemporaryDirectory(prefix="alertes-") as private:
+    with tempfile.TemporaryDirectory(prefix="en-ligne-") as private:
         try:
             copy = online_copy(dest, settings, private)
         except AlertError as error:
             print(error, file=out)
             return error.status
-        return announce(copy)
+        return job(copy)

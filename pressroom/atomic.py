@@ -1,4 +1,7 @@
-"""Atomic output: a build writes into a fresh folder beside the output folder,
+"""Atomic writes. A state file (of the e-mail alerts, of the posts to the networks) is written
+beside itself, then renamed over: never half-written.
+
+Atomic output: a build writes into a fresh folder beside the output folder,
 which takes the output folder's place by a rename only once the build is
 complete. Whenever the build stops, the previous output folder is whole.
 
@@ -10,13 +13,33 @@ and a build that finds it aside with no output folder puts it back.
 import contextlib
 import ctypes
 import glob
+import json
 import os
 import secrets
 import shutil
 import sys
+import tempfile
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
+
+
+def write_json(path, data, prefix):
+    """Write ``data`` as JSON to a temporary file beside ``path``, synced, then rename it over ``path``."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".json", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as target:
+            json.dump(data, target, ensure_ascii=False, indent=1, sort_keys=True)
+            target.write("\n")
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def fresh_name(final, kind):

@@ -45,7 +45,7 @@ import sys
 import tempfile
 import unicodedata
 
-from . import treelock
+from . import atomic, treelock
 from .problems import Problem
 
 VERSION = 1
@@ -187,20 +187,7 @@ class Outbox:
 
     def save(self):
         """Write to a temporary file beside the outbox, then replace it: never a half-written file."""
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".envois-", suffix=".json", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as target:
-                json.dump(self.data, target, ensure_ascii=False, indent=1, sort_keys=True)
-                target.write("\n")
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        atomic.write_json(self.path, self.data, ".envois-")
         if self.on_save:
             self.on_save(self.path)
 

@@ -21,7 +21,18 @@ from .problems import Problem
 from .text import INVISIBLE, fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = ("nom", "pays", "site", "description", "variantes", "contact_presse", "alertes", "logo", "porte_parole")
+FIELDS = (
+    "nom",
+    "pays",
+    "site",
+    "description",
+    "variantes",
+    "contact_presse",
+    "alertes",
+    "diffusion",
+    "logo",
+    "porte_parole",
+)
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
 ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
@@ -44,6 +55,22 @@ SPOKESPERSON_FORMATS = {
         ONE_EMAIL,
         "adresse « {} » refusée (une seule adresse e-mail attendue)",
         "écrivez une seule adresse complète, par exemple presse@exemple.ml",
+    ),
+}
+# The networks of « diffusion » where `invoke diffusion` posts each release: the account, checked by
+# an allow-list pattern, and an example of what to write.
+CHANNELS = {
+    "telegram": (
+        re.compile(r"@[a-z][a-z0-9_]{3,31}|-?[0-9]{5,20}", re.IGNORECASE),
+        "le nom public du canal, « @cmss_officiel », ou son identifiant numérique, « -1001234567890 »",
+    ),
+    "mastodon": (
+        re.compile(r"https://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\.[a-z]{2,63}/@[a-z0-9_]{1,30}", re.IGNORECASE),
+        "l'adresse du compte, « https://social.example.org/@cmss »",
+    ),
+    "bluesky": (
+        re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?", re.I),
+        "l'identifiant du compte, sans @, « cmss.bsky.social » ou « cmss.example.org »",
     ),
 }
 
@@ -77,12 +104,28 @@ class Institution:
     aliases: tuple = ()
     press_contact: tuple = ()
     alerts: tuple = ()  # (key, address) pairs of the « alertes » mapping: e-mail lists
+    channels: tuple = ()  # (network, account) pairs of the « diffusion » mapping, in the order of CHANNELS
     logo: str = ""  # images/logos/x.png, relative to the content folder: the sharing image of its articles
     spokespeople: tuple = ()  # of Spokesperson, from « porte_parole », in the registry's order
 
     @property
     def slug(self):
         return acronym_slug(self.acronym)
+
+    @property
+    def public_channels(self):
+        """(network, address, account as readers know it) of each channel a reader can open; a
+        Telegram channel known only by its numeric id is private and has no public address."""
+        links = []
+        for network, account in self.channels:
+            if network == "telegram" and account.startswith("@"):
+                links.append(("Telegram", f"https://t.me/{account[1:]}", account))
+            elif network == "mastodon":
+                host, user = account.removeprefix("https://").split("/", 1)
+                links.append(("Mastodon", account, f"{user}@{host}"))
+            elif network == "bluesky":
+                links.append(("Bluesky", f"https://bsky.app/profile/{account}", f"@{account}"))
+        return links
 
     def __str__(self):
         return self.acronym
@@ -330,6 +373,7 @@ class _Checker:
             aliases=tuple(variant for variant, _ in variants),
             press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
             alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
+            channels=self.channels(acronym, fields.get("diffusion")),
             logo=self.text(acronym, "logo", fields.get("logo")).strip(),
             spokespeople=self.spokespeople(acronym, fields.get("porte_parole")),
         )
@@ -393,7 +437,11 @@ class _Checker:
             variants.append((value.strip(), line_of(item)))
         return variants
 
-    MAPPING_KEYS = {"contact_presse": "nom, courriel, telephone", "alertes": "annonces, quotidien, inscription…"}
+    MAPPING_KEYS = {
+        "contact_presse": "nom, courriel, telephone",
+        "alertes": "annonces, quotidien, inscription…",
+        "diffusion": ", ".join(CHANNELS),
+    }
 
     def mapping(self, acronym, field, node):
         """(key, text) pairs of a mapping field: ``contact_presse``, ``alertes``."""
@@ -523,6 +571,29 @@ class _Checker:
                 else:
                     found.append(tag)
         return tuple(found)
+
+    def channels(self, acronym, node):
+        """(network, account) pairs of « diffusion », each account checked against its network's pattern."""
+        if node is None or _is_null(node):
+            return ()
+        if not isinstance(node, yaml.MappingNode):
+            return self.mapping(acronym, "diffusion", node)  # reports the wrong kind
+        accounts = {}
+        for name, key_node, value_node in self.unique_items(node, f"{acronym}: diffusion"):
+            where = f"{acronym}: diffusion: {name}"
+            if name not in CHANNELS:
+                self.report(key_node, where, "réseau inconnu", f"réseaux possibles : {', '.join(CHANNELS)}")
+                continue
+            value = self.value(value_node, where)
+            if value is REPORTED or value is None:
+                continue
+            account = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+            pattern, example = CHANNELS[name]
+            if account is None or not pattern.fullmatch(account):
+                self.report(value_node, where, f"compte « {_shown_value(value_node)} » refusé", f"écrivez {example}")
+                continue
+            accounts[name] = account
+        return tuple((network, accounts[network]) for network in CHANNELS if network in accounts)
 
     def unique_items(self, node, where):
         """(name, key node, value node) of a mapping, each name once; a name written twice is reported."""

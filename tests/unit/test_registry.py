@@ -32,6 +32,7 @@ EXPECTED = {
     "fusion-yaml.yml": ":2: syntaxe: ancre ou renvoi YAML (&nom, *nom) refusé — recopiez la valeur",
     "cle-de-fusion.yml": ":4: syntaxe: fusion YAML (<<:) refusée — écrivez chaque champ en toutes lettres",
     "courriel-sur-deux-lignes.yml": ":7: CMSS: contact_presse: courriel: retour à la ligne dans la valeur — ",
+    "diffusion-compte.yml": ":7: CMSS: diffusion: telegram: compte « cmss_officiel » refusé — écrivez le nom public",
 }
 
 # fichier:ligne: champ: problème — comment corriger
