@@ -155,13 +155,16 @@ def alertes(c, quotidien=False, init=False, dry_run=False, state="", output="", 
     help={
         "init": "marque comme publié sur chaque réseau tout ce qui est déjà en ligne, sans rien publier",
         "dry_run": "essai : affiche chaque publication (et le texte à copier sur WhatsApp), sans rien publier",
-        "state": "fichier d'état (défaut : deploy/diffusion-etat.json)",
-        "output": "dossier du site de production construit (défaut : une construction de production à part)",
+        "state": "fichier d'état des envois, partagé avec les alertes (défaut : à côté de la publication)",
+        "output": "dossier du site publié (défaut : copié depuis la publication, PUBLISH_DEST)",
+        "incertains": "publications restées « en cours » : renvoyer, ou envoye (elles sont en ligne)",
     }
 )
-def diffusion(c, init=False, dry_run=False, state="", output=""):
+def diffusion(c, init=False, dry_run=False, state="", output="", incertains=""):
     """Publie une seule fois chaque nouveau communiqué sur Telegram, Mastodon et Bluesky (registre « diffusion »)."""
-    _exit_on_failure(diffusion_job.main(init=init, dry_run=dry_run, state_path=state, output=output))
+    _exit_on_failure(
+        diffusion_job.main(init=init, dry_run=dry_run, state_path=state, output=output, uncertain=incertains)
+    )
 
 
 @task

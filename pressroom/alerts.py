@@ -436,11 +436,12 @@ def run(
 UNCERTAIN_CHOICES = {"renvoyer": "renvoyé", "envoye": SENT}
 
 
-def settle_uncertain(box, choice, now, out):
-    """Apply the operator's choice to the messages left « en cours »; the number still unsettled."""
-    left = box.uncertain()
+def settle_uncertain(box, choice, now, out, channels=(ANNOUNCE, DIGEST), evidence="l'archive de la liste"):
+    """Apply the operator's choice to what ``channels`` left « en cours »; the number still unsettled.
+    ``evidence``: where the operator sees whether it arrived (« l'archive de la liste », « le fil du canal »)."""
+    left = box.uncertain(channels)
     if choice and choice not in UNCERTAIN_CHOICES:
-        raise AlertError(f"Alertes non envoyées : --incertains « {choice} » inconnu — renvoyer ou envoye")
+        raise AlertError(f"Envois arrêtés : --incertains « {choice} » inconnu — renvoyer ou envoye")
     for channel, target, record in left:
         title = record.get("dates_titres", ["?"])[0]
         if choice == "renvoyer":
@@ -451,7 +452,7 @@ def settle_uncertain(box, choice, now, out):
             print(f"Envoi incertain, marqué comme envoyé : {target} ({channel}) {title}", file=out)
         else:
             print(
-                f"Envoi incertain, non renvoyé : {target} ({channel}) {title} — vérifiez l'archive de la liste, "
+                f"Envoi incertain, non renvoyé : {target} ({channel}) {title} — vérifiez {evidence}, "
                 "puis relancez avec --incertains=envoye (il est arrivé) ou --incertains=renvoyer",
                 file=out,
             )

@@ -78,6 +78,16 @@ def keys_of(release):
     return keys
 
 
+def well_formed(data):
+    """A mapping of channel -> target -> list of records (mappings), beside its version number."""
+    return isinstance(data, dict) and all(
+        isinstance(targets, dict)
+        and all(isinstance(records, list) and all(isinstance(r, dict) for r in records) for records in targets.values())
+        for channel, targets in data.items()
+        if channel != "version"
+    )
+
+
 def is_remote(location):
     """rsync's rule: a colon before the first slash names a host."""
     return ":" in location.split("/", 1)[0]
@@ -91,11 +101,12 @@ class Outbox:
         self.data.setdefault("version", VERSION)
 
     @classmethod
-    def load(cls, path, create=False, on_save=None, shown=None):
+    def load(cls, path, create=False, on_save=None, shown=None, command="invoke alertes"):
+        """The outbox at ``path``; ``command`` names the job in the French hint of a missing file."""
         shown = shown or path
         try:
             with open(path, encoding="utf-8") as source:
-                return cls(path, json.load(source), on_save)
+                data = json.load(source)
         except FileNotFoundError:
             if create:
                 return cls(path, {}, on_save)
@@ -104,7 +115,7 @@ class Outbox:
                     shown,
                     "état",
                     "fichier d'état absent",
-                    "lancez d'abord `invoke alertes --init` (marque comme annoncé tout ce qui est déjà publié), "
+                    f"lancez d'abord `{command} --init` (marque comme fait tout ce qui est déjà publié), "
                     "ou indiquez --state",
                 )
             ) from None
@@ -112,6 +123,10 @@ class Outbox:
             raise OutboxError(
                 Problem(shown, "état", f"JSON illisible ({error.msg})", "restaurez une copie", line=error.lineno)
             ) from None
+        if not well_formed(data):
+            problem = "contenu inattendu (ce n'est pas un état d'envois)"
+            raise OutboxError(Problem(shown, "état", problem, "restaurez une copie", line=1))
+        return cls(path, data, on_save)
 
     def records(self, channel, target):
         return self.data.setdefault(channel, {}).setdefault(target, [])
@@ -171,12 +186,12 @@ class Outbox:
                 records.remove(record)
         self.save()
 
-    def uncertain(self):
-        """(channel, target, record) of every record left « en cours »."""
+    def uncertain(self, channels):
+        """(channel, target, record) of every record of ``channels`` left « en cours »."""
         return [
             (channel, target, record)
             for channel, targets in sorted(self.data.items())
-            if isinstance(targets, dict)
+            if channel in channels
             for target, records in sorted(targets.items())
             for record in records
             if record.get("etat") == PENDING
@@ -224,11 +239,11 @@ def _rsync(source, target, shown):
 
 
 @contextlib.contextmanager
-def opened(location, create=False):
-    """The outbox at ``location`` (a file, or an rsync address), locked for the block."""
+def opened(location, create=False, command="invoke alertes"):
+    """The outbox at ``location`` (a file, or an rsync address), locked for the block by ``command``."""
     if not is_remote(location):
-        with locked(location):
-            yield Outbox.load(location, create=create)
+        with locked(location, command):
+            yield Outbox.load(location, create=create, command=command)
         return
     if not shutil.which("rsync"):
         raise OutboxError("Envois arrêtés : rsync introuvable — installez-le (apt-get install rsync)")
@@ -237,7 +252,9 @@ def opened(location, create=False):
         fetched = subprocess.run(["rsync", "--quiet", location, local], capture_output=True, text=True, check=False)
         if fetched.returncode and not create:
             raise OutboxError(
-                Problem(location, "état", "fichier d'état absent ou injoignable", "lancez `invoke alertes --init`")
+                Problem(location, "état", "fichier d'état absent ou injoignable", f"lancez `{command} --init`")
             )
-        with locked(local):
-            yield Outbox.load(local, create=create, on_save=lambda path: _rsync(path, location, location))
+        with locked(local, command):
+            yield Outbox.load(
+                local, create=create, on_save=lambda path: _rsync(path, location, location), command=command
+            )

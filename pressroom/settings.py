@@ -58,8 +58,7 @@ DEFAULTS = {
     # E-mail alerts (invoke alertes): the state of what was announced, and how old a release may be.
     "ALERTES_ETAT": "deploy/alertes-etat.json",
     "ALERTES_FENETRE_JOURS": 14,
-    # Posts to the networks (invoke diffusion): the state of what was posted, and how old a release may be.
-    "DIFFUSION_ETAT": "deploy/diffusion-etat.json",
+    # Posts to the networks (invoke diffusion, recorded in the alerts' outbox): how old a release may be.
     "DIFFUSION_FENETRE_JOURS": 14,
     "EVENTS_ON_HOME": 3,  # upcoming events shown on the home page
     # Photos and attachments (media plugin): variants under this folder of the output, and the

@@ -2,7 +2,8 @@
 Telegram Bot API, a Mastodon server and a Bluesky PDS, each recording every request it receives.
 
 A test scripts failures: ``fake.fail(path_end, status, body, headers)`` answers the next request whose
-path ends with ``path_end`` that way once (a 429 with ``retry_after``, a 503…); ``fake.refusing``
+path ends with ``path_end`` that way once (a 429 with ``retry_after``, a 503…; a status of None
+records the request, then closes the connection without an answer: the answer lost); ``fake.refusing``
 closes every connection without an answer (a network down)."""
 
 import contextlib
@@ -77,6 +78,10 @@ class Fake:
                 status, body, headers = scripted[1:]
             else:
                 status, body, headers = self.answer(request)
+        if status is None:
+            handler.close_connection = True
+            handler.connection.close()
+            return
         data = json.dumps(body).encode()
         handler.send_response(status)
         for name, value in {"Content-Type": "application/json", **headers}.items():

@@ -71,7 +71,7 @@ class Bluesky:
             "embed": {"$type": "app.bsky.embed.external", "external": card},
         }
         body = {"repo": did, "collection": "app.bsky.feed.post", "record": record}
-        created = answer(self.call("com.atproto.repo.createRecord", json=body, headers=headers), self.label)
+        created = answer(self.call("com.atproto.repo.createRecord", final=True, json=body, headers=headers), self.label)
         if not created.get("uri"):
             raise NotSent(f"{self.label} : réponse sans adresse de publication — nouvel essai au prochain passage")
 

@@ -1,23 +1,22 @@
-"""What was already posted, behind one small interface (Delivery) so that the store can change
-without touching the channels: for now a JSON file of our own, written atomically after each post.
+"""What was already posted, behind one small interface (Delivery) so that the channels never touch
+the store: the outbox of the e-mail alerts (``pressroom.outbox``), one state for every channel, kept
+beside the publication. Each channel is an outbox channel (``telegram``, ``mastodon``, ``bluesky``),
+each account its target.
 
-A release counts as posted to a channel when its feed id, its URL path or its date and title
-match a recorded one (the keys of the e-mail alerts): correcting a title, a date or a slug posts
-nothing again, and each key a known release takes is added to its record."""
+A post is reserved (« en cours », saved) before it leaves and confirmed after; a post the network
+surely refused is forgotten and tried again on the next run; one whose fate is unknown (the answer
+lost after the request left) stays « en cours » and is never posted again by itself.
 
-import json
-import os
+A release counts as posted to a channel when any key it ever had matches: its feed id, its address,
+its date and title, or its source file (through the list of published addresses, so a correction
+that changes its title and its address at once still finds its record). Correcting a release posts
+nothing again, and each key it takes is added to its record."""
+
 from typing import Protocol
 
-from .. import atomic
-from ..outbox import Outbox, keys_of
-from ..problems import Problem
+from ..outbox import Outbox
 
-SENT, INITIALIZED, TOO_OLD = "publié", "initialisé", "trop ancien"
-
-
-class StateError(Exception):
-    """The state cannot be read; the message is French."""
+INITIALIZED, TOO_OLD = "initialisé", "trop ancien"
 
 
 class Delivery(Protocol):
@@ -25,92 +24,64 @@ class Delivery(Protocol):
         """True once anything was recorded for ``target`` on ``channel`` (a new channel is not)."""
 
     def pending(self, channel: str, target: str, release) -> bool:
-        """True when ``release`` was never posted (nor set aside) for ``target`` on ``channel``."""
+        """True when ``release`` was never posted (nor set aside, nor left uncertain) there."""
 
-    def mark_sent(self, channel: str, target: str, release, status: str, when) -> None:
-        """Record, durably before returning, that ``release`` is done for ``target`` on ``channel``."""
+    def reserve(self, channel: str, target: str, release, when) -> None:
+        """Record, durably before returning, that ``release`` is being posted there."""
+
+    def confirm(self, channel: str, target: str, release, when) -> None:
+        """The network accepted the post: it is done."""
+
+    def cancel(self, channel: str, target: str, release) -> None:
+        """The network surely refused the post: forget its reservation, the next run posts it."""
+
+    def set_aside(self, channel: str, target: str, release, status: str, when) -> None:
+        """Record ``release`` as done there without posting it (``status`` says why)."""
 
     def start(self, channel: str, target: str, releases, when) -> None:
         """Follow ``target`` on ``channel`` from now on: ``releases`` (already online) count as done."""
 
 
-class JsonDelivery:
-    """Records per « channel target »: each with the ids, paths and dates-and-titles of its release."""
+class OutboxDelivery:
+    """The Delivery of an open outbox. ``sources``: address -> source file of the published site.
+    ``read_only`` (--dry-run): nothing is ever written."""
 
-    def __init__(self, path, data, read_only=False):
-        self.path, self.data, self.read_only = path, data, read_only
-        self.data.setdefault("version", 1)
-        self.data.setdefault("publications", {})
-
-    @classmethod
-    def load(cls, path, create=False, read_only=False):
-        """The state at ``path``; with ``create`` (--init), an empty one when there is none yet;
-        ``read_only`` (--dry-run): never written."""
-        if create and not os.path.exists(path):
-            return cls(path, {}, read_only)
-        try:
-            with open(path, encoding="utf-8") as source:
-                data = json.load(source)
-        except FileNotFoundError:
-            hint = "lancez d'abord `invoke diffusion --init` (marque comme publié tout ce qui est déjà en ligne)"
-            raise StateError(Problem(path, "état", "fichier d'état absent", hint)) from None
-        except json.JSONDecodeError as error:
-            hint = "restaurez la version sauvegardée"
-            raise StateError(Problem(path, "état", f"JSON illisible ({error.msg})", hint, line=error.lineno)) from None
-        if not well_formed(data):
-            hint = "restaurez la version sauvegardée, ou relancez `invoke diffusion --init` sur un fichier neuf"
-            problem = "contenu inattendu (ce n'est pas un état de diffusion)"
-            raise StateError(Problem(path, "état", problem, hint, line=1))
-        return cls(path, data, read_only)
-
-    def records(self, channel, target):
-        return self.data["publications"].setdefault(f"{channel} {target}", [])
+    def __init__(self, box, sources, read_only=False):
+        self.box, self.sources, self.read_only = box, sources, read_only
 
     def known(self, channel, target):
-        return f"{channel} {target}" in self.data["publications"]
-
-    def find(self, channel, target, release):
-        wanted = keys(release)
-        for record in self.records(channel, target):
-            if any(value in record.get(kind, ()) for kind, value in wanted.items()):
-                return record
-        return None
+        return target in self.box.data.get(channel, {})
 
     def pending(self, channel, target, release):
-        record = self.find(channel, target, release)
+        record = self.box.find(channel, target, release, self.sources)
         if record is None:
             return True
-        if remember(record, release):  # a correction: its new keys, so that a later one matches too
+        if Outbox.remember(record, release):  # a correction: its new keys, so that a later one matches too
             self.save()
         return False
 
-    def mark_sent(self, channel, target, release, status, when):
-        self.add(channel, target, release, status, when)
+    def reserve(self, channel, target, release, when):
+        if not self.read_only:
+            self.box.reserve(channel, target, [release], when)
+
+    def confirm(self, channel, target, release, when):
+        if not self.read_only:
+            self.box.confirm(channel, target, [release], when)
+
+    def cancel(self, channel, target, release):
+        if not self.read_only:
+            self.box.cancel(channel, target, [release])
+
+    def set_aside(self, channel, target, release, status, when):
+        self.box.add(channel, target, release, status, when)
         self.save()
 
     def start(self, channel, target, releases, when):
-        self.records(channel, target)
+        self.box.records(channel, target)
         for release in releases:
-            self.add(channel, target, release, INITIALIZED, when)
+            self.box.add(channel, target, release, INITIALIZED, when)
         self.save()
-
-    def add(self, channel, target, release, status, when):
-        record = {"etat": status, "le": when.isoformat(timespec="seconds")}
-        remember(record, release)
-        self.records(channel, target).append(record)
 
     def save(self):
         if not self.read_only:
-            atomic.write_json(self.path, self.data, ".diffusion-")
-
-
-keys, remember = keys_of, Outbox.remember
-
-
-def well_formed(data):
-    """A mapping whose « publications » map « channel target » to lists of records (mappings)."""
-    publications = data.get("publications", {}) if isinstance(data, dict) else None
-    return isinstance(publications, dict) and all(
-        isinstance(records, list) and all(isinstance(record, dict) for record in records)
-        for records in publications.values()
-    )
+            self.box.save()

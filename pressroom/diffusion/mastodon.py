@@ -69,7 +69,8 @@ class Mastodon:
         if announcement.photo:
             status["media_ids"] = [self.upload(announcement.photo)]
         key = hashlib.sha256(f"{self.account} {announcement.release.id}".encode()).hexdigest()
-        response = self.call("POST", "/api/v1/statuses", json=status, headers={**self.headers, "Idempotency-Key": key})
+        headers = {**self.headers, "Idempotency-Key": key}
+        response = self.call("POST", "/api/v1/statuses", final=True, json=status, headers=headers)
         if not answer(response, self.label).get("id"):
             raise NotSent(f"{self.label} : réponse sans identifiant de publication — nouvel essai au prochain passage")
 

@@ -1,49 +1,29 @@
 """The job of `invoke diffusion`: for each institution's channel, post each release of the published
-build that the channel has not had, record it at once on the network's success answer, and go on
-with the other channels whatever one of them answers. One run at a time."""
+site that the channel has not had, reserved in the outbox before it leaves and confirmed on the
+network's success answer, and go on with the other channels whatever one of them answers. The
+outbox is the e-mail alerts' own: one state, one lock, one run at a time."""
 
-import contextlib
 import datetime
-import fcntl
 import os
 import sys
 import time
 
 import httpx
 
-from .. import site
-from ..alerts import AlertError, on_published_copy, read_feeds
+from .. import outbox, site
+from ..alerts import AlertError, on_published_copy, read_feeds, settle_uncertain, state_location
+from ..outbox import OutboxError
 from ..registry import Registry, RegistryError
 from ..settings import DEFAULTS, registry_path, setting
 from .bluesky import Bluesky
-from .delivery import SENT, TOO_OLD, JsonDelivery, StateError
+from .delivery import TOO_OLD, OutboxDelivery
 from .mastodon import Mastodon
 from .posts import announcement, post_text
 from .telegram import Telegram
-from .transport import TIMEOUT, NotSent
+from .transport import TIMEOUT, NotSent, Uncertain
 
 NETWORKS = {"telegram": Telegram, "mastodon": Mastodon, "bluesky": Bluesky}
-LOCK_NAME = ".diffusion.lock"
-
-
-class Busy(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def one_run_at_a_time(state_path):
-    """An advisory lock on a file beside the state (released by the kernel if the run dies)."""
-    directory = os.path.dirname(os.path.abspath(state_path))
-    os.makedirs(directory, exist_ok=True)
-    handle = os.open(os.path.join(directory, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(f"un autre lancement utilise déjà {state_path} — attendez qu'il se termine") from None
-        yield
-    finally:
-        os.close(handle)
+COMMAND = "invoke diffusion"
 
 
 def run(
@@ -58,25 +38,26 @@ def run(
     settings=None,
     out=sys.stdout,
     sleep=time.sleep,
+    uncertain="",
 ):
-    """The whole job; returns an exit status (0 all posted, 1 something left pending, 2 nothing could start)."""
+    """The whole job; returns an exit status (0 all posted, 1 something left pending or uncertain,
+    2 nothing could start). ``uncertain``: what to do with posts an earlier run left « en cours »
+    (« renvoyer » or « envoye »)."""
     environ = os.environ if environ is None else environ
     now = now or datetime.datetime.now(datetime.UTC)
     try:
-        with one_run_at_a_time(state_path):
-            registry = Registry.load(registry_path)
-            feeds, _ = read_feeds(output, registry, settings or {})
-            delivery = JsonDelivery.load(state_path, create=init, read_only=dry_run)
+        registry = Registry.load(registry_path)
+        feeds, sources = read_feeds(output, registry, settings or {})
+        with outbox.opened(str(state_path), create=init, command=COMMAND) as box:
+            unsettled = 0 if dry_run else settle_uncertain(box, uncertain, now, out, NETWORKS, "le fil du réseau")
+            delivery = OutboxDelivery(box, sources, read_only=dry_run)
             since = (now - datetime.timedelta(days=window_days)).date()
             with httpx.Client(timeout=TIMEOUT) as client:
                 job = Job(output, delivery, environ, client, sleep, now, out)
-                return job.run(feeds, since, init, dry_run)
-    except Busy as error:
+                return max(job.run(feeds, since, init, dry_run), 1 if unsettled else 0)
+    except (AlertError, OutboxError, RegistryError) as error:
         print(f"Diffusion non lancée : {error}", file=out)
-        return 1
-    except (AlertError, StateError, RegistryError) as error:
-        print(f"Diffusion non lancée : {error}", file=out)
-        return 2
+        return getattr(error, "status", 2)
 
 
 class Job:
@@ -98,7 +79,7 @@ class Job:
                     self.start(institution, network, account, releases, init)
                     continue
                 missing = [r for r in releases if self.delivery.pending(network, account, r)]
-                self.set_aside(network, account, [r for r in missing if r.day < since], TOO_OLD)
+                self.set_aside(network, account, [r for r in missing if r.day < since])
                 self.post(institution, network, account, [r for r in missing if r.day >= since])
         if not any(institution.channels for institution in feeds):
             print("Aucun canal dans le registre (clé « diffusion » des institutions) : rien à publier.", file=self.out)
@@ -119,10 +100,10 @@ class Job:
                 file=self.out,
             )
 
-    def set_aside(self, network, account, releases, status):
+    def set_aside(self, network, account, releases):
         for release in releases:
-            self.delivery.mark_sent(network, account, release, status, self.now)
-            print(f"Non publié ({status}) : {network} {account} « {release.title} »", file=self.out)
+            self.delivery.set_aside(network, account, release, TOO_OLD, self.now)
+            print(f"Non publié ({TOO_OLD}) : {network} {account} « {release.title} »", file=self.out)
 
     def post(self, institution, network, account, releases):
         """Post in order; the first failure leaves that one and the rest of this channel for the next run."""
@@ -135,17 +116,28 @@ class Job:
             self.failed += len(releases)
             return
         for index, release in enumerate(releases):
+            self.delivery.reserve(network, account, release, self.now)
             try:
                 channel.post(announcement(self.output, institution, release))
+            except Uncertain as error:
+                print(
+                    f"Publication incertaine : « {release.title} » — {error} ; elle ne sera pas refaite d'elle-même, "
+                    f"voir {COMMAND} --incertains",
+                    file=self.out,
+                )
+                self.failed += len(releases) - index
+                return
             except NotSent as error:
+                self.delivery.cancel(network, account, release)
                 print(f"Non publié : « {release.title} » — {error}", file=self.out)
                 self.failed += len(releases) - index
                 return
             except OSError as error:  # the photo of the build unreadable: this release only
+                self.delivery.cancel(network, account, release)
                 print(f"Non publié : « {release.title} » — {channel.label} : photo illisible ({error})", file=self.out)
                 self.failed += 1
                 continue
-            self.delivery.mark_sent(network, account, release, SENT, self.now)
+            self.delivery.confirm(network, account, release, self.now)
             print(f"Publié : {channel.label} « {release.title} »", file=self.out)
             self.posted += 1
 
@@ -177,21 +169,23 @@ def whatsapp_text(item):
     return post_text(item.title, item.summary, item.link, 65536, len)
 
 
-def main(init=False, dry_run=False, state_path="", output="", window_days=None, out=sys.stdout):
-    """`invoke diffusion`: state and window from publishconf.py's settings unless given. Without ``output``,
-    the production site is built privately first (as for the e-mail alerts), so what is posted is online."""
+def main(init=False, dry_run=False, state_path="", output="", window_days=None, uncertain="", out=sys.stdout):
+    """`invoke diffusion`: window from publishconf.py's settings unless given, state in the outbox of
+    the e-mail alerts (beside the publication). Without ``output``, the feeds are those the publication
+    put online, copied from $PUBLISH_DEST as for the alerts: what is posted is online."""
     settings = site.load_settings("publishconf.py")
 
     def post(folder):
         return run(
             folder,
             registry_path(settings),
-            state_path or os.path.join(site.ROOT, setting(settings, "DIFFUSION_ETAT")),
+            state_location(state_path, os.environ, settings),
             init=init,
             dry_run=dry_run,
             window_days=setting(settings, "DIFFUSION_FENETRE_JOURS") if window_days is None else window_days,
             settings=settings,
             out=out,
+            uncertain=uncertain,
         )
 
     if output:

@@ -46,4 +46,6 @@ class Telegram:
             raise NotSent(f"{self.label} : réponse sans « ok » — nouvel essai au prochain passage")
 
     def send(self, method, **options):
-        return call(self.client, "POST", f"{self.base}/{method}", self.label, self.sleep, self.out, **options)
+        """The request that posts (sendPhoto, sendMessage)."""
+        url = f"{self.base}/{method}"
+        return call(self.client, "POST", url, self.label, self.sleep, self.out, final=True, **options)

@@ -1,6 +1,8 @@
 """HTTPS calls to the networks: a rate limit (HTTP 429, Telegram's ``retry_after``, ``Retry-After``)
 is waited for and the call made again, a bounded number of times; anything else that is not a
-success raises NotSent with a French reason, and the post stays pending for the next run."""
+success raises NotSent with a French reason, and the post stays pending for the next run. When the
+request that posts (``final``) was sent but its answer was lost, the post may be online: Uncertain,
+never posted again by itself."""
 
 import datetime
 import email.utils
@@ -17,6 +19,13 @@ TIMEOUT = 30
 
 class NotSent(Exception):
     """A post not made this time; its message is French and it stays pending."""
+
+
+class Uncertain(Exception):
+    """The posting request left but no answer came back: the post may be online; the message is French."""
+
+
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)  # before any byte of the request
 
 
 def checked_api_url(name, address):
@@ -66,12 +75,17 @@ def reason(response):
     return ""
 
 
-def call(client, method, url, label, sleep, out, **options):
-    """One request, made again after each rate-limit wait; the answer when it succeeds, else NotSent."""
+def call(client, method, url, label, sleep, out, final=False, **options):
+    """One request, made again after each rate-limit wait; the answer when it succeeds, else NotSent
+    (Uncertain when ``final``, the request that posts, may have reached the network)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             response = client.request(method, url, **options)
         except httpx.HTTPError as error:
+            if final and not isinstance(error, NOT_SENT_ERRORS):
+                raise Uncertain(
+                    f"{label} : réponse perdue ({type(error).__name__}), la publication est peut-être en ligne"
+                ) from None
             raise NotSent(f"{label} injoignable ({type(error).__name__}) — nouvel essai au prochain passage") from None
         if response.status_code != 429:
             break

@@ -6,10 +6,8 @@ The releases are dated early February 2025 and the job is told it is NOW, so tha
 recent never depends on the clock."""
 
 import datetime
-import fcntl
 import io
 import json
-import os
 import shutil
 
 import pytest
@@ -18,6 +16,7 @@ from conftest import build_site, copy_content, write_article
 from network_fakes import FakeBluesky, FakeMastodon, FakeTelegram, running
 from showcase import photo_bytes
 
+from pressroom import treelock
 from pressroom.diffusion import bluesky, run
 from pressroom.diffusion.posts import graphemes, mastodon_length, utf16_units
 
@@ -79,7 +78,7 @@ def room(tmp_path_factory):
     then the INPS one corrected and the CMSS one withdrawn."""
     newsroom = Newsroom(tmp_path_factory.mktemp("diffusion"))
     newsroom.baseline = newsroom.build()
-    newsroom.state = newsroom.folder / "deploy" / "diffusion-etat.json"
+    newsroom.state = newsroom.folder / "communiques.etat" / "envois.json"
     status, report = job(newsroom, newsroom.baseline, newsroom.state, {}, init=True)
     assert status == 0 and "État initialisé" in report, report
     newsroom.write("pensions", PENSIONS, PENSIONS_PHOTO)
@@ -130,7 +129,7 @@ def environ_for(networks):
 
 @pytest.fixture
 def state(tmp_path, room):
-    path = tmp_path / "deploy" / "diffusion-etat.json"
+    path = tmp_path / "communiques.etat" / "envois.json"
     path.parent.mkdir()
     shutil.copy(room.state, path)
     return path
@@ -202,9 +201,9 @@ def test_a_correction_and_a_withdrawal_post_nothing(room, state, networks):
     assert status == 0 and counts(networks) == (2, 1, 1), report
     status, report = job(room, room.corrected, state, environ_for(networks))
     assert status == 0 and counts(networks) == (2, 1, 1), report
-    records = json.loads(state.read_text(encoding="utf-8"))["publications"]["telegram @inps_mali"]
+    records = json.loads(state.read_text(encoding="utf-8"))["telegram"]["@inps_mali"]
     (record,) = [record for record in records if record.get("sources") == ["articles/2025/pensions.md"]]
-    assert record["etat"] == "publié"
+    assert record["etat"] == "envoyé"
     assert record["chemins"] == ["/2025/02/revalorisation-5-pensions/", "/2025/02/revalorisation-pensions/"]
 
 
@@ -272,15 +271,37 @@ def test_dry_run_prints_each_post_and_the_whatsapp_text_and_changes_nothing(room
     assert f"--- WhatsApp (à copier à la main) :\n{PENSIONS[0]}\n\n{SUMMARY.strip()}\n\n{SITEURL}/" in report
 
 
-def test_a_second_run_at_the_same_time_is_refused(room, state, networks):
-    lock = os.open(state.parent / run.LOCK_NAME, os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def test_a_second_run_at_the_same_time_is_refused(room, state, networks, monkeypatch):
+    """The outbox's own lock: the one the e-mail alerts take, so the two jobs never write it at once."""
+    monkeypatch.setenv(treelock.WAIT_VARIABLE, "0")
+    with treelock.tree_lock(str(state), "invoke alertes"):
         status, report = job(room, room.fresh, state, environ_for(networks))
-    finally:
-        os.close(lock)
     assert status == 1 and counts(networks) == (0, 0, 0)
-    assert "Diffusion non lancée : un autre lancement utilise déjà" in report
+    assert "Diffusion non lancée : Envois arrêtés : « invoke alertes » (processus" in report
+    assert json.loads(state.read_text(encoding="utf-8")) == json.loads(room.state.read_text(encoding="utf-8"))
+
+
+def test_a_post_whose_answer_is_lost_is_never_posted_again_by_itself(room, state, networks):
+    """The request that posts left, the connection closed without an answer: maybe online. The record
+    stays « en cours », each run says so, and only the operator's --incertains settles it."""
+    telegram = networks[0]
+    telegram.fail("/sendPhoto", None)
+    status, report = job(room, room.fresh, state, environ_for(networks))
+    assert status == 1 and counts(networks) == (1, 1, 1) and len(telegram.to("/sendPhoto")) == 1, report
+    assert "Publication incertaine : « Revalorisation des pensions de retraite » — Telegram @inps_mali" in report
+    (record,) = [
+        r
+        for r in json.loads(state.read_text(encoding="utf-8"))["telegram"]["@inps_mali"]
+        if r.get("etat") == "en cours"
+    ]
+    status, report = job(room, room.fresh, state, environ_for(networks))
+    assert status == 1 and counts(networks) == (1, 1, 1) and len(telegram.to("/sendPhoto")) == 1, report
+    assert "Envoi incertain, non renvoyé : @inps_mali (telegram) 2025-02-04 revalorisation" in report
+    status, report = job(room, room.fresh, state, environ_for(networks), uncertain="envoye")
+    assert status == 0 and counts(networks) == (1, 1, 1) and len(telegram.to("/sendPhoto")) == 1, report
+    status, report = job(room, room.fresh, state, environ_for(networks))
+    assert status == 0 and counts(networks) == (1, 1, 1) and len(telegram.to("/sendPhoto")) == 1, report
+    assert "incertain" not in report
 
 
 def test_without_a_state_nothing_is_posted_and_init_is_suggested(room, tmp_path, networks):
@@ -327,9 +348,7 @@ def test_a_channel_new_to_the_state_starts_with_the_next_release(room, state, ne
     report = out.getvalue()
     assert status == 0 and counts(networks) == (2, 1, 1), report
     assert "Nouveau canal mastodon https://social.example.org/@cmss (CMSS) : 3 communiqué(s) déjà en ligne" in report
-    recorded = json.loads(state.read_text(encoding="utf-8"))["publications"][
-        "mastodon https://social.example.org/@cmss"
-    ]
+    recorded = json.loads(state.read_text(encoding="utf-8"))["mastodon"]["https://social.example.org/@cmss"]
     assert {record["etat"] for record in recorded} == {"initialisé"} and len(recorded) == 3
 
 
@@ -347,9 +366,9 @@ def test_a_release_older_than_the_window_is_recorded_without_being_posted(room, 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ('{"publications": {"telegram @inps_mali": [}', "diffusion-etat.json:1: état: JSON illisible"),
-        ('["publications"]', "diffusion-etat.json:1: état: contenu inattendu (ce n'est pas un état de diffusion)"),
-        ('{"publications": {"telegram @inps_mali": "tout"}}', "état: contenu inattendu"),
+        ('{"telegram": {"@inps_mali": [}', "envois.json:1: état: JSON illisible"),
+        ('["telegram"]', "envois.json:1: état: contenu inattendu (ce n'est pas un état d'envois)"),
+        ('{"telegram": {"@inps_mali": "tout"}}', "état: contenu inattendu"),
     ],
 )
 def test_a_damaged_state_stops_the_run_with_one_french_line_and_changes_nothing(room, state, networks, text, expected):

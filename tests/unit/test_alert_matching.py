@@ -68,9 +68,9 @@ def test_a_reservation_is_on_disk_before_sending_and_only_a_sure_refusal_removes
     when = datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC)
     box.reserve("telegram", "@inps", [release()], when)
     on_disk = outbox.Outbox.load(path)
-    assert [record["etat"] for _, _, record in on_disk.uncertain()] == ["en cours"]
+    assert [record["etat"] for _, _, record in on_disk.uncertain(("telegram",))] == ["en cours"]
     box.confirm("telegram", "@inps", [release()], when)
-    assert outbox.Outbox.load(path).uncertain() == []
+    assert outbox.Outbox.load(path).uncertain(("telegram",)) == []
     box.reserve("telegram", "@inps", [other := release(path="/2025/02/x/", day=2, source="x.md")], when)
     box.cancel("telegram", "@inps", [other])
     assert outbox.Outbox.load(path).find("telegram", "@inps", other) is None
