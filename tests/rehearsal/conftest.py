@@ -1,12 +1,13 @@
-"""The rehearsal's parts: one list server for the module, and for each test a forge
-and a server folder under nginx, installed as an operator does once (first
-publication with --init, alert state with --init)."""
+"""The rehearsal's parts: one list server for the module, and for each test a forge,
+a server folder under nginx and fakes of the three networks, installed as an operator
+does once (first publication with --init, alert and network state with --init)."""
 
 import shutil
 
 import pytest
 from browser.test_nginx import nginx
-from operation import Operation
+from network_fakes import FakeBluesky, FakeMastodon, FakeTelegram, running
+from operation import BLUESKY_PASSWORD, MASTODON_TOKEN, TELEGRAM_TOKEN, Operation
 from parts import content_with_lists
 from smtp_sink import smtp_sink
 
@@ -27,16 +28,21 @@ def sink(tmp_path_factory):
 def operation(tmp_path, sink):
     require_faketime()
     sink.reset()
-    operation = Operation(tmp_path, sink, None)
+    networks = (
+        FakeTelegram(TELEGRAM_TOKEN),
+        FakeMastodon(MASTODON_TOKEN),
+        FakeBluesky("inps.example.ml", BLUESKY_PASSWORD),
+    )
+    operation = Operation(tmp_path, sink, None, networks)
     operation.server.mkdir(parents=True)
     operation.create(content_with_lists(tmp_path / "contenu"))
     prefix = tmp_path / "nginx"
     prefix.mkdir()
-    with nginx(operation.server, prefix) as web:
+    with nginx(operation.server, prefix) as web, running(*networks):
         operation.web = web
         clone = operation.checkout()
-        for arguments in (["publish", "--init"], ["adresses"], ["alertes", "--init"]):
+        for arguments in (["publish", "--init"], ["adresses"], ["alertes", "--init"], ["diffusion", "--init"]):
             step = operation.task(clone, arguments)
             assert step.status == 0, step.output
-        assert sink.messages == [] and sink.held == []
+        assert sink.messages == [] and sink.held == [] and operation.posts() == (0, 0, 0)
         yield operation

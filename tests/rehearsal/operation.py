@@ -3,7 +3,8 @@ forge, a folder served by Debian's nginx plays the server, aiosmtpd (STARTTLS an
 login, tests/smtp_sink.py) plays the list server. A pipeline is a fresh clone of
 the forge at the commit it was triggered for, running the steps the GitHub
 workflow names (read from .github/workflows/site.yml), with this repository's
-virtualenv; the scheduled runs may be told another time (Debian's faketime)."""
+virtualenv; the scheduled runs may be told another time (Debian's faketime). Fakes of
+Telegram, Mastodon and Bluesky on 127.0.0.1 (tests/network_fakes.py) play the networks."""
 
 import dataclasses
 import http.client
@@ -25,15 +26,21 @@ LISTS = {
     "INPS": {"annonces": "inps-communiques@listes.example.org", "quotidien": "inps-quotidien@listes.example.org"},
     "CMSS": {"annonces": "cmss-communiques@listes.example.org", "quotidien": "cmss-quotidien@listes.example.org"},
 }
+# The networks of « diffusion » in the rehearsal's registry: INPS on all three, CMSS on Telegram only.
+CHANNELS = {
+    "INPS": {"telegram": "@inps_mali", "mastodon": "https://social.example.org/@inps", "bluesky": "inps.example.ml"},
+    "CMSS": {"telegram": "-1001234567890"},
+}
+TELEGRAM_TOKEN, MASTODON_TOKEN, BLUESKY_PASSWORD = "123456:jeton-repetition", "jeton-mastodon", "mot-de-passe-app"
 JOB_TIMEOUT = 600
 
 
 def workflow_steps(kind):
-    """[(job, invoke arguments)] of the publication, addresses and alert jobs, in order: what the forge runs.
-    ``kind``: "push", "schedule" or "digest" (the 06:00 schedule)."""
+    """[(job, invoke arguments)] of the publication, addresses, alert and network jobs, in order: what the
+    forge runs. ``kind``: "push", "schedule" or "digest" (the 06:00 schedule)."""
     jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
     steps = []
-    for job in ("publish", "adresses", "alertes"):
+    for job in ("publish", "adresses", "alertes", "diffusion"):
         for step in jobs[job]["steps"]:
             line = step.get("run", "").strip().splitlines()[-1] if step.get("run") else ""
             if "0 6 * * *" in step.get("if", "") and kind != "digest":
@@ -69,8 +76,8 @@ class Pipeline:
 
 
 class Operation:
-    def __init__(self, folder, sink, web):
-        self.folder, self.sink, self.web = pathlib.Path(folder), sink, web
+    def __init__(self, folder, sink, web, networks=None):
+        self.folder, self.sink, self.web, self.networks = pathlib.Path(folder), sink, web, networks
         self.forge = self.folder / "forge.git"
         self.desk = self.folder / "redaction"  # the officer's clone
         self.server = self.folder / "serveur" / "site"
@@ -131,8 +138,10 @@ class Operation:
     # --- a pipeline --------------------------------------------------------
 
     def environment(self, clone, **extra):
-        environ = {key: value for key, value in os.environ.items() if not key.startswith(("ALERTES_", "PUBLISH"))}
+        ours = ("ALERTES_", "PUBLISH", "TELEGRAM_", "MASTODON_", "BLUESKY_")
+        environ = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
         environ.update(self.sink.environ())
+        environ.update(self.network_environ())
         environ.update(
             PYTHONPATH=str(clone),
             PUBLISH_DEST=str(self.server) + "/",
@@ -145,6 +154,25 @@ class Operation:
         )
         environ.update(extra)
         return environ
+
+    def network_environ(self):
+        """The forge's secrets of the networks, pointing at the fakes."""
+        if self.networks is None:
+            return {}
+        telegram, mastodon, sky = self.networks
+        return {
+            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "TELEGRAM_API_URL": telegram.url,
+            "MASTODON_TOKEN_INPS": MASTODON_TOKEN,
+            "MASTODON_API_URL_INPS": mastodon.url,
+            "BLUESKY_PDS_URL": sky.url,
+            "BLUESKY_APP_PASSWORD_INPS": BLUESKY_PASSWORD,
+        }
+
+    def posts(self):
+        """(Telegram, Mastodon, Bluesky): how many posts each fake network received."""
+        telegram, mastodon, sky = self.networks
+        return len(telegram.posts), len(mastodon.statuses), len(sky.records)
 
     def checkout(self, commit=None):
         self.jobs += 1
@@ -169,7 +197,7 @@ class Operation:
 
     def pipeline(self, kind="push", commit=None, now=None, clone=None, **extra):
         """The forge's run: the lint (push only), then the publication job, then, if it published, the
-        addresses and alert jobs, each step stopping its job on failure as the forge does."""
+        addresses, alert and network jobs, each step stopping its job on failure as the forge does."""
         clone = clone or self.checkout(commit)
         steps = []
         if kind == "push":

@@ -1,12 +1,12 @@
 """What the rehearsal's stories write: the content of the forge (the seeds, a synthetic
-archive, the institutions' lists) and an embargoed release with its photo and PDF."""
+archive, the institutions' lists and network accounts) and an embargoed release with its photo and PDF."""
 
 import datetime
 import io
 import shutil
 
 import yaml
-from operation import LISTS
+from operation import CHANNELS, LISTS
 from PIL import Image
 from tools import ROOT
 
@@ -22,6 +22,8 @@ def content_with_lists(folder):
     entries = yaml.safe_load(registry.read_text(encoding="utf-8"))
     for acronym, lists in LISTS.items():
         entries[acronym]["alertes"] = lists
+    for acronym, accounts in CHANNELS.items():
+        entries[acronym]["diffusion"] = accounts
     registry.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     return folder
 

@@ -1,8 +1,9 @@
 """One day of operation, told as it happens: an officer commits an embargoed release
 with a photo and an attachment; the push pipeline publishes, nothing visible, nothing
 mailed; the scheduled run after the embargo (time moved by faketime, not waited for)
-puts it online and mails each list once; then a correction, a slug change, a
-withdrawal and a batch import, none of which mails anybody."""
+puts it online, mails each list once and posts once on each network channel of its
+institutions; then a correction, a slug change, a withdrawal and a batch import, none
+of which mails or posts anything."""
 
 import datetime
 import io
@@ -13,7 +14,7 @@ import feedparser
 import icalendar
 import pytest
 from browser_tools import headless_chromium, visit
-from operation import LISTS, workflow_steps
+from operation import CHANNELS, LISTS, workflow_steps
 from parts import content_with_lists, release_files
 from preview_tools import SETTINGS, assert_same_as_full_build
 from tools import ROOT
@@ -46,9 +47,26 @@ def feed_links(operation, acronym):
     return [entry.link for entry in feedparser.parse(text).entries]
 
 
+# Telegram: INPS's channel and CMSS's; Mastodon and Bluesky: INPS's account.
+ONE_POST_EACH = (2, 1, 1)
+
+
+def assert_one_post_per_channel(operation, page):
+    """Each configured channel of the release's institutions got it once, with its published address."""
+    telegram, mastodon, sky = operation.networks
+    assert operation.posts() == ONE_POST_EACH
+    chats = sorted(str(fields["chat_id"]) for _, fields in telegram.posts)
+    assert chats == sorted(CHANNELS[acronym]["telegram"] for acronym in ("INPS", "CMSS"))
+    assert all(page in fields.get("caption", fields.get("text", "")) for _, fields in telegram.posts)
+    assert all(page in status["status"] for status in mastodon.statuses)
+    assert all(record["record"]["embed"]["external"]["uri"].endswith(page) for record in sky.records)
+
+
 def test_the_workflow_steps_are_the_tasks_the_rehearsal_runs():
-    assert [arguments for _, arguments in workflow_steps("push")] == [["publish"], ["adresses"], ["alertes"]]
-    assert workflow_steps("digest")[-1] == ("alertes", ["alertes", "--quotidien"])
+    pushed = [["publish"], ["adresses"], ["alertes"], ["diffusion"]]
+    assert [arguments for _, arguments in workflow_steps("push")] == pushed
+    assert ("alertes", ["alertes", "--quotidien"]) in workflow_steps("digest")
+    assert ("alertes", ["alertes", "--quotidien"]) not in workflow_steps("schedule")
 
 
 def test_one_day_of_operation(operation):
@@ -60,7 +78,7 @@ def test_one_day_of_operation(operation):
     assert_no_step_failed(pushed)
     assert operation.get(page)[0] == 404
     assert not any(page in link for link in feed_links(operation, "INPS"))
-    assert sink.messages == [] and sink.held == []
+    assert sink.messages == [] and sink.held == [] and operation.posts() == (0, 0, 0)
 
     after_embargo = embargo + datetime.timedelta(minutes=10)
     scheduled = operation.pipeline("schedule", now=after_embargo)
@@ -71,6 +89,7 @@ def test_one_day_of_operation(operation):
         LISTS[acronym]["annonces"] for acronym in ("INPS", "CMSS")
     )
     assert all(page in message.get_body(("plain",)).get_content() for message in sink.messages)
+    assert_one_post_per_channel(operation, page)
     assert any(link.endswith(page) for link in feed_links(operation, "INPS"))
     status, calendar = operation.get("/calendrier/tout.ics")
     events = icalendar.Calendar.from_ical(calendar).walk("VEVENT")
@@ -85,6 +104,7 @@ def test_one_day_of_operation(operation):
     again = operation.pipeline("schedule", now=after_embargo + datetime.timedelta(minutes=15))
     assert_no_step_failed(again)
     assert len(sink.messages) == 2  # the job run again sends nothing
+    assert operation.posts() == ONE_POST_EACH  # nor posts anything
 
     later = after_embargo + datetime.timedelta(hours=1)
     correction = f"Modified: {later:%Y-%m-%d}\nCorrections: {later:%Y-%m-%d} — Adresse de l'agence corrigée\n"
@@ -93,7 +113,7 @@ def test_one_day_of_operation(operation):
     assert_no_step_failed(corrected)
     html = operation.get(page)[1]
     assert "Mis à jour le" in html and "agence corrigée" in html
-    assert len(sink.messages) == 2
+    assert len(sink.messages) == 2 and operation.posts() == ONE_POST_EACH
 
     new_slug = "inscriptions-travailleurs-independants"
     files = release_files(embargo, slug=new_slug, extra=correction)
@@ -103,7 +123,7 @@ def test_one_day_of_operation(operation):
     status, redirect = operation.get(page)
     assert status == 200 and address(embargo, new_slug) in redirect and 'http-equiv="refresh"' in redirect
     assert operation.get(address(embargo, new_slug))[0] == 200
-    assert len(sink.messages) == 2
+    assert len(sink.messages) == 2 and operation.posts() == ONE_POST_EACH
 
     withdrawn = correction + f"Withdrawn: {later:%Y-%m-%d} — Inscriptions reportées\n"
     operation.commit("Retrait", release_files(embargo, slug=new_slug, extra=withdrawn))
@@ -113,7 +133,7 @@ def test_one_day_of_operation(operation):
     assert status == 200 and "Retiré le" in html and "Inscriptions reportées" in html
     assert not any(new_slug in link for link in feed_links(operation, "INPS"))
     assert new_slug not in operation.get("/")[1]
-    assert len(sink.messages) == 2
+    assert len(sink.messages) == 2 and operation.posts() == ONE_POST_EACH
 
     clone = operation.checkout()
     batch_folder = clone / "lot"
@@ -132,7 +152,7 @@ def test_one_day_of_operation(operation):
         assert re.search(r"^Status: draft$", (clone / name).read_text(encoding="utf-8"), re.M), name
         slug = re.search(r"^Slug: (.+)$", (clone / name).read_text(encoding="utf-8"), re.M)[1]
         assert slug not in operation.get("/")[1]
-    assert len(sink.messages) == 2 and sink.held == []
+    assert len(sink.messages) == 2 and sink.held == [] and operation.posts() == ONE_POST_EACH
 
 
 def test_the_officer_s_preview_after_a_save_is_the_full_build(tmp_path):
