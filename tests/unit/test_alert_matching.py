@@ -1,11 +1,13 @@
 """The e-mail alert job's pure parts: which addresses are local, how releases are matched."""
 
 import datetime
+import io
 
 import pytest
 
 from pressroom import alerts, outbox
 from pressroom.alert_messages import Release
+from pressroom.diffusion.run import NETWORKS
 
 
 @pytest.mark.parametrize(
@@ -86,3 +88,30 @@ def test_a_reservation_is_on_disk_before_sending_and_only_a_sure_refusal_removes
 def test_the_outbox_lives_beside_the_published_folder_never_inside(dest, kept):
     assert outbox.beside_publication(dest) == kept
     assert outbox.is_remote(kept) == outbox.is_remote(dest)
+
+
+def test_e_mail_and_networks_share_one_outbox_and_each_job_settles_only_its_own_uncertain_records(tmp_path):
+    """One file for every channel: the alerts' --incertains never touches a post to a network."""
+    path = tmp_path / "envois.json"
+    box = outbox.Outbox(path, {})
+    when = datetime.datetime(2025, 2, 1, tzinfo=datetime.UTC)
+    box.reserve("annonces", "INPS", [release()], when)
+    box.reserve("telegram", "@inps_mali", [release()], when)
+    out = io.StringIO()
+    assert alerts.settle_uncertain(box, "renvoyer", when, out) == 0
+    on_disk = outbox.Outbox.load(path)
+    assert on_disk.find("annonces", "INPS", release()) is None
+    assert [(channel, target) for channel, target, _ in on_disk.uncertain(NETWORKS)] == [("telegram", "@inps_mali")]
+    assert alerts.settle_uncertain(on_disk, "", when, out, NETWORKS, "le fil du réseau") == 1
+    assert "non renvoyé : @inps_mali (telegram)" in out.getvalue() and "vérifiez le fil du réseau" in out.getvalue()
+
+
+@pytest.mark.parametrize("text", ['["annonces"]', '{"annonces": []}', '{"telegram": {"@inps": {}}}'])
+def test_an_outbox_of_the_wrong_shape_is_one_french_line(tmp_path, text):
+    path = tmp_path / "envois.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(outbox.OutboxError) as raised:
+        outbox.Outbox.load(path)
+    assert str(raised.value) == (
+        f"{path}:1: état: contenu inattendu (ce n'est pas un état d'envois) — restaurez une copie"
+    )
