@@ -50,6 +50,7 @@ PLUGINS = [
     "search",
     "redirects",
     "gzip_copies",
+    "lite",
     "editor",
 ]
 

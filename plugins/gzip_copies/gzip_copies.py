@@ -22,12 +22,12 @@ import logging
 import multiprocessing
 import os
 import queue
-import zlib
 
 import blinker
 from pelican import signals
 from pelican.plugins import granular_signals
 
+from pressroom.compression import write_gzip_copy
 from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 
@@ -44,19 +44,7 @@ BATCH = 200
 
 def gzip_copy(path):
     """Write ``path + ".gz"``, unless it would not be smaller; return the error, if any."""
-    try:
-        with open(path, "rb") as source:
-            data = source.read()
-        # wbits 31: a gzip header with no file name and no time
-        blob = zlib.compress(data, level=9, wbits=31)
-        if len(blob) < len(data):
-            partial = f"{path}.gz.{os.getpid()}"  # never a half-written copy in the output
-            with open(partial, "wb") as copy:
-                copy.write(blob)
-            os.replace(partial, path + ".gz")
-    except OSError as error:
-        return f"{path} : {error}"
-    return None
+    return write_gzip_copy(path)
 
 
 def compress_paths(batches, errors, parent):

@@ -1,0 +1,6 @@
+// Offline reading: registers the site's service worker (its address is on this script's tag).
+// Lite pages carry no script; once installed, the worker serves them too.
+const worker = document.currentScript && document.currentScript.dataset.worker;
+if (worker && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(new URL(worker, document.baseURI)).catch(() => undefined);
+}
