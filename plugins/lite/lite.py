@@ -153,25 +153,29 @@ class LiteEdition:
             return [whole]
         blocks, parts, start = lite_body.blocks(body), [], 0
         while start < len(blocks):
-            number = len(parts) + 1
-            part_url = url if number == 1 else f"{url}suite-{number}/"
-            previous = parts[-1][0].url if parts else ""
-            end = self.largest_fitting_end(article, blocks, start, number, part_url, previous)
-            is_last = end == len(blocks)
-            part = Part(number, "".join(blocks[start:end]), is_last, part_url, previous,
-                        "" if is_last else f"{url}suite-{number + 1}/")  # fmt: skip
-            parts.append(self.render_part(article, part))
+            end = self.largest_fitting_end(article, url, blocks, start, len(parts) + 1)
+            parts.append(self.render_part(article, self.part(url, blocks, start, end, len(parts) + 1)))
             start = end
         return parts
 
-    def largest_fitting_end(self, article, blocks, start, number, part_url, previous):
+    @staticmethod
+    def part(url, blocks, start, end, number):
+        """The part ``number`` of the release at ``url``: ``blocks[start:end]``."""
+
+        def address(n):
+            return url if n == 1 else f"{url}suite-{n}/"
+
+        is_last = end == len(blocks)
+        previous = address(number - 1) if number > 1 else ""
+        following = "" if is_last else address(number + 1)
+        return Part(number, "".join(blocks[start:end]), is_last, address(number), previous, following)
+
+    def largest_fitting_end(self, article, url, blocks, start, number):
         """The most blocks from ``start`` that fit on one page (at least one: a block is never cut)."""
         low, high = start + 1, len(blocks)
         while low < high:
             middle = (low + high + 1) // 2
-            is_last = middle == len(blocks)
-            part = Part(number, "".join(blocks[start:middle]), is_last, part_url, previous, "" if is_last else "x/")
-            if self.fits(self.render_part(article, part)[1]):
+            if self.fits(self.render_part(article, self.part(url, blocks, start, middle, number))[1]):
                 low = middle
             else:
                 high = middle - 1
