@@ -54,10 +54,11 @@ class GzipRequestHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(folder):
-    """Serve a folder on 127.0.0.1 (random free port) in a thread; yields the base URL."""
+def serve(folder, port=0):
+    """Serve a folder on 127.0.0.1 (a random free port unless given) in a thread; yields the base
+    URL. The server has stopped once the block ends."""
     handler = functools.partial(GzipRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -65,6 +66,7 @@ def serve(folder):
     finally:
         server.shutdown()
         server.server_close()
+        thread.join()
 
 
 @contextlib.contextmanager

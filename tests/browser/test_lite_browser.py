@@ -5,16 +5,12 @@ the service worker, registered by the full pages, serves three pages read before
 ligne », then, once the site publishes a change, the new page and a new worker version."""
 
 import base64
-import contextlib
-import functools
 import hashlib
-import http.server
 import re
 import socket
-import threading
 
 import pytest
-from browser_tools import GzipRequestHandler, artifacts_folder, visit
+from browser_tools import artifacts_folder, serve, visit
 from conftest import ROOT, build_site, copy_content
 
 from pressroom.settings import DEFAULTS
@@ -68,21 +64,6 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def running_server(folder, port):
-    """The site served on 127.0.0.1:``port`` until the block ends (the server really stops)."""
-    handler = functools.partial(GzipRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def worker_version(output):
     return re.search(r'const VERSION = "([0-9a-f]+)"', (output / "sw.js").read_text(encoding="utf-8")).group(1)
 
@@ -112,7 +93,7 @@ def test_pages_read_before_are_served_offline_and_a_publication_updates_the_work
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
     try:
-        with running_server(output, port) as base:
+        with serve(output, port) as base:
             page.goto(base, timeout=TIMEOUT_MS)
             wait_for_worker(page, first_version)
             online = {path: read(page, base + path)[0] for path in ("", ARTICLE, LITE + ARTICLE)}
@@ -128,7 +109,7 @@ def test_pages_read_before_are_served_offline_and_a_publication_updates_the_work
         assert build_site(content, output).status == 0
         second_version = worker_version(output)
         assert second_version != first_version
-        with running_server(output, port):
+        with serve(output, port):
             heading, text = read(page, base + ARTICLE)
             assert "(mis à jour)" in heading and OFFLINE_MARK not in text  # network first
             page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
