@@ -6,6 +6,7 @@ ligne », then, once the site publishes a change, the new page and a new worker 
 
 import base64
 import hashlib
+import io
 import re
 import socket
 
@@ -13,6 +14,7 @@ import pytest
 from browser_tools import artifacts_folder, serve, visit
 from conftest import ROOT, build_site, copy_content
 
+from pressroom import reading
 from pressroom.settings import DEFAULTS
 
 pytestmark = pytest.mark.browser
@@ -118,3 +120,17 @@ def test_pages_read_before_are_served_offline_and_a_publication_updates_the_work
         assert "(mis à jour)" in heading and OFFLINE_MARK in text
     finally:
         context.close()
+
+
+def test_the_2g_reading_measure_prints_the_three_pages(browser, tmp_path):
+    out = io.StringIO()
+    readings = reading.reading_report(out=out, trials=1, workdir=tmp_path, browser=browser)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Lecture d'un communiqué en 2G (250 kbit/s, 300 ms de latence)")
+    labels = ["Page complète (notre thème)", "Version légère", "Pelican seul (thème par défaut)"]
+    assert [r.label for r in readings] == labels
+    for label, line in zip(labels, lines[1:]):
+        assert re.fullmatch(rf"  {re.escape(label)} : titre et chapô affichés en \d+,\d s, page entière en "
+                            r"\d+,\d s \(\d+ Ko transférés\)", line), line  # fmt: skip
+    lite, full = readings[1], readings[0]
+    assert 0 < lite.transferred < full.transferred  # bytes, not time: the same on any machine
