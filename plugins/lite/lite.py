@@ -5,7 +5,8 @@ Lite pages (home, every release, every institution page, the agenda, the contact
 no script, no font and no stylesheet but a few inline lines; photos are links that say their
 format and weight. Each page, gzipped as the server sends it, fits in ``LITE_BUDGET_BYTES``
 (the first round trip of a TCP connection): a longer release is split on its top-level blocks
-into parts joined by « Lire la suite » links, a longer list keeps its most recent entries.
+into parts joined by « Lire la suite » links (``suite-2.html`` beside the first part), a longer
+list keeps its most recent entries.
 
 Signals: ``all_generators_finalized`` keeps the build's generators (their templates and
 context) and tells the templates that the lite edition exists; ``deploy`` (pelican-granular-
@@ -66,6 +67,7 @@ class LiteEdition:
         self.prefix = setting(self.settings, "LITE_URL")
         self.budget = setting(self.settings, "LITE_BUDGET_BYTES")
         self.sizes = {}  # lite URL -> bytes sent (gzip), first part of a release
+        self.lite_paths = set()  # pages that have a lite version, as site_path_of writes them
         self.digest = hashlib.sha256()  # every lite page: the worker's version follows them
 
     def __reduce__(self):
@@ -82,10 +84,28 @@ class LiteEdition:
         context.update(output_file=save_as, LITE_SITE_PRESS_CONTACT=site_contact(self.settings), **values)
         return self.generators[0].env.get_template(f"lite/{template}").render(context).encode("utf-8")
 
+    def siteurl_for(self, save_as):
+        if self.settings["RELATIVE_URLS"]:
+            return path_to_url(get_relative_path(save_as))
+        return self.settings.get("SITEURL") or ""
+
+    def lite_links(self, body, save_as):
+        """Links of a body to a page that has a lite version lead to that version."""
+
+        def to_lite(match):
+            address, _, fragment = match.group(2).partition("#")
+            path = site_path_of(address, save_as, self.settings).rstrip("/") if address else None
+            if path not in self.lite_paths:
+                return match.group(0)
+            lite = f"{self.siteurl_for(save_as)}/{self.prefix}{path}/" + (f"#{fragment}" if fragment else "")
+            return match.group(1) + lite + match.group(3)
+
+        return LINK.sub(to_lite, body)
+
     def follow_links(self, save_as):
         """Links of the articles' content, relative to ``save_as`` (as Pelican's Writer does)."""
         if self.settings["RELATIVE_URLS"]:
-            self.context["localsiteurl"] = path_to_url(get_relative_path(save_as))
+            self.context["localsiteurl"] = self.siteurl_for(save_as)
 
     def fits(self, html):
         return len(gzip_bytes(html)) <= self.budget
@@ -123,6 +143,10 @@ class LiteEdition:
     def write_pages(self):
         articles = self.context.get("articles", [])
         limit = setting(self.settings, "LITE_LIST_MAX")
+        institutions = self.context.get("institutions", [])
+        pages = [a.url for a in written_articles(self.generators)] + [i.url for i in institutions]
+        pages += [setting(self.settings, "AGENDA_URL"), setting(self.settings, "CONTACTS_URL")]
+        self.lite_paths = {page.rstrip("/") for page in pages if page.endswith("/")}
         self.write_list_page("index.html", "", articles, limit, next_events=self.context.get("next_events", []))
         for article in written_articles(self.generators):
             self.write_article(article)
@@ -139,8 +163,10 @@ class LiteEdition:
 
     def write_article(self, article):
         url = self.prefix + article.url
-        self.follow_links(lite_save_as(url))
-        body = lite_body.lite_body(article.content, self.image_label_for(lite_save_as(url)), article.url)
+        save_as = lite_save_as(url)
+        self.follow_links(save_as)
+        body = lite_body.lite_body(article.content, self.image_label_for(save_as), article.url)
+        body = self.lite_links(body, save_as)
         parts = self.article_parts(article, url, body)
         for part, html in parts:
             self.write(part.url, html)
@@ -163,7 +189,8 @@ class LiteEdition:
         """The part ``number`` of the release at ``url``: ``blocks[start:end]``."""
 
         def address(n):
-            return url if n == 1 else f"{url}suite-{n}/"
+            # a file beside the first part's index.html: the body's relative links stay right
+            return url if n == 1 else f"{url}suite-{n}.html"
 
         is_last = end == len(blocks)
         previous = address(number - 1) if number > 1 else ""
@@ -270,6 +297,7 @@ SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
 PICTURE = re.compile(r"<picture\b.*?</picture>", re.S)
 WEBP_SOURCE = re.compile(r"<source\b[^>]*type=\"image/webp\"[^>]*srcset=\"([^\"\s,]+)")
 IMAGE = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"")
+LINK = re.compile(r"(<a\b[^>]*?\bhref=\")([^\"]*)(\")")
 
 
 def full_page_weight(html, save_as, settings, file_bytes):
@@ -310,9 +338,28 @@ def offline_urls(context, settings):
     return list(dict.fromkeys(urls))
 
 
+def settings_problems(settings):
+    """What is wrong with the lite edition's settings, in French."""
+    problems = []
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*/", str(setting(settings, "LITE_URL"))):
+        problems.append(
+            f"LITE_URL : « {setting(settings, 'LITE_URL')} » doit être un nom de dossier suivi de « / » (lite/)"
+        )
+    for name in ("LITE_BUDGET_BYTES", "LITE_LIST_MAX", "OFFLINE_RELEASES"):
+        value = setting(settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"{name} : « {value} » doit être un nombre entier positif")
+    return problems
+
+
 def start(generators):
     settings = generators[0].settings
     if not setting(settings, "LITE_EDITION"):
+        return
+    problems = settings_problems(settings)
+    for problem in problems:
+        log.error("Version légère : %s", problem)  # the build fails, with these lines
+    if problems:
         return
     settings[RUNNING] = LiteEdition(generators)
     generators[0].context["LITE_EDITION"] = True

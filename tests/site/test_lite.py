@@ -7,10 +7,11 @@ their weight and what the lite version saves, from the files written."""
 import gzip
 import random
 import re
+import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site, write_article
+from conftest import CONTENT, build_site, write_article
 from showcase import PHOTO_URL, build_showcase
 
 from pressroom import bench
@@ -59,6 +60,9 @@ def check_lite_page(built, page):
     full = target(page, soup.find("link", rel="canonical")["href"])
     assert full.exists() and LITE.strip("/") not in full.relative_to(built.output).parts[:1], page
     assert any(target(page, a["href"]) == full for a in soup.select("footer a")), page
+    for link in soup.find_all("a", href=True):
+        if not re.match(r"^([a-z]+:|#)", link["href"]):
+            assert target(page, link["href"]).exists(), f"{page} : lien mort {link['href']}"
     return full
 
 
@@ -136,7 +140,7 @@ def varied_paragraphs(count, seed=29):
 
 def test_a_long_release_is_split_between_blocks_and_loses_no_word(content_copy, build):
     paragraphs = varied_paragraphs(400)
-    text = "\n\n".join(paragraphs[:150] + ["## Deuxième partie"] + paragraphs[150:])
+    text = "\n\n".join(paragraphs[:150] + ["## Deuxième partie"] + paragraphs[150:] + ["Fin : voir l’INPS."])
     write_article(
         content_copy,
         "2025/long.md",
@@ -161,6 +165,7 @@ def test_a_long_release_is_split_between_blocks_and_loses_no_word(content_copy, 
 def check_archive(tmp_path, count):
     content = tmp_path / "content"
     bench.generate_archive(content, count)
+    shutil.copytree(CONTENT / "pages", content / "pages")  # the accessibility statement every page links to
     built = build_site(content, tmp_path / "output", events_today="2020-01-01")
     assert built.status == 0, built.messages
     check_edition(built)
@@ -174,3 +179,22 @@ def test_every_lite_page_of_a_synthetic_archive_keeps_the_rules(tmp_path):
 @pytest.mark.large
 def test_every_lite_page_of_a_1000_article_archive_keeps_the_rules(tmp_path):
     check_archive(tmp_path, 1000)
+
+
+def test_links_of_a_lite_body_stay_in_the_lite_edition(built_site):
+    page = built_site.output / LITE / "2024/10/cmss-untm-formation-relations-professionnelles/index.html"
+    links = [a["href"] for a in soup_of(page).select("div.texte a[href]")]
+    assert links
+    for href in links:
+        assert target(page, href).is_relative_to(built_site.output / LITE), href
+
+
+@pytest.mark.parametrize(
+    "override, name",
+    [({"lite_url": "/lite"}, "LITE_URL"), ({"lite_budget_bytes": "14600"}, "LITE_BUDGET_BYTES")],
+)
+def test_a_wrong_setting_fails_the_build_in_french(content_copy, build, caplog, override, name):
+    built = build(content_copy, **override)
+    assert built.status != 0 and "erreur(s) signalée(s)" in built.messages
+    assert f"Version légère : {name} : «" in caplog.text
+    assert "Traceback" not in built.messages + caplog.text
