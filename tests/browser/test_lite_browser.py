@@ -99,6 +99,11 @@ def test_pages_read_before_are_served_offline_and_a_publication_updates_the_work
             page.goto(base, timeout=TIMEOUT_MS)
             wait_for_worker(page, first_version)
             online = {path: read(page, base + path)[0] for path in ("", ARTICLE, LITE + ARTICLE)}
+            page.goto(base + "recherche/?q=formation", timeout=TIMEOUT_MS)
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=TIMEOUT_MS)
+            kept = page.evaluate("caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+                                 ".then(c => c.keys())))).then(lists => lists.flat().map(r => r.url))")  # fmt: skip
+            assert not [url for url in kept if "/pagefind/" in url]  # the search index is never kept
         for path, title in online.items():  # the server is stopped
             heading, text = read(page, base + path)
             assert heading == title and OFFLINE_MARK in text, path

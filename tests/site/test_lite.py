@@ -198,3 +198,19 @@ def test_a_wrong_setting_fails_the_build_in_french(content_copy, build, caplog, 
     assert built.status != 0 and "erreur(s) signalée(s)" in built.messages
     assert f"Version légère : {name} : «" in caplog.text
     assert "Traceback" not in built.messages + caplog.text
+
+
+def test_a_preview_build_marks_drafts_in_the_lite_edition_and_a_build_writes_none(content_copy, build):
+    write_article(
+        content_copy,
+        "2025/brouillon.md",
+        "Title: Brouillon léger\nDate: 2025-02-03\nStatus: draft\nAuthor: Service communication\n"
+        "Institutions: INPS\nCategory: Communiqué de presse\nSummary: Pas encore publié.\n\nTexte.\n",
+    )
+    preview, published = build(content_copy, preview=True), build(content_copy)
+    assert preview.status == 0 and published.status == 0, preview.messages + published.messages
+    pages = [p for p in preview.output.joinpath(LITE).rglob("index.html") if "Brouillon léger" in p.read_text("utf-8")]
+    assert pages and all(
+        soup_of(p).select_one(".preview-notice") for p in pages if soup_of(p).h1.get_text() == "Brouillon léger"
+    )
+    assert not [p for p in published.output.joinpath(LITE).rglob("*.html") if "Brouillon léger" in p.read_text("utf-8")]
