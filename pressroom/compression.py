@@ -11,14 +11,14 @@ def gzip_bytes(data):
     return zlib.compress(data, level=9, wbits=31)
 
 
-def write_gzip_copy(path, data=None):
+def write_gzip_copy(path, data=None, blob=None):
     """Write ``path + ".gz"`` from ``data`` (else the file's bytes), unless it would not be
-    smaller; return the error, if any, in French."""
+    smaller; return the error, if any, in French. ``blob``: ``data`` already compressed."""
     try:
         if data is None:
             with open(path, "rb") as source:
                 data = source.read()
-        blob = gzip_bytes(data)
+        blob = blob if blob is not None else gzip_bytes(data)
         if len(blob) < len(data):
             partial = f"{path}.gz.{os.getpid()}"  # never a half-written copy in the output
             with open(partial, "wb") as copy:

@@ -107,22 +107,21 @@ class LiteEdition:
         if self.settings["RELATIVE_URLS"]:
             self.context["localsiteurl"] = self.siteurl_for(save_as)
 
-    def fits(self, html):
-        return len(gzip_bytes(html)) <= self.budget
-
-    def write(self, url, html):
+    def write(self, url, html, blob=None):
+        """Write a lite page and its .gz copy; return the bytes sent (gzip)."""
         save_as = lite_save_as(url)
+        blob = blob if blob is not None else gzip_bytes(html)
         write_output(self.output, save_as, html)
-        write_gzip_copy(os.path.join(self.output, save_as), html)
+        write_gzip_copy(os.path.join(self.output, save_as), html, blob)
         self.digest.update(html)
+        return len(blob)
 
     def write_page(self, template, full_url, **values):
         url = self.prefix + full_url
         html = self.render(template, lite_save_as(url), full_url=full_url, lite_url=url, **values)
-        if not self.fits(html):
-            log.warning("Version légère trop lourde (%s octets compressés) : %s", len(gzip_bytes(html)), url)
-        self.write(url, html)
-        self.sizes[url] = len(gzip_bytes(html))
+        self.sizes[url] = self.write(url, html)
+        if self.sizes[url] > self.budget:
+            log.warning("Version légère trop lourde (%s octets compressés) : %s", self.sizes[url], url)
 
     def write_list_page(self, template, full_url, items, limit, **values):
         """A page listing ``items``: the first ``limit``, fewer if the page would not fit."""
@@ -132,11 +131,11 @@ class LiteEdition:
                 template, lite_save_as(url), full_url=full_url, lite_url=url, items=items[:count],
                 more=len(items) - count, **values,
             )  # fmt: skip
-            if self.fits(html) or count <= 1:
+            blob = gzip_bytes(html)
+            if len(blob) <= self.budget or count <= 1:
                 break
             count = count * 3 // 4
-        self.write(url, html)
-        self.sizes[url] = len(gzip_bytes(html))
+        self.sizes[url] = self.write(url, html, blob)
 
     # --- Pages --------------------------------------------------------------------------------
 
@@ -168,14 +167,13 @@ class LiteEdition:
         body = lite_body.lite_body(article.content, self.image_label_for(save_as), article.url)
         body = self.lite_links(body, save_as)
         parts = self.article_parts(article, url, body)
-        for part, html in parts:
-            self.write(part.url, html)
-        self.sizes[url] = len(gzip_bytes(parts[0][1]))
+        sizes = [self.write(part.url, html, blob) for part, html, blob in parts]
+        self.sizes[url] = sizes[0]
 
     def article_parts(self, article, url, body):
-        """[(Part, HTML)]: the whole release if it fits, else parts cut between top-level blocks."""
+        """[(Part, HTML, gzipped)]: the whole release if it fits, else parts cut between top-level blocks."""
         whole = self.render_part(article, Part(1, body, True, url))
-        if self.fits(whole[1]):
+        if len(whole[2]) <= self.budget:
             return [whole]
         blocks, parts, start = lite_body.blocks(body), [], 0
         while start < len(blocks):
@@ -202,16 +200,17 @@ class LiteEdition:
         low, high = start + 1, len(blocks)
         while low < high:
             middle = (low + high + 1) // 2
-            if self.fits(self.render_part(article, self.part(url, blocks, start, middle, number))[1]):
+            if len(self.render_part(article, self.part(url, blocks, start, middle, number))[2]) <= self.budget:
                 low = middle
             else:
                 high = middle - 1
         return low
 
     def render_part(self, article, part):
-        return part, self.render("article.html", lite_save_as(part.url), article=article, part=part,
-                                 full_url=article.url, lite_url=part.url,
-                                 photo_label=self.photo_label(article))  # fmt: skip
+        """(part, its HTML, the HTML gzipped)."""
+        html = self.render("article.html", lite_save_as(part.url), article=article, part=part,
+                           full_url=article.url, lite_url=part.url, photo_label=self.photo_label(article))  # fmt: skip
+        return part, html, gzip_bytes(html)
 
     # --- Sizes of what the pages link to --------------------------------------------------------
 
@@ -302,8 +301,9 @@ LINK = re.compile(r"(<a\b[^>]*?\bhref=\")([^\"]*)(\")")
 
 def full_page_weight(html, save_as, settings, file_bytes):
     """Bytes a phone 360 px wide receives for a full page: the page and its stylesheets and
-    scripts as sent (gzip), the narrowest WebP of each photo, every other image as it is."""
-    total = len(gzip_bytes(html.replace(MARK_PAGE, "").encode("utf-8")))
+    scripts as sent (their .gz copies), the narrowest WebP of each photo, every other image as
+    it is. ``file_bytes(site path)`` is the size of a file of the output, or None."""
+    total = file_bytes(save_as + ".gz") or len(gzip_bytes(html.encode("utf-8")))
     without_pictures = PICTURE.sub("", html)
     addresses = STYLESHEET.findall(html) + SCRIPT.findall(html) + WEBP_SOURCE.findall(html)
     addresses += IMAGE.findall(without_pictures)
