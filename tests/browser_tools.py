@@ -43,7 +43,11 @@ class Visit:
 
     def __init__(self, browser, base_url, width=1280, javascript=True, wait_until="load"):
         self.base_url, self.wait_until = base_url, wait_until
-        self.context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+        # No service worker: what it keeps for offline reading, in the background after the page has
+        # loaded, is not the page's weight (tests/browser/test_lite_browser.py tests the worker).
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript, service_workers="block"
+        )
         self.requests = []
         self.context.on("request", lambda request: self.requests.append(request))
         self.context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())

@@ -3,14 +3,17 @@
 // only when the network fails, marked « Lu hors ligne — version du … ». The search index is never kept.
 const VERSION = "{{ version }}";
 const CACHE = `pressroom-${VERSION}`;
-const KEPT = {{ urls|safe }};
+const KEPT = {{ urls|safe }}; // the home page (full, then lite) first
+// A reader who asked the browser to save data (Save-Data) gets only the home page kept ahead;
+// the pages read are kept as they are read, as for everyone.
+const SAVE_DATA = Boolean(self.navigator.connection && self.navigator.connection.saveData);
 const SEARCH = "/{{ search_folder }}/";
 const root = new URL("./", self.location).href;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      Promise.all(KEPT.map((url) => cache.add(new URL(url, root)).catch(() => undefined))),
+      Promise.all((SAVE_DATA ? KEPT.slice(0, 2) : KEPT).map((url) => cache.add(new URL(url, root)).catch(() => undefined))),
     ),
   );
   self.skipWaiting();
