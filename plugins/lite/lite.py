@@ -123,14 +123,15 @@ class LiteEdition:
         if self.sizes[url] > self.budget:
             log.warning("Version légère trop lourde (%s octets compressés) : %s", self.sizes[url], url)
 
-    def write_list_page(self, template, full_url, items, limit, **values):
-        """A page listing ``items``: the first ``limit``, fewer if the page would not fit."""
-        url, count = self.prefix + full_url, min(limit, len(items))
+    def write_list_page(self, template, full_url, lists, limit, **values):
+        """A page of lists (name -> items, newest or soonest first): the first ``limit`` of each,
+        fewer if the page would not fit; ``more[name]`` says how many are left out."""
+        url, count = self.prefix + full_url, limit
         while True:
-            html = self.render(
-                template, lite_save_as(url), full_url=full_url, lite_url=url, items=items[:count],
-                more=len(items) - count, **values,
-            )  # fmt: skip
+            shown = {name: items[:count] for name, items in lists.items()}
+            more = {name: len(items) - len(shown[name]) for name, items in lists.items()}
+            html = self.render(template, lite_save_as(url), full_url=full_url, lite_url=url, more=more,
+                               **shown, **values)  # fmt: skip
             blob = gzip_bytes(html)
             if len(blob) <= self.budget or count <= 1:
                 break
@@ -146,17 +147,19 @@ class LiteEdition:
         pages = [a.url for a in written_articles(self.generators)] + [i.url for i in institutions]
         pages += [setting(self.settings, "AGENDA_URL"), setting(self.settings, "CONTACTS_URL")]
         self.lite_paths = {page.rstrip("/") for page in pages if page.endswith("/")}
-        self.write_list_page("index.html", "", articles, limit, next_events=self.context.get("next_events", []))
+        self.write_list_page("index.html", "", {"items": articles}, limit,
+                             next_events=self.context.get("next_events", []))  # fmt: skip
         for article in written_articles(self.generators):
             self.write_article(article)
         for institution in self.context.get("institutions", []):
-            self.write_list_page("institution.html", institution.url, institution.articles, limit,
+            self.write_list_page("institution.html", institution.url, {"items": institution.articles}, limit,
                                  institution=institution)  # fmt: skip
         events = self.context.get("events", [])
         today = frdates.today(self.settings)
         upcoming = [e for e in events if e.last_day >= today]
         past = sorted((e for e in events if e.last_day < today), key=lambda e: e.start, reverse=True)
-        self.write_list_page("agenda.html", setting(self.settings, "AGENDA_URL"), past, limit, upcoming=upcoming)
+        lists = {"upcoming": upcoming, "past": past}
+        self.write_list_page("agenda.html", setting(self.settings, "AGENDA_URL"), lists, limit)
         self.write_page("contacts.html", setting(self.settings, "CONTACTS_URL"),
                         institutions=self.context.get("institutions", []))  # fmt: skip
 

@@ -214,3 +214,21 @@ def test_a_preview_build_marks_drafts_in_the_lite_edition_and_a_build_writes_non
         soup_of(p).select_one(".preview-notice") for p in pages if soup_of(p).h1.get_text() == "Brouillon léger"
     )
     assert not [p for p in published.output.joinpath(LITE).rglob("*.html") if "Brouillon léger" in p.read_text("utf-8")]
+
+
+def test_long_lists_keep_their_newest_entries_within_the_budget(tmp_path):
+    content = tmp_path / "content"
+    bench.generate_archive(content, 120)
+    shutil.copytree(CONTENT / "pages", content / "pages")
+    budget = 2000  # a small budget: the lists of a small archive overflow it
+    built = build_site(
+        content, tmp_path / "output", events_today="2012-01-01", lite_list_max=200, lite_budget_bytes=budget
+    )
+    assert built.status == 0, built.messages
+    check_edition(built)
+    for listing in ("index.html", "agenda/index.html", "institutions/inps/index.html"):
+        assert served(built.output / LITE / listing) <= budget, listing
+    agenda = soup_of(built.output / LITE / "agenda/index.html")
+    shown = len(agenda.select("main li"))
+    assert 1 < shown < len(soup_of(built.output / "agenda/index.html").select("li.event-item"))
+    assert agenda.find(string=re.compile(r"^\d+ de plus"))
