@@ -172,6 +172,9 @@ class LiteEdition:
         parts = self.article_parts(article, url, body)
         sizes = [self.write(part.url, html, blob) for part, html, blob in parts]
         self.sizes[url] = sizes[0]
+        for (part, _, _), size in zip(parts, sizes):
+            if size > self.budget:  # one block alone is too long (a very large table)
+                log.warning("Version légère trop lourde (%s octets compressés) : %s", size, part.url)
 
     def article_parts(self, article, url, body):
         """[(Part, HTML, gzipped)]: the whole release if it fits, else parts cut between top-level blocks."""

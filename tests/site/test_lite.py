@@ -12,7 +12,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CONTENT, build_site, write_article
-from showcase import PHOTO_URL, build_showcase
+from showcase import PHOTO_URL, build_showcase, photo_bytes
 
 from pressroom import bench
 from pressroom.settings import DEFAULTS
@@ -232,3 +232,23 @@ def test_long_lists_keep_their_newest_entries_within_the_budget(tmp_path):
     shown = len(agenda.select("main li"))
     assert 1 < shown < len(soup_of(built.output / "agenda/index.html").select("li.event-item"))
     assert agenda.find(string=re.compile(r"^\d+ de plus"))
+
+
+def test_an_image_of_the_body_becomes_a_link_with_its_real_weight(content_copy, build):
+    (content_copy / "images").mkdir(exist_ok=True)
+    (content_copy / "images" / "guichet.jpg").write_bytes(photo_bytes(size=(900, 600), gps=False))
+    write_article(
+        content_copy,
+        "2025/image.md",
+        "Title: Une image dans le texte\nDate: 2025-02-04\nAuthor: Service communication\nInstitutions: INPS\n"
+        "Category: Communiqué de presse\nSummary: Avec une image.\n\nAvant.\n\n"
+        "![Le guichet de Bamako]({static}/images/guichet.jpg)\n\nAprès.\n",
+    )
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    page = built.output / LITE / "2025/02/une-image-dans-le-texte/index.html"
+    check_lite_page(built, page)
+    link = soup_of(page).find("a", string=re.compile("^Voir l’image"))
+    image = target(page, link["href"])
+    assert image == built.output / "images" / "guichet.jpg"
+    assert link.get_text() == f"Voir l’image : Le guichet de Bamako (JPEG, {file_size(image.stat().st_size)})"
