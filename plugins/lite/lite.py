@@ -37,7 +37,7 @@ from pressroom.text import file_size
 
 from . import body as lite_body
 
-__all__ = ["register", "full_page_weight"]
+__all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class LiteEdition:
         self.sizes = {}  # lite URL -> bytes sent (gzip), first part of a release
         self.lite_paths = set()  # pages that have a lite version, as site_path_of writes them
         self.digest = hashlib.sha256()  # every lite page: the worker's version follows them
+        self.site_contact = site_contact(self.settings)
 
     def __reduce__(self):
         return type(None), ()  # not part of Pelican's content cache
@@ -81,7 +82,7 @@ class LiteEdition:
         context = self.context.copy()
         if self.settings["RELATIVE_URLS"]:
             context["SITEURL"] = self.context["localsiteurl"]
-        context.update(output_file=save_as, LITE_SITE_PRESS_CONTACT=site_contact(self.settings), **values)
+        context.update(output_file=save_as, LITE_SITE_PRESS_CONTACT=self.site_contact, **values)
         return self.generators[0].env.get_template(f"lite/{template}").render(context).encode("utf-8")
 
     def siteurl_for(self, save_as):
@@ -114,14 +115,14 @@ class LiteEdition:
         write_output(self.output, save_as, html)
         write_gzip_copy(os.path.join(self.output, save_as), html, blob)
         self.digest.update(html)
+        if len(blob) > self.budget:  # a list of one entry, or one block of a release, too long alone
+            log.warning("Version légère trop lourde (%s octets compressés) : %s", len(blob), url)
         return len(blob)
 
     def write_page(self, template, full_url, **values):
         url = self.prefix + full_url
         html = self.render(template, lite_save_as(url), full_url=full_url, lite_url=url, **values)
         self.sizes[url] = self.write(url, html)
-        if self.sizes[url] > self.budget:
-            log.warning("Version légère trop lourde (%s octets compressés) : %s", self.sizes[url], url)
 
     def write_list_page(self, template, full_url, lists, limit, **values):
         """A page of lists (name -> items, newest or soonest first): the first ``limit`` of each,
@@ -141,27 +142,23 @@ class LiteEdition:
     # --- Pages --------------------------------------------------------------------------------
 
     def write_pages(self):
-        articles = self.context.get("articles", [])
-        limit = setting(self.settings, "LITE_LIST_MAX")
-        institutions = self.context.get("institutions", [])
-        pages = [a.url for a in written_articles(self.generators)] + [i.url for i in institutions]
-        pages += [setting(self.settings, "AGENDA_URL"), setting(self.settings, "CONTACTS_URL")]
+        articles, institutions = written_articles(self.generators), self.context.get("institutions", [])
+        agenda, contacts = setting(self.settings, "AGENDA_URL"), setting(self.settings, "CONTACTS_URL")
+        pages = [a.url for a in articles] + [i.url for i in institutions] + [agenda, contacts]
         self.lite_paths = {page.rstrip("/") for page in pages if page.endswith("/")}
-        self.write_list_page("index.html", "", {"items": articles}, limit,
+        limit = setting(self.settings, "LITE_LIST_MAX")
+        self.write_list_page("index.html", "", {"items": self.context.get("articles", [])}, limit,
                              next_events=self.context.get("next_events", []))  # fmt: skip
-        for article in written_articles(self.generators):
+        for article in articles:
             self.write_article(article)
-        for institution in self.context.get("institutions", []):
+        for institution in institutions:
             self.write_list_page("institution.html", institution.url, {"items": institution.articles}, limit,
                                  institution=institution)  # fmt: skip
-        events = self.context.get("events", [])
-        today = frdates.today(self.settings)
+        events, today = self.context.get("events", []), frdates.today(self.settings)
         upcoming = [e for e in events if e.last_day >= today]
         past = sorted((e for e in events if e.last_day < today), key=lambda e: e.start, reverse=True)
-        lists = {"upcoming": upcoming, "past": past}
-        self.write_list_page("agenda.html", setting(self.settings, "AGENDA_URL"), lists, limit)
-        self.write_page("contacts.html", setting(self.settings, "CONTACTS_URL"),
-                        institutions=self.context.get("institutions", []))  # fmt: skip
+        self.write_list_page("agenda.html", agenda, {"upcoming": upcoming, "past": past}, limit)
+        self.write_page("contacts.html", contacts, institutions=institutions)
 
     def write_article(self, article):
         url = self.prefix + article.url
@@ -170,11 +167,7 @@ class LiteEdition:
         body = lite_body.lite_body(article.content, self.image_label_for(save_as), article.url)
         body = self.lite_links(body, save_as)
         parts = self.article_parts(article, url, body)
-        sizes = [self.write(part.url, html, blob) for part, html, blob in parts]
-        self.sizes[url] = sizes[0]
-        for (part, _, _), size in zip(parts, sizes):
-            if size > self.budget:  # one block alone is too long (a very large table)
-                log.warning("Version légère trop lourde (%s octets compressés) : %s", size, part.url)
+        self.sizes[url] = [self.write(part.url, html, blob) for part, html, blob in parts][0]
 
     def article_parts(self, article, url, body):
         """[(Part, HTML, gzipped)]: the whole release if it fits, else parts cut between top-level blocks."""
