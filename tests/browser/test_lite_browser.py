@@ -107,6 +107,9 @@ def test_pages_read_before_are_served_offline_and_a_publication_updates_the_work
         for path, title in online.items():  # the server is stopped
             heading, text = read(page, base + path)
             assert heading == title and OFFLINE_MARK in text, path
+            page.screenshot(
+                path=str(artifacts_folder() / f"hors-ligne-{path.strip('/').replace('/', '-')[:40] or 'accueil'}.png")
+            )
 
         source = content / "articles" / "2024" / "cmss-untm-formation-relations-professionnelles.md"
         source.write_text(
