@@ -260,7 +260,7 @@ class LiteEdition:
         urls = offline_urls(self.context, self.settings)
         for url in urls:
             self.digest.update(url.encode())
-            path = os.path.join(self.output, lite_save_as(url) if url.endswith("/") or not url else url)
+            path = os.path.join(self.output, lite_save_as(url))
             if os.path.isfile(path):
                 with open(path, "rb") as kept:
                     self.digest.update(kept.read())
@@ -268,6 +268,7 @@ class LiteEdition:
         script = self.generators[0].env.get_template("lite/offline-worker.js").render(
             version=self.digest.hexdigest()[:16], urls=json.dumps(urls, ensure_ascii=False),
             search_folder=setting(self.settings, "SEARCH_OUTPUT_SUBDIR"),
+            locale=setting(self.settings, "BABEL_LOCALE").replace("_", "-"),
         )  # fmt: skip
         data = script.encode("utf-8")
         write_output(self.output, save_as, data)

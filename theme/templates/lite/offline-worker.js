@@ -8,6 +8,7 @@ const KEPT = {{ urls|safe }}; // the home page (full, then lite) first
 // the pages read are kept as they are read, as for everyone.
 const SAVE_DATA = Boolean(self.navigator.connection && self.navigator.connection.saveData);
 const SEARCH = "/{{ search_folder }}/";
+const LOCALE = "{{ locale }}";
 const root = new URL("./", self.location).href;
 
 self.addEventListener("install", (event) => {
@@ -28,12 +29,18 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-function offlineBanner(date) {
+function dateLabel(date) {
   const when = date ? new Date(date) : null;
-  const label = when && !isNaN(when)
-    ? when.toLocaleString("fr-FR", { dateStyle: "long", timeStyle: "short" })
-    : "inconnue";
-  return `<p class="hors-ligne" role="status">Lu hors ligne — version du ${label}</p>`;
+  if (!when || isNaN(when)) return "inconnue";
+  try {
+    return when.toLocaleString(LOCALE, { dateStyle: "long", timeStyle: "short" });
+  } catch (unknownLocale) {
+    return when.toISOString().slice(0, 16).replace("T", " ");
+  }
+}
+
+function offlineBanner(date) {
+  return `<p class="hors-ligne" role="status">Lu hors ligne — version du ${dateLabel(date)}</p>`;
 }
 
 async function fromCache(request) {
