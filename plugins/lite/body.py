@@ -3,7 +3,9 @@ attributes below pass, nothing else), each image replaced by a link that says it
 weight, embedded media by a link to the full version; and its top-level blocks, where a release
 too long for one lite page is split."""
 
+import html as entities
 import re
+import urllib.parse
 
 from bs4 import BeautifulSoup, Comment, NavigableString
 
@@ -27,12 +29,22 @@ MEDIA_TAGS = {"iframe", "video", "audio", "object", "embed", "canvas", "svg", "m
 DROPPED_TAGS = {"script", "style", "template", "noscript", "link", "meta", "base", "form", "input", "button",
                 "select", "textarea", "source", "track", "head", "title"}  # fmt: skip
 
+URL_SCHEMES = {"", "http", "https", "mailto", "tel"}  # what a link may open; javascript:, data:… never
+CONTROLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore them inside a scheme (« java\tscript: »)
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!|<\?")
-ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 
 
-def allowed_attribute(tag, name):
+def allowed_attribute(tag, name, value=""):
+    if name == "href" and not safe_address(value):
+        return False
     return name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, ())
+
+
+def safe_address(value):
+    """True for a relative address or one of URL_SCHEMES, entities and control characters included."""
+    address = CONTROLS.sub("", entities.unescape(str(value)))
+    return urllib.parse.urlsplit(address).scheme.lower() in URL_SCHEMES
 
 
 def is_plain_text(html):
@@ -44,9 +56,10 @@ def is_plain_text(html):
         tag = match.group(2).lower()
         if tag not in TEXT_TAGS:
             return False
-        names = [a.group(1).lower() for a in ATTRIBUTE.finditer(match.group(3).rstrip("/"))]
-        if not all(allowed_attribute(tag, name) for name in names):
-            return False
+        for attribute in ATTRIBUTE.finditer(match.group(3).rstrip("/")):
+            value = (attribute.group(2) or "").strip("\"'")
+            if not allowed_attribute(tag, attribute.group(1).lower(), value):
+                return False
     return True
 
 
@@ -71,14 +84,14 @@ def lite_body(html, image_label, full_url):
         elif name not in TEXT_TAGS:
             element.unwrap()
         else:
-            element.attrs = {k: v for k, v in element.attrs.items() if allowed_attribute(name, k.lower())}
+            element.attrs = {k: v for k, v in element.attrs.items() if allowed_attribute(name, k.lower(), v)}
     return str(soup)
 
 
 def image_link(soup, element, image_label):
     image = element if element.name.lower() == "img" else element.find("img")
     src = image.get("src", "") if image else ""
-    if not src:
+    if not src or not safe_address(src):
         return NavigableString("")
     link = soup.new_tag("a", href=src)
     alt = (image.get("alt") or "").strip()

@@ -76,3 +76,19 @@ def test_attributes_outside_the_allow_list_are_removed_and_unknown_tags_unwrappe
 
 def test_blocks_are_the_top_level_elements():
     assert blocks("<p>a</p>\n<h2>b</h2>\n<ul><li>c</li></ul>") == ["<p>a</p>", "<h2>b</h2>", "<ul><li>c</li></ul>"]
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "java\tscript:alert(1)", "&#106;avascript:alert(1)",
+     "data:text/html,x", " vbscript:x"],
+)  # fmt: skip
+def test_a_link_that_would_run_something_loses_its_address(href):
+    soup = lite(f'<p><a href="{href}">lien</a></p>')
+    assert soup.a is not None and not soup.a.has_attr("href")
+    assert soup.get_text() == "lien"
+
+
+def test_ordinary_addresses_stay():
+    html = '<p><a href="https://x.org/a">a</a> <a href="mailto:p@x.org">b</a> <a href="../y/#z">c</a></p>'
+    assert lite_body(html, label, "") == html
