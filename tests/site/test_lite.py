@@ -252,3 +252,19 @@ def test_an_image_of_the_body_becomes_a_link_with_its_real_weight(content_copy, 
     image = target(page, link["href"])
     assert image == built.output / "images" / "guichet.jpg"
     assert link.get_text() == f"Voir l’image : Le guichet de Bamako (JPEG, {file_size(image.stat().st_size)})"
+
+
+def test_a_published_site_links_both_ways_with_absolute_addresses(published_site):
+    site_url = "https://presse.example.org/"
+    article = "2024/10/cmss-untm-formation-relations-professionnelles/"
+    full = published_site.output / article / "index.html"
+    link = soup_of(full).select_one(".page-weight a")
+    assert link["href"] == site_url + LITE + article
+    lite_kb, full_kb = map(int, WEIGHT.match(link.get_text()).groups())
+    lite = published_site.output / LITE / article / "index.html"
+    assert file_size(served(lite)) == f"{lite_kb}\xa0Ko" and lite_kb < full_kb
+    css = published_site.output / "theme" / "css" / "site.css.gz"
+    assert full_kb * 1024 >= served(full) + css.stat().st_size - 512
+    page = soup_of(lite)
+    assert page.find("link", rel="canonical")["href"] == site_url + article
+    assert not page.find("script") and served(lite) <= BUDGET
