@@ -97,6 +97,7 @@ DEFAULTS = {
     # of the latest releases it keeps when it installs.
     "OFFLINE_WORKER_SAVE_AS": "sw.js",
     "OFFLINE_RELEASES": 20,
+    "OFFLINE_MAX_READ": 200,  # files kept as they are read (pages, photos), the oldest dropped first
     # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, README).
     "EDITOR_BACKEND": None,  # Decap's backend of the forge, e.g. {"name": "gitlab", "repo": …}
     "EDITOR_LOCAL": False,  # invoke editor: decap-server on this machine, writing into the work tree

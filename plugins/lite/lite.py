@@ -269,6 +269,7 @@ class LiteEdition:
             version=self.digest.hexdigest()[:16], urls=json.dumps(urls, ensure_ascii=False),
             search_folder=setting(self.settings, "SEARCH_OUTPUT_SUBDIR"),
             locale=setting(self.settings, "BABEL_LOCALE").replace("_", "-"),
+            max_read=setting(self.settings, "OFFLINE_MAX_READ"),
         )  # fmt: skip
         data = script.encode("utf-8")
         write_output(self.output, save_as, data)
@@ -345,7 +346,7 @@ def settings_problems(settings):
         problems.append(
             f"LITE_URL : « {setting(settings, 'LITE_URL')} » doit être un nom de dossier suivi de « / » (lite/)"
         )
-    for name in ("LITE_BUDGET_BYTES", "LITE_LIST_MAX", "OFFLINE_RELEASES"):
+    for name in ("LITE_BUDGET_BYTES", "LITE_LIST_MAX", "OFFLINE_RELEASES", "OFFLINE_MAX_READ"):
         value = setting(settings, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{name} : « {value} » doit être un nombre entier positif")

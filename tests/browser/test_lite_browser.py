@@ -82,6 +82,9 @@ def wait_for_worker(page, version, seconds=30):
     pytest.fail(f"le service worker {version} ne s'est pas installé")
 
 
+KEPT_URLS = "caches.keys().then(n => caches.open(n[0])).then(c => c.keys()).then(r => r.map(x => x.url))"
+
+
 def read(page, url):
     page.goto(url, timeout=TIMEOUT_MS)
     return page.inner_text("h1"), page.inner_text("body")
@@ -142,3 +145,27 @@ def test_the_2g_reading_measure_prints_the_three_pages(browser, tmp_path):
                             r"\d+,\d s \(\d+ Ko transférés\)", line), line  # fmt: skip
     lite, full = readings[1], readings[0]
     assert 0 < lite.transferred < full.transferred  # bytes, not time: the same on any machine
+
+
+def test_pages_kept_as_they_are_read_are_bounded(browser, tmp_path):
+    content = copy_content(tmp_path / "content")
+    output = tmp_path / "output"
+    assert build_site(content, output, offline_max_read=1).status == 0
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        with serve(output) as base:
+            page.goto(base, timeout=TIMEOUT_MS)
+            wait_for_worker(page, worker_version(output))
+            for path in (LITE + "agenda/", LITE + "contacts-presse/"):
+                read(page, base + path)
+            first, last = base + LITE + "agenda/", base + LITE + "contacts-presse/"
+            for _ in range(150):  # the worker keeps a page once it has sent it: 30 s at most
+                kept = page.evaluate(KEPT_URLS)
+                if last in kept and first not in kept:
+                    break
+                page.wait_for_timeout(200)
+        assert last in kept and first not in kept  # the oldest page read went first
+        assert base + ARTICLE in kept  # kept ahead, never dropped
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ const KEPT = {{ urls|safe }}; // the home page (full, then lite) first
 // the pages read are kept as they are read, as for everyone.
 const SAVE_DATA = Boolean(self.navigator.connection && self.navigator.connection.saveData);
 const SEARCH = "/{{ search_folder }}/";
+const MAX_READ = {{ max_read }}; // files kept as they are read, besides KEPT: the oldest go first
 const LOCALE = "{{ locale }}";
 const root = new URL("./", self.location).href;
 
@@ -60,13 +61,18 @@ async function fromCache(request) {
   return Response.error();
 }
 
+async function keep(request, response) {
+  const cache = await caches.open(CACHE);
+  await cache.put(request, response);
+  const ahead = new Set(KEPT.map((url) => new URL(url, root).href));
+  const read = (await cache.keys()).filter((kept) => !ahead.has(kept.url));
+  await Promise.all(read.slice(0, Math.max(0, read.length - MAX_READ)).map((old) => cache.delete(old)));
+}
+
 async function networkFirst(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === "basic") {
-      const copy = response.clone();
-      caches.open(CACHE).then((cache) => cache.put(request, copy));
-    }
+    if (response.ok && response.type === "basic") keep(request, response.clone());
     return response;
   } catch (failure) {
     return fromCache(request);
