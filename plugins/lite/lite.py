@@ -31,7 +31,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pressroom import frdates
 from pressroom.compression import gzip_bytes, write_gzip_copy
 from pressroom.contacts import site_contact
-from pressroom.output import write_output
+from pressroom.output import rewrite_output, write_output, written
 from pressroom.settings import setting
 from pressroom.text import file_size
 
@@ -112,8 +112,7 @@ class LiteEdition:
         """Write a lite page and its .gz copy; return the bytes sent (gzip)."""
         save_as = lite_save_as(url)
         blob = blob if blob is not None else gzip_bytes(html)
-        write_output(self.output, save_as, html)
-        write_gzip_copy(os.path.join(self.output, save_as), html, blob)
+        self.write_with_copy(save_as, html, blob)
         self.digest.update(html)
         if len(blob) > self.budget:  # a list of one entry, or one block of a release, too long alone
             log.warning("Version légère trop lourde (%s octets compressés) : %s", len(blob), url)
@@ -252,9 +251,7 @@ class LiteEdition:
         weight = full_page_weight(html, save_as, self.settings, self.file_bytes)
         html = html.replace(MARK_PAGE, file_size(weight))
         html = MARK_LITE.sub(lambda m: file_size(self.sizes.get(m.group(1), 0)), html)
-        data = html.encode("utf-8")
-        write_output(self.output, save_as, data)
-        write_gzip_copy(path, data)
+        self.write_with_copy(save_as, html.encode("utf-8"), rewrite=True)
 
     def write_worker(self):
         urls = offline_urls(self.context, self.settings)
@@ -271,9 +268,16 @@ class LiteEdition:
             locale=setting(self.settings, "BABEL_LOCALE").replace("_", "-"),
             max_read=setting(self.settings, "OFFLINE_MAX_READ"),
         )  # fmt: skip
-        data = script.encode("utf-8")
-        write_output(self.output, save_as, data)
-        write_gzip_copy(os.path.join(self.output, save_as), data)
+        self.write_with_copy(save_as, script.encode("utf-8"))
+
+    def write_with_copy(self, save_as, data, blob=None, rewrite=False):
+        """Write ``data`` at ``save_as`` and its .gz copy, both announced (the manifest lists them);
+        ``rewrite``: over a full page that its own writer (and the compressor) announced already."""
+        (rewrite_output if rewrite else write_output)(self.output, save_as, data)
+        path = os.path.join(self.output, save_as)
+        write_gzip_copy(path, data, blob)
+        if os.path.exists(path + ".gz"):
+            written.send(path + ".gz", copy_of=path, rewrite=rewrite)
 
 
 def lite_save_as(url):
