@@ -53,6 +53,7 @@ PLUGINS = [
     "search",
     "redirects",
     "gzip_copies",
+    "lite",
     "editor",
     "manifest",
 ]

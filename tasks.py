@@ -8,7 +8,7 @@ from invoke import task
 from pressroom import alerts as email_alerts
 from pressroom import bench as benchmark
 from pressroom import editor as web_editor
-from pressroom import embargo, importer, preview, processes, site
+from pressroom import embargo, importer, preview, processes, reading, site
 from pressroom import lint as content_lint
 from pressroom import new as authoring
 from pressroom import publish as publishing
@@ -89,12 +89,19 @@ def embargo_link(c, fichier, revoke=False):
     help={
         "articles": "nombre d'articles de l'archive synthétique",
         "profile": "profile la construction complète (cProfile) au lieu de la chronométrer",
+        "lecture": "seulement le temps de lecture d'un communiqué en 2G",
     }
 )
-def bench(c, articles=1000, profile=False):
-    """Mesure la construction complète face à Pelican seul, et la reconstruction après une modification."""
+def bench(c, articles=1000, profile=False, lecture=False):
+    """Mesure la construction complète face à Pelican seul, la reconstruction après une modification,
+    et le temps de lecture d'un communiqué en 2G (page complète, version légère, Pelican seul)."""
     try:
-        benchmark.profile(articles) if profile else benchmark.bench(articles)
+        if profile:
+            benchmark.profile(articles)
+            return
+        if not lecture:
+            benchmark.bench(articles)
+        reading.reading_report()
     except benchmark.BuildFailed as error:
         print(f"Mesure interrompue : {error}", file=sys.stderr)
         sys.exit(1)

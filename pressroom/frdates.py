@@ -3,10 +3,11 @@
 import datetime
 import functools
 import re
+import zoneinfo
 
 from babel.dates import format_date
 
-from .settings import DEFAULTS
+from .settings import DEFAULTS, setting
 from .text import fold
 
 LOCALE = DEFAULTS["BABEL_LOCALE"]
@@ -185,3 +186,12 @@ def parse_date_range(text, default_year=None):
     if end < start:
         raise ValueError(f"période à l'envers « {text} » : la fin précède le début")
     return start, end
+
+
+def today(settings):
+    """The day that splits upcoming from past events: EVENTS_TODAY when fixed (tests), else today
+    where the site lives (TIMEZONE). The events plugin and the lite edition share it."""
+    fixed = setting(settings, "EVENTS_TODAY")
+    if fixed:
+        return fixed if isinstance(fixed, datetime.date) else datetime.date.fromisoformat(str(fixed))
+    return datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()

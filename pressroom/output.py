@@ -10,6 +10,10 @@ import shutil
 import blinker
 
 written = blinker.signal("pressroom.output.written")
+# Sent by the build's runner (pressroom.site) with the build's settings once Pelican has returned:
+# every file is written, whatever the order in which a signal's receivers ran (blinker keeps them in a
+# set, so two receivers of ``deploy`` have no order). The manifest is closed then.
+finished = blinker.signal("pressroom.output.finished")
 
 
 def write_output(output_path, save_as, data, writer=None, inputs=None):
@@ -27,13 +31,19 @@ def write_output(output_path, save_as, data, writer=None, inputs=None):
         _write(path, data)
 
 
-def _write(path, data):
+def rewrite_output(output_path, save_as, data):
+    """Write ``data`` over a file of the output that its own writer already announced (a finishing
+    step: the weight written into a page); announced as a rewrite, not as a second writer."""
+    _write(os.path.join(output_path, save_as), data, rewrite=True)
+
+
+def _write(path, data, **announced):
     if callable(data):
         data = data()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as output:
         output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-    written.send(path)
+    written.send(path, **announced)
 
 
 def copy_output(source, path):

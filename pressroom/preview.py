@@ -72,10 +72,13 @@ SERVED, ALL_WRITTEN, SEARCH_WHOLE = (
 )
 
 # What a preview build changes in the settings: drafts shown, no .gz copies (the preview
-# server does not send them), the search index after the pages, nothing deleted up front.
+# server does not send them), the search index after the pages, nothing deleted up front,
+# no lite edition (made from the finished site, it would be redone on every save) and so no
+# offline worker keeping preview pages.
 PREVIEW_SETTINGS = {
     "PREVIEW": True,
     "GZIP_COPIES": False,
+    "LITE_EDITION": False,
     "SEARCH_AFTER_PAGES": True,
     "SEARCH_STATUS_SAVE_AS": "recherche/etat-index.json",
     "DELETE_OUTPUT_DIRECTORY": False,

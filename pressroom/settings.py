@@ -106,6 +106,17 @@ DEFAULTS = {
     "GZIP_COPIES": True,
     "GZIP_COPIES_TEXT_EXTENSIONS": {".html", ".css", ".js", ".json", ".xml", ".atom", ".rss", ".ics", ".txt", ".svg"},
     "GZIP_COPIES_PROCESSES": os.cpu_count() or 1,
+    # The lite edition (plugins/lite): text pages under LITE_URL, each at most LITE_BUDGET_BYTES
+    # gzipped (ten TCP segments, the first round trip); lists keep their LITE_LIST_MAX latest entries.
+    "LITE_EDITION": True,
+    "LITE_URL": "lite/",
+    "LITE_BUDGET_BYTES": 14600,
+    "LITE_LIST_MAX": 20,
+    # Offline reading: the service worker, at the root so that it serves every page, and how many
+    # of the latest releases it keeps when it installs.
+    "OFFLINE_WORKER_SAVE_AS": "sw.js",
+    "OFFLINE_RELEASES": 20,
+    "OFFLINE_MAX_READ": 200,  # files kept as they are read (pages, photos), the oldest dropped first
     # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, README).
     "EDITOR_BACKEND": None,  # Decap's backend of the forge, e.g. {"name": "gitlab", "repo": …}
     "EDITOR_LOCAL": False,  # invoke editor: decap-server on this machine, writing into the work tree

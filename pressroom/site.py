@@ -16,7 +16,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from . import atomic, cache, processes, treelock
+from . import atomic, cache, output, processes, treelock
 from .problems import ContentError
 from .registry import RegistryError
 
@@ -151,6 +151,7 @@ def run_pelican(settings, out):
     try:
         with reads_shown(out):
             Pelican(settings).run()
+        output.finished.send(settings)
     except ContentError as error:
         print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
         for problem in error.problems:

@@ -3,24 +3,14 @@ real web server does, one Playwright browser (the system Chromium, no download),
 and page visits that record every request the page makes."""
 
 import contextlib
-import functools
-import gzip
-import http.server
 import os
 import pathlib
-import threading
 
 from tools import AXE_JS, CHROMIUM_FLAGS, ROOT, chromium, require
 
+from pressroom.localserver import GzipRequestHandler, serve  # noqa: F401 (the tests import them from here)
+
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-COMPRESSED_TYPES = (
-    "text/",
-    "application/javascript",
-    "application/json",
-    "application/xml",
-    "application/atom+xml",
-    "image/svg+xml",
-)
 
 
 def artifacts_folder():
@@ -28,43 +18,6 @@ def artifacts_folder():
     folder = pathlib.Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-class GzipRequestHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files, gzip-compressing text types when the browser accepts it."""
-
-    def do_GET(self):
-        path = pathlib.Path(self.translate_path(self.path))
-        if path.is_dir() and self.path.split("?")[0].endswith("/"):
-            path = path / "index.html"
-        if not path.is_file():
-            return super().do_GET()
-        body, content_type = path.read_bytes(), self.guess_type(str(path))
-        self.send_response(200)
-        if content_type.startswith(COMPRESSED_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
-            body = gzip.compress(body, compresslevel=9)
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder):
-    """Serve a folder on 127.0.0.1 (random free port) in a thread; yields the base URL."""
-    handler = functools.partial(GzipRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager
@@ -90,7 +43,11 @@ class Visit:
 
     def __init__(self, browser, base_url, width=1280, javascript=True, wait_until="load"):
         self.base_url, self.wait_until = base_url, wait_until
-        self.context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+        # No service worker: what it keeps for offline reading, in the background after the page has
+        # loaded, is not the page's weight (tests/browser/test_lite_browser.py tests the worker).
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript, service_workers="block"
+        )
         self.requests = []
         self.context.on("request", lambda request: self.requests.append(request))
         self.context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())

@@ -22,6 +22,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from pressroom import pipeline, schema
+from pressroom.frdates import today
 from pressroom.output import write_output
 from pressroom.problems import ContentError, problem_at
 from pressroom.settings import setting
@@ -190,13 +191,6 @@ def publish_event(article, settings):
     # The article URL holds its date and slug: unique, and the same on every build.
     event.uid = f"{article.url.strip('/').replace('/', '-')}@{uid_domain(settings)}"
     return event
-
-
-def today(settings):
-    fixed = setting(settings, "EVENTS_TODAY")
-    if fixed:
-        return fixed if isinstance(fixed, datetime.date) else datetime.date.fromisoformat(str(fixed))
-    return datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date()
 
 
 class EventsGenerator(Generator):

@@ -22,13 +22,13 @@ import logging
 import multiprocessing
 import os
 import queue
-import zlib
 
 import blinker
 from pelican import signals
 from pelican.plugins import granular_signals
 
 from pressroom import output
+from pressroom.compression import write_gzip_copy
 from pressroom.processes import die_with_parent
 from pressroom.settings import setting
 
@@ -44,23 +44,8 @@ BATCH = 200
 
 
 def gzip_copy(path):
-    """Write ``path + ".gz"``, unless it would not be smaller (then no copy is left there); return
-    the error, if any."""
-    try:
-        with open(path, "rb") as source:
-            data = source.read()
-        # wbits 31: a gzip header with no file name and no time
-        blob = zlib.compress(data, level=9, wbits=31)
-        if len(blob) < len(data):
-            partial = f"{path}.gz.{os.getpid()}"  # never a half-written copy in the output
-            with open(partial, "wb") as copy:
-                copy.write(blob)
-            os.replace(partial, path + ".gz")
-        elif os.path.lexists(path + ".gz"):
-            os.remove(path + ".gz")  # never a copy that says something else than the file
-    except OSError as error:
-        return f"{path} : {error}"
-    return None
+    """Write ``path + ".gz"``, unless it would not be smaller; return the error, if any."""
+    return write_gzip_copy(path)
 
 
 def compress_paths(batches, errors, parent):

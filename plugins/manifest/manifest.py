@@ -15,16 +15,16 @@ files, and ``invoke publish`` sends exactly the files it lists, not itself.
 
 Signals: ``initialized`` gives the build its Manifest (in the settings, which
 Pelican copies into every context); ``static_generator_finalized`` keeps the
-static generator; the granular signal ``deploy``, sent after every ``finalized``
-receiver and after the ``.gz`` copies, checks the output and writes the manifest.
+static generator; ``pressroom.output.finished``, sent by the build's runner once
+Pelican has returned (after every ``finalized``, ``compress`` and ``deploy``
+receiver, whose order among themselves is none), checks the output and writes
+the manifest.
 """
 
 import json
 import os
 
-import blinker
 from pelican import signals
-from pelican.plugins import granular_signals
 
 from pressroom import output
 from pressroom.problems import ContentError, Problem
@@ -60,7 +60,11 @@ class Manifest:
             return  # written elsewhere (the search records' staging folder)
         self.owners.setdefault(os.path.relpath(path, self.output).replace(os.sep, "/"), []).append(owner)
 
-    def record_written(self, path, copy_of=None):
+    def record_written(self, path, copy_of=None, rewrite=False):
+        """A file written through pressroom.output; a rewrite of a file already declared (a finishing
+        step of the same page, or of its .gz copy) keeps that file's one owner."""
+        if rewrite and os.path.relpath(os.path.abspath(path), self.output).replace(os.sep, "/") in self.owners:
+            return
         owner = COMPRESSED.format(os.path.relpath(copy_of, self.output)) if copy_of else GENERATED
         self.declare(path, owner.replace(os.sep, "/"))
 
@@ -151,13 +155,13 @@ def keep_static_generator(generator):
         manifest.static_generators.append(generator)
 
 
-def check_and_write(pelican):
-    manifest = pelican.settings.pop(RUNNING, None)
+def check_and_write(settings):
+    manifest = settings.pop(RUNNING, None)
     if manifest is None:
         return
     output.written.disconnect(manifest.record_written)
     manifest.declare_copies()
-    name = setting(pelican.settings, "OUTPUT_MANIFEST")
+    name = setting(settings, "OUTPUT_MANIFEST")
     found = output.files_and_links(manifest.output)
     found.pop(name, None)
     problems = manifest.problems(found)
@@ -168,9 +172,8 @@ def check_and_write(pelican):
 
 
 def register():
-    granular_signals.register()
     signals.initialized.connect(start)
     signals.content_written.connect(on_content_written)
     signals.feed_written.connect(on_feed_written)
     signals.static_generator_finalized.connect(keep_static_generator)
-    blinker.signal("deploy").connect(check_and_write)
+    output.finished.connect(check_and_write)

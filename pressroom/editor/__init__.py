@@ -280,13 +280,14 @@ def write_admin(settings, registry=None):
     """Write admin/ into the output: Decap, our scripts, config.yml and schema.js. Return its folder."""
     files = bundle_files(settings)
     registry = registry if registry is not None else Registry.load(registry_path(settings))
+    config = config_yaml(settings, registry)  # a wrong forge is said before anything is written
+    data = json.dumps(browser_schema(registry), ensure_ascii=False, indent=1)
     target = pathlib.Path(settings["OUTPUT_PATH"]) / setting(settings, "EDITOR_SAVE_AS")
     target.mkdir(parents=True, exist_ok=True)
     for path in [*files, *STATIC.iterdir()]:
         if path.is_file():
             shutil.copyfile(path, target / path.name)
-    (target / "config.yml").write_text(config_yaml(settings, registry), encoding="utf-8")
-    data = json.dumps(browser_schema(registry), ensure_ascii=False, indent=1)
+    (target / "config.yml").write_text(config, encoding="utf-8")
     (target / "schema.js").write_text(f"window.PRESSROOM_EDITOR = {data};\n", encoding="utf-8")
     return target
 

@@ -6,6 +6,7 @@ import pytest
 from browser_tools import serve
 from conftest import write_article
 from hostile_bodies import SNIPPETS
+from PIL import Image
 
 from pressroom import body
 
@@ -19,6 +20,7 @@ def hostile_site(content, build):
     """The content with two hostile articles (one snippet a paragraph; all on one line), built with
     the check of bodies turned off: only the sanitizer stands between them and the pages."""
     visible = [snippet for snippet in SNIPPETS if "\u202e" not in snippet]  # refused with the whole file
+    Image.new("RGB", (16, 16), "navy").save(content / "images" / "x.jpg")  # the photo a snippet names
     write_article(content, "2024/hostile.md", HEADER.format(title="Hostile", slug="hostile") + "\n\n".join(visible))
     write_article(
         content,

@@ -159,3 +159,27 @@ def test_search_returns_results_under_the_policy_with_no_violation(browser, web_
         assert page.query_selector_all(".pagefind-ui__result-link")
         violations += page.evaluate("window.__violations")
     assert violations == []
+
+
+def test_lite_page_is_sent_gzipped_within_budget_and_its_inline_css_applies(browser, web_server):
+    response, body = get(
+        web_server, "/lite/2024/10/cmss-untm-formation-relations-professionnelles/", **{"Accept-Encoding": "gzip"}
+    )
+    assert response.getheader("Content-Encoding") == "gzip" and len(body) <= 14600
+    base_url = "http://{}:{}/".format(*web_server)
+    with visit(browser, base_url, "") as opened:
+        page = opened.page
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective));"
+        )
+        opened.open("lite/")
+        assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # the hash let it apply
+        assert page.evaluate("window.__violations") == []
+
+
+def test_the_offline_worker_is_always_checked_again(web_server):
+    response, body = get(web_server, "/sw.js")
+    assert response.status == 200 and b"const VERSION" in body
+    assert response.getheader("Cache-Control") == "no-cache"
+    assert response.getheader("Content-Type").startswith("application/javascript")

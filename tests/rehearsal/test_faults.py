@@ -14,6 +14,7 @@ import time
 import pytest
 from operation import LISTS
 from parts import release_files
+from stage import operation, sink  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.rehearsal
 

@@ -17,6 +17,7 @@ from browser_tools import headless_chromium, visit
 from operation import CHANNELS, LISTS, workflow_steps
 from parts import content_with_lists, release_files
 from preview_tools import SETTINGS, assert_same_as_full_build
+from stage import operation, sink  # noqa: F401 - fixtures
 from tools import ROOT
 
 from pressroom import preview

@@ -63,10 +63,12 @@ def test_hostile_metadata_renders_as_text(content_copy, build):
     shown = typeset(title)  # French typography (plugins/typography): l’« audit »
     assert shown == 'Le <script>alert("x")</script> & l’«\u202faudit\u202f» <b>'
     assert page.find("h1").get_text() == shown
-    executable = [  # JSON-LD is data; share.js is our copy button
+    executable = [  # JSON-LD is data; share.js is our copy button, offline.js registers the offline worker
         s
         for s in page.find_all("script")
-        if s.get("type") != "application/ld+json" and "share.js" not in s.get("src", "")
+        if s.get("type") != "application/ld+json" and not s.get("src", "").endswith(("/share.js", "/offline.js"))
     ]
     assert not executable and page.find("b") is None
+    lite = built.soup("lite/2024/03/hostile/")  # plugins/lite
+    assert lite.find("h1").get_text() == shown and not lite.find("script") and lite.find("b") is None
     assert page.title.get_text().startswith(shown)

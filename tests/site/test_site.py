@@ -170,11 +170,12 @@ def test_no_english_interface_strings(built_site):
 def test_pages_need_no_javascript(built_site):
     # Except the search page (Pagefind); without JavaScript it points to other ways in (test_search.py).
     # Article pages may load share.js, which only adds « Copier le texte SMS »: the text is on the page.
+    # Every page may load offline.js, which only registers the offline reading worker (plugins/lite).
     search_page = built_site.output / "recherche" / "index.html"
     for path in built_site.html_files():
         if path != search_page:
             scripts = [s["src"] for s in built_site.soup(path).find_all("script", src=True)]
-            assert all(src.endswith("/theme/js/share.js") for src in scripts), path
+            assert all(src.endswith(("/theme/js/share.js", "/theme/js/offline.js")) for src in scripts), path
     page = built_site.soup("2024/10/cmss-untm-formation-relations-professionnelles/")
     assert page.select_one(".sms-text").get_text() and page.select_one("button.copy").has_attr("hidden")
 

@@ -1,6 +1,8 @@
-"""The rehearsal's parts: one list server for the module, and for each test a forge,
-a server folder under nginx and fakes of the three networks, installed as an operator
-does once (first publication with --init, alert and network state with --init)."""
+"""The rehearsal's stage, as fixtures that its test modules import (not a
+conftest.py: its name would shadow tests/conftest.py for the site tests that
+import from it): one list server for the module, and for each test a forge, a
+server folder under nginx and fakes of the three networks, installed as an
+operator does once (first publication with --init, alert and network state with --init)."""
 
 import shutil
 

@@ -1,0 +1,1 @@
+from .lite import *  # noqa: F403
