@@ -525,7 +525,7 @@ def online_copy(dest, settings, private):
     for name in (feeds, addresses.list_name(settings)):
         if not publish.copy_from_destination(dest, name, os.path.join(copy, name)):
             raise AlertError(
-                f"Alertes non envoyées : {name} introuvable dans la publication « {dest} » — publiez d'abord "
+                f"{name} introuvable dans la publication « {dest} » — publiez d'abord "
                 "le site (invoke publish), vérifiez PUBLISH_DEST et la clé SSH"
             )
     return copy
@@ -582,6 +582,6 @@ def on_published_copy(job, settings, out, impossible):
         try:
             copy = online_copy(dest, settings, private)
         except AlertError as error:
-            print(error, file=out)
+            print(f"{impossible} : {error}", file=out)  # said for the job that asked: alerts or networks
             return error.status
         return job(copy)

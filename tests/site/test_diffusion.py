@@ -6,6 +6,7 @@ The releases are dated early February 2025 and the job is told it is NOW, so tha
 recent never depends on the clock."""
 
 import datetime
+import importlib
 import io
 import json
 import shutil
@@ -393,3 +394,21 @@ def test_an_unreadable_photo_leaves_only_that_post_pending(room, state, networks
         in report
     )
     assert "Traceback" not in report
+
+
+@pytest.mark.parametrize(
+    ("job", "heading"),
+    [("pressroom.alerts", "Alertes impossibles"), ("pressroom.diffusion.run", "Diffusion impossible")],
+)
+def test_a_publication_folder_without_the_site_is_said_for_the_job_that_read_it(tmp_path, monkeypatch, job, heading):
+    """Both jobs read what the publication put online; an empty destination is one French line, headed
+    by the job that met it, and nothing is sent."""
+    if not shutil.which("rsync"):
+        pytest.skip("rsync absent")
+    monkeypatch.setenv("PUBLISH_DEST", str(tmp_path / "serveur"))
+    (tmp_path / "serveur").mkdir()
+    out = io.StringIO()
+    status = importlib.import_module(job).main(state_path=str(tmp_path / "envois.json"), out=out)
+    assert status != 0
+    assert out.getvalue().startswith(f"{heading} : feeds/institutions/ introuvable dans la publication"), out.getvalue()
+    assert not (tmp_path / "envois.json").exists()
