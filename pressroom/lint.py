@@ -29,7 +29,7 @@ from .header import UnreadableFile, parse_header, read_text
 from .problems import ContentError, Problem, problem_at
 from .readers import add_reader_mixin
 from .registry import Registry, RegistryError, normalize
-from .settings import registry_path, setting
+from .settings import SettingsError, registry_path, setting
 from .site import load_settings
 
 # --- Reading -------------------------------------------------------------------
@@ -392,6 +392,9 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     """`invoke lint`: print one line per problem; 0 when the content is clean, 2 otherwise."""
     try:
         problems = lint(load_settings(settings_file, **overrides))
+    except SettingsError as error:
+        print(f"Vérification impossible. {error}", file=out)
+        return 2
     except RegistryError as error:
         print(
             f"Vérification impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=out

@@ -5,6 +5,9 @@ in one place. ``pelicanconf.py`` starts from these, so templates see them too
 """
 
 import os
+import zoneinfo
+
+from babel import Locale, UnknownLocaleError
 
 DEFAULTS = {
     # Language and place: French dates are written with Babel (no system locale needed).
@@ -145,3 +148,77 @@ def registry_shown(settings):
     """The registry's path as an officer sees it from the project folder: content/institutions.yml."""
     content = os.path.basename(os.path.normpath(settings["PATH"]))
     return os.path.join(content, setting(settings, "INSTITUTIONS_REGISTRY"))
+
+
+# --- Checked when the settings are read (pressroom.site.load_settings) ---------------------------
+
+
+class SettingsError(SystemExit):
+    """Wrong settings stop whatever command read them: one French line per setting, a non-zero exit
+    status, no traceback (a SystemExit carrying the message, so that every task says it the same way;
+    `invoke build` and `invoke lint` print it themselves and return 2)."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("Réglages incorrects (pelicanconf.py, publishconf.py) :\n" + "\n".join(problems))
+
+    def __str__(self):
+        return self.code
+
+
+COLLECTIONS = (list, tuple, set, frozenset)
+
+
+def kind_problem(value, default):
+    """What is wrong with the type of ``value`` for a setting whose default is ``default``."""
+    if default is None:
+        return ""
+    if isinstance(default, bool):
+        return "" if isinstance(value, bool) else "True ou False attendu"
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "un nombre entier attendu"
+        return "" if value >= 0 else "un nombre positif ou nul attendu"
+    if isinstance(default, str):
+        return "" if isinstance(value, str) else "un texte entre guillemets attendu"
+    if isinstance(default, dict):
+        return "" if isinstance(value, dict) else "un dictionnaire { … } attendu"
+    if isinstance(default, COLLECTIONS):
+        return "" if isinstance(value, COLLECTIONS) else "une liste [ … ] attendue"
+    return ""
+
+
+def path_problem(value):
+    """A place in the output or the project is written relative, without « .. » (no file elsewhere)."""
+    if "://" in value:
+        return ""
+    if value.startswith("/") or "\\" in value or ".." in value.split("/"):
+        return "chemin relatif attendu, sans « / » au début, sans « .. » ni « \\ »"
+    return ""
+
+
+def value_problem(name, value):
+    if name == "TIMEZONE":
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return "fuseau horaire inconnu (par exemple Africa/Bamako)"
+    if name == "BABEL_LOCALE":
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError, TypeError):
+            return "langue inconnue de Babel (par exemple fr_FR)"
+    return path_problem(value) if isinstance(value, str) else ""
+
+
+def check(settings):
+    """One French line per setting of ours whose type or value is wrong."""
+    problems = []
+    for name, default in DEFAULTS.items():
+        if name not in settings:
+            continue
+        value = settings[name]
+        found = kind_problem(value, default) or value_problem(name, value)
+        if found:
+            problems.append(f"réglage {name} = {value!r} : {found}")
+    return problems

@@ -19,6 +19,8 @@ from pelican.writers import FileOverwriteFailedError
 from . import atomic, cache, output, processes, treelock
 from .problems import ContentError
 from .registry import RegistryError
+from .settings import SettingsError
+from .settings import check as check_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREE_BUSY = 4  # exit status when another command holds the tree (3: an unforeseen error)
@@ -37,8 +39,13 @@ class LogRecorder(logging.Handler):
 
 
 def load_settings(settings_file="pelicanconf.py", **overrides):
+    """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2)."""
     path = os.path.join(ROOT, settings_file)
-    return read_settings(path, override={k.upper(): v for k, v in overrides.items()})
+    settings = read_settings(path, override={k.upper(): v for k, v in overrides.items()})
+    problems = check_settings(settings)
+    if problems:
+        raise SettingsError(problems)
+    return settings
 
 
 def source_in_traceback(error):
@@ -84,6 +91,9 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build"
     except treelock.TreeBusy as error:
         print(f"Construction impossible : {error}", file=out)
         return TREE_BUSY
+    except SettingsError as error:
+        print(f"Construction impossible. {error}", file=out)
+        return 2
     except Exception as error:  # unreadable settings, a folder that cannot be renamed
         return unforeseen(error, None, out)
 

@@ -120,8 +120,8 @@ TREES = st.lists(PLANTS, min_size=1, max_size=4)
 
 def plant(content, secret, folder, name, kind):
     place = content / folder / name
-    if os.path.lexists(place):
-        return
+    if os.path.lexists(place) or any(p.exists() and not p.is_dir() for p in place.parents):
+        return  # the place, or a folder on its way, is already a file or a link
     place.parent.mkdir(parents=True, exist_ok=True)
     if kind == "file":
         place.write_bytes(b"%PDF-1.4 contenu\n")
