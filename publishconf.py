@@ -16,5 +16,5 @@ DELETE_OUTPUT_DIRECTORY = True
 PREVIEW = False  # drafts and embargoed articles never reach production
 LOAD_CONTENT_CACHE = False  # a publication reads every file afresh
 # The web editor at /admin/ only when a forge is named: EDITOR_BACKEND=gitlab|gitea|forgejo|github,
-# EDITOR_REPO, EDITOR_APP_ID… (README, « Éditeur en ligne »); checked when the site is built.
+# EDITOR_REPO, EDITOR_APP_ID… (docs/exploitation.md, « Éditeur en ligne »); checked when the site is built.
 EDITOR_BACKEND = editor.forge_variables(os.environ)

@@ -248,7 +248,7 @@ class SmtpConfig:
         if missing:
             raise AlertError(
                 f"Alertes non envoyées : variable(s) d'environnement {', '.join(missing)} absente(s) "
-                "— renseignez les secrets SMTP (voir README « Alertes par e-mail »)"
+                "— renseignez les secrets SMTP (voir docs/exploitation.md, « Secrets et variables »)"
             )
         port = environ.get("ALERTES_SMTP_PORT") or str(SMTP_PORT)
         if not port.isdigit():

@@ -27,7 +27,7 @@ DEFAULTS = {
     # The vCard of each spokesperson of the registry (« porte_parole »).
     "SPOKESPERSON_VCARD_SAVE_AS": "contacts-presse/{institution}/{slug}.vcf",
     # The site's own press contact, shown wherever an institution's is unknown. Empty until the
-    # editors fill it in (README): the pages then say « non renseigné » rather than invent one.
+    # editors fill it in (docs/exploitation.md, « Contact presse du site »): the pages then say « non renseigné » rather than invent one.
     # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.
     "PRESS_CONTACT_DEFAULT": {"nom": "", "fonction": "", "courriel": "", "telephone": ""},
     # The accessibility statement (content/pages/accessibilite.md), linked from every footer.
@@ -120,7 +120,7 @@ DEFAULTS = {
     "OFFLINE_WORKER_SAVE_AS": "sw.js",
     "OFFLINE_RELEASES": 20,
     "OFFLINE_MAX_READ": 200,  # files kept as they are read (pages, photos), the oldest dropped first
-    # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, README).
+    # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, docs/exploitation.md).
     "EDITOR_BACKEND": None,  # Decap's backend of the forge, e.g. {"name": "gitlab", "repo": …}
     "EDITOR_LOCAL": False,  # invoke editor: decap-server on this machine, writing into the work tree
     "EDITOR_LOCAL_URL": "http://127.0.0.1:8081/api/v1",
