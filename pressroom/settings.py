@@ -27,7 +27,8 @@ DEFAULTS = {
     # The vCard of each spokesperson of the registry (« porte_parole »).
     "SPOKESPERSON_VCARD_SAVE_AS": "contacts-presse/{institution}/{slug}.vcf",
     # The site's own press contact, shown wherever an institution's is unknown. Empty until the
-    # editors fill it in (docs/exploitation.md, « Contact presse du site »): the pages then say « non renseigné » rather than invent one.
+    # editors fill it in (docs/exploitation.md, « Contact presse du site »): the pages then say
+    # « non renseigné » rather than invent one.
     # Keys as in the registry's contact_presse: nom, fonction, courriel, telephone.
     "PRESS_CONTACT_DEFAULT": {"nom": "", "fonction": "", "courriel": "", "telephone": ""},
     # The accessibility statement (content/pages/accessibilite.md), linked from every footer.
