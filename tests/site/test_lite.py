@@ -191,9 +191,11 @@ def test_links_of_a_lite_body_stay_in_the_lite_edition(built_site):
 
 @pytest.mark.parametrize(
     "override, name",
-    [({"lite_url": "/lite"}, "LITE_URL"), ({"lite_budget_bytes": "14600"}, "LITE_BUDGET_BYTES")],
+    [({"lite_url": "lite"}, "LITE_URL"), ({"lite_budget_bytes": 0}, "LITE_BUDGET_BYTES")],
 )
 def test_a_wrong_setting_fails_the_build_in_french(content_copy, build, caplog, override, name):
+    """Values of the right type that the lite edition cannot use (a wrong type is refused before,
+    with every setting: tests/unit/test_settings.py)."""
     built = build(content_copy, **override)
     assert built.status != 0 and "erreur(s) signalée(s)" in built.messages
     assert f"Version légère : {name} : «" in caplog.text
