@@ -562,15 +562,15 @@ def main(
             uncertain=uncertain,
         )
 
+    return on_published_copy(announce, output, settings, out, "Alertes impossibles")
+
+
+def on_published_copy(job, output, settings, out, impossible):
+    """``job(folder)`` on ``output`` when given, else on a private copy of what the publication
+    ($PUBLISH_DEST) put online: its feeds and its list of published addresses; its status.
+    ``impossible`` heads the French line of a missing destination (« Alertes impossibles »)."""
     if output:
-        return announce(output)
-    return on_published_copy(announce, settings, out, "Alertes impossibles")
-
-
-def on_published_copy(job, settings, out, impossible):
-    """``job(folder)`` on a private copy of what the publication ($PUBLISH_DEST) put online: its
-    feeds and its list of published addresses; its status. ``impossible`` heads the French line of a
-    missing destination (« Alertes impossibles »)."""
+        return job(output)
     try:
         dest = publish.destination(os.environ)
         if not shutil.which("rsync"):

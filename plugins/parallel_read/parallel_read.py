@@ -31,7 +31,7 @@ from pressroom.site import LogRecorder
 __all__ = ["register", "read_in_parallel"]
 
 
-STARTED = "_parallel_read_counts"  # (sources, sources to read), once the first preread has started the workers
+READ_COUNTS = "_parallel_read_counts"  # (sources, sources to read), once the first preread has started the workers
 
 
 class _Worker:
@@ -91,14 +91,14 @@ def read_in_parallel(readers, paths, processes):
 
 def read_sources_ahead(generator):
     settings = generator.settings
-    if getattr(generator, STARTED, None) is not None:
+    if getattr(generator, READ_COUNTS, None) is not None:
         return
     sources = article_sources(generator)
     if not (settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"):
-        setattr(generator, STARTED, (len(sources), len(sources)))
+        setattr(generator, READ_COUNTS, (len(sources), len(sources)))
         return
     paths = unread_sources(generator, sources)
-    setattr(generator, STARTED, (len(sources), len(paths)))
+    setattr(generator, READ_COUNTS, (len(sources), len(paths)))
     processes = setting(settings, "PARALLEL_READ_PROCESSES")
     if "fork" not in multiprocessing.get_all_start_methods():
         processes = 1
@@ -107,7 +107,7 @@ def read_sources_ahead(generator):
 
 
 def report_reads(generator):
-    counts = getattr(generator, STARTED, None)
+    counts = getattr(generator, READ_COUNTS, None)
     if counts is not None:
         cache.report_reads(*counts)
 

@@ -188,6 +188,4 @@ def main(init=False, dry_run=False, state_path="", output="", window_days=None, 
             uncertain=uncertain,
         )
 
-    if output:
-        return post(output)
-    return on_published_copy(post, settings, out, "Diffusion impossible")
+    return on_published_copy(post, output, settings, out, "Diffusion impossible")
