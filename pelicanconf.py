@@ -1,6 +1,6 @@
 """Settings of the press site (development build). See publishconf.py for production."""
 
-from pressroom import frdates, french, jsonld
+from pressroom.content import frdates, french, jsonld
 from pressroom.settings import DEFAULTS
 
 # Our plugins' settings, with their defaults (pressroom/settings.py): templates see them too.
@@ -40,7 +40,7 @@ FORMATTED_FIELDS = []
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # The order of this list does not matter: the enrichment of articles runs in the
-# order of pressroom.pipeline.STAGES.
+# order of pressroom.build.pipeline.STAGES.
 PLUGINS = [
     "parallel_read",
     "institutions",

@@ -4,7 +4,7 @@ import os
 
 from pelican.settings import get_settings_from_file
 
-from pressroom import editor
+from pressroom.tools import editor
 
 globals().update(get_settings_from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pelicanconf.py")))
 

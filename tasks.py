@@ -5,17 +5,20 @@ import sys
 
 from invoke import task
 
-from pressroom import alerts as email_alerts
-from pressroom import bench as benchmark
-from pressroom import editor as web_editor
-from pressroom import embargo, importer, preview, processes, reading, site
-from pressroom import lint as content_lint
-from pressroom import new as authoring
-from pressroom import publish as publishing
-from pressroom.diffusion import run as diffusion_job
-from pressroom.editor import local as local_editor
-from pressroom.importer import bench as import_bench
+from pressroom.build import lint as content_lint
+from pressroom.build import processes, site
+from pressroom.content import embargo
+from pressroom.preview import live as preview
+from pressroom.publish import host as publishing
+from pressroom.reach import alerts as email_alerts
+from pressroom.reach.diffusion import run as diffusion_job
 from pressroom.settings import registry_path
+from pressroom.tools import bench as benchmark
+from pressroom.tools import editor as web_editor
+from pressroom.tools import importer, reading
+from pressroom.tools import new as authoring
+from pressroom.tools.editor import local as local_editor
+from pressroom.tools.importer import bench as import_bench
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 HOST, PORT = "127.0.0.1", 8000

@@ -5,9 +5,13 @@ in one place. ``pelicanconf.py`` starts from these, so templates see them too
 """
 
 import os
+import pathlib
 import zoneinfo
 
 from babel import Locale, UnknownLocaleError
+
+# The working tree: pelicanconf.py, content/, theme/, plugins/ and node_modules/ are found from here.
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
     # Language and place: French dates are written with Babel (no system locale needed).
@@ -33,15 +37,15 @@ DEFAULTS = {
     "PRESS_CONTACT_DEFAULT": {"nom": "", "fonction": "", "courriel": "", "telephone": ""},
     # The accessibility statement (content/pages/accessibilite.md), linked from every footer.
     "ACCESSIBILITY_URL": "accessibilite/",
-    # A release type when an article gives none (the schema's closed list, pressroom.schema.RELEASE_TYPES).
+    # A release type when an article gives none (the schema's closed list, pressroom.content.schema.RELEASE_TYPES).
     "DEFAULT_CATEGORY": "Actualité",
-    # The content gate: what an article may hold (pressroom/schema.py).
+    # The content gate: what an article may hold (pressroom/content/schema.py).
     "PREVIEW": False,  # drafts and embargoed articles shown, marked (invoke build --preview)
     "CONTENT_YEAR_MIN": 1960,  # no date, publication or event, before this year
     "CONTENT_YEARS_AHEAD": 2,  # nor more than this many years after today
     "EVENT_MAX_DAYS": 366,
     "TAGS_MAX": 20,
-    # The text of an article or a page (pressroom/body.py): elements nested inside one another at
+    # The text of an article or a page (pressroom/content/body.py): elements nested inside one another at
     # most this deep (a list in a list in a quote…); deeper, Markdown itself would fail.
     "BODY_MAX_NESTING": 20,
     # and at most this many « [ » and « < » in one paragraph (Markdown's time grows with their number × its length).
@@ -72,9 +76,9 @@ DEFAULTS = {
     # A photo of more pixels is refused (a decompression bomb would stall the build): 50 millions
     # hold a 1200×20000 infographic and any camera's photo. Pillow's own limit is 89 millions.
     "MEDIA_MAX_PIXELS": 50_000_000,
-    # The secret address of an embargoed release (pressroom.embargo, invoke lien-embargo).
+    # The secret address of an embargoed release (pressroom.content.embargo, invoke lien-embargo).
     "EMBARGO_PREVIEW_URL": "apercu/{token}/",
-    # The media kit of a published release with a photo or attachments (pressroom.mediakit), beside its page.
+    # The media kit of a published release with a photo or attachments (pressroom.build.mediakit), beside its page.
     "MEDIA_KIT_SAVE_AS": "{url}dossier-{slug}.zip",
     # Sharing and indexing.
     "SEO_SITEMAP_SAVE_AS": "sitemap.xml",
@@ -93,7 +97,7 @@ DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
     "SEARCH_RECORD_TEMPLATE": "search_record",
-    # Published addresses (pressroom/addresses.py): the list, relative to the content folder, and
+    # Published addresses (pressroom/content/addresses.py): the list, relative to the content folder, and
     # the page written at an address whose article moved (plugins/redirects).
     "PUBLISHED_URLS_FILE": "adresses-publiees.txt",
     "REDIRECT_TEMPLATE": "redirect",
@@ -121,7 +125,7 @@ DEFAULTS = {
     "OFFLINE_WORKER_SAVE_AS": "sw.js",
     "OFFLINE_RELEASES": 20,
     "OFFLINE_MAX_READ": 200,  # files kept as they are read (pages, photos), the oldest dropped first
-    # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/editor, docs/exploitation.md).
+    # The web editor (Decap CMS) at /admin/, only with a backend (pressroom/tools/editor, docs/exploitation.md).
     "EDITOR_BACKEND": None,  # Decap's backend of the forge, e.g. {"name": "gitlab", "repo": …}
     "EDITOR_LOCAL": False,  # invoke editor: decap-server on this machine, writing into the work tree
     "EDITOR_LOCAL_URL": "http://127.0.0.1:8081/api/v1",
@@ -151,7 +155,7 @@ def registry_shown(settings):
     return os.path.join(content, setting(settings, "INSTITUTIONS_REGISTRY"))
 
 
-# --- Checked when the settings are read (pressroom.site.load_settings) ---------------------------
+# --- Checked when the settings are read (pressroom.build.site.load_settings) ---------------------------
 
 
 class SettingsError(SystemExit):

@@ -8,7 +8,7 @@ import pathlib
 
 from tools import AXE_JS, CHROMIUM_FLAGS, ROOT, chromium, require
 
-from pressroom.localserver import GzipRequestHandler, serve  # noqa: F401 (the tests import them from here)
+from pressroom.tools.localserver import GzipRequestHandler, serve  # noqa: F401 (the tests import them from here)
 
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from pressroom import site
+from pressroom.build import site
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def build_site(content, output, settings_file="pelicanconf.py", **overrides):
 def lint_and_build(content):
     """`invoke lint`'s status and lines, then a quick build (no search index, no .gz, one process)
     of ``content`` beside it, which never shows a traceback."""
-    from pressroom import lint
+    from pressroom.build import lint
 
     out = io.StringIO()
     status = lint.run(out=out, path=str(content))

@@ -5,7 +5,8 @@ byte (the search index and the status file aside)."""
 import io
 import re
 
-from pressroom import preview, site
+from pressroom.build import site
+from pressroom.preview import live as preview
 
 # A fixed day: the agenda splits upcoming from past events on it, in both builds.
 SETTINGS = {"search_index": False, "events_today": "2025-01-15"}

@@ -5,7 +5,7 @@ import datetime
 import pathlib
 
 from plugins.typography.typography import typeset
-from pressroom.header import markdown_header
+from pressroom.content.header import markdown_header
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

@@ -3,16 +3,16 @@ embargoed articles never reach the output (except in a preview build).
 
 Signals: ``readers_init`` makes the readers accept French dates and read a
 Summary as plain text, and ignores a reader cache made by other code, settings
-or registry (``pressroom.cache``: ``initialized`` notes what makes this build's
+or registry (``pressroom.build.cache``: ``initialized`` notes what makes this build's
 cache, ``finalized`` records it); ``content_object_init`` sanitizes every body
-(``pressroom.body``, the second wall); ``article_generator_init`` runs every
-check of ``pressroom.lint`` on the sources (articles and pages; and refuses any
+(``pressroom.content.body``, the second wall); ``article_generator_init`` runs every
+check of ``pressroom.build.lint`` on the sources (articles and pages; and refuses any
 symbolic link under the content folder) and fails the build with all problems of
 published articles at once (a draft with problems is reported as a warning and
 left out); ``article_generator_pretaxonomy`` shows drafts and embargoed articles
 in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo … »;
 the pipeline's ``addresses`` stage fails the build when two outputs would take
-one address (``pressroom.addresses``' table: contents, redirects, static files
+one address (``pressroom.content.addresses``' table: contents, redirects, static files
 and the site's own pages, the one `invoke lint` checks), then keeps each one's
 URL; ``get_writer`` writes feed
 titles as the text they are.
@@ -33,8 +33,9 @@ from pelican.generators import StaticGenerator
 from pelican.utils import order_content
 from pelican.writers import Writer
 
-from pressroom import addresses, body, cache, frdates, lint, pipeline, schema
-from pressroom.problems import ContentError
+from pressroom.build import cache, lint, pipeline
+from pressroom.content import addresses, body, frdates, schema
+from pressroom.content.problems import ContentError
 from pressroom.settings import setting
 
 __all__ = ["register", "preview_notice"]
@@ -57,7 +58,7 @@ def record_cache_stamp(pelican):
 
 def check_sources(generator):
     """Fail before Pelican reads anything; on success, collisions are checked later on Pelican's own objects."""
-    bodies = body.CheckedBodies.load(generator.settings)
+    bodies = cache.CheckedBodies.load(generator.settings)
     report = lint.check_sources(generator.settings, generator.readers, bodies=bodies)
     bodies.save()
     if report.problems:
@@ -122,7 +123,7 @@ def attach_release_history(generators):
 
 
 def sanitize_body(content):
-    """The second wall: whatever a reader made of a text, only the allow-list of pressroom.body
+    """The second wall: whatever a reader made of a text, only the allow-list of pressroom.content.body
     reaches the pages and feeds (the check refused the rest already, so nothing is lost)."""
     if isinstance(content, (Article, Page)) and content._content:
         content._content = body.sanitize(content._content)
@@ -130,7 +131,7 @@ def sanitize_body(content):
 
 def check_addresses(generators):
     """Before any file is written: no two contents, redirects, static files or generated pages at one
-    address (pressroom.addresses' table, the one `invoke lint` checks)."""
+    address (pressroom.content.addresses' table, the one `invoke lint` checks)."""
     settings = generators[0].settings
     contents = pipeline.contents(generators, drafts=False)
     published = [a for a in pipeline.listed_articles(generators) + translations(generators) if a.status == "published"]

@@ -1,4 +1,4 @@
-"""The web editor at /admin/: once the site is written, ``pressroom.editor`` adds
+"""The web editor at /admin/: once the site is written, ``pressroom.tools.editor`` adds
 Decap CMS and its configuration generated from the article schema, when a
 backend is set (EDITOR_BACKEND for a forge, EDITOR_LOCAL for ``invoke editor``).
 """
@@ -7,7 +7,8 @@ import logging
 
 from pelican import signals
 
-from pressroom import editor, output
+from pressroom.build import output
+from pressroom.tools import editor
 
 __all__ = ["register"]
 

@@ -21,12 +21,13 @@ from babel.dates import format_time
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import pipeline, schema
-from pressroom.frdates import today
-from pressroom.output import write_output
-from pressroom.problems import ContentError, problem_at
+from pressroom.build import pipeline
+from pressroom.build.output import write_output
+from pressroom.content import schema
+from pressroom.content.frdates import today
+from pressroom.content.problems import ContentError, problem_at
+from pressroom.content.text import absolute_url, plain_text
 from pressroom.settings import setting
-from pressroom.text import absolute_url, plain_text
 
 from . import agenda, ical
 

@@ -5,7 +5,7 @@ import functools
 
 import icalendar
 
-from pressroom.contacts import press_contact
+from pressroom.content.contacts import press_contact
 
 END = b"END:VCALENDAR\r\n"
 

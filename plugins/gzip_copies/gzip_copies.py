@@ -27,9 +27,9 @@ import blinker
 from pelican import signals
 from pelican.plugins import granular_signals
 
-from pressroom import output
-from pressroom.compression import write_gzip_copy
-from pressroom.processes import die_with_parent
+from pressroom.build import output
+from pressroom.build.compression import write_gzip_copy
+from pressroom.build.processes import die_with_parent
 from pressroom.settings import setting
 
 __all__ = ["register", "gzip_copy"]
@@ -167,7 +167,7 @@ class Compressor:
         self.announce_copies()
 
     def announce_copies(self):
-        """Each copy made, on ``pressroom.output.written`` (the manifest of the output lists it)."""
+        """Each copy made, on ``pressroom.build.output.written`` (the manifest of the output lists it)."""
         for path in sorted(self.handed):
             if os.path.exists(path + ".gz"):
                 output.written.send(path + ".gz", copy_of=path)

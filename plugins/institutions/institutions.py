@@ -11,12 +11,13 @@ fails the build; the content gate has reported it before);
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import jsonld, pipeline
-from pressroom.contacts import press_contact, site_contact, spokesperson_cards, vcard
-from pressroom.output import write_output
-from pressroom.problems import ContentError, problem_at
-from pressroom.registry import Registry
-from pressroom.schema import split_list
+from pressroom.build import pipeline
+from pressroom.build.output import write_output
+from pressroom.content import jsonld
+from pressroom.content.contacts import press_contact, site_contact, spokesperson_cards, vcard
+from pressroom.content.problems import ContentError, problem_at
+from pressroom.content.registry import Registry
+from pressroom.content.schema import split_list
 from pressroom.settings import registry_path, registry_shown, setting
 
 __all__ = ["register"]

@@ -28,12 +28,12 @@ from pelican import signals
 from pelican.plugins import granular_signals
 from pelican.utils import get_relative_path, path_to_url
 
-from pressroom import frdates
-from pressroom.compression import gzip_bytes, write_gzip_copy
-from pressroom.contacts import site_contact
-from pressroom.output import rewrite_output, write_output, written
+from pressroom.build.compression import gzip_bytes, write_gzip_copy
+from pressroom.build.output import rewrite_output, write_output, written
+from pressroom.content import frdates
+from pressroom.content.contacts import site_contact
+from pressroom.content.text import file_size
 from pressroom.settings import setting
-from pressroom.text import file_size
 
 from . import body as lite_body
 

@@ -3,7 +3,7 @@
 two writers wrote, or a symbolic link fails the build, in French.
 
 Every writer declares what it writes: Pelican's writer (``content_written``,
-``feed_written``), our generators (``pressroom.output.written``: calendars,
+``feed_written``), our generators (``pressroom.build.output.written``: calendars,
 sitemap, photos' variants, the search index, the editor), Pelican's copies of
 static files (the static generator's ``staticfiles``, once the other plugins
 have changed that list) and of the theme's files, and the ``.gz`` copy of a
@@ -15,7 +15,7 @@ files, and ``invoke publish`` sends exactly the files it lists, not itself.
 
 Signals: ``initialized`` gives the build its Manifest (in the settings, which
 Pelican copies into every context); ``static_generator_finalized`` keeps the
-static generator; ``pressroom.output.finished``, sent by the build's runner once
+static generator; ``pressroom.build.output.finished``, sent by the build's runner once
 Pelican has returned (after every ``finalized``, ``compress`` and ``deploy``
 receiver, whose order among themselves is none), checks the output and writes
 the manifest.
@@ -26,8 +26,8 @@ import os
 
 from pelican import signals
 
-from pressroom import output
-from pressroom.problems import ContentError, Problem
+from pressroom.build import output
+from pressroom.content.problems import ContentError, Problem
 from pressroom.settings import setting
 
 __all__ = ["register"]
@@ -61,7 +61,7 @@ class Manifest:
         self.owners.setdefault(os.path.relpath(path, self.output).replace(os.sep, "/"), []).append(owner)
 
     def record_written(self, path, copy_of=None, rewrite=False):
-        """A file written through pressroom.output; a rewrite of a file already declared (a finishing
+        """A file written through pressroom.build.output; a rewrite of a file already declared (a finishing
         step of the same page, or of its .gz copy) keeps that file's one owner."""
         if rewrite and os.path.relpath(os.path.abspath(path), self.output).replace(os.sep, "/") in self.owners:
             return

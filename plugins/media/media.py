@@ -1,11 +1,11 @@
 """Media: the photos of each article made ready for phones and for sharing
-(``pressroom.images``), and no file in the output that no published content names.
+(``pressroom.content.images``), and no file in the output that no published content names.
 
 Signals: the pipeline's ``media`` stage (before ``sharing``, which turns
 ``share_image`` into ``og:image``)
 
 1. checks every file that a content names, in its header or its body
-   (``pressroom.statics``): a published or embargoed content naming a file that
+   (``pressroom.content.statics``): a published or embargoed content naming a file that
    may not be published fails the build, a draft's is a warning;
 2. makes the variants of the ``Image`` of every written content into the cache and
    gives it ``photo`` and ``share_image`` (the registry logo of its first
@@ -16,7 +16,7 @@ Signals: the pipeline's ``media`` stage (before ``sharing``, which turns
    photo among them at its address from its re-encoding without metadata.
 
 ``get_generators`` adds the generator that writes the variants, the clean
-photos and the sharing images to the output, through ``pressroom.output``.
+photos and the sharing images to the output, through ``pressroom.build.output``.
 """
 
 import html
@@ -28,8 +28,9 @@ from pelican import signals
 from pelican.generators import Generator, StaticGenerator
 from pelican.utils import get_relative_path
 
-from pressroom import files, images, pipeline, schema, statics
-from pressroom.problems import ContentError, problem_at
+from pressroom.build import output, pipeline
+from pressroom.content import files, images, schema, statics
+from pressroom.content.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
 
 __all__ = ["register"]
@@ -239,14 +240,14 @@ class MediaGenerator(Generator):
 
     def generate_output(self, writer):
         for folder, made in self.context.get(MADE, {}).items():
-            images.copy_made(made, self.output_path, folder)
+            output.copy_made_photo(made, self.output_path, folder)
         for static, relative, cleaned in self.context.get(CLEANED, []):
             save_as = static.save_as if static is not None else relative  # after {attach} moved it
-            images.copy_to_output(cleaned, self.output_path, save_as)
+            output.copy_file_to_output(cleaned, self.output_path, save_as)
         for save_as, shared in self.context.get(LOGOS, {}).items():
-            images.copy_to_output(shared, self.output_path, save_as)
+            output.copy_file_to_output(shared, self.output_path, save_as)
         site_image = images.site_share_image(images.cache_folder(self.settings), self.settings["SITENAME"])
-        images.copy_to_output(site_image, self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
+        output.copy_file_to_output(site_image, self.output_path, setting(self.settings, "MEDIA_SITE_SHARE_IMAGE"))
 
 
 def get_generators(pelican):

@@ -23,10 +23,10 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from pressroom import cache
-from pressroom.processes import die_with_parent
+from pressroom.build import cache
+from pressroom.build.processes import die_with_parent
+from pressroom.build.site import LogRecorder
 from pressroom.settings import setting
-from pressroom.site import LogRecorder
 
 __all__ = ["register", "read_in_parallel"]
 

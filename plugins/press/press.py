@@ -3,10 +3,10 @@ releases, a media kit, a ready-made citation and plain share links (no JavaScrip
 from another host), and embargoed releases given ahead of time at a secret address.
 
 Signals: the pipeline's ``addresses`` stage gives an embargoed release that has a Preview-Token its
-``embargo_preview`` and its secret address (pressroom.embargo); the ``press`` stage (after
+``embargo_preview`` and its secret address (pressroom.content.embargo); the ``press`` stage (after
 ``institutions`` and ``sharing``, which give ``article.institutions`` and ``article.permalink``)
 gives every article ``press_contacts``, ``spokesperson`` (the card of its ``Spokesperson``, shown
-first), ``related`` (pressroom.related), ``media_kit`` (pressroom.mediakit), ``citation``,
+first), ``related`` (pressroom.content.related), ``media_kit`` (pressroom.build.mediakit), ``citation``,
 ``sms_text`` (``SMS``, or the title and permanent link in the GSM alphabet) and ``share_links``,
 read by the includes of ``article.html``; ``get_generators`` adds the generator that writes the
 media kits and the redirects of the secret addresses whose embargo has lifted.
@@ -29,13 +29,14 @@ from urllib.parse import quote
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import embargo, frdates, mediakit, pipeline, related
-from pressroom.contacts import press_contact, site_contact
-from pressroom.output import write_output
-from pressroom.registry import normalize
+from pressroom.build import mediakit, pipeline
+from pressroom.build.output import write_output
+from pressroom.content import embargo, frdates, related
+from pressroom.content.contacts import press_contact, site_contact
+from pressroom.content.registry import normalize
+from pressroom.content.sms import derived_sms
+from pressroom.content.text import plain_text
 from pressroom.settings import setting
-from pressroom.sms import derived_sms
-from pressroom.text import plain_text
 
 __all__ = ["register", "citation", "share_links"]
 

@@ -1,5 +1,5 @@
 """Redirects: a published address never breaks. At every address of the list of
-published addresses (``pressroom.addresses``, ``content/adresses-publiees.txt``)
+published addresses (``pressroom.content.addresses``, ``content/adresses-publiees.txt``)
 that its article no longer has (new slug, new date), and at every address an
 article names in ``Redirect-From``, a small page sends readers on to the
 article's current address (meta refresh, canonical link, visible link). The
@@ -15,8 +15,8 @@ import logging
 
 from pelican import signals
 
-from pressroom import addresses
-from pressroom.output import write_output
+from pressroom.build.output import write_output
+from pressroom.content import addresses
 from pressroom.settings import setting
 
 __all__ = ["register"]
@@ -37,7 +37,7 @@ def write_redirects(generator, writer):
     articles = published_articles(generator)
     known = addresses.canonical_entries(settings)
     template = generator.get_template(setting(settings, "REDIRECT_TEMPLATE"))
-    # The content gate checked these addresses against every other one (pressroom.addresses' table).
+    # The content gate checked these addresses against every other one (pressroom.content.addresses' table).
     for url, article in sorted(addresses.redirects(settings, articles).items()):
         writer.write_file(
             addresses.save_as(url),

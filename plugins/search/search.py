@@ -29,7 +29,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from pressroom import output, pipeline, processes
+from pressroom.build import output, pipeline, processes
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]

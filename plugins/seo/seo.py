@@ -18,10 +18,11 @@ from urllib.parse import quote
 from pelican import signals
 from pelican.generators import Generator
 
-from pressroom import jsonld, pipeline
-from pressroom.output import write_output
+from pressroom.build import pipeline
+from pressroom.build.output import write_output
+from pressroom.content import jsonld
+from pressroom.content.text import absolute_url, plain_text
 from pressroom.settings import setting
-from pressroom.text import absolute_url, plain_text
 
 __all__ = ["register", "news_article"]
 

@@ -35,9 +35,9 @@ import re
 from pelican import signals
 from pelican.contents import Article, Page
 
-from pressroom import pipeline
-from pressroom.readers import add_reader_mixin
-from pressroom.registry import Registry
+from pressroom.build import pipeline
+from pressroom.build.readers import add_reader_mixin
+from pressroom.content.registry import Registry
 from pressroom.settings import registry_path, setting
 
 __all__ = ["register", "typeset", "mark_acronyms"]

@@ -8,7 +8,7 @@ from conftest import write_article
 from hostile_bodies import SNIPPETS
 from PIL import Image
 
-from pressroom import body
+from pressroom.content import body
 
 pytestmark = pytest.mark.browser
 

@@ -19,8 +19,8 @@ from browser_tools import artifacts_folder, serve
 from conftest import CONTENT, build_site
 from tools import ROOT, require
 
-from pressroom import lint
-from pressroom.editor import EditorError, local
+from pressroom.build import lint
+from pressroom.tools.editor import EditorError, local
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import pytest
 from browser_tools import serve, visit
 from conftest import ROOT, build_site, copy_content
 
-from pressroom.importer import import_paths
-from pressroom.registry import Registry
+from pressroom.content.registry import Registry
+from pressroom.tools.importer import import_paths
 
 pytestmark = pytest.mark.browser
 

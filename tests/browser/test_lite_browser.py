@@ -14,8 +14,8 @@ import pytest
 from browser_tools import artifacts_folder, serve, visit
 from conftest import ROOT, build_site, copy_content
 
-from pressroom import reading
 from pressroom.settings import DEFAULTS
+from pressroom.tools import reading
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-// The Pelican header format of the web editor (pressroom/editor/static/pelican-format.js),
+// The Pelican header format of the web editor (pressroom/tools/editor/static/pelican-format.js),
 // run by node's test runner: `node --test tests/js/` (part of `invoke test`).
 "use strict";
 
@@ -7,7 +7,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const test = require("node:test");
 
-const PelicanFormat = require("../../pressroom/editor/static/pelican-format.js");
+const PelicanFormat = require("../../pressroom/tools/editor/static/pelican-format.js");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ARTICLES = path.join(ROOT, "content", "articles");

@@ -10,7 +10,7 @@ from operation import CHANNELS, LISTS
 from PIL import Image
 from tools import ROOT
 
-from pressroom import bench
+from pressroom.tools import bench
 
 ARCHIVE = 60  # articles beside the seeds: a withdrawal must not look like deleting most of the site
 

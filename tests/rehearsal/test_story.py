@@ -20,7 +20,7 @@ from preview_tools import SETTINGS, assert_same_as_full_build
 from stage import operation, sink  # noqa: F401 - fixtures
 from tools import ROOT
 
-from pressroom import preview
+from pressroom.preview import live as preview
 
 pytestmark = pytest.mark.rehearsal
 

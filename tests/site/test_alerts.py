@@ -15,7 +15,9 @@ import yaml
 from conftest import build_site, copy_content, write_article
 from smtp_sink import smtp_sink
 
-from pressroom import alerts, frdates, outbox
+from pressroom.content import frdates
+from pressroom.publish import outbox
+from pressroom.reach import alerts
 
 SITEURL = "https://presse.example.org"
 NOW = datetime.datetime(2025, 2, 5, 9, 30, tzinfo=datetime.UTC)

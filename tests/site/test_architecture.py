@@ -1,5 +1,5 @@
 """The architecture holds: the order of PLUGINS does not change the site (the
-enrichment runs in pressroom.pipeline's order), a change to our code never
+enrichment runs in pressroom.build.pipeline's order), a change to our code never
 leaves stale text in the reader cache, plugins never import one another, and
 the guide's tables are the schema's."""
 
@@ -13,11 +13,12 @@ import sys
 import pytest
 from conftest import CONTENT, ROOT
 
-from pressroom import pipeline, schema
+from pressroom.build import pipeline
+from pressroom.content import schema
 
 BUILD = """
 import json, sys
-from pressroom import site
+from pressroom.build import site
 status = site.build(sys.argv[1], out=sys.stdout, **json.loads(sys.argv[2]))
 sys.exit(status)
 """
@@ -53,7 +54,7 @@ def site_files(output):
 
 
 def test_the_order_of_plugins_does_not_change_the_site(tmp_path):
-    from pressroom.site import load_settings
+    from pressroom.build.site import load_settings
 
     plugins = load_settings("pelicanconf.py")["PLUGINS"]
     shuffled = plugins[::-1]

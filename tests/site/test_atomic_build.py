@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from pressroom import bench
+from pressroom.tools import bench
 
 ARTICLES = 100  # enough for the build to pass each point the test waits for
 
@@ -46,7 +46,7 @@ class Build(subprocess.Popen):
 def build_process(tree, environ):
     """A build of ``tree`` in a subprocess, in its own process group (its children are found by it)."""
     code = (
-        "import sys; from pressroom import site; "
+        "import sys; from pressroom.build import site; "
         f"sys.exit(site.build(path={str(tree / 'content')!r}, output_path={str(tree / 'output')!r}, "
         f"cache_path={str(tree / 'cache')!r}, load_content_cache=False))"
     )
@@ -186,7 +186,7 @@ def test_build_stops_and_cleans_up_when_the_command_that_started_it_dies(large_t
     tree, environ = large_tree
     before = tree_digest(tree / "output")
     code = (
-        "import sys; from pressroom import processes, site; processes.stop_with_parent(); "
+        "import sys; from pressroom.build import processes, site; processes.stop_with_parent(); "
         f"sys.exit(site.build(path={str(tree / 'content')!r}, output_path={str(tree / 'output')!r}, "
         f"cache_path={str(tree / 'cache')!r}, load_content_cache=False))"
     )

@@ -13,7 +13,9 @@ from conftest import CONTENT, ROOT
 from seed_articles import read_metadata
 from tools import require
 
-from pressroom import new, publish, schema
+from pressroom.content import schema
+from pressroom.publish import host as publish
+from pressroom.tools import new
 
 NOW = datetime.datetime(2025, 3, 4, 10, 30)
 TITLE = "L’INPS forme ses agents à l’accueil des assurés"

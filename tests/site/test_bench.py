@@ -12,9 +12,10 @@ import pytest
 from conftest import ROOT
 from seed_articles import read_metadata
 
-from pressroom import bench, schema
-from pressroom.header import parse_header
-from pressroom.registry import Registry
+from pressroom.content import schema
+from pressroom.content.header import parse_header
+from pressroom.content.registry import Registry
+from pressroom.tools import bench
 
 SECONDS = r"(\d+\.\d\d) s"
 

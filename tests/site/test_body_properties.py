@@ -14,9 +14,10 @@ from hostile_bodies import MARKDOWN, SNIPPETS, dangers, site_dangers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pressroom import body, lint, schema
-from pressroom.site import load_settings
-from pressroom.text import INVISIBLE
+from pressroom.build import lint
+from pressroom.build.site import load_settings
+from pressroom.content import body, schema
+from pressroom.content.text import INVISIBLE
 
 CI = bool(os.environ.get("CI"))
 PIECE = st.one_of(st.sampled_from(SNIPPETS), st.sampled_from(MARKDOWN), st.text(max_size=20))

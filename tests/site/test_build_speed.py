@@ -13,7 +13,7 @@ from conftest import build_site, write_article
 
 from plugins.gzip_copies import gzip_copies
 from plugins.parallel_read import parallel_read
-from pressroom import bench
+from pressroom.tools import bench
 
 
 def text_outputs(output):

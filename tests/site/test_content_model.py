@@ -12,7 +12,7 @@ import pytest
 from conftest import build_site, copy_content, write_article
 from test_search import indexed_pages
 
-from pressroom import sms
+from pressroom.content import sms
 
 CMSS_URL = "2024/10/cmss-untm-formation-relations-professionnelles/"
 RMA_URL = "2019/11/rma-atelier-national-extension-protection-sociale/"

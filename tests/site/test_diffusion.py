@@ -17,9 +17,9 @@ from conftest import build_site, copy_content, write_article
 from network_fakes import FakeBluesky, FakeMastodon, FakeTelegram, running
 from showcase import photo_bytes
 
-from pressroom import treelock
-from pressroom.diffusion import bluesky, run
-from pressroom.diffusion.posts import graphemes, mastodon_length, utf16_units
+from pressroom.build import treelock
+from pressroom.reach.diffusion import bluesky, run
+from pressroom.reach.diffusion.posts import graphemes, mastodon_length, utf16_units
 
 SITEURL = "https://presse.example.org"
 NOW = datetime.datetime(2025, 2, 5, 9, 30, tzinfo=datetime.UTC)
@@ -398,7 +398,7 @@ def test_an_unreadable_photo_leaves_only_that_post_pending(room, state, networks
 
 @pytest.mark.parametrize(
     ("job", "heading"),
-    [("pressroom.alerts", "Alertes impossibles"), ("pressroom.diffusion.run", "Diffusion impossible")],
+    [("pressroom.reach.alerts", "Alertes impossibles"), ("pressroom.reach.diffusion.run", "Diffusion impossible")],
 )
 def test_a_publication_folder_without_the_site_is_said_for_the_job_that_read_it(tmp_path, monkeypatch, job, heading):
     """Both jobs read what the publication put online; an empty destination is one French line, headed

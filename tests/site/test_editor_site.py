@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, build_site
 from tools import DECAP_JS, require
 
-from pressroom import editor
+from pressroom.tools import editor
 
 GITLAB = {"EDITOR_BACKEND": "gitlab", "EDITOR_REPO": "communication/site", "EDITOR_APP_ID": "0123abcd"}
 

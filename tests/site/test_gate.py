@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, write_article
 
-from pressroom import frdates, lint, site
+from pressroom.build import lint, site
+from pressroom.content import frdates
 
 BROKEN = ROOT / "tests" / "broken"
 

@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT, SEEDS
 from seed_articles import read_metadata
 
-from pressroom import frdates
-from pressroom.importer import import_file, import_paths
-from pressroom.registry import Registry, normalize
+from pressroom.content import frdates
+from pressroom.content.registry import Registry, normalize
+from pressroom.tools.importer import import_file, import_paths
 
 FIXTURES = ROOT / "tests" / "fixtures"
 WORDPRESS_PAGE = FIXTURES / "wordpress-article.html"
@@ -304,7 +304,7 @@ def test_import_task_reports_unreadable_file_in_french(tmp_path):
     assert "absent.txt: fichier: introuvable — vérifiez le chemin" in result.stdout
 
 
-# --- French periods (pressroom.frdates) -----------------------------------
+# --- French periods (pressroom.content.frdates) -----------------------------------
 
 
 @pytest.mark.parametrize(

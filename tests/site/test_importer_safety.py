@@ -6,8 +6,8 @@ import re
 import pytest
 from conftest import ROOT
 
-from pressroom.importer import import_file, import_paths
-from pressroom.registry import Registry
+from pressroom.content.registry import Registry
+from pressroom.tools.importer import import_file, import_paths
 
 HOSTILE_PAGE = ROOT / "tests" / "fixtures" / "hostile" / "page-piegee.html"
 

@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, build_site, write_article
 from showcase import PHOTO_URL, build_showcase, photo_bytes
 
-from pressroom import bench
+from pressroom.content.text import file_size
 from pressroom.settings import DEFAULTS
-from pressroom.text import file_size
+from pressroom.tools import bench
 
 BUDGET = DEFAULTS["LITE_BUDGET_BYTES"]
 LITE = DEFAULTS["LITE_URL"]

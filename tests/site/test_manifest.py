@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_trust_gate import run_lint, tree_digest
 
-from pressroom import output as output_module
-from pressroom import publish
+from pressroom.build import output as output_module
+from pressroom.publish import host as publish
 from pressroom.settings import DEFAULTS
 
 MANIFEST = DEFAULTS["OUTPUT_MANIFEST"]

@@ -12,7 +12,7 @@ from conftest import CONTENT
 from seed_articles import read_metadata
 from tools import validate_html
 
-from pressroom.registry import Registry
+from pressroom.content.registry import Registry
 
 ARTICLE_PAGE = re.compile(r"^\d{4}/\d{2}/[^/]+/index\.html$")
 SITES = ["built_site", "published_site"]

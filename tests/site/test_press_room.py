@@ -25,9 +25,11 @@ from press_room import (
 )
 from showcase import INVITATION_URL, PHOTO_URL
 
-from pressroom import editor, embargo, images, site
-from pressroom import lint as content_lint
-from pressroom.registry import Registry
+from pressroom.build import lint as content_lint
+from pressroom.build import site
+from pressroom.content import embargo, images
+from pressroom.content.registry import Registry
+from pressroom.tools import editor
 
 
 @pytest.fixture(scope="module")

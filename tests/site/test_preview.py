@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, ROOT
 from preview_tools import SETTINGS, assert_same_as_full_build
 
-from pressroom import bench, preview
+from pressroom.preview import live as preview
+from pressroom.tools import bench
 
 SEED = "articles/2024/cmss-untm-formation-relations-professionnelles.md"
 EVENT_SEED = "articles/2019/cares-mali-seminaire-national-formation-nouveaux-membres.md"

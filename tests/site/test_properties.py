@@ -13,8 +13,8 @@ from conftest import ROOT, lint_and_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pressroom import schema
-from pressroom.registry import Registry, RegistryError
+from pressroom.content import schema
+from pressroom.content.registry import Registry, RegistryError
 
 CI = bool(os.environ.get("CI"))
 HOSTILE = [

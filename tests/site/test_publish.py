@@ -15,7 +15,7 @@ from conftest import ROOT, copy_content
 from test_gate import EMBARGO_TITLE, write_unpublished
 from tools import require
 
-from pressroom import publish
+from pressroom.publish import host as publish
 from pressroom.settings import DEFAULTS
 
 SITEURL = "https://presse.example.org"
@@ -142,7 +142,7 @@ def test_count_changes_reads_rsync_itemized_lines():
 def test_publication_during_a_preview_build_ships_no_embargoed_page_and_no_local_address(tree, monkeypatch):
     tmp_path, www, overrides = tree
     code = (
-        "import sys; from pressroom import site; "
+        "import sys; from pressroom.build import site; "
         f"sys.exit(site.build(command='invoke build --preview', preview=True, **{overrides!r}))"
     )
     preview = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

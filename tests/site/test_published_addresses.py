@@ -5,7 +5,9 @@ French, with a non-zero status, and changes nothing."""
 import io
 import subprocess
 
-from pressroom import addresses, publish, site
+from pressroom.build import site
+from pressroom.content import addresses
+from pressroom.publish import host as publish
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pressroom import lint
+from pressroom.build import lint
 
 OLD = "2019/11/rma-atelier-national-extension-protection-sociale/"
 NEW = "2019/11/rma-atelier-extension-protection-sociale/"

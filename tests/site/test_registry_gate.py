@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import CONTENT, ROOT, build_site
 
-from pressroom import lint
+from pressroom.build import lint
 
 BROKEN = ROOT / "tests" / "broken" / "registre"
 

@@ -16,7 +16,7 @@ from showcase import photo_bytes
 from tools import validate_html
 
 from plugins.typography.typography import typeset
-from pressroom import frdates
+from pressroom.content import frdates
 from pressroom.settings import DEFAULTS
 
 SEEDS = seed_articles()

@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from seed_articles import seed_articles
 
-from pressroom import frdates
+from pressroom.content import frdates
 
 SEEDS = seed_articles()
 

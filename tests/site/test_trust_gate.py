@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, build_site, write_article
 from PIL import Image
 
-from pressroom import lint, site
+from pressroom.build import lint, site
 
 GATE = ROOT / "tests" / "broken" / "gate"
 RESERVED = "champ réservé : il déciderait où et comment la page est écrite — supprimez cette ligne"
@@ -250,7 +250,7 @@ def test_a_draft_with_problems_is_left_out_of_the_build_but_fails_lint(content_c
 
 
 def test_an_unforeseen_error_is_a_french_message_and_a_log(content_copy, tmp_path, monkeypatch):
-    from pressroom import pipeline
+    from pressroom.build import pipeline
 
     def broken(generators):
         raise KeyError("inattendu")

@@ -1,9 +1,10 @@
-"""The address table (pressroom.addresses): which folders and files the site's generators
+"""The address table (pressroom.content.addresses): which folders and files the site's generators
 take, and which of two claims on one address is the one to change."""
 
 import pytest
 
-from pressroom import addresses, site
+from pressroom.build import site
+from pressroom.content import addresses
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,10 @@ import io
 
 import pytest
 
-from pressroom import alerts, outbox
-from pressroom.alert_messages import Release
-from pressroom.diffusion.run import NETWORKS
+from pressroom.publish import outbox
+from pressroom.reach import alerts
+from pressroom.reach.alert_messages import Release
+from pressroom.reach.diffusion.run import NETWORKS
 
 
 @pytest.mark.parametrize(

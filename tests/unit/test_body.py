@@ -1,13 +1,14 @@
-"""The allow-list of the text (pressroom.body): what a press release needs passes as it is,
+"""The allow-list of the text (pressroom.content.body): what a press release needs passes as it is,
 the rest is removed by the sanitizer and named by the check."""
 
 import unicodedata
 
 import pytest
 
-from pressroom import body
-from pressroom.site import load_settings
-from pressroom.text import INVISIBLE
+from pressroom.build import cache
+from pressroom.build.site import load_settings
+from pressroom.content import body
+from pressroom.content.text import INVISIBLE
 
 SETTINGS = load_settings("pelicanconf.py")
 
@@ -102,10 +103,10 @@ def test_invisible_characters_are_every_format_character_but_the_soft_hyphen_and
 def test_a_body_checked_by_one_build_is_not_rendered_again_until_code_or_settings_change(tmp_path, monkeypatch):
     settings = dict(SETTINGS, CACHE_PATH=str(tmp_path), CACHE_CONTENT=True)
     text = "Title: x\n\nUn texte sans problème.\n"
-    first = body.CheckedBodies.load(settings)
+    first = cache.CheckedBodies.load(settings)
     assert not first.passed(text)
     first.add(text)
     first.save()
-    assert body.CheckedBodies.load(settings).passed(text)
-    assert not body.CheckedBodies.load(dict(settings, BODY_MAX_NESTING=3)).passed(text)  # another verdict maybe
-    assert not body.CheckedBodies.load(dict(settings, CACHE_CONTENT=False)).passed(text)
+    assert cache.CheckedBodies.load(settings).passed(text)
+    assert not cache.CheckedBodies.load(dict(settings, BODY_MAX_NESTING=3)).passed(text)  # another verdict maybe
+    assert not cache.CheckedBodies.load(dict(settings, CACHE_CONTENT=False)).passed(text)

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from pressroom.alert_messages import Release
-from pressroom.diffusion import bluesky, mastodon, telegram, transport
-from pressroom.diffusion.posts import (
+from pressroom.reach.alert_messages import Release
+from pressroom.reach.diffusion import bluesky, mastodon, telegram, transport
+from pressroom.reach.diffusion.posts import (
     ELLIPSIS,
     THUMBNAIL_MAX_BYTES,
     Announcement,

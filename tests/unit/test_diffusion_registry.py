@@ -3,7 +3,7 @@ itself (so lint, the build and `invoke diffusion` refuse the same typo), one Fre
 
 import pytest
 
-from pressroom.registry import Registry, RegistryError
+from pressroom.content.registry import Registry, RegistryError
 
 HEAD = "INPS:\n  nom: Institut National de Prévoyance Sociale\n  diffusion:\n"
 

@@ -16,10 +16,12 @@ import yaml
 from conftest import CONTENT
 from tools import ROOT
 
-from pressroom import editor, schema, site
-from pressroom.editor import local
-from pressroom.new import article_slug
-from pressroom.registry import Registry
+from pressroom.build import site
+from pressroom.content import schema
+from pressroom.content.registry import Registry
+from pressroom.tools import editor
+from pressroom.tools.editor import local
+from pressroom.tools.new import article_slug
 
 REGISTRY = Registry.load(CONTENT / "institutions.yml")
 
@@ -180,7 +182,7 @@ def test_the_editors_slugs_are_the_sites():
     script = (
         "const f = require(process.argv[1]);console.log(JSON.stringify(JSON.parse(process.argv[2]).map(f.slugify)));"
     )
-    module = ROOT / "pressroom" / "editor" / "static" / "pelican-format.js"
+    module = ROOT / "pressroom" / "tools" / "editor" / "static" / "pelican-format.js"
     result = subprocess.run(
         [node, "-e", script, str(module), json.dumps(titles)], capture_output=True, text=True, check=True
     )

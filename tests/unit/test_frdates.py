@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from pressroom import frdates
+from pressroom.content import frdates
 
 
 @pytest.mark.parametrize(

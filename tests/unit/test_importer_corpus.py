@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from pressroom.importer.evaluation import HONEST, RIGHT, WRONG, evaluate, judge, read_expected
+from pressroom.tools.importer.evaluation import HONEST, RIGHT, WRONG, evaluate, judge, read_expected
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from pressroom.importer import detect, escaping
-from pressroom.importer.cleaning import signature_parts
-from pressroom.importer.folding import fold
+from pressroom.tools.importer import detect, escaping
+from pressroom.tools.importer.cleaning import signature_parts
+from pressroom.tools.importer.folding import fold
 
 
 @pytest.mark.parametrize(

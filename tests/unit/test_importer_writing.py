@@ -6,9 +6,9 @@ import pathlib
 
 import pytest
 
-from pressroom.importer import import_file, import_paths
-from pressroom.importer.bench import bench
-from pressroom.registry import Registry
+from pressroom.content.registry import Registry
+from pressroom.tools.importer import import_file, import_paths
+from pressroom.tools.importer.bench import bench
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

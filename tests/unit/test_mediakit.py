@@ -1,10 +1,10 @@
-"""Media kits (pressroom.mediakit): one name per file in the archive, and the same bytes for the
+"""Media kits (pressroom.build.mediakit): one name per file in the archive, and the same bytes for the
 same entries."""
 
 import io
 import zipfile
 
-from pressroom import mediakit
+from pressroom.build import mediakit
 
 
 def test_two_attachments_of_one_name_get_names_of_their_own():

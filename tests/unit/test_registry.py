@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from pressroom.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
+from pressroom.content.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REGISTRY = ROOT / "content" / "institutions.yml"

@@ -1,11 +1,12 @@
-"""Related releases (pressroom.related): what an article shares decides, the most recent come first,
+"""Related releases (pressroom.content.related): what an article shares decides, the most recent come first,
 an article is never its own relative, and the bench prints the time at its sizes."""
 
 import datetime
 import re
 import types
 
-from pressroom import bench, related
+from pressroom.content import related
+from pressroom.tools import bench
 
 
 def article(day, institutions=(), tags=(), event=""):

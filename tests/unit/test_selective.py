@@ -5,7 +5,7 @@ import datetime
 
 from pelican.contents import Article
 
-from pressroom.selective import Fingerprints
+from pressroom.preview.selective import Fingerprints
 
 
 def article():

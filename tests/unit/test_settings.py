@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from pressroom import lint, site
+from pressroom.build import lint, site
 from pressroom.settings import DEFAULTS, SettingsError, check
 
 
@@ -52,7 +52,7 @@ def test_any_command_that_reads_wrong_settings_stops_in_french_without_a_traceba
     """invoke new, publish, alertes… read the settings through site.load_settings: the error is a SystemExit."""
     with pytest.raises(SettingsError):
         site.load_settings("pelicanconf.py", tags_max="vingt")
-    code = "from pressroom import site; site.load_settings('pelicanconf.py', tags_max='vingt')"
+    code = "from pressroom.build import site; site.load_settings('pelicanconf.py', tags_max='vingt')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode != 0
     assert "réglage TAGS_MAX = 'vingt' : un nombre entier attendu" in result.stderr

@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from pressroom import files, statics
+from pressroom.content import files, statics
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from tools import ROOT, require
 
-from pressroom.diffusion.mastodon import secret_suffix
-from pressroom.registry import Registry
+from pressroom.content.registry import Registry
+from pressroom.reach.diffusion.mastodon import secret_suffix
 
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"

@@ -1,0 +1,1071 @@
+"""The article schema: every field an article may hold, defined once.
+
+Each ``Field`` says what it is (name, kind, one value or several, required for
+which ``Status``), how a communication officer is told about it (French label,
+help, example) and how it is checked. The content check (``invoke lint`` and
+the build, through ``pressroom.build.lint``), ``invoke new``, the importer, the
+templates (through ``pressroom.article``) and the writing guide all read this
+module; adding a field is one entry here plus its use.
+
+``check_header`` returns one ``Problem`` per fault, each naming file, line and
+field, in French: ``fichier:ligne: champ: problème — comment corriger``.
+"""
+
+import dataclasses
+import datetime
+import difflib
+import os
+import re
+import types
+import urllib.parse
+
+from pelican.utils import get_date
+
+from pressroom.content import files, frdates, images, sms
+from pressroom.content.problems import Problem
+from pressroom.content.registry import normalize
+from pressroom.content.text import INVISIBLE
+from pressroom.settings import registry_shown, setting
+
+ALL = ("published", "draft", "hidden")
+PUBLISHED = ("published", "hidden")
+STATUSES = ALL
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_PATTERN = re.compile(r"^[a-z]{2}$")
+DATE_HINT = "écrivez la date sous la forme 2024-10-08 ou 8 octobre 2024"
+RELEASE_TYPES = (
+    "Communiqué de presse",
+    "Avis aux médias",
+    "Démenti",
+    "Discours",
+    "Actualité",
+    "Reportage",
+    "Dossier de presse",
+)
+SUMMARY_MAX = 300
+NUMBER_PATTERN = re.compile(r"^\d{1,4}/(\d{4})$")
+# Between the date and the text of a correction or a withdrawal: a dash with spaces around it.
+DASH = re.compile(r"\s+[—–-]\s+")
+DASH_HINT = "écrivez la date, un tiret long entouré d'espaces, puis le texte : 2024-10-09 — Lieu corrigé"
+DATETIME_HINT = (
+    "écrivez la date sous la forme AAAA-MM-JJ (avec l'heure si besoin : 2024-10-08 09:30) "
+    "ou en toutes lettres : 8 octobre 2024 à 9h30"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str  # as written in the header: « Event-Start »
+    label: str  # French, for the guide and the editor
+    help: str  # French: what to write
+    example: str = ""
+    kind: str = "text"  # text, date, list, institutions, slug, url, choice, lang, image, summary, number,
+    # lines (one dated entry per line: Corrections), withdrawal, attachments, sms
+    required: tuple = ()  # the statuses for which the field must be filled
+    choices: tuple = ()
+    group: str = "article"  # "article" or "event"
+    aliases: tuple = ()  # French names an officer may write by mistake
+    in_new: bool = True  # written (empty or filled) by `invoke new`
+    max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
+
+    @property
+    def key(self):
+        """The name as Pelican stores it in ``metadata``."""
+        return self.name.lower()
+
+    @property
+    def multiple(self):
+        return self.kind in ("list", "institutions", "addresses")
+
+    @property
+    def multiline(self):
+        """Written on several lines (indented continuation lines), one value per line."""
+        return self.kind in MULTILINE_KINDS
+
+    def required_for(self, status):
+        return status in self.required
+
+
+MULTILINE_KINDS = ("lines", "attachments")
+
+FIELDS = (
+    Field(
+        "Title",
+        "Titre",
+        "le titre, tel qu'il s'affichera",
+        "Formation des délégués syndicaux",
+        required=ALL,
+        aliases=("titre",),
+    ),
+    Field(
+        "Date",
+        "Date de publication",
+        "`2024-10-08 10:30` ou `8 octobre 2024 à 10h30` (heure du fuseau du site) ; une date future met "
+        "l'article sous embargo : il paraît à la première construction qui suit cette date",
+        "2024-10-08 10:30",
+        kind="date",
+        required=ALL,
+        aliases=("date de publication",),
+    ),
+    Field(
+        "Modified",
+        "Date de mise à jour",
+        "la date de la dernière correction, sous la même forme que `Date` ; la page affiche « Mis à jour "
+        "le … » et les flux gardent la date de publication",
+        "2024-10-09",
+        kind="date",
+        in_new=False,
+        aliases=("modifie", "mise a jour"),
+    ),
+    Field(
+        "Author",
+        "Auteur",
+        "prénom et nom (obligatoire pour publier) ; plusieurs auteurs séparés par des virgules",
+        "Aminata Bocar Sow",
+        required=PUBLISHED,
+        aliases=("auteur", "auteurs", "authors"),
+        max_length=100,
+    ),
+    Field(
+        "Author-Service",
+        "Service de l'auteur",
+        "le service, par exemple `CCOM-RP/CMSS`",
+        "CCOM-RP/CMSS",
+        aliases=("service",),
+    ),
+    Field(
+        "Institutions",
+        "Institutions",
+        "les sigles, séparés par des virgules : `CMSS, UNTM` ; chaque sigle doit figurer dans le registre "
+        "des institutions (majuscules, accents et noms complets sont reconnus)",
+        "CMSS, UNTM",
+        kind="institutions",
+        required=ALL,
+        aliases=("institution", "organismes", "organisme"),
+    ),
+    Field(
+        "Tags",
+        "Thèmes",
+        "les thèmes, séparés par des virgules (20 au plus) ; écrivez un thème toujours de la même façon",
+        "formation, dialogue social",
+        kind="list",
+        aliases=("themes", "theme", "mots-cles", "tag"),
+        max_length=100_000,
+    ),
+    Field(
+        "Category",
+        "Type de publication",
+        "un seul type, pris dans la liste : " + ", ".join(RELEASE_TYPES) + " ; il s'affiche en étiquette "
+        "au-dessus du titre et chaque type a sa page et son flux",
+        "Communiqué de presse",
+        kind="choice",
+        choices=RELEASE_TYPES,
+        aliases=("categorie", "rubrique", "type"),
+    ),
+    Field(
+        "Number",
+        "Numéro",
+        "facultatif : le numéro du communiqué, « numéro/année », unique pour la première institution et l'année",
+        "12/2025",
+        kind="number",
+        in_new=False,
+        aliases=("numero", "no", "n°"),
+    ),
+    Field(
+        "Summary",
+        "Chapô",
+        f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
+        "affichées sous le titre, dans les listes et les flux",
+        "La CMSS a formé quarante délégués syndicaux à Bamako.",
+        required=PUBLISHED,
+        aliases=("resume", "chapo", "chapeau"),
+        max_length=SUMMARY_MAX,
+    ),
+    Field(
+        "Corrections",
+        "Corrections",
+        "une correction par ligne, « date — ce qui a changé » ; les lignes suivantes commencent par "
+        "quatre espaces ; mettez aussi à jour `Modified`",
+        "2024-10-09 — Lieu de l'atelier corrigé",
+        kind="lines",
+        in_new=False,
+        aliases=("correction", "rectificatif", "erratum"),
+    ),
+    Field(
+        "Withdrawn",
+        "Retrait",
+        "pour retirer un communiqué sans le supprimer : « date — raison » ; la page reste en ligne sous "
+        "un bandeau « Retiré le … » mais quitte les listes, les flux, l'agenda et la recherche",
+        "2024-10-12 — Atelier reporté à une date ultérieure",
+        kind="withdrawal",
+        in_new=False,
+        aliases=("retire", "retrait"),
+    ),
+    Field(
+        "Image",
+        "Photo",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG, WebP ou GIF ; 20 Mo et "
+        "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
+        "des partages, sans les informations cachées de l'appareil",
+        "images/cmss-formation-2024.jpg",
+        kind="image",
+        in_new=False,
+        aliases=("photo",),
+    ),
+    Field(
+        "Image-Alt",
+        "Description de la photo",
+        "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
+        "Les participants à la session de formation, dans la salle de conférence de la CMSS",
+        in_new=False,
+        aliases=("alt", "description photo", "texte alternatif"),
+    ),
+    Field(
+        "Image-Caption",
+        "Légende",
+        "facultatif : la légende affichée sous la photo",
+        "Ouverture de la session, le 8 octobre 2024",
+        in_new=False,
+        aliases=("legende",),
+    ),
+    Field(
+        "Image-Credit",
+        "Crédit photo",
+        "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
+        "CCOM-RP/CMSS",
+        in_new=False,
+        aliases=("credit", "credit photo"),
+    ),
+    Field(
+        "Attachments",
+        "Pièces jointes",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` (PDF, ODT, ODS, ODP, DOCX, "
+        "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
+        "espaces ; la page affiche le libellé, le format et le poids",
+        "fichiers/cmss-communique-signe.pdf — Communiqué signé",
+        kind="attachments",
+        in_new=False,
+        aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
+    ),
+    Field(
+        "Spokesperson",
+        "Porte-parole",
+        "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
+        "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
+        "Awa Exemple",
+        kind="spokesperson",
+        in_new=False,
+        aliases=("porte-parole", "porte parole", "contact"),
+        max_length=100,
+    ),
+    Field(
+        "Preview-Token",
+        "Jeton du lien sous embargo",
+        "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
+        "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
+        "",
+        kind="token",
+        in_new=False,
+        aliases=("jeton", "lien embargo", "lien-embargo"),
+        max_length=100,
+    ),
+    Field(
+        "SMS",
+        "Texte SMS",
+        "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
+        "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
+        "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
+        kind="sms",
+        in_new=False,
+        aliases=("texte sms", "texto"),
+    ),
+    Field(
+        "Source",
+        "Source",
+        "l'adresse (https://…) de la page d'origine d'un article repris",
+        "https://www.exemple.ml/article",
+        kind="url",
+        in_new=False,
+        aliases=("lien", "url source"),
+    ),
+    Field(
+        "Redirect-From",
+        "Anciennes adresses",
+        "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
+        "des virgules : `2021/11/ancien-article/`",
+        "2021/11/ancien-article/",
+        kind="addresses",
+        in_new=False,
+        aliases=("redirection", "ancienne adresse", "anciennes adresses"),
+    ),
+    Field(
+        "Slug",
+        "Adresse",
+        "la fin de l'adresse de la page : minuscules sans accent, chiffres et tirets",
+        "formation-delegues-syndicaux",
+        kind="slug",
+        aliases=("adresse",),
+        max_length=100,
+    ),
+    Field("Lang", "Langue", "la langue de l'article, en deux lettres : `fr`", "fr", kind="lang", aliases=("langue",)),
+    Field(
+        "Status",
+        "Statut",
+        "`draft` (brouillon, non publié) tant que l'article n'est pas prêt ; `published`, ou pas de ligne "
+        "`Status`, pour publier ; `hidden` pour une page publiée mais absente des listes",
+        "draft",
+        kind="choice",
+        choices=STATUSES,
+        aliases=("statut", "etat"),
+    ),
+    Field(
+        "Event",
+        "Événement",
+        "le nom de l'événement",
+        "Atelier national de formation",
+        group="event",
+        aliases=("evenement",),
+    ),
+    Field(
+        "Event-Start",
+        "Début de l'événement",
+        "la date de début : `2024-10-08`, ou `2024-10-08 09:00` si l'heure est connue",
+        "2024-10-08 09:00",
+        kind="date",
+        group="event",
+        aliases=("debut", "date de debut"),
+    ),
+    Field(
+        "Event-End",
+        "Fin de l'événement",
+        "la date de fin, jamais avant le début ; une date sans heure après un début avec heure "
+        "désigne la fin de ce jour-là (la même date pour un seul jour)",
+        "2024-10-10",
+        kind="date",
+        group="event",
+        aliases=("fin", "date de fin"),
+    ),
+    Field(
+        "Event-Location",
+        "Lieu de l'événement",
+        "le lieu : `Direction générale de la CMSS, Bamako`",
+        "Direction générale de la CMSS, Bamako",
+        group="event",
+        aliases=("lieu",),
+    ),
+    Field(
+        "Event-Organizers",
+        "Organisateurs",
+        "les sigles des institutions qui organisent l'événement, séparés par des virgules (pas celles qui "
+        "l'accueillent ou y assistent) ; sans ce champ, aucun organisateur n'est affiché",
+        "CMSS",
+        kind="institutions",
+        group="event",
+        aliases=("organisateurs", "organisateur", "organizers"),
+    ),
+)
+BY_KEY = {field.key: field for field in FIELDS}
+EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """One kind of source file: the fields it may hold and, for a page, the ones it must."""
+
+    name: str  # French: « article », « page »
+    fields: tuple
+    required: frozenset = None  # keys required whatever the status; None: each field's own rule
+
+    @property
+    def by_key(self):
+        return {spec.key: spec for spec in self.fields}
+
+    def required_for(self, spec, status):
+        return spec.required_for(status) if self.required is None else spec.key in self.required
+
+
+ARTICLE = Kind("article", FIELDS)
+# A page of content/pages (the accessibility statement…) is no release: a title and its text, an
+# address, a status, a summary for its description, the date of its last update, its language.
+PAGE = Kind(
+    "page",
+    tuple(BY_KEY[key] for key in ("title", "slug", "status", "summary", "modified", "lang")),
+    frozenset({"title"}),
+)
+
+# Metadata that steers where and how Pelican writes a page: never from an article.
+RESERVED = {
+    "save_as",
+    "url",
+    "template",
+    "override",
+    "override_url",
+    "override_save_as",
+    "path",
+    "source_path",
+    "relative_source_path",
+    "settings",
+    "translation",
+    "translations",
+    "filename",
+    "page_order",
+    "private",
+    "in_default_lang",
+    "category_url",
+    "author_url",
+    "metadata",
+    "content",
+    "summary_max_length",
+}
+
+
+def field(name):
+    return BY_KEY[name.lower()]
+
+
+def written_values(metadata):
+    """Each field's value as written, for templates: ``fields.author_service``, ``fields.source``
+    (empty when absent). Dates, institutions and events have their own objects."""
+    values = {}
+    for spec in FIELDS:
+        value = metadata.get(spec.key, "")
+        values[spec.key.replace("-", "_")] = value if isinstance(value, str) else str(value or "")
+    return types.SimpleNamespace(**values)
+
+
+# --- What a checked article is made of ---------------------------------------
+
+
+@dataclasses.dataclass
+class Check:
+    """What the checks of one file need besides its header."""
+
+    path: str
+    shown: str  # the path as printed: relative to the content folder
+    registry: object
+    settings: dict
+    today: datetime.date
+    default_year: int = None  # the year of the article's Date, for event dates written without one
+
+    def problem(self, entry_or_line, field_name, message, hint=""):
+        line = entry_or_line if isinstance(entry_or_line, int) else entry_or_line.line
+        return Problem(self.shown, field_name, message, hint, line)
+
+    @property
+    def years(self):
+        first = setting(self.settings, "CONTENT_YEAR_MIN")
+        return first, self.today.year + setting(self.settings, "CONTENT_YEARS_AHEAD")
+
+
+def split_list(value):
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [item.strip() for item in str(value or "").split(",") if item.strip()]
+
+
+def read_date(value, default_year=None):
+    """A naive datetime from an ISO or French date ('8 octobre 2024 à 10h30', or other ISO 8601
+    forms such as 2024-10-08T10:30:00+00:00, whose zone is kept); ValueError in French."""
+    try:
+        return frdates.parse_date(str(value), default_year=default_year)
+    except ValueError as french_error:
+        try:
+            return get_date(str(value))
+        except (ValueError, OverflowError):
+            raise french_error from None
+
+
+def status_of(header):
+    entry = header.first("status")
+    return entry.value.strip().lower() if entry and entry.value.strip() else "published"
+
+
+# --- Field checks (one function per kind) ------------------------------------
+
+
+def check_date(entry, spec, check):
+    try:
+        moment = read_date(entry.value, check.default_year if spec.group == "event" else None)
+    except ValueError as error:
+        return [check.problem(entry, spec.name, str(error), DATETIME_HINT if spec.group == "event" else DATE_HINT)]
+    first, last = check.years
+    if not first <= moment.year <= last:
+        return [
+            check.problem(
+                entry,
+                spec.name,
+                f"date hors de la période admise « {entry.value} »",
+                f"écrivez une date entre {first} et {last}",
+            )
+        ]
+    return []
+
+
+def check_institutions(entry, spec, check):
+    names = split_list(entry.value)
+    if check.registry is None:
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"institution inconnue « {name} »",
+            f"corrigez le sigle ou ajoutez l'institution au registre {registry_shown(check.settings)}",
+        )
+        for name in names
+        if check.registry.find(name) is None
+    ]
+
+
+TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
+
+
+def check_list(entry, spec, check):
+    most = setting(check.settings, "TAGS_MAX")
+    items = split_list(entry.value)
+    if len(items) > most:
+        return [check.problem(entry, spec.name, f"{len(items)} valeurs, {most} au plus", "gardez les plus importantes")]
+    return [
+        check.problem(entry, spec.name, f"« {item[:20]}… » : {TAG_MAX_LENGTH} caractères au plus", "raccourcissez-le")
+        for item in items
+        if len(item) > TAG_MAX_LENGTH
+    ]
+
+
+ADDRESS_PATTERN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+$")
+
+
+def check_addresses(entry, spec, check):
+    """Old addresses of the site, as listed in content/adresses-publiees.txt: ``2021/11/slug/``."""
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse invalide « {item} »",
+            "écrivez l'ancienne adresse telle qu'elle figure dans content/adresses-publiees.txt, sans le nom du "
+            "site : 2021/11/ancien-article/",
+        )
+        for item in split_list(entry.value)
+        if len(item) > 200 or not ADDRESS_PATTERN.match(item.lstrip("/"))
+    ]
+
+
+def check_slug(entry, spec, check):
+    if SLUG_PATTERN.match(entry.value):
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse invalide « {entry.value} »",
+            "utilisez seulement des lettres minuscules sans accent, des chiffres et des tirets : formation-cmss-2024",
+        )
+    ]
+
+
+def check_url(entry, spec, check):
+    parts = urllib.parse.urlsplit(entry.value)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in entry.value):
+        return []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"adresse refusée « {entry.value} »",
+            "écrivez une adresse complète qui commence par https:// (ou http://)",
+        )
+    ]
+
+
+def canonical_choice(spec, value):
+    """The choice ``value`` names, as the schema spells it (case and accents ignored), or None."""
+    return next((choice for choice in spec.choices if normalize(choice) == normalize(value)), None)
+
+
+def check_choice(entry, spec, check):
+    if canonical_choice(spec, entry.value):
+        return []
+    if spec.key == "status":
+        hint = "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier"
+        return [check.problem(entry, spec.name, f"statut inconnu « {entry.value} »", hint)]
+    return [
+        check.problem(entry, spec.name, f"valeur inconnue « {entry.value} »", "choisissez : " + ", ".join(spec.choices))
+    ]
+
+
+def check_lang(entry, spec, check):
+    if LANG_PATTERN.match(entry.value):
+        return []
+    return [
+        check.problem(entry, spec.name, f"langue inconnue « {entry.value} »", "écrivez le code en deux lettres : fr")
+    ]
+
+
+def image_path(value):
+    """The path of a photo relative to the content folder: ``{static}/images/x.jpg`` is ``images/x.jpg``."""
+    path = str(value or "").strip()
+    for prefix in ("{static}", "{attach}", "|static|"):
+        path = path.removeprefix(prefix)
+    return path.lstrip("/")
+
+
+def check_image(entry, spec, check):
+    path = image_path(entry.value)
+    parts = path.split("/")
+    if path.startswith("images/") and ".." not in parts and "\\" not in path and ":" not in path:
+        max_pixels = setting(check.settings, "MEDIA_MAX_PIXELS")
+        found = images.image_problem(
+            os.path.join(check.settings["PATH"], path), max_pixels, images.cache_folder(check.settings)
+        )
+        return [check.problem(entry, spec.name, f"{found[0]} « {path} »", found[1])] if found else []
+    return [
+        check.problem(
+            entry,
+            spec.name,
+            f"chemin refusé « {entry.value} »",
+            "placez la photo dans content/images/ et écrivez images/nom-du-fichier.jpg",
+        )
+    ]
+
+
+def check_number(entry, spec, check):
+    if NUMBER_PATTERN.match(entry.value.strip()):
+        return []
+    return [
+        check.problem(
+            entry, spec.name, f"numéro illisible « {entry.value} »", "écrivez le numéro et l'année : Number: 12/2025"
+        )
+    ]
+
+
+def lines_of(value):
+    """The non-empty lines of a multi-line field, whether Pelican gives one string or a list."""
+    if isinstance(value, (list, tuple)):
+        return [str(line).strip() for line in value if str(line).strip()]
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Dated:
+    """A dated line: « 2024-10-09 — Lieu corrigé »."""
+
+    date: datetime.datetime
+    text: str
+
+
+def read_dated(line):
+    """The date and text of « date — texte »; ValueError in French."""
+    parts = DASH.split(line.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[1].strip():
+        raise ValueError(f"date et texte non séparés « {line} »")
+    return Dated(read_date(parts[0]).replace(tzinfo=None), parts[1].strip())
+
+
+def dated_lines(value):
+    """Every readable dated line of a field's value (the gate has refused the others)."""
+    found = []
+    for line in lines_of(value):
+        try:
+            found.append(read_dated(line))
+        except ValueError:
+            continue
+    return found
+
+
+def check_dated_line(entry, spec, check, line, number):
+    try:
+        read_dated(line)
+    except ValueError as error:
+        hint = DASH_HINT if "séparés" in str(error) else DATE_HINT
+        return [check.problem(number, spec.name, str(error), hint)]
+    return []
+
+
+def check_lines(entry, spec, check):
+    problems = []
+    for offset, line in enumerate(entry.lines):
+        if line.strip():
+            problems += check_dated_line(entry, spec, check, line, entry.line + offset)
+    return problems
+
+
+def check_sms(entry, spec, check):
+    text = entry.value.strip()
+    problems = []
+    foreign = sms.outside_gsm(text)
+    if foreign:
+        shown = ", ".join(f"« {c} »" if c.strip() else "espace insécable" for c in foreign)
+        problems.append(
+            check.problem(
+                entry,
+                spec.name,
+                f"caractères hors de l'alphabet des SMS : {shown} (le SMS serait coupé à 70 caractères)",
+                "écrivez-les sans accent circonflexe ni cédille, avec des guillemets droits \" et l'apostrophe '",
+            )
+        )
+    length = sms.gsm_length(text)
+    if length > sms.SMS_MAX:
+        problems.append(
+            check.problem(entry, spec.name, f"{length} caractères, {sms.SMS_MAX} au plus", "raccourcissez le texte")
+        )
+    return problems
+
+
+TOKEN_MIN_LENGTH = 22  # 128 random bits in base64url (pressroom.content.embargo writes 32 characters)
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def token_problem(token):
+    """Why a written Preview-Token is refused, or None."""
+    if len(token) < TOKEN_MIN_LENGTH:
+        return f"jeton de {len(token)} caractères, {TOKEN_MIN_LENGTH} au moins"
+    if not TOKEN_PATTERN.match(token):
+        return "jeton illisible (lettres, chiffres, « - » et « _ » seulement)"
+    return None
+
+
+def check_token(entry, spec, check):
+    found = token_problem(entry.value.strip())
+    hint = "retirez la ligne puis lancez invoke lien-embargo sur ce fichier : il écrit un jeton sûr"
+    return [check.problem(entry, spec.name, found, hint)] if found else []
+
+
+ATTACHMENTS_FOLDER = "fichiers"
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    path: str  # relative to the content folder: fichiers/x.pdf
+    label: str
+
+
+def read_attachment(line):
+    """The path and label of « fichiers/x.pdf — Libellé »; ValueError in French."""
+    parts = DASH.split(line.strip(), maxsplit=1)
+    path = parts[0].strip().removeprefix("{static}").removeprefix("{attach}").lstrip("/")
+    if len(parts) != 2 or not parts[1].strip():
+        raise ValueError(f"chemin et libellé non séparés « {line.strip()} »")
+    pieces = path.split("/")
+    if pieces[0] != ATTACHMENTS_FOLDER or len(pieces) < 2 or ".." in pieces or "\\" in path or ":" in path:
+        raise ValueError(f"chemin refusé « {path} »")
+    return Attachment(path, parts[1].strip())
+
+
+def attachments(value):
+    """Every readable attachment line of a field's value (the gate has refused the others)."""
+    found = []
+    for line in lines_of(value):
+        try:
+            found.append(read_attachment(line))
+        except ValueError:
+            continue
+    return found
+
+
+def check_attachments(entry, spec, check):
+    problems = []
+    for offset, line in enumerate(entry.lines):
+        if not line.strip():
+            continue
+        number = entry.line + offset
+        try:
+            attachment = read_attachment(line)
+        except ValueError as error:
+            hint = "écrivez le chemin, un tiret long entouré d'espaces, puis le libellé : " + spec.example
+            if "refusé" in str(error):
+                hint = "placez le fichier dans content/fichiers/ et écrivez fichiers/nom-du-fichier.pdf — Libellé"
+            problems.append(check.problem(number, spec.name, str(error), hint))
+            continue
+        found = files.attachment_problem(os.path.join(check.settings["PATH"], attachment.path))
+        if found:
+            problems.append(check.problem(number, spec.name, f"{found[0]} « {attachment.path} »", found[1]))
+    return problems
+
+
+def check_withdrawal(entry, spec, check):
+    return check_dated_line(entry, spec, check, entry.value, entry.line)
+
+
+CHECKS = {
+    "date": check_date,
+    "institutions": check_institutions,
+    "list": check_list,
+    "slug": check_slug,
+    "addresses": check_addresses,
+    "url": check_url,
+    "choice": check_choice,
+    "lang": check_lang,
+    "image": check_image,
+    "number": check_number,
+    "lines": check_lines,
+    "withdrawal": check_withdrawal,
+    "attachments": check_attachments,
+    "sms": check_sms,
+    "token": check_token,
+}
+
+
+# --- Names ---------------------------------------------------------------------
+
+
+def suggestion(name):
+    """The schema field nearest to a misspelt name (« Titre » → Title), or None."""
+    folded = normalize(name)
+    candidates = {normalize(f.name): f for f in FIELDS}
+    candidates.update({normalize(alias): f for f in FIELDS for alias in f.aliases})
+    candidates.update({normalize(f.label): f for f in FIELDS})
+    if folded in candidates:
+        return candidates[folded]
+    close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
+    return candidates[close[0]] if close else None
+
+
+def check_names(header, check, kind=ARTICLE):
+    """Unknown and reserved field names, an article's field in a page, and fields written twice."""
+    problems, seen, allowed = [], {}, kind.by_key
+    for entry in header.entries:
+        if entry.key in RESERVED:
+            problems.append(
+                check.problem(
+                    entry,
+                    entry.name,
+                    "champ réservé : il déciderait où et comment la page est écrite",
+                    "supprimez cette ligne ; l'adresse se règle avec Slug",
+                )
+            )
+        elif entry.key in BY_KEY and entry.key not in allowed:
+            problems.append(
+                check.problem(
+                    entry,
+                    BY_KEY[entry.key].name,
+                    f"champ d'article, sans place dans une {kind.name}",
+                    "supprimez cette ligne : une page n'a que " + ", ".join(spec.name for spec in kind.fields),
+                )
+            )
+        elif entry.key not in BY_KEY:
+            near = suggestion(entry.name)
+            hint = f"vouliez-vous écrire « {near.name}: » ?" if near else "supprimez cette ligne ou corrigez son nom"
+            problems.append(check.problem(entry, entry.name, "champ inconnu", hint))
+        elif entry.key in seen:
+            problems.append(
+                check.problem(
+                    entry,
+                    BY_KEY[entry.key].name,
+                    f"champ écrit deux fois (déjà ligne {seen[entry.key]})",
+                    "gardez une seule ligne ; pour plusieurs valeurs, séparez-les par des virgules",
+                )
+            )
+        else:
+            seen[entry.key] = entry.line
+    return problems
+
+
+# --- One file ------------------------------------------------------------------
+
+# Characters that XML (feeds, sitemap) cannot hold: they would break every feed of the site.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+RETYPE_HINT = "retapez cette ligne : le caractère vient souvent d'un copier-coller"
+
+
+# Each class of refused character, and how the message names one of them.
+REFUSED_CHARACTERS = (
+    (FORBIDDEN_CHARACTERS, lambda c: f"caractère de contrôle invisible (code {ord(c)})"),
+    (INVISIBLE, lambda c: f"caractère invisible de mise en forme (U+{ord(c):04X})"),
+)
+
+
+def check_characters(text, check):
+    """Invisible control characters and format characters (a direction override shows readers
+    another text than the one written), anywhere in the file: one problem at the first of each class."""
+    problems = []
+    for pattern, named in REFUSED_CHARACTERS:
+        found = pattern.search(text)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            problems.append(check.problem(line, "fichier", named(found.group(0)), RETYPE_HINT))
+    return problems
+
+
+def check_header(header, check, kind=ARTICLE):
+    """Every problem of the header of one article (or of one page, with ``kind=PAGE``)."""
+    if header.empty_file:
+        return [check.problem(1, "fichier", "fichier vide", "écrivez l'en-tête puis le texte, ou supprimez le fichier")]
+    problems = check_names(header, check, kind)
+    status = status_of(header)
+    check.default_year = publication_year(header)
+    for spec in kind.fields:
+        entry = header.first(spec.key)
+        if entry is None or not "".join(entry.lines).strip():
+            if kind.required_for(spec, status):
+                problems.append(check.problem(entry.line if entry else 1, spec.name, *missing(spec)))
+            continue
+        if len(entry.lines) > 1 and not spec.multiline:
+            problems.append(
+                check.problem(
+                    entry,
+                    spec.name,
+                    "le champ continue sur la ligne suivante",
+                    "écrivez la valeur sur une seule ligne, ou séparez deux champs par leur nom",
+                )
+            )
+            continue
+        if len(entry.value) > spec.max_length:
+            problems.append(
+                check.problem(
+                    entry,
+                    spec.name,
+                    f"{spec.label.lower()} de {len(entry.value)} caractères, {spec.max_length} au plus",
+                    "raccourcissez-le",
+                )
+            )
+        elif spec.kind in CHECKS:
+            problems += CHECKS[spec.kind](entry, spec, check)
+    if kind is not ARTICLE:
+        return problems
+    return problems + check_event(header, check) + check_photo(header, check) + check_spokesperson(header, check)
+
+
+def check_spokesperson(header, check):
+    """The spokesperson named must be an entry of « porte_parole » of one of the article's institutions."""
+    entry, institutions = header.first("spokesperson"), header.first("institutions")
+    if entry is None or not entry.value.strip() or check.registry is None:
+        return []
+    names = split_list(institutions.value if institutions else "")
+    if check.registry.spokesperson(names, entry.value.strip()):
+        return []
+    known = [
+        person.name for name in names if check.registry.find(name) for person in check.registry.find(name).spokespeople
+    ]
+    hint = (
+        "choisissez : " + ", ".join(known)
+        if known
+        else "ajoutez la personne sous « porte_parole » dans " + registry_shown(check.settings)
+    )
+    return [
+        check.problem(
+            entry,
+            "Spokesperson",
+            f"porte-parole inconnu « {entry.value.strip()} » pour {', '.join(names) or 'ces institutions'}",
+            hint,
+        )
+    ]
+
+
+def check_photo(header, check):
+    """A photo needs its description: the page cannot show it to everyone otherwise."""
+    photo, alt = header.first("image"), header.first("image-alt")
+    if photo is None or not photo.value.strip() or (alt is not None and alt.value.strip()):
+        return []
+    return [
+        check.problem(
+            alt or photo,
+            "Image-Alt",
+            "description de la photo absente",
+            "ajoutez une ligne « Image-Alt: » qui dit ce que montre la photo",
+        )
+    ]
+
+
+def publication_year(header):
+    entry = header.first("date")
+    try:
+        return read_date(entry.value).year if entry else None
+    except ValueError:
+        return None
+
+
+def missing(spec):
+    example = spec.example.split(",")[0] if spec.kind == "institutions" else spec.example
+    return "champ obligatoire absent ou vide", f"ajoutez une ligne « {spec.name}: », par exemple {spec.name}: {example}"
+
+
+# --- Events ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class EventDates:
+    name: str
+    start: datetime.datetime
+    end: datetime.datetime
+    location: str
+
+
+def event_dates(metadata, default_year=None):
+    """The event of an article's metadata (values as written), or None; ValueError (French)
+    for a date that does not read. A date-only end after a timed start ends that day."""
+    name = str(metadata.get("event") or "").strip()
+    start_text = str(metadata.get("event-start") or "").strip()
+    end_text = str(metadata.get("event-end") or "").strip()
+    if not start_text:
+        return None
+    start = read_date(start_text, default_year).replace(tzinfo=None)
+    end = read_date(end_text, default_year).replace(tzinfo=None) if end_text else start
+    if end_text and frdates.has_time(start_text) and not frdates.has_time(end_text):
+        end = end.replace(hour=23, minute=59)
+    return EventDates(name, start, end, str(metadata.get("event-location") or "").strip())
+
+
+def check_event(header, check):
+    """The event block as a whole: a name and a start together, the end after the start,
+    at most EVENT_MAX_DAYS long. Dates that do not read are reported by check_date."""
+    entries = {spec.key: header.first(spec.key) for spec in EVENT_FIELDS}
+    written = {key: e for key, e in entries.items() if e is not None and e.value.strip()}
+    if not written:
+        return []
+    name, start = written.get("event"), written.get("event-start")
+    problems = []
+    if not name:
+        anchor = next(iter(written.values()))
+        problems.append(
+            check.problem(
+                anchor, "Event", "nom de l'événement absent", "indiquez le nom de l'événement dans le champ Event"
+            )
+        )
+    if not start:
+        anchor = name or next(iter(written.values()))
+        problems.append(
+            check.problem(
+                anchor,
+                "Event-Start",
+                "date de début absente",
+                "indiquez la date de début, par exemple Event-Start: 2024-10-08",
+            )
+        )
+        return problems
+    try:
+        event = event_dates({key: e.value for key, e in written.items()}, check.default_year)
+    except ValueError:
+        return problems  # reported by check_date
+    end_entry = written.get("event-end") or start
+    if event.end < event.start:
+        problems.append(
+            check.problem(
+                end_entry, "Event-End", "la fin de l'événement précède son début", "vérifiez Event-Start et Event-End"
+            )
+        )
+    elif (event.end - event.start).days > setting(check.settings, "EVENT_MAX_DAYS"):
+        days = setting(check.settings, "EVENT_MAX_DAYS")
+        problems.append(
+            check.problem(
+                end_entry,
+                "Event-End",
+                f"événement de plus de {days} jours",
+                "vérifiez l'année de Event-Start et de Event-End",
+            )
+        )
+    return problems
+
+
+# --- The guide's tables ---------------------------------------------------------
+
+GUIDE_HEADER = ("| champ | obligatoire | ce qu'il faut écrire |", "| --- | --- | --- |")
+
+
+def guide_table(group):
+    """The guide's table of the fields of ``group`` (docs/guide-redaction.md), in Markdown."""
+    rows = []
+    for spec in FIELDS:
+        if spec.group == group:
+            required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
+            rows.append(f"| `{spec.name}` | {required} | {spec.help} |")
+    return "\n".join(GUIDE_HEADER + tuple(rows))

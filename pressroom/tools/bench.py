@@ -1,0 +1,644 @@
+"""Build benchmark: a deterministic synthetic archive of N French articles,
+built with the whole project (our settings, plugins and theme) and with plain
+Pelican (default theme, no plugins), each in its own subprocess, three times
+alternated (the ratio reported is the median); then rebuilt with the content
+cache after editing one article; then served by the preview server, timed from
+the save of an edit (or of a new article) to the page on disk.
+
+First, the typography plugin alone on one paragraph of 100 KB, 1 MB and 3 MB:
+its time must grow like the text (×10 for ×10).
+
+Run it with ``invoke bench --articles N``.
+"""
+
+import collections
+import cProfile
+import dataclasses
+import datetime
+import io
+import os
+import pathlib
+import pstats
+import queue
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import types
+
+from pelican import Pelican
+from pelican.plugins._utils import load_plugins
+from pelican.settings import read_settings
+from pelican.utils import slugify
+
+from pressroom.build import site
+from pressroom.content import related, schema
+from pressroom.content.registry import Registry
+from pressroom.preview import live as preview
+from pressroom.settings import DEFAULTS, ROOT
+
+REGISTRY = ROOT / "content" / DEFAULTS["INSTITUTIONS_REGISTRY"]
+SEED = 20241008
+
+CATEGORIES = ["Actualité", "Communiqué de presse", "Reportage", "Discours", "Avis aux médias"]  # schema.RELEASE_TYPES
+THEMES = [
+    "protection sociale",
+    "formation",
+    "assurance maladie",
+    "retraite",
+    "mutualité",
+    "dialogue social",
+    "syndicalisme",
+    "prestations familiales",
+    "santé",
+    "gouvernance",
+    "plaidoyer",
+    "économie informelle",
+    "couverture maladie universelle",
+    "numérique",
+    "recouvrement",
+    "pensions",
+    "accidents du travail",
+    "coopération",
+]
+AUTHORS = [
+    "Aminata Bocar Sow",
+    "Y. Doumbia",
+    "Moussa Keïta",
+    "Fatoumata Diarra",
+    "Awa Traoré",
+    "Ibrahima Ndiaye",
+    "Mariam Coulibaly",
+    "Ousmane Sy",
+]
+PLACES = ["Bamako", "Dakar", "Kayes", "Ségou", "Sikasso", "Mopti", "Kaolack", "Thiès", "Saint-Louis"]
+ACTIONS = [
+    "atelier national",
+    "session de formation",
+    "journée porte ouverte",
+    "séminaire",
+    "conseil d'administration",
+    "assemblée générale",
+    "campagne de sensibilisation",
+    "table ronde",
+    "caravane d'immatriculation",
+    "cérémonie de remise de pensions",
+]
+SUBJECTS = [
+    "l'extension de la protection sociale",
+    "l'assurance maladie obligatoire",
+    "la mutualité communautaire",
+    "le recouvrement des cotisations",
+    "les droits des retraités",
+    "la couverture du secteur informel",
+    "la gouvernance des caisses",
+    "la digitalisation des prestations",
+    "la santé et la sécurité au travail",
+]
+SENTENCES = [
+    "La cérémonie d'ouverture était présidée par le directeur général de {inst}, "
+    "entouré de ses proches collaborateurs.",
+    "Les participants ont échangé sur {subject} et sur les moyens de rapprocher les services des assurés.",
+    "Selon les organisateurs, cette rencontre répond à une demande forte des travailleurs et de leurs familles.",
+    "« Nous devons aller vers ceux qui ne sont pas encore couverts », a rappelé le représentant de {inst}.",
+    "Plusieurs communications ont porté sur le cadre juridique, le financement et la qualité des prestations.",
+    "Les travaux se sont déroulés à {place} dans une ambiance studieuse et conviviale.",
+    "Une feuille de route sera élaborée pour une meilleure synergie d'actions entre les acteurs.",
+    "Les délégués régionaux ont présenté le bilan des activités menées au cours de l'année écoulée.",
+    "La question du recouvrement des cotisations sociales a occupé une large part des débats.",
+    "Les partenaires techniques et financiers ont salué les progrès accomplis depuis la dernière session.",
+    "Des recommandations ont été formulées à l'endroit des autorités et des employeurs.",
+    "Les assurés peuvent désormais suivre leurs dossiers en ligne ou auprès des agences régionales.",
+    "Le secrétaire général a insisté sur la nécessité d'un dialogue social permanent.",
+    "Cette initiative s'inscrit dans la politique nationale de protection sociale adoptée par le gouvernement.",
+    "À l'issue des travaux, les participants ont reçu une attestation de participation.",
+    "Le programme prévoit des visites de terrain et des séances d'échange avec les mutuelles de {place}.",
+    "Les femmes et les jeunes du secteur informel ont été particulièrement ciblés par cette action.",
+    "Le représentant du ministère a félicité {inst} pour la qualité de l'organisation.",
+]
+
+
+class BuildFailed(Exception):
+    pass
+
+
+@dataclasses.dataclass
+class Measure:
+    seconds: float
+    peak_mib: float
+
+
+@dataclasses.dataclass
+class Trial:
+    """One pair of full builds, plain Pelican then ours, one after the other."""
+
+    plain: Measure
+    full: Measure
+
+    @property
+    def ratio(self):
+        return self.full.seconds / self.plain.seconds
+
+
+@dataclasses.dataclass
+class PreviewMeasure:
+    """The preview server: its first build, then seconds from each save to the page on disk."""
+
+    startup: float
+    edits: list
+    new_articles: list
+
+
+def seconds_list(values):
+    return ", ".join(f"{value:.2f}" for value in values)
+
+
+@dataclasses.dataclass
+class Report:
+    articles: int
+    trials: list
+    rebuild: Measure
+    preview: PreviewMeasure = None
+
+    @property
+    def median_trial(self):
+        """The trial whose ratio is the median (three trials: the middle one)."""
+        return sorted(self.trials, key=lambda trial: trial.ratio)[len(self.trials) // 2]
+
+    @property
+    def plain(self):
+        return self.median_trial.plain
+
+    @property
+    def full(self):
+        return self.median_trial.full
+
+    @property
+    def ratio(self):
+        return self.median_trial.ratio
+
+    def lines(self):
+        lines = [f"Archive synthétique : {self.articles} articles"]
+        for number, trial in enumerate(self.trials, start=1):
+            lines.append(
+                f"Essai {number} : Pelican seul {trial.plain.seconds:.2f} s, site complet {trial.full.seconds:.2f} s, "
+                f"rapport {trial.ratio:.2f}"
+            )
+        lines += [
+            f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, "
+            f"mémoire maximale {self.plain.peak_mib:.0f} Mio",
+            f"Site complet (nos réglages, extensions et thème) : {self.full.seconds:.2f} s, "
+            f"mémoire maximale {self.full.peak_mib:.0f} Mio",
+            f"Rapport site complet / Pelican seul : {self.ratio:.2f} (médiane des rapports "
+            f"{seconds_list(trial.ratio for trial in self.trials)}, essais alternés)",
+            f"Reconstruction après modification d'un article (cache) : {self.rebuild.seconds:.2f} s "
+            f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), "
+            f"mémoire maximale {self.rebuild.peak_mib:.0f} Mio",
+        ]
+        if self.preview:
+            preview = self.preview
+            lines += [
+                f"Aperçu (make serve) : première construction {preview.startup:.2f} s",
+                f"Aperçu : article modifié écrit sur le disque {statistics.median(preview.edits):.2f} s après "
+                f"l'enregistrement (médiane de {len(preview.edits)} : {seconds_list(preview.edits)} s)",
+                f"Aperçu : nouvel article sur la page d'accueil {statistics.median(preview.new_articles):.2f} s après "
+                f"l'enregistrement (médiane de {len(preview.new_articles)} : {seconds_list(preview.new_articles)} s)",
+            ]
+        return lines
+
+
+# --- The synthetic archive ---------------------------------------------------
+
+
+def _paragraph(rng, context):
+    return " ".join(rng.choice(SENTENCES).format(**context) for _ in range(rng.randint(4, 7)))
+
+
+def _body(rng, context):
+    """About 400 to 700 words: paragraphs, now and then a subheading and a list."""
+    words, blocks = rng.randint(400, 700), []
+    while sum(len(block.split()) for block in blocks) < words:
+        if blocks and rng.random() < 0.12:
+            blocks.append(f"## {rng.choice(ACTIONS).capitalize()} : les points clés")
+        elif blocks and rng.random() < 0.1:
+            blocks.append("\n".join(f"- {rng.choice(SUBJECTS)} ;" for _ in range(3)))
+        else:
+            blocks.append(_paragraph(rng, context))
+    return "\n\n".join(blocks)
+
+
+def within_slug_limit(slug):
+    """The slug, cut at a hyphen to the length the content gate accepts, its number kept at the end."""
+    limit = schema.field("Slug").max_length
+    if len(slug) <= limit:
+        return slug
+    head, number = slug.rsplit("-", 1)
+    head = head[: limit - len(number) - 1].rsplit("-", 1)[0]
+    return f"{head}-{number}"
+
+
+def synthetic_article(rng, number, acronyms):
+    """The Markdown source of one article and its path below ``articles/``."""
+    date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(
+        days=rng.randrange(14 * 365), minutes=rng.randrange(600)
+    )
+    institutions = rng.sample(acronyms, rng.randint(1, 3))
+    action, subject, place = rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(PLACES)
+    title = f"{institutions[0]} : {action} sur {subject} à {place} ({number})"
+    slug = within_slug_limit(slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")]))
+    context = {"inst": institutions[0], "subject": subject, "place": place}
+    lines = [
+        f"Title: {title}",
+        f"Date: {date:%Y-%m-%d %H:%M}",
+        f"Author: {rng.choice(AUTHORS)}",
+        f"Institutions: {', '.join(institutions)}",
+        f"Tags: {', '.join(rng.sample(THEMES, rng.randint(1, 4)))}",
+        f"Category: {rng.choice(CATEGORIES)}",
+        f"Summary: {institutions[0]} organise à {place} un {action} consacré à {subject}.",
+    ]
+    if rng.random() < 1 / 3:
+        end = date + datetime.timedelta(days=rng.randint(0, 4))
+        lines += [
+            f"Event: {action.capitalize()} sur {subject}",
+            f"Event-Start: {date:%Y-%m-%d}",
+            f"Event-End: {end:%Y-%m-%d}",
+            f"Event-Location: {place}",
+            f"Event-Organizers: {institutions[0]}",
+        ]
+    lines += [f"Slug: {slug}", "Lang: fr"]
+    return f"{date:%Y}/{slug}.md", "\n".join(lines) + "\n\n" + _body(rng, context) + "\n"
+
+
+def generate_archive(content, count, seed=SEED):
+    """Write ``count`` articles and the institution registry into ``content``.
+
+    The same ``count`` and ``seed`` always give the same files."""
+    content = pathlib.Path(content)
+    (content / "articles").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REGISTRY, content / DEFAULTS["INSTITUTIONS_REGISTRY"])
+    acronyms = [institution.acronym for institution in Registry.load(REGISTRY)]
+    rng = random.Random(seed)
+    paths = []
+    for number in range(1, count + 1):
+        relative, text = synthetic_article(rng, number, acronyms)
+        path = content / "articles" / relative
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def edit_one_article(path):
+    """Change one article as an officer would: a sentence added to its body."""
+    with open(path, "a", encoding="utf-8") as source:
+        source.write("\nCorrection : le lieu de la rencontre a été précisé.\n")
+
+
+# --- Timed builds, each in its own process ----------------------------------
+
+
+def plain_settings(content, output, cache):
+    """Pelican's defaults: its theme, no plugins; only what is needed to read our archive."""
+    return {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(cache),
+        "PLUGINS": [],
+        "IGNORE_FILES": [".#*", "*.yml"],
+        "TIMEZONE": DEFAULTS["TIMEZONE"],
+        "DEFAULT_LANG": DEFAULTS["DEFAULT_LANG"],
+        "SITEURL": "",
+        "FEED_DOMAIN": "http://localhost",
+    }
+
+
+def cache_settings(cache, load):
+    """Pelican's content cache at the reader layer: our plugins work on the Article
+    objects after reading, so they still run on every build (as in pelicanconf.py)."""
+    return {
+        "CACHE_PATH": str(cache),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": load,
+        "CONTENT_CACHING_LAYER": "reader",
+    }
+
+
+def run_build(kind, content, output, cache, load_cache):
+    """Inside the child process: one build, with our project or with plain Pelican."""
+    if kind == "plain":
+        settings = read_settings(None, override=plain_settings(content, output, cache))
+        Pelican(settings).run()
+        return 0
+    overrides = {"path": content, "output_path": output}
+    overrides.update({k.lower(): v for k, v in cache_settings(cache, load_cache).items()})
+    return site.build("pelicanconf.py", **overrides)
+
+
+def measure(kind, content, output, cache, load_cache=False):
+    """Time one build in a fresh Python process; its peak memory comes from wait4."""
+    command = [
+        sys.executable,
+        "-m",
+        "pressroom.tools.bench",
+        kind,
+        str(content),
+        str(output),
+        str(cache),
+        "1" if load_cache else "0",
+    ]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise BuildFailed(f"la construction « {kind} » a échoué :\n{log.decode(errors='replace')}")
+    return Measure(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+# --- Typography alone, on one long paragraph ---------------------------------------
+
+TYPOGRAPHY_SIZES = ((100_000, "100 Ko"), (1_000_000, "1 Mo"), (3_000_000, "3 Mo"))
+# French text with every trigger of the rules (quotes, punctuation, numbers, units, a URL) and a run
+# of no-break spaces, the case that once made typography quadratic.
+TYPOGRAPHY_SAMPLE = (
+    'La CMSS annonce : "l\'atelier" du 1er juillet à 15h30 réunit 10 000 délégués ; 12% de plus ! '
+    "Voir https://www.cmss.example.ml/atelier?x=1 ou écrire à presse@cmss.example.ml ?" + "\u00a0" * 200 + " "
+)
+
+
+def typography_text(size):
+    """One paragraph of about ``size`` characters."""
+    return "<p>" + (TYPOGRAPHY_SAMPLE * (size // len(TYPOGRAPHY_SAMPLE) + 1))[:size] + "</p>"
+
+
+def typography_times(out=sys.stdout):
+    """Time the typography plugin (loaded by Pelican, as a build does) on one paragraph of each
+    size of TYPOGRAPHY_SIZES; print each time and its growth against the previous size."""
+    (typography,) = load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
+    times = []
+    for size, label in TYPOGRAPHY_SIZES:
+        text = typography_text(size)
+        started = time.perf_counter()
+        typography.typeset(text)
+        times.append((size, label, time.perf_counter() - started))
+    parts = [f"{times[0][1]} en {times[0][2]:.3f} s"]
+    for (size, label, seconds), (previous_size, _, previous) in zip(times[1:], times):
+        parts.append(f"{label} en {seconds:.3f} s (×{seconds / previous:.1f} pour ×{size / previous_size:g})")
+    print("Typographie d'un paragraphe : " + ", ".join(parts), file=out, flush=True)
+    return times
+
+
+def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
+    """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds,
+    a rebuild after an edit and the preview server; print the report."""
+    typography_times(out)
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
+        folder = pathlib.Path(folder)
+        print(f"Génération de {count} articles dans {folder}…", file=out, flush=True)
+        content = folder / "content"
+        paths = generate_archive(content, count)
+        pairs = []
+        for number in range(1, trials + 1):
+            plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
+            full = measure("full", content, folder / "full", folder / "cache")
+            pairs.append(Trial(plain, full))
+            print(f"Essai {number} : rapport {pairs[-1].ratio:.2f}", file=out, flush=True)
+            shutil.rmtree(folder / "plain")
+            if number < trials:  # the last one's cache is the rebuild's
+                shutil.rmtree(folder / "cache")
+        edit_one_article(paths[len(paths) // 2])
+        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True)
+        shutil.rmtree(folder / "full")
+        preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
+        report = Report(count, pairs, rebuild, preview)
+        for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
+            print(line, file=out, flush=True)
+        return report
+
+
+# --- Related releases, timed alone at the bench's sizes ----------------------------------
+
+RELATED_LARGEST = 10_000  # the archive the issue asks to stay linear at
+
+
+def synthetic_records(count, seed=SEED):
+    """Objects with what pressroom.content.related reads of an article (date, institutions, tags, event),
+    drawn like the synthetic archive's articles, without writing or building anything."""
+    rng = random.Random(seed)
+    acronyms = [institution.acronym for institution in Registry.load(REGISTRY)]
+    records = []
+    for _ in range(count):
+        date = datetime.datetime(2012, 1, 1, 9) + datetime.timedelta(days=rng.randrange(14 * 365))
+        event = f"{rng.choice(ACTIONS)} sur {rng.choice(SUBJECTS)}" if rng.random() < 1 / 3 else ""
+        records.append(
+            types.SimpleNamespace(
+                date=date,
+                institutions=[types.SimpleNamespace(acronym=a) for a in rng.sample(acronyms, rng.randint(1, 3))],
+                tags=rng.sample(THEMES, rng.randint(1, 4)),
+                metadata={"event": event},
+            )
+        )
+    return records
+
+
+def related_lines(sizes):
+    """One line per size: the processor time of the related releases of that many articles."""
+    lines = []
+    for count in sizes:
+        records = synthetic_records(count)
+        start = time.process_time()
+        related.related_releases(records)
+        seconds = time.process_time() - start
+        lines.append(
+            f"Communiqués liés ({count} articles, un passage) : {seconds:.2f} s de processeur, "
+            f"{seconds / count * 1e6:.0f} µs par article"
+        )
+    return lines
+
+
+# --- The preview server, timed from the outside --------------------------------------
+
+READY, SETTLED = preview.SERVED, preview.SEARCH_WHOLE  # the search index as well: an officer's pace
+POLL = 0.005
+
+
+class PreviewProcess:
+    """`make serve` on the benchmark's archive, in its own process; its messages are read
+    line by line by a thread, so that the benchmark can wait for one."""
+
+    def __init__(self, content, output, cache):
+        command = [sys.executable, "-m", "pressroom.tools.bench", "preview", str(content), str(output), str(cache), "0"]
+        self.child = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
+        )
+        self.lines, self.log = queue.Queue(), []
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        for line in self.child.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, start, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise BuildFailed(f"l'aperçu n'a pas écrit « {start} » :\n{''.join(self.log)}") from None
+            self.log.append(line)
+            if line.startswith(start):
+                return line
+            if self.child.poll() is not None and self.lines.empty():
+                raise BuildFailed(f"l'aperçu s'est arrêté :\n{''.join(self.log)}")
+
+    def stop(self):
+        self.child.terminate()
+        self.child.wait()
+
+
+def output_page(source, output):
+    """Where the article of ``source`` is written (ARTICLE_SAVE_AS of pelicanconf.py)."""
+    header = source.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    fields = dict(line.split(": ", 1) for line in header.splitlines())
+    date = datetime.datetime.strptime(fields["Date"], "%Y-%m-%d %H:%M")
+    return pathlib.Path(output) / f"{date:%Y}" / f"{date:%m}" / fields["Slug"] / "index.html"
+
+
+def wait_until_written(page, marker, timeout=120):
+    """Seconds until ``page`` holds ``marker``, polled."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            if marker in page.read_text(encoding="utf-8"):
+                return time.perf_counter() - started
+        except FileNotFoundError:
+            pass
+        time.sleep(POLL)
+    raise BuildFailed(f"{page} n'a pas reçu la modification en {timeout} s")
+
+
+def new_article(content, number, model):
+    """A new article, the newest of the archive, whose title holds a marker."""
+    marker = f"temoin{number}apercu"
+    text = model.read_text(encoding="utf-8")
+    text = re.sub(r"^Title: .*$", f"Title: Nouvel article {marker}", text, flags=re.M)
+    text = re.sub(r"^Slug: .*$", f"Slug: nouvel-article-{marker}", text, flags=re.M)
+    text = re.sub(r"^Date: .*$", f"Date: 2026-01-{number + 1:02d} 08:00", text, flags=re.M)
+    text = re.sub(r"^Event.*\n", "", text, flags=re.M)
+    path = pathlib.Path(content) / "articles" / "2026" / f"nouvel-article-{marker}.md"
+    path.parent.mkdir(exist_ok=True)
+    return path, text, marker
+
+
+def measure_preview(content, output, cache, paths, edits, settle=600):
+    """Start the preview server, then time ``edits`` edits of existing articles and as many
+    new articles, each from the save to the page on disk (the home page for a new one)."""
+    started = time.perf_counter()
+    server = PreviewProcess(content, output, cache)
+    try:
+        server.wait_for(READY, timeout=settle)
+        startup = time.perf_counter() - started
+        server.wait_for(SETTLED, timeout=settle)  # the first search index, as after a start
+        edited = []
+        for number in range(edits):
+            source = paths[(number + 1) * len(paths) // (edits + 2)]
+            marker = f"repere{number}apercu"
+            with open(source, "a", encoding="utf-8") as handle:
+                handle.write(f"\nPrécision {marker}.\n")
+            edited.append(wait_until_written(output_page(source, output), marker))
+            server.wait_for(SETTLED, timeout=settle)
+        added = []
+        for number in range(edits):
+            path, text, marker = new_article(content, number, paths[number])
+            path.write_text(text, encoding="utf-8")
+            added.append(wait_until_written(pathlib.Path(output) / "index.html", marker))
+            server.wait_for(SETTLED, timeout=settle)
+    finally:
+        server.stop()
+    return PreviewMeasure(startup, edited, added)
+
+
+def run_preview(content, output, cache):
+    """Inside the child process: the preview server on a free port."""
+    return preview.serve("pelicanconf.py", port=0, out=sys.stdout, path=content, output_path=output, cache_path=cache)
+
+
+# --- Where the time goes -------------------------------------------------------
+
+
+def owner(filename):
+    """Which part of our code a profiled function belongs to, or None for Pelican and libraries."""
+    try:
+        parts = pathlib.Path(filename).resolve().relative_to(ROOT).parts
+    except ValueError:
+        return None
+    if parts[0] == "plugins":
+        return f"plugins/{parts[1]}"
+    if parts[0] == "theme":
+        return "theme/templates"
+    if parts[0] == "pressroom" and parts[-1] not in ("site.py", "bench.py"):
+        return "/".join(parts)
+    return None
+
+
+def time_by_owner(stats):
+    """Seconds spent in each part of our code, counted where it is entered from outside
+    (a signal handler, a template render, a filter), so nested calls count once."""
+    seconds = collections.Counter()
+    for function, (_, _, _, _, callers) in stats.stats.items():
+        mine = owner(function[0])
+        if mine is None:
+            continue
+        for caller, (_, _, _, cumulative) in callers.items():
+            if owner(caller[0]) != mine:
+                seconds[mine] += cumulative
+    return seconds
+
+
+def profile(count, workdir=None, out=sys.stdout, top=12):
+    """Build a synthetic archive of ``count`` articles under cProfile; print the cost of each
+    plugin, of the templates and of pressroom, then Pelican's and our costliest functions.
+    A part's time includes what it calls, so a plugin calling pressroom/build/lint.py counts it too."""
+    with tempfile.TemporaryDirectory(prefix="profile-", dir=workdir) as folder:
+        folder = pathlib.Path(folder)
+        generate_archive(folder / "content", count)
+        profiler, messages = cProfile.Profile(), io.StringIO()
+        started = time.perf_counter()
+        status = profiler.runcall(
+            site.build,
+            "pelicanconf.py",
+            out=messages,
+            path=folder / "content",
+            output_path=folder / "output",
+            cache_path=folder / "cache",
+        )
+        total = time.perf_counter() - started
+        if status:
+            raise BuildFailed(f"la construction profilée a échoué :\n{messages.getvalue()}")
+        stats = pstats.Stats(profiler)
+        stats.dump_stats(folder.parent / f"pressroom-{count}.prof")
+    print(
+        f"Construction profilée de {count} articles : {total:.2f} s "
+        f"(détail : {folder.parent / f'pressroom-{count}.prof'})",
+        file=out,
+    )
+    for name, seconds in time_by_owner(stats).most_common():
+        print(f"  {name:<40} {seconds:6.2f} s  {seconds / total:4.0%}", file=out)
+    print("Fonctions les plus coûteuses (temps propre) :", file=out)
+    stats.stream = out
+    stats.sort_stats("tottime").print_stats(top)
+    return stats
+
+
+if __name__ == "__main__":
+    kind, content, output, cache, load = sys.argv[1:6]
+    if kind == "preview":
+        sys.exit(run_preview(content, output, cache))
+    sys.exit(run_build(kind, content, output, cache, load == "1"))
