@@ -154,10 +154,12 @@ def read_feed(path):
 
 
 def published_sources(output, settings):
-    """Address path (``/2025/02/slug/``) -> source file, from the list of published addresses the
-    build wrote: the identity of a release that outlives its slug, and that a new release lacks."""
+    """Address path (``/2025/02/slug/``, under SITEURL's folder if any) -> source file, from the list
+    of published addresses the build wrote: the identity of a release that outlives its slug, and
+    that a new release lacks."""
     entries = addresses.read_entries(os.path.join(output, addresses.list_name(settings)))
-    return {"/" + entry.url: entry.source for entry in entries}
+    base = urlsplit(settings.get("SITEURL", "")).path.rstrip("/")  # a site served from a sub-folder
+    return {f"{base}/{entry.url}": entry.source for entry in entries}
 
 
 def with_source(release, sources):

@@ -1,5 +1,6 @@
 """The e-mail alert job's pure parts: which addresses are local, how releases are matched."""
 
+import dataclasses
 import datetime
 import io
 
@@ -116,3 +117,13 @@ def test_an_outbox_of_the_wrong_shape_is_one_french_line(tmp_path, text):
     assert str(raised.value) == (
         f"{path}:1: état: contenu inattendu (ce n'est pas un état d'envois) — restaurez une copie"
     )
+
+
+@pytest.mark.parametrize("siteurl", ["", "https://presse.example.org", "https://example.org/presse/"])
+def test_a_release_finds_its_source_under_the_sites_folder(tmp_path, siteurl):
+    (tmp_path / "adresses-publiees.txt").write_text("2025/01/bareme/\tarticles/2025/bareme.md\n", encoding="utf-8")
+    sources = alerts.published_sources(str(tmp_path), {"SITEURL": siteurl})
+    folder = siteurl.removeprefix("https://example.org").rstrip("/") if "example.org/" in siteurl else ""
+    published = dataclasses.replace(release(source=""), path=f"{folder}/2025/01/bareme/")
+    found = alerts.with_source(published, sources)
+    assert found.source == "articles/2025/bareme.md"
