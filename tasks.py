@@ -6,7 +6,7 @@ import sys
 from invoke import task
 
 from pressroom.build import lint as content_lint
-from pressroom.build import processes, site
+from pressroom.build import processes, report, site
 from pressroom.content import embargo
 from pressroom.preview import live as preview
 from pressroom.publish import host as publishing
@@ -128,11 +128,7 @@ def import_articles(c, path, dry_run=False):
     try:
         status = importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
     except authoring.RegistryError as error:
-        print(
-            f"Import impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=sys.stderr
-        )
-        print(error, file=sys.stderr)
-        sys.exit(2)
+        sys.exit(report.failure(error, sys.stderr, "Import impossible"))
     _exit_on_failure(status)
 
 

@@ -24,12 +24,12 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
-from pressroom.build import cache, pipeline
+from pressroom.build import cache, pipeline, report
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
 from pressroom.content import addresses, body, schema, statics
 from pressroom.content.header import UnreadableFile, parse_header, read_text
-from pressroom.content.problems import ContentError, Problem, problem_at
+from pressroom.content.problems import Problem, problem_at
 from pressroom.content.registry import Registry, RegistryError, normalize
 from pressroom.settings import SettingsError, registry_path, setting
 
@@ -393,22 +393,12 @@ def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
     """`invoke lint`: print one line per problem; 0 when the content is clean, 2 otherwise."""
     try:
         problems = lint(load_settings(settings_file, **overrides))
-    except SettingsError as error:
-        print(f"Vérification impossible. {error}", file=out)
-        return 2
-    except RegistryError as error:
-        print(
-            f"Vérification impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
-        )
-        print(error, file=out)
-        return 2
+    except (SettingsError, RegistryError) as error:
+        return report.failure(error, out, "Vérification impossible")
     if not problems:
         print("Contenu vérifié : aucun problème.", file=out)
         return 0
-    print(f"{len(problems)} problème(s) dans le contenu :", file=out)
-    for problem in ContentError(problems).problems:  # sorted by file and line, duplicates removed
-        print(problem, file=out)
-    return ContentError.exitcode
+    return report.problems(problems, out, "Contenu refusé")
 
 
 __all__ = [
