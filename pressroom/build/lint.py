@@ -12,7 +12,6 @@ only warnings for the build of the site, which leaves the draft out.
 
 import dataclasses
 import datetime
-import fnmatch
 import html
 import os
 import re
@@ -24,7 +23,7 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
-from pressroom.build import cache, pipeline, report
+from pressroom.build import cache, discovery, pipeline, report
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
 from pressroom.content import addresses, body, schema, statics
@@ -59,29 +58,13 @@ def use_french_metadata(readers):
 
 
 def source_files(settings, kind, extensions=None):
-    """Files under ARTICLE_PATHS (or PAGE_PATHS, for ``schema.PAGE``) as Pelican finds them (IGNORE_FILES,
-    *_EXCLUDES): those with one of ``extensions``, or every one when it is None."""
-    root, prefix = settings["PATH"], kind.name.upper()
-    ignored = settings.get("IGNORE_FILES", [])
-    excluded = [os.path.join(root, p) for p in settings.get(f"{prefix}_EXCLUDES", [])]
-    files = []
-    for source_path in settings[f"{prefix}_PATHS"]:
-        for folder, subfolders, names in os.walk(os.path.join(root, source_path)):
-            subfolders[:] = sorted(
-                d
-                for d in subfolders
-                if os.path.join(folder, d) not in excluded and not any(fnmatch.fnmatch(d, p) for p in ignored)
-            )
-            for name in sorted(names):
-                if any(fnmatch.fnmatch(name, p) for p in ignored):
-                    continue
-                if extensions is None or name.rpartition(".")[2] in extensions:
-                    files.append(os.path.join(folder, name))
-    return files
+    """Files of the articles (or pages, for ``schema.PAGE``) as Pelican finds them (``discovery``): those
+    with one of ``extensions``, or every one when it is None."""
+    return discovery.sources(settings, kind.name.upper(), False if extensions is None else extensions)
 
 
 def article_files(settings, extensions):
-    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
+    """Source files of the articles, as Pelican finds them."""
     return source_files(settings, schema.ARTICLE, extensions)
 
 

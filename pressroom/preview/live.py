@@ -56,7 +56,7 @@ from pelican.contents import Article, SkipStub
 from pelican.generators import ArticlesGenerator, StaticGenerator
 from pelican.utils import order_content, sanitised_join
 
-from pressroom.build import lint, pipeline, report, site, treelock
+from pressroom.build import discovery, lint, pipeline, report, site, treelock
 from pressroom.content import schema
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.registry import Registry, normalize
@@ -202,13 +202,7 @@ class Site:
         return any(getattr(generator, name) for name in ("translations", "hidden_translations", "drafts_translations"))
 
     def is_article_source(self, path):
-        settings = self.settings
-        relative = os.path.relpath(path, settings["PATH"])
-        if relative.startswith(os.pardir) or path.rpartition(".")[2] not in self.articles_generator.readers.extensions:
-            return False
-        inside = any(relative.startswith(os.path.join(folder, "")) for folder in settings["ARTICLE_PATHS"])
-        excluded = any(relative.startswith(os.path.join(folder, "")) for folder in settings["ARTICLE_EXCLUDES"])
-        return inside and not excluded
+        return discovery.is_source(self.settings, "ARTICLE", path, self.articles_generator.readers.extensions)
 
     def read(self, path, old):
         """The new Article of ``path`` (None if it is gone, a skipped file or a draft left out),
