@@ -14,7 +14,6 @@ import dataclasses
 import datetime
 import html
 import os
-import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -324,34 +323,23 @@ def check_published_addresses(settings, articles):
     ]
 
 
-STATIC_LINK = re.compile(r"(?:\{static\}|\|static\|)(?P<path>[^\s\"'()<>?#]+)")
-
-
-def static_outputs(settings, sources):
-    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS,
-    and those that a ``{static}`` link of ``sources`` names, wherever they are."""
+def static_outputs(settings, contents):
+    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS
+    (``discovery``), and those that a ``{static}`` link of ``contents`` names, wherever they are."""
     root = settings["PATH"]
-    found = {}
-    for static_path in settings["STATIC_PATHS"]:
-        for folder, _, names in os.walk(os.path.join(root, static_path)):
-            for name in names:
-                path = os.path.join(folder, name)
-                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
-    for source in sources:
-        for match in STATIC_LINK.finditer(read_text(source)):
-            link = match.group("path")
-            base = root if link.startswith("/") else os.path.dirname(source)
-            path = os.path.normpath(os.path.join(base, link.lstrip("/")))
-            if os.path.isfile(path) and not os.path.relpath(path, root).startswith(".."):
-                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
-    return found
+    relatives = [os.path.relpath(path, root) for path in discovery.sources(settings, "STATIC")]
+    relatives += [path for content in contents for path in statics.copied_links(content)]
+    return {
+        os.path.join(root, relative): relative.replace(os.sep, "/")
+        for relative in relatives
+        if not relative.startswith(os.pardir) and os.path.isfile(os.path.join(root, relative))
+    }
 
 
 def check_addresses(settings, articles, pages):
     """The address table of the build to come (pressroom.content.addresses), checked as the build checks it."""
     published = [a for a in articles if a.status == "published" and pipeline.withdrawal(a) is None]
-    sources = [content.source_path for content in articles + pages]
-    return addresses.check_table(settings, articles + pages, published, static_outputs(settings, sources))
+    return addresses.check_table(settings, articles + pages, published, static_outputs(settings, articles + pages))
 
 
 def lint(settings):

@@ -9,9 +9,10 @@ import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pelican.contents import Article
 from pelican.settings import read_settings
 
-from pressroom.build import discovery
+from pressroom.build import discovery, lint
 
 FOLDERS = ["articles", "pages", "a", "b", "images", ".#tmp", "GUIDE.md"]
 NAMES = ["f.md", "g.markdown", "h.txt", "i.html", "j.rst", ".#k.md", "GUIDE.md", "l.yml", "m.MD"]
@@ -21,6 +22,7 @@ NAMES = ["f.md", "g.markdown", "h.txt", "i.html", "j.rst", ".#k.md", "GUIDE.md",
 PELICAN_RUN = """
 import json, sys
 from pelican import Pelican, signals
+from pelican.contents import Article
 from pelican.settings import read_settings
 made = {"Article": [], "Page": [], "Static": []}
 def record(content):
@@ -89,3 +91,17 @@ def test_discovery_finds_what_pelican_reads(tree, chosen):
         for kind in ("ARTICLE", "PAGE"):
             found = set(discovery.sources(ours, kind))
             assert {path for path in files if discovery.is_source(ours, kind, path)} == found, kind
+
+
+def test_the_static_outputs_lint_checks_are_the_static_paths_and_the_static_links(tmp_path):
+    for relative in ("images/photo.jpg", "images/.#brouillon.jpg", "docs/note.pdf", "docs/autre.pdf"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(b"x")
+    ours = read_settings(override={"PATH": str(tmp_path), "STATIC_PATHS": ["images"], "IGNORE_FILES": [".#*"]})
+    body = '<p><a href="{static}/docs/note.pdf">note</a> <a href="{filename}/docs/autre.pdf">autre</a></p>'
+    source = str(tmp_path / "articles" / "a.md")
+    article = Article(body, metadata={"title": "A"}, settings=ours, source_path=source)
+    assert lint.static_outputs(ours, [article]) == {
+        str(tmp_path / "images" / "photo.jpg"): "images/photo.jpg",
+        str(tmp_path / "docs" / "note.pdf"): "docs/note.pdf",
+    }
