@@ -173,6 +173,18 @@ def diffusion(c, init=False, dry_run=False, state="", output="", incertains=""):
     )
 
 
+@task(help={"upgrade": "prend les dernières versions publiées au lieu de garder celles du fichier"})
+def lock(c, upgrade=False):
+    """Refait requirements.txt, les versions exactes de tout ce que pyproject.toml demande (pip-compile)."""
+    options = " --upgrade" if upgrade else ""
+    c.run(
+        f"{sys.executable} -m piptools compile --quiet --extra test --extra lint --strip-extras --no-emit-index-url "
+        f"--no-emit-find-links --no-emit-trusted-host{options} --output-file requirements.txt pyproject.toml",
+        env={"CUSTOM_COMPILE_COMMAND": "invoke lock"},
+        pty=False,
+    )
+
+
 @task
 def clean(c):
     """Supprime output/ et le cache de contenu (cache/)."""
