@@ -60,4 +60,3 @@ def test_every_dependency_of_pyproject_is_pinned():
 
 def test_every_pin_is_needed_by_a_dependency_of_pyproject():
     assert sorted(set(pins()) - reachable(declared())) == []
-
