@@ -1,0 +1,23 @@
+"""Nothing generated is tracked: the list server's data and logs, the built site, the caches."""
+
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GENERATED = ["var", "output", "cache", ".venv", "node_modules", "test-artifacts", ".hypothesis"]
+
+
+def tracked(folder):
+    done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--", folder], capture_output=True, text=True)
+    return done.stdout.split()
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="pas un dépôt git")
+@pytest.mark.parametrize("folder", GENERATED)
+def test_a_generated_folder_is_neither_tracked_nor_addable(folder):
+    assert tracked(folder) == []
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", f"{folder}/x"], check=False)
+    assert ignored.returncode == 0, f"{folder}/ manque dans .gitignore"
