@@ -6,8 +6,8 @@ problem of every file at once. The rules of each field are the schema's
 (``pressroom.content.schema``); here are the checks across files (a tag spelt two ways,
 two articles at one address) and the walk over the content folder.
 
-A draft's problems are errors for `invoke lint` (its author wants to know) but
-only warnings for the build of the site, which leaves the draft out.
+A draft's problems are warnings, for `invoke lint` as for the build of the site,
+which leaves the draft out: they block no publication, and its author sees them.
 """
 
 import dataclasses
@@ -343,31 +343,34 @@ def check_addresses(settings, articles, pages):
 
 
 def lint(settings):
-    """Every problem in the content folder, drafts' included, every symbolic link, two outputs at one
-    address, a published article whose file disappeared, and a file named in a body (of an article or
-    a page) that may not be published."""
+    """Every problem in the content folder, every symbolic link, two outputs at one address, a published
+    article whose file disappeared, and a file named in a body (of an article or a page) that may not be
+    published; and, apart, the problems of drafts (which the build leaves out)."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
     articles = readable_articles(settings, readers, report)
     pages = readable_pages(settings, readers, report)
-    return (
+    problems = (
         report.problems
-        + report.draft_problems
         + check_addresses(settings, articles, pages)
         + check_published_addresses(settings, articles)
         + [problem for content in articles + pages for problem in statics.body_problems(content, settings)]
     )
+    return problems, report.draft_problems
 
 
 def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
-    """`invoke lint`: print one line per problem; 0 when the content is clean, 2 otherwise."""
+    """`invoke lint`: one line per problem; 0 when nothing would stop the build, 2 otherwise. A draft's
+    problems are printed as warnings: the build leaves the draft out, so they block no publication."""
     try:
-        problems = lint(load_settings(settings_file, **overrides))
+        problems, drafts = lint(load_settings(settings_file, **overrides))
     except (SettingsError, RegistryError) as error:
         return report.failure(error, out, "Vérification impossible")
+    if drafts:
+        report.problems(drafts, out, "Avertissement, brouillons laissés de côté", "à corriger avant de les publier")
     if not problems:
-        print("Contenu vérifié : aucun problème.", file=out)
+        print(f"Contenu vérifié : aucun problème{' qui empêche la publication' if drafts else ''}.", file=out)
         return 0
     return report.problems(problems, out, "Contenu refusé")
 
