@@ -7,8 +7,9 @@ temporary folder, never from ``output/``, while holding the tree's lock. It
 refuses, in French, a missing or local ``SITEURL``, a destination that is
 the repository or one of its parents, a destination that a first publish
 (``--init``) has not marked, and the deletion of more than a tenth of the
-destination's files (``--force``). rsync replaces the files only once all
-are sent (``--delay-updates --delete-after``).
+destination's files (``--force``; not under 50 deletions, one or two withdrawals
+on a small site). rsync replaces the files only once all are sent
+(``--delay-updates --delete-after``).
 
 It sends exactly the files of the build's manifest (``OUTPUT_MANIFEST``, written
 by the manifest plugin), never a link: the private folder is checked first (a
@@ -43,6 +44,10 @@ MARKER_TEXT = (
     "Ne supprimez pas ce fichier : sans lui, la publication refuse d'écrire ici.\n"
 )
 MAX_DELETED_SHARE = 0.10
+# Below this many deletions the share is not looked at: withdrawing one article with its event deletes
+# about 26 files (its page, lite page, calendar, agenda months, a theme's page and feed, their .gz copies,
+# the search index's renamed chunks), more than a tenth of a site of a few articles.
+MIN_DELETIONS_GUARDED = 50
 RSYNC_MISSING_FILE = 23
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
@@ -219,7 +224,9 @@ def run_rsync(output, dest, dry_run, manifest=""):
 
 
 def check_deletions(changes, force):
-    if force or not changes.existing or changes.deleted <= MAX_DELETED_SHARE * changes.existing:
+    """Refuse a mass deletion: more than a tenth of the destination's files, and more than a withdrawal
+    or two would delete, unless ``force``."""
+    if force or changes.deleted <= max(MAX_DELETED_SHARE * changes.existing, MIN_DELETIONS_GUARDED):
         return
     raise PublishError(
         f"la publication supprimerait {changes.deleted} des {changes.existing} fichiers de la destination "
