@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-GENERATED = ["var", "output", "cache", ".venv", "node_modules", "test-artifacts", ".hypothesis"]
+GENERATED = ["var", "output", "cache", ".venv", "node_modules", "test-artifacts", ".hypothesis", "build"]
 
 
 def tracked(folder):
