@@ -6,7 +6,7 @@ import sys
 from invoke import task
 
 from pressroom.build import lint as content_lint
-from pressroom.build import processes, site
+from pressroom.build import processes, report, site
 from pressroom.content import embargo
 from pressroom.preview import live as preview
 from pressroom.publish import host as publishing
@@ -128,11 +128,7 @@ def import_articles(c, path, dry_run=False):
     try:
         status = importer.import_paths(importer.expand_paths([path]), os.path.join(ROOT, "content"), dry_run=dry_run)
     except authoring.RegistryError as error:
-        print(
-            f"Import impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=sys.stderr
-        )
-        print(error, file=sys.stderr)
-        sys.exit(2)
+        sys.exit(report.failure(error, sys.stderr, "Import impossible"))
     _exit_on_failure(status)
 
 
@@ -174,6 +170,18 @@ def diffusion(c, init=False, dry_run=False, state="", output="", incertains=""):
     """Publie une seule fois chaque nouveau communiqué sur Telegram, Mastodon et Bluesky (registre « diffusion »)."""
     _exit_on_failure(
         diffusion_job.main(init=init, dry_run=dry_run, state_path=state, output=output, uncertain=incertains)
+    )
+
+
+@task(help={"upgrade": "prend les dernières versions publiées au lieu de garder celles du fichier"})
+def lock(c, upgrade=False):
+    """Refait requirements.txt, les versions exactes de tout ce que pyproject.toml demande (pip-compile)."""
+    options = " --upgrade" if upgrade else ""
+    c.run(
+        f"{sys.executable} -m piptools compile --quiet --extra test --extra lint --strip-extras --no-emit-index-url "
+        f"--no-emit-find-links --no-emit-trusted-host{options} --output-file requirements.txt pyproject.toml",
+        env={"CUSTOM_COMPILE_COMMAND": "invoke lock"},
+        pty=False,
     )
 
 

@@ -39,6 +39,8 @@ DEFAULTS = {
     "ACCESSIBILITY_URL": "accessibilite/",
     # A release type when an article gives none (the schema's closed list, pressroom.content.schema.RELEASE_TYPES).
     "DEFAULT_CATEGORY": "Actualité",
+    # Pelican's typogrify stays off: its filters do not suit French, ours do (docs/architecture.md).
+    "TYPOGRIFY": False,
     # The content gate: what an article may hold (pressroom/content/schema.py).
     "PREVIEW": False,  # drafts and embargoed articles shown, marked (invoke build --preview)
     "CONTENT_YEAR_MIN": 1960,  # no date, publication or event, before this year
@@ -208,6 +210,8 @@ def value_problem(name, value):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return "fuseau horaire inconnu (par exemple Africa/Bamako)"
+    if name == "TYPOGRIFY" and value:
+        return "typogrify n'est pas utilisé : la typographie française est celle du greffon typography"
     if name == "BABEL_LOCALE":
         try:
             Locale.parse(value)

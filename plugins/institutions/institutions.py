@@ -106,24 +106,16 @@ class InstitutionsGenerator(Generator):
         institutions = self.context.get("institutions", [])
         relative_urls = self.settings["RELATIVE_URLS"]
         self.context["SITE_PRESS_CONTACT"] = site_contact(self.settings)
-        writer.write_file(
-            setting(self.settings, "CONTACTS_SAVE_AS"),
-            self.get_template("contacts"),
-            self.context,
-            relative_urls,
-            template_name="contacts",
-            url=setting(self.settings, "CONTACTS_URL"),
-            institutions=institutions,
-        )
-        writer.write_file(
-            setting(self.settings, "INSTITUTIONS_SAVE_AS"),
-            self.get_template("institutions"),
-            self.context,
-            relative_urls,
-            template_name="institutions",
-            url=setting(self.settings, "INSTITUTIONS_URL"),
-            institutions=institutions,
-        )
+        for template in ("contacts", "institutions"):  # the two pages that list every institution
+            writer.write_file(
+                setting(self.settings, f"{template.upper()}_SAVE_AS"),
+                self.get_template(template),
+                self.context,
+                relative_urls,
+                template_name=template,
+                url=setting(self.settings, f"{template.upper()}_URL"),
+                institutions=institutions,
+            )
         for page in institutions:
             writer.write_file(
                 page.save_as,

@@ -6,16 +6,14 @@ problem of every file at once. The rules of each field are the schema's
 (``pressroom.content.schema``); here are the checks across files (a tag spelt two ways,
 two articles at one address) and the walk over the content folder.
 
-A draft's problems are errors for `invoke lint` (its author wants to know) but
-only warnings for the build of the site, which leaves the draft out.
+A draft's problems are warnings, for `invoke lint` as for the build of the site,
+which leaves the draft out: they block no publication, and its author sees them.
 """
 
 import dataclasses
 import datetime
-import fnmatch
 import html
 import os
-import re
 import sys
 import zoneinfo
 from collections import defaultdict
@@ -24,12 +22,12 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader, Readers
 
-from pressroom.build import cache, pipeline
+from pressroom.build import cache, discovery, pipeline, report
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
 from pressroom.content import addresses, body, schema, statics
 from pressroom.content.header import UnreadableFile, parse_header, read_text
-from pressroom.content.problems import ContentError, Problem, problem_at
+from pressroom.content.problems import Problem, problem_at
 from pressroom.content.registry import Registry, RegistryError, normalize
 from pressroom.settings import SettingsError, registry_path, setting
 
@@ -59,29 +57,13 @@ def use_french_metadata(readers):
 
 
 def source_files(settings, kind, extensions=None):
-    """Files under ARTICLE_PATHS (or PAGE_PATHS, for ``schema.PAGE``) as Pelican finds them (IGNORE_FILES,
-    *_EXCLUDES): those with one of ``extensions``, or every one when it is None."""
-    root, prefix = settings["PATH"], kind.name.upper()
-    ignored = settings.get("IGNORE_FILES", [])
-    excluded = [os.path.join(root, p) for p in settings.get(f"{prefix}_EXCLUDES", [])]
-    files = []
-    for source_path in settings[f"{prefix}_PATHS"]:
-        for folder, subfolders, names in os.walk(os.path.join(root, source_path)):
-            subfolders[:] = sorted(
-                d
-                for d in subfolders
-                if os.path.join(folder, d) not in excluded and not any(fnmatch.fnmatch(d, p) for p in ignored)
-            )
-            for name in sorted(names):
-                if any(fnmatch.fnmatch(name, p) for p in ignored):
-                    continue
-                if extensions is None or name.rpartition(".")[2] in extensions:
-                    files.append(os.path.join(folder, name))
-    return files
+    """Files of the articles (or pages, for ``schema.PAGE``) as Pelican finds them (``discovery``): those
+    with one of ``extensions``, or every one when it is None."""
+    return discovery.sources(settings, kind.name.upper(), False if extensions is None else extensions)
 
 
 def article_files(settings, extensions):
-    """Source files of the articles, as Pelican finds them (ARTICLE_PATHS, IGNORE_FILES)."""
+    """Source files of the articles, as Pelican finds them."""
     return source_files(settings, schema.ARTICLE, extensions)
 
 
@@ -341,74 +323,56 @@ def check_published_addresses(settings, articles):
     ]
 
 
-STATIC_LINK = re.compile(r"(?:\{static\}|\|static\|)(?P<path>[^\s\"'()<>?#]+)")
-
-
-def static_outputs(settings, sources):
-    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS,
-    and those that a ``{static}`` link of ``sources`` names, wherever they are."""
+def static_outputs(settings, contents):
+    """{source path: output path} of the files Pelican would copy as they are: those of STATIC_PATHS
+    (``discovery``), and those that a ``{static}`` link of ``contents`` names, wherever they are."""
     root = settings["PATH"]
-    found = {}
-    for static_path in settings["STATIC_PATHS"]:
-        for folder, _, names in os.walk(os.path.join(root, static_path)):
-            for name in names:
-                path = os.path.join(folder, name)
-                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
-    for source in sources:
-        for match in STATIC_LINK.finditer(read_text(source)):
-            link = match.group("path")
-            base = root if link.startswith("/") else os.path.dirname(source)
-            path = os.path.normpath(os.path.join(base, link.lstrip("/")))
-            if os.path.isfile(path) and not os.path.relpath(path, root).startswith(".."):
-                found[path] = os.path.relpath(path, root).replace(os.sep, "/")
-    return found
+    relatives = [os.path.relpath(path, root) for path in discovery.sources(settings, "STATIC")]
+    relatives += [path for content in contents for path in statics.copied_links(content)]
+    return {
+        os.path.join(root, relative): relative.replace(os.sep, "/")
+        for relative in relatives
+        if not relative.startswith(os.pardir) and os.path.isfile(os.path.join(root, relative))
+    }
 
 
 def check_addresses(settings, articles, pages):
     """The address table of the build to come (pressroom.content.addresses), checked as the build checks it."""
     published = [a for a in articles if a.status == "published" and pipeline.withdrawal(a) is None]
-    sources = [content.source_path for content in articles + pages]
-    return addresses.check_table(settings, articles + pages, published, static_outputs(settings, sources))
+    return addresses.check_table(settings, articles + pages, published, static_outputs(settings, articles + pages))
 
 
 def lint(settings):
-    """Every problem in the content folder, drafts' included, every symbolic link, two outputs at one
-    address, a published article whose file disappeared, and a file named in a body (of an article or
-    a page) that may not be published."""
+    """Every problem in the content folder, every symbolic link, two outputs at one address, a published
+    article whose file disappeared, and a file named in a body (of an article or a page) that may not be
+    published; and, apart, the problems of drafts (which the build leaves out)."""
     readers = Readers(settings)
     use_french_metadata(readers)
     report = check_sources(settings, readers)
     articles = readable_articles(settings, readers, report)
     pages = readable_pages(settings, readers, report)
-    return (
+    problems = (
         report.problems
-        + report.draft_problems
         + check_addresses(settings, articles, pages)
         + check_published_addresses(settings, articles)
         + [problem for content in articles + pages for problem in statics.body_problems(content, settings)]
     )
+    return problems, report.draft_problems
 
 
 def run(settings_file="pelicanconf.py", out=sys.stderr, **overrides):
-    """`invoke lint`: print one line per problem; 0 when the content is clean, 2 otherwise."""
+    """`invoke lint`: one line per problem; 0 when nothing would stop the build, 2 otherwise. A draft's
+    problems are printed as warnings: the build leaves the draft out, so they block no publication."""
     try:
-        problems = lint(load_settings(settings_file, **overrides))
-    except SettingsError as error:
-        print(f"Vérification impossible. {error}", file=out)
-        return 2
-    except RegistryError as error:
-        print(
-            f"Vérification impossible : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
-        )
-        print(error, file=out)
-        return 2
+        problems, drafts = lint(load_settings(settings_file, **overrides))
+    except (SettingsError, RegistryError) as error:
+        return report.failure(error, out, "Vérification impossible")
+    if drafts:
+        report.problems(drafts, out, "Avertissement, brouillons laissés de côté", "à corriger avant de les publier")
     if not problems:
-        print("Contenu vérifié : aucun problème.", file=out)
+        print(f"Contenu vérifié : aucun problème{' qui empêche la publication' if drafts else ''}.", file=out)
         return 0
-    print(f"{len(problems)} problème(s) dans le contenu :", file=out)
-    for problem in ContentError(problems).problems:  # sorted by file and line, duplicates removed
-        print(problem, file=out)
-    return ContentError.exitcode
+    return report.problems(problems, out, "Contenu refusé")
 
 
 __all__ = [

@@ -10,21 +10,17 @@ import logging
 import os
 import subprocess
 import sys
-import traceback
 
 from pelican import Pelican
 from pelican.settings import read_settings
-from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import atomic, cache, output, processes, treelock
-from pressroom.content.problems import ContentError
-from pressroom.content.registry import RegistryError
+from pressroom.build import atomic, cache, output, processes, report, treelock
 from pressroom.settings import ROOT as PROJECT_ROOT
 from pressroom.settings import SettingsError
 from pressroom.settings import check as check_settings
 
 ROOT = str(PROJECT_ROOT)
-TREE_BUSY = 4  # exit status when another command holds the tree (3: an unforeseen error)
+TREE_BUSY = report.TREE_BUSY
 
 
 class LogRecorder(logging.Handler):
@@ -49,39 +45,6 @@ def load_settings(settings_file="pelicanconf.py", **overrides):
     return settings
 
 
-def source_in_traceback(error):
-    """The source file that was being handled when ``error`` was raised, if a frame knows it."""
-    for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
-        for value in frame.f_locals.values():
-            path = getattr(value, "source_path", None)
-            if isinstance(path, str):
-                return path
-    return None
-
-
-def keep_traceback(error, settings):
-    """Write the traceback for the technical team; return the log's path."""
-    folder = (settings or {}).get("CACHE_PATH") or os.path.join(ROOT, "cache")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "erreur-construction.log")
-    with open(path, "w", encoding="utf-8") as log:
-        log.write("".join(traceback.format_exception(error)))
-    return path
-
-
-def unforeseen(error, settings, out):
-    """A French message for an error no check foresaw: the file when known, never a traceback."""
-    source = source_in_traceback(error)
-    where = f" en traitant {os.path.relpath(source, (settings or {}).get('PATH') or ROOT)}" if source else ""
-    log = keep_traceback(error, settings)
-    print(
-        f"La construction a échoué : erreur inattendue{where} ({type(error).__name__}) — rien n'a été publié ; "
-        f"signalez-la à l'équipe technique avec le fichier {log}",
-        file=out,
-    )
-    return 3
-
-
 def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build", **overrides):
     """Build the site; return 0 on success, non-zero with French messages otherwise.
     ``command`` names this build to a second command that finds the tree locked."""
@@ -89,14 +52,8 @@ def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build"
         settings = load_settings(settings_file, **overrides)
         with treelock.tree_lock(settings["OUTPUT_PATH"], command, out=out):
             return build_unlocked(settings, out)
-    except treelock.TreeBusy as error:
-        print(f"Construction impossible : {error}", file=out)
-        return TREE_BUSY
-    except SettingsError as error:
-        print(f"Construction impossible. {error}", file=out)
-        return 2
-    except Exception as error:  # unreadable settings, a folder that cannot be renamed
-        return unforeseen(error, None, out)
+    except (SettingsError, Exception) as error:  # the settings, another command's lock, a folder not renamed
+        return report.failure(error, out, "Construction impossible")
 
 
 def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
@@ -111,9 +68,8 @@ def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):
             except KeyboardInterrupt:
                 child.terminate()
                 return child.wait()
-    except treelock.TreeBusy as error:
-        print(f"Lancement impossible : {error}", file=out)
-        return TREE_BUSY
+    except (treelock.TreeBusy, SettingsError) as error:
+        return report.failure(error, out, "Lancement impossible")
 
 
 def build_unlocked(settings, out=sys.stderr):
@@ -163,28 +119,10 @@ def run_pelican(settings, out):
         with reads_shown(out):
             Pelican(settings).run()
         output.finished.send(settings)
-    except ContentError as error:
-        print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
-        for problem in error.problems:
-            print(problem, file=out)
-        return error.exitcode
-    except RegistryError as error:
-        print(
-            f"La construction a échoué : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
-        )
-        print(error, file=out)
-        return 2
-    except FileOverwriteFailedError as error:  # two outputs at one address, not caught by the content gate
-        print(
-            "La construction a échoué : deux pages s'écriraient dans le même fichier, rien n'a été écrasé "
-            f"— changez le Slug de l'une d'elles ({error})",
-            file=out,
-        )
-        return 2
     except KeyboardInterrupt:
         raise
-    except Exception as error:
-        return unforeseen(error, settings, out)
+    except Exception as error:  # every failure becomes a French report
+        return report.failure(error, out, "La construction a échoué", settings)
     finally:
         logging.getLogger().removeHandler(counter)
     if counter.messages:

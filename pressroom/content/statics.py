@@ -85,6 +85,11 @@ def body_links(content, siteurl=""):
     return found
 
 
+def copied_links(content):
+    """The files that the ``{static}`` links of ``content``'s body have Pelican copy as they are."""
+    return [link.path for link in body_links(content) if link.written.startswith(("{static}", "|static|"))]
+
+
 def header_paths(metadata):
     """The files that a content's header names, with their field: its photo and its attachments."""
     photo = schema.image_path(metadata.get("image"))

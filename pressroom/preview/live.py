@@ -55,12 +55,11 @@ from pelican import Pelican, signals
 from pelican.contents import Article, SkipStub
 from pelican.generators import ArticlesGenerator, StaticGenerator
 from pelican.utils import order_content, sanitised_join
-from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import lint, pipeline, site, treelock
+from pressroom.build import discovery, lint, pipeline, report, site, treelock
 from pressroom.content import schema
 from pressroom.content.problems import ContentError, problem_at
-from pressroom.content.registry import Registry, RegistryError, normalize
+from pressroom.content.registry import Registry, normalize
 from pressroom.preview.selective import LATER, replace_file, selective_writer
 from pressroom.settings import registry_path, setting
 
@@ -203,13 +202,7 @@ class Site:
         return any(getattr(generator, name) for name in ("translations", "hidden_translations", "drafts_translations"))
 
     def is_article_source(self, path):
-        settings = self.settings
-        relative = os.path.relpath(path, settings["PATH"])
-        if relative.startswith(os.pardir) or path.rpartition(".")[2] not in self.articles_generator.readers.extensions:
-            return False
-        inside = any(relative.startswith(os.path.join(folder, "")) for folder in settings["ARTICLE_PATHS"])
-        excluded = any(relative.startswith(os.path.join(folder, "")) for folder in settings["ARTICLE_EXCLUDES"])
-        return inside and not excluded
+        return discovery.is_source(self.settings, "ARTICLE", path, self.articles_generator.readers.extensions)
 
     def read(self, path, old):
         """The new Article of ``path`` (None if it is gone, a skipped file or a draft left out),
@@ -592,7 +585,7 @@ class Preview:
             built.build()
         except Exception as error:  # noqa: BLE001 — every failure becomes a French message
             self.site = None
-            return Update(full=True, status=report_failure(error, self.settings, self.out))
+            return Update(full=True, status=report.failure(error, self.out, "La construction a échoué", self.settings))
         finally:
             logging.getLogger().removeHandler(recorder)
         self.site = built
@@ -712,29 +705,6 @@ class Preview:
             self.site.articles_generator.readers.save_cache()
 
 
-def report_failure(error, settings, out):
-    """The build's French message for a failure (as pressroom.build.site.build words them)."""
-    if isinstance(error, ContentError):
-        print(f"La construction a échoué : {len(error.problems)} problème(s) dans le contenu.", file=out)
-        for problem in error.problems:
-            print(problem, file=out)
-        return error.exitcode
-    if isinstance(error, RegistryError):
-        print(
-            f"La construction a échoué : {len(error.problems)} problème(s) dans le registre des institutions.", file=out
-        )
-        print(error, file=out)
-        return 2
-    if isinstance(error, FileOverwriteFailedError):
-        print(
-            "La construction a échoué : deux pages s'écriraient dans le même fichier — changez le Slug de l'une "
-            f"d'elles ({error})",
-            file=out,
-        )
-        return 2
-    return site.unforeseen(error, settings, out)
-
-
 def describe(update, preview, out):
     """One French line per change, for the officer watching the terminal."""
     for path, refused in update.refused:
@@ -803,8 +773,7 @@ def serve(settings_file="pelicanconf.py", host=HOST, port=PORT, out=sys.stderr, 
         with treelock.tree_lock(preview.output_path, "make serve", out=out):  # no build writes there meanwhile
             return serve_preview(preview, host, port, out)
     except treelock.TreeBusy as error:
-        print(f"Aperçu non lancé : {error}", file=out)
-        return site.TREE_BUSY
+        return report.failure(error, out, "Aperçu non lancé")
 
 
 def serve_preview(preview, host, port, out):
@@ -843,7 +812,7 @@ def watch(preview, watcher, out):
             elif preview.pending and preview.work():
                 print(f"{ALL_WRITTEN}.", file=out)
         except Exception as error:  # noqa: BLE001 — said in French; the next save rebuilds everything
-            report_failure(error, preview.settings, out)
+            report.failure(error, out, "La construction a échoué", preview.settings)
             preview.forget_site()
         if preview.search.poll():
             print(f"{SEARCH_WHOLE}.", file=out)

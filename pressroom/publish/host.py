@@ -7,8 +7,11 @@ temporary folder, never from ``output/``, while holding the tree's lock. It
 refuses, in French, a missing or local ``SITEURL``, a destination that is
 the repository or one of its parents, a destination that a first publish
 (``--init``) has not marked, and the deletion of more than a tenth of the
-destination's files (``--force``). rsync replaces the files only once all
-are sent (``--delay-updates --delete-after``).
+destination's files (``--force``; not under 50 deletions, one or two withdrawals
+on a small site). rsync replaces the files only once all are sent
+(``--delay-updates --delete-after``); a run that fails or is killed on the way
+has its new folders and holding folders removed, so that no empty folder answers
+403 until the next publication.
 
 It sends exactly the files of the build's manifest (``OUTPUT_MANIFEST``, written
 by the manifest plugin), never a link: the private folder is checked first (a
@@ -23,6 +26,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -43,7 +47,12 @@ MARKER_TEXT = (
     "Ne supprimez pas ce fichier : sans lui, la publication refuse d'écrire ici.\n"
 )
 MAX_DELETED_SHARE = 0.10
+# Below this many deletions the share is not looked at: withdrawing one article with its event deletes
+# about 26 files (its page, lite page, calendar, agenda months, a theme's page and feed, their .gz copies,
+# the search index's renamed chunks), more than a tenth of a site of a few articles.
+MIN_DELETIONS_GUARDED = 50
 RSYNC_MISSING_FILE = 23
+DELAYED = ".~tmp~"  # where rsync's --delay-updates holds the files it sent until the end
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
@@ -154,6 +163,8 @@ class Changes:
     changed: int = 0
     deleted: int = 0
     kept: int = 0
+    new_folders: list = dataclasses.field(default_factory=list)  # that rsync creates, parents first
+    sent_folders: set = dataclasses.field(default_factory=set)  # that receive a new or changed file
 
     @property
     def existing(self):
@@ -172,12 +183,16 @@ def count_changes(itemized):
                 changes.deleted += 1
             continue
         flags, name = line[:11], line[12:].strip()  # %i is 11 characters wide, spaces for "unchanged"
+        if len(flags) == 11 and flags[1] == "d" and "+++++++" in flags and name != "./":
+            changes.new_folders.append(name.rstrip("/"))
         if len(flags) != 11 or flags[1] != "f" or name == MARKER:
             continue
         if "+++++++" in flags:
             changes.new += 1
+            changes.sent_folders.add(os.path.dirname(name))
         elif flags[0] in "<>" or flags[2] == "c":  # content sent, or checksum differs
             changes.changed += 1
+            changes.sent_folders.add(os.path.dirname(name))
         else:
             changes.kept += 1
     return changes
@@ -207,19 +222,52 @@ def rsync_command(output, dest, dry_run=False, manifest=""):
     return command + [os.path.join(output, ""), dest]
 
 
-def run_rsync(output, dest, dry_run, manifest=""):
+def run_rsync(output, dest, dry_run, manifest="", planned=None):
+    """rsync ``output`` to ``dest``; its changes. A run that fails or is killed has already made the
+    new folders of its ``planned`` changes, and the files it sent wait in « .~tmp~ » folders until the
+    end: both are removed, or the new folders would answer 403 until the next publication."""
     command = rsync_command(output, dest, dry_run, manifest)
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode:
+        cleaned = dry_run or planned is None or remove_at_destination(dest, unfinished(planned))
         raise PublishError(
             f"rsync a renvoyé le code {result.returncode} ({result.stderr.strip()}) — rien n'a été remplacé "
-            "si l'envoi n'est pas allé au bout ; vérifiez la destination et relancez"
+            f"si l'envoi n'est pas allé au bout{'' if cleaned else ' ; des dossiers vides peuvent rester'} ; "
+            "vérifiez la destination et relancez"
         )
     return count_changes(result.stdout)
 
 
+def unfinished(planned):
+    """What a broken run of the ``planned`` changes may leave: the new folders (the outermost ones) and
+    the holding folders of rsync's --delay-updates in the folders that receive files."""
+    new = [f for f in planned.new_folders if not any(f.startswith(other + "/") for other in planned.new_folders)]
+    inside_new = {f for f in planned.sent_folders if any(f == n or f.startswith(n + "/") for n in new)}
+    return new + sorted(posixpath.join(folder, DELAYED) for folder in planned.sent_folders - inside_new)
+
+
+def remove_at_destination(dest, paths):
+    """Remove these folders (relative to ``dest``) with what they hold, and nothing else: rsync from a
+    tree of their parents alone, deleting under those parents only what is named. True when done."""
+    if not paths:
+        return True
+    with tempfile.TemporaryDirectory(prefix="publication-nettoyage-") as parents:
+        rules = []
+        for path in paths:
+            parent = posixpath.dirname(path)
+            os.makedirs(os.path.join(parents, parent), exist_ok=True)
+            steps = parent.split("/") if parent else []
+            rules += [f"--include=/{'/'.join(steps[: n + 1])}/" for n in range(len(steps))]
+            rules.append(f"--include=/{path}/***")
+        rules = [*dict.fromkeys(rules), "--exclude=*"]
+        command = ["rsync", "--recursive", "--delete", *rules, os.path.join(parents, ""), dest]
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
 def check_deletions(changes, force):
-    if force or not changes.existing or changes.deleted <= MAX_DELETED_SHARE * changes.existing:
+    """Refuse a mass deletion: more than a tenth of the destination's files, and more than a withdrawal
+    or two would delete, unless ``force``."""
+    if force or changes.deleted <= max(MAX_DELETED_SHARE * changes.existing, MIN_DELETIONS_GUARDED):
         return
     raise PublishError(
         f"la publication supprimerait {changes.deleted} des {changes.existing} fichiers de la destination "
@@ -304,7 +352,7 @@ def send(settings, dest, dry_run, init, force, out):
         if dry_run:
             print(f"Essai à blanc, rien n'a été envoyé : {changes.summary()}.", file=out)
             return 0
-        run_rsync(output, dest, dry_run=False, manifest=manifest)
+        run_rsync(output, dest, dry_run=False, manifest=manifest, planned=changes)
         recorded = addresses.record_published(settings, output)
     print(f"Site publié vers {dest} : {changes.summary()}.", file=out)
     if recorded:

@@ -551,23 +551,30 @@ def main(
 ):
     """`invoke alertes`: window and state from publishconf.py's settings unless given. Without
     ``output``, the feeds are those the publication put online: copied from $PUBLISH_DEST."""
+    options = {"daily": daily, "init": init, "dry_run": dry_run, "uncertain": uncertain}
+    return published_job(
+        run, "ALERTES_FENETRE_JOURS", "Alertes impossibles", state_path, output, window_days, out, options
+    )
+
+
+def published_job(job, window_setting, impossible, state_path, output, window_days, out, options):
+    """Run a channel's ``job`` (the alerts' or the diffusion's ``run``) with publishconf.py's settings on
+    what the publication put online (``on_published_copy``); its window of days from ``window_setting``
+    unless given, its state beside the publication unless given."""
     settings = site.load_settings("publishconf.py")
 
-    def announce(folder):
-        return run(
+    def on(folder):
+        return job(
             folder,
             registry_path(settings),
             state_location(state_path, os.environ, settings),
-            daily=daily,
-            init=init,
-            dry_run=dry_run,
-            window_days=setting(settings, "ALERTES_FENETRE_JOURS") if window_days is None else window_days,
+            window_days=setting(settings, window_setting) if window_days is None else window_days,
             settings=settings,
             out=out,
-            uncertain=uncertain,
+            **options,
         )
 
-    return on_published_copy(announce, output, settings, out, "Alertes impossibles")
+    return on_published_copy(on, output, settings, out, impossible)
 
 
 def on_published_copy(job, output, settings, out, impossible):

@@ -5,6 +5,7 @@ destination, mass deletions); a publication during a preview build ships nothing
 import io
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -112,6 +113,85 @@ def test_deleting_more_than_a_tenth_of_the_destination_is_refused_unless_forced(
     status, messages = run(www, overrides, force=True)
     assert status == 0, messages
     assert not stale.exists()
+
+
+def test_one_withdrawal_on_a_small_site_is_published_without_force(tree):
+    _, www, overrides = tree
+    articles = sorted((pathlib.Path(overrides["path"]) / "articles").rglob("*.md"))
+    withdrawn = next(path for path in articles if "Event:" in path.read_text(encoding="utf-8"))
+    kept = next(path for path in articles if path != withdrawn and "Status:" not in path.read_text(encoding="utf-8"))
+    for other in set(articles) - {withdrawn, kept}:  # a site of two articles (and the draft, the embargo)
+        other.unlink()
+    assert run(www, overrides, init=True)[0] == 0
+    text = withdrawn.read_text(encoding="utf-8").replace("\nTags:", "\nWithdrawn: 2024-05-02 — reporté\nTags:", 1)
+    withdrawn.write_text(text, encoding="utf-8")
+
+    status, messages = run(www, overrides)
+    assert status == 0, messages
+    deleted, kept = re.search(r"(\d+) supprimés", messages).group(1), len(files(www))
+    assert int(deleted) > publish.MAX_DELETED_SHARE * (kept + int(deleted))  # a tenth of this site, and more
+
+
+KILLED_RSYNC = """#!/bin/sh
+# The first sending (not --dry-run, nor --list-only) is killed as soon as its first file waits there.
+case " $* " in *" --dry-run "*|*" --list-only "*) exec REAL "$@";; esac
+[ -e "$KILL_FLAG" ] || exec REAL "$@"
+rm "$KILL_FLAG"
+for last; do :; done
+REAL --bwlimit=20 "$@" & pid=$!
+for _ in $(seq 400); do
+    find "$last" -path '*.~tmp~/*' -type f | grep -q . && break
+    sleep 0.05
+done
+kill -9 "$pid"
+wait "$pid"
+"""
+
+
+def folders(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir())
+
+
+def test_a_killed_rsync_leaves_no_new_folder_online(tree, monkeypatch):
+    tmp_path, www, overrides = tree
+    assert run(www, overrides, init=True)[0] == 0
+    articles = pathlib.Path(overrides["path"]) / "articles"
+    source = next(t for p in sorted(articles.rglob("*.md")) if "Status:" not in (t := p.read_text(encoding="utf-8")))
+    source = re.sub(r"^(Slug|Number|Preview-Token):.*\n", "", source, flags=re.M)
+    (articles / "2024" / "nouveau.md").write_text(f"Slug: nouvel-article-envoye\n{source}", encoding="utf-8")
+    wrapper = tmp_path / "bin" / "rsync"
+    wrapper.parent.mkdir()
+    wrapper.write_text(KILLED_RSYNC.replace("REAL", shutil.which("rsync")), encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("KILL_FLAG", str(tmp_path / "tuer"))
+    (tmp_path / "tuer").touch()
+    before_files, before_folders = files(www), folders(www)
+
+    status, messages = run(www, overrides)
+    assert status == 2, messages
+    assert "rsync a renvoyé le code" in messages and "dossiers vides" not in messages
+    assert not (tmp_path / "tuer").exists()  # the run was killed indeed
+    assert folders(www) == before_folders  # no empty folder answering 403, no « .~tmp~ » left
+    assert files(www) == before_files
+
+    status, messages = run(www, overrides)
+    assert status == 0, messages
+    assert list(www.rglob("nouvel-article-envoye/index.html"))
+
+
+@pytest.mark.parametrize(
+    ("existing", "deleted", "refused"),
+    [(200, 26, False), (200, 150, True), (10_000, 900, False), (10_000, 1_500, True), (40, 40, False)],
+)
+def test_the_deletion_guard_counts_a_share_above_a_floor(existing, deleted, refused):
+    changes = publish.Changes(deleted=deleted, kept=existing - deleted)
+    if refused:
+        with pytest.raises(publish.PublishError, match="supprimerait"):
+            publish.check_deletions(changes, force=False)
+    else:
+        publish.check_deletions(changes, force=False)
+    publish.check_deletions(changes, force=True)
 
 
 def test_dry_run_prints_a_french_summary_and_sends_nothing(tree):

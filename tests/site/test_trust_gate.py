@@ -236,7 +236,7 @@ def test_hidden_article_builds_and_stays_out_of_listings_and_search(content_copy
     assert (built.output / "pagefind").is_dir()
 
 
-def test_a_draft_with_problems_is_left_out_of_the_build_but_fails_lint(content_copy, build):
+def test_a_draft_with_problems_is_left_out_of_the_build_and_a_warning_of_lint(content_copy, build):
     write_article(
         content_copy,
         "2024/brouillon.md",
@@ -245,8 +245,26 @@ def test_a_draft_with_problems_is_left_out_of_the_build_but_fails_lint(content_c
     built = build(content_copy)
     assert built.status == 0, built.messages
     status, messages = run_lint(content_copy)
-    assert status != 0
-    assert "articles/2024/brouillon.md:4: Institutions: institution inconnue « XYZA »" in messages
+    assert status == 0, messages  # the publication job's `make lint` is not stopped by a draft
+    assert messages.splitlines() == [
+        "Avertissement, brouillons laissés de côté : 1 problème(s) à corriger avant de les publier.",
+        "articles/2024/brouillon.md:4: Institutions: institution inconnue « XYZA » — corrigez le sigle ou ajoutez "
+        "l'institution au registre content/institutions.yml",
+        "Contenu vérifié : aucun problème qui empêche la publication.",
+    ]
+
+
+def test_a_published_article_s_problems_still_fail_lint_beside_a_draft_s(content_copy):
+    write_article(
+        content_copy, "2024/brouillon.md", "Title: B\nDate: 2024-03-04\nInstitutions: XYZA\nStatus: draft\n\nT.\n"
+    )
+    write_article(
+        content_copy, "2024/publie.md", "Title: P\nDate: 2024-03-04\nAuthor: A. Sow\nInstitutions: XYZA\n\nT.\n"
+    )
+    status, messages = run_lint(content_copy)
+    assert status == 2
+    assert "Contenu refusé : 2 problème(s) dans le contenu." in messages  # its Summary too
+    assert "articles/2024/publie.md:4: Institutions: institution inconnue « XYZA »" in messages
 
 
 def test_an_unforeseen_error_is_a_french_message_and_a_log(content_copy, tmp_path, monkeypatch):

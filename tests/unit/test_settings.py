@@ -30,6 +30,7 @@ def test_the_default_settings_and_both_configuration_files_pass():
         ("GZIP_COPIES_TEXT_EXTENSIONS", ".html", "une liste"),
         ("INSTITUTIONS_URL", "/institutions/", "chemin relatif attendu"),
         ("EVENTS_ICS_ALL", "../calendrier.ics", "chemin relatif attendu"),
+        ("TYPOGRIFY", True, "typogrify n'est pas utilisé"),
     ],
 )
 def test_a_wrong_setting_is_one_french_line_naming_it(name, value, expected):

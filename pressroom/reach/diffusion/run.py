@@ -10,18 +10,17 @@ import time
 
 import httpx
 
-from pressroom.build import site
 from pressroom.content.registry import Registry, RegistryError
 from pressroom.publish import outbox
 from pressroom.publish.outbox import OutboxError
-from pressroom.reach.alerts import AlertError, on_published_copy, read_feeds, settle_uncertain, state_location
+from pressroom.reach.alerts import AlertError, published_job, read_feeds, settle_uncertain
 from pressroom.reach.diffusion.bluesky import Bluesky
 from pressroom.reach.diffusion.delivery import TOO_OLD, OutboxDelivery
 from pressroom.reach.diffusion.mastodon import Mastodon
 from pressroom.reach.diffusion.posts import announcement, post_text
 from pressroom.reach.diffusion.telegram import Telegram
 from pressroom.reach.diffusion.transport import TIMEOUT, NotSent, Uncertain
-from pressroom.settings import DEFAULTS, registry_path, setting
+from pressroom.settings import DEFAULTS
 
 NETWORKS = {"telegram": Telegram, "mastodon": Mastodon, "bluesky": Bluesky}
 COMMAND = "invoke diffusion"
@@ -174,19 +173,7 @@ def main(init=False, dry_run=False, state_path="", output="", window_days=None, 
     """`invoke diffusion`: window from publishconf.py's settings unless given, state in the outbox of
     the e-mail alerts (beside the publication). Without ``output``, the feeds are those the publication
     put online, copied from $PUBLISH_DEST as for the alerts: what is posted is online."""
-    settings = site.load_settings("publishconf.py")
-
-    def post(folder):
-        return run(
-            folder,
-            registry_path(settings),
-            state_location(state_path, os.environ, settings),
-            init=init,
-            dry_run=dry_run,
-            window_days=setting(settings, "DIFFUSION_FENETRE_JOURS") if window_days is None else window_days,
-            settings=settings,
-            out=out,
-            uncertain=uncertain,
-        )
-
-    return on_published_copy(post, output, settings, out, "Diffusion impossible")
+    options = {"init": init, "dry_run": dry_run, "uncertain": uncertain}
+    return published_job(
+        run, "DIFFUSION_FENETRE_JOURS", "Diffusion impossible", state_path, output, window_days, out, options
+    )
