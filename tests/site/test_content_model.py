@@ -242,6 +242,43 @@ def test_a_bad_correction_is_reported_at_its_own_line(content_copy, build):
     assert "essai.md:7: Corrections:" in built.messages, built.messages
 
 
+# --- The reader reads every field through the schema's kind -----------------------------
+
+
+def test_authors_separated_by_commas_each_have_their_page(content_copy, build):
+    text = article("Essai", "").replace("Author: Rédaction", "Author: Aminata Sow, Moussa Traoré")
+    write_article(content_copy, "2025/essai.md", text)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    signature = built.soup("2025/05/essai").select_one(".signature")
+    assert [a.get_text() for a in signature.select("a")] == ["Aminata Sow", "Moussa Traoré"]
+    assert (built.output / "auteurs" / "aminata-sow" / "index.html").is_file()
+    assert (built.output / "auteurs" / "moussa-traore" / "index.html").is_file()
+    assert not (built.output / "auteurs" / "aminata-sow-moussa-traore").exists()
+
+
+def test_tags_are_separated_by_commas(content_copy, build):
+    write_article(content_copy, "2025/essai.md", article("Essai", "Tags: retraite, santé\n"))
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert (built.output / "themes" / "retraite" / "index.html").is_file()
+    assert (built.output / "themes" / "sante" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "written, line",
+    [("Author: Rédaction", "Tags: retraite; santé"), ("Author: Sow, Aminata; Traoré, Moussa", "Tags: retraite")],
+)
+def test_a_semicolon_in_a_list_of_names_is_refused(content_copy, build, written, line):
+    """Pelican would split on the semicolons; the schema's one separator is the comma."""
+    write_article(content_copy, "2025/essai.md", article("Essai", line + "\n").replace("Author: Rédaction", written))
+    built = build(content_copy)
+    name = "Tags" if ";" in line else "Author"
+    assert built.status != 0
+    assert f"{name}: point-virgule dans la liste" in built.messages and "essai.md:" in built.messages, built.messages
+    assert "Traceback" not in built.messages
+
+
 # --- 4. Organisers ------------------------------------------------------------------------
 
 

@@ -46,15 +46,15 @@ def test_every_schema_field_is_in_the_editor_with_its_french_label(spec):
 
 
 def test_a_field_added_to_the_schema_is_in_the_editor(monkeypatch):
-    missing = schema.Field("Nouveau-Champ", "Nouveau champ", "une aide", kind="text")
+    missing = schema.Field("Nouveau-Champ", "Nouveau champ", "une aide")
     monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, missing))
     assert "nouveau-champ" in editor_fields()
 
 
-def test_an_unknown_kind_is_plain_text(monkeypatch):
-    odd = schema.Field("Bizarre", "Champ bizarre", "une aide", kind="jamais-vu")
-    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, odd))
-    assert editor_fields()["bizarre"]["widget"] == "string"
+def test_a_plain_text_field_is_a_line_of_text(monkeypatch):
+    plain = schema.Field("Simple", "Champ simple", "une aide", kind=schema.Text())
+    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, plain))
+    assert editor_fields()["simple"]["widget"] == "string"
 
 
 def test_status_cannot_be_taken_for_decaps_publish_button():
@@ -77,7 +77,7 @@ def test_dates_are_written_as_the_gate_reads_them():
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm"  # the schema's example has a time
     assert fields["event-end"]["format"] == "YYYY-MM-DD" and fields["event-end"]["time_format"] is False
     for spec in schema.FIELDS:
-        if spec.kind == "date":
+        if isinstance(spec.kind, schema.Date):
             assert fields[spec.key]["date_format"] == "YYYY-MM-DD"
 
 
@@ -97,17 +97,18 @@ def test_photos_go_to_content_images_and_the_body_opens_in_raw_markdown():
     assert fields["body"]["modes"][0] == "raw"
 
 
-def test_lines_fields_are_files_from_content_fichiers(monkeypatch):
-    attachments = schema.Field("Attachments", "Pièces jointes", "une par ligne", kind="lines")
-    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, attachments))
-    field = editor_fields()["attachments"]
-    assert field["widget"] == "list" and field["field"]["widget"] == "file"
-    assert field["field"]["media_folder"] == "/content/fichiers"
-    assert "Attachments" in editor.browser_schema(REGISTRY)["lines"]
+@pytest.mark.parametrize("name", ["Corrections", "Attachments"])
+def test_fields_of_one_entry_per_line_are_lists_of_lines(name):
+    """« date — texte » and « chemin — libellé »: a line of text each, never a file picker (a
+    path alone would miss the label) nor a single line box."""
+    field = editor_fields()[name.lower()]
+    assert field["widget"] == "list" and field["field"]["widget"] == "string"
+    assert name in editor.browser_schema(REGISTRY)["lines"]
+    assert name not in editor.browser_schema(REGISTRY)["lists"]
 
 
 def test_a_closed_list_is_a_select(monkeypatch):
-    category = dataclasses.replace(schema.field("Category"), choices=("Actualité", "Communiqué"))
+    category = dataclasses.replace(schema.field("Category"), kind=schema.Choice(("Actualité", "Communiqué")))
     fields = tuple(category if spec.key == "category" else spec for spec in schema.FIELDS)
     monkeypatch.setattr(schema, "FIELDS", fields)
     assert editor_fields()["category"]["options"] == ["Actualité", "Communiqué"]
