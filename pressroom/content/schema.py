@@ -1381,18 +1381,3 @@ def check_event(header, check):
             )
         )
     return problems
-
-
-# --- The guide's tables ---------------------------------------------------------
-
-GUIDE_HEADER = ("| champ | obligatoire | ce qu'il faut écrire |", "| --- | --- | --- |")
-
-
-def guide_table(group):
-    """The guide's table of the fields of ``group`` (docs/guide-redaction.md), in Markdown."""
-    rows = []
-    for spec in FIELDS:
-        if spec.group == group:
-            required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
-            rows.append(f"| `{spec.name}` | {required} | {spec.help} |")
-    return "\n".join(GUIDE_HEADER + tuple(rows))

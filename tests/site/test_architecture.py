@@ -5,6 +5,7 @@ the guide's tables are the schema's."""
 
 import ast
 import dataclasses
+import io
 import json
 import pathlib
 import re
@@ -12,11 +13,11 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from conftest import CONTENT, ROOT
 
 from pressroom.build import pipeline
 from pressroom.content import schema
+from pressroom.tools import guide
 
 BUILD = """
 import json, sys
@@ -129,10 +130,20 @@ def test_no_place_or_language_is_hard_wired_outside_the_settings():
                     assert literal not in code, (source, literal)
 
 
-@pytest.mark.parametrize("group", ["article", "event"])
-def test_the_guide_tables_are_the_schema(group):
-    guide = (ROOT / "docs" / "guide-redaction.md").read_text(encoding="utf-8")
-    assert schema.guide_table(group) in guide
+def test_the_documents_field_tables_are_the_schema():
+    assert guide.stale() == [], "lancez invoke guide"
+
+
+def test_invoke_guide_rewrites_a_stale_table_and_nothing_else(tmp_path):
+    for relative in guide.TABLES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / relative, tmp_path / relative)
+    written = (tmp_path / guide.GUIDE).read_text(encoding="utf-8")
+    stale_text = written.replace("| `Title` | oui |", "| `Title` | non |")
+    (tmp_path / guide.GUIDE).write_text(stale_text, encoding="utf-8")
+    assert guide.stale(tmp_path) == [guide.GUIDE]
+    assert guide.write(tmp_path) == [guide.GUIDE]
+    assert (tmp_path / guide.GUIDE).read_text(encoding="utf-8") == written
 
 
 def test_every_stage_is_documented_in_the_pipeline():
@@ -202,3 +213,16 @@ def test_a_raw_read_is_found(tmp_path):
     source = tmp_path / "plugin.py"
     source.write_text('def f(article):\n    return article.metadata.get("sms"), getattr(article, "image_alt", "")\n')
     assert sorted(raw_reads(source)) == [(2, ".metadata"), (2, 'getattr(…, "image_alt")')]
+
+
+def test_invoke_guide_refuses_a_document_without_its_marks_and_changes_nothing(tmp_path):
+    for relative in guide.TABLES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / relative, tmp_path / relative)
+    unmarked = (tmp_path / guide.GUIDE).read_text(encoding="utf-8").replace("<!-- fin champs:evenement -->\n", "")
+    (tmp_path / guide.GUIDE).write_text(unmarked, encoding="utf-8")
+    out = io.StringIO()
+    assert guide.run(tmp_path, out) == 1
+    assert "docs/guide-redaction.md" in out.getvalue() and "fin champs:evenement" in out.getvalue()
+    assert "Traceback" not in out.getvalue()
+    assert (tmp_path / guide.GUIDE).read_text(encoding="utf-8") == unmarked

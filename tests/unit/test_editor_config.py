@@ -216,3 +216,12 @@ def test_an_article_without_status_shows_as_published():
 def test_hints_written_for_the_editor_read_the_settings():
     assert "(7 au plus)" in editor_fields(local_settings(tags_max=7))["tags"]["hint"]
     assert "« Publier » en haut enregistre l'article" in editor_fields()["status"]["hint"]
+
+
+def test_the_preview_pane_lists_the_plain_fields_the_article_page_shows(monkeypatch):
+    shown = dict(editor.browser_schema(REGISTRY)["shown"])
+    assert shown["author-service"] == "Service de l'auteur" and shown["source"] == "Source"
+    assert "image-alt" not in shown  # the page shows it as the photo's text, not as a field
+    programme = schema.Field("Programme", "Programme", "une aide", kind=schema.Text(shown_in=("article.html",)))
+    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, programme))
+    assert ["programme", "Programme"] in editor.browser_schema(REGISTRY)["shown"]

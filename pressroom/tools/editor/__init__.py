@@ -30,6 +30,7 @@ from pressroom.settings import ROOT, registry_path, setting
 STATIC = pathlib.Path(__file__).resolve().parent / "static"
 FORMAT = "pelican"
 BODY = "body"
+SHOWN_BY = "article.html"  # the template whose fields the preview pane shows
 LAYOUT = "_pelican_layout"  # the hidden data key of pelican-format.js
 STATUS_LABEL = "Visibilité sur le site : brouillon / publié"
 FORGES = {
@@ -136,6 +137,8 @@ def browser_schema(registry):
         "lists": [spec.name for spec in schema.FIELDS if spec.multiple],
         "lines": [spec.name for spec in schema.FIELDS if spec.multiline],
         "labels": {spec.name: spec.label for spec in schema.FIELDS},
+        # The plain fields the article page shows, which the preview pane lists: key, label.
+        "shown": [[spec.key, spec.label] for spec in schema.FIELDS if SHOWN_BY in spec.kind.shown_in],
         "institutions": {i.acronym: i.name for i in registry},
         # What a missing line stands for: an article without Status is published.
         "implicit": {schema.field("Status").name: schema.status_of(Header([]))},
