@@ -17,7 +17,6 @@ import difflib
 import html
 import os
 import re
-import urllib.parse
 
 from markupsafe import Markup
 from pelican.utils import get_date
@@ -25,7 +24,7 @@ from pelican.utils import get_date
 from pressroom.content import files, frdates, images, sms
 from pressroom.content.problems import Problem
 from pressroom.content.registry import normalize
-from pressroom.content.text import INVISIBLE
+from pressroom.content.text import INVISIBLE, is_web_address
 from pressroom.settings import registry_shown, setting
 
 ALL = ("published", "draft", "hidden")
@@ -187,8 +186,7 @@ def check_slug(entry, spec, check):
 
 
 def check_url(entry, spec, check):
-    parts = urllib.parse.urlsplit(entry.value)
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in entry.value):
+    if is_web_address(entry.value):
         return []
     return [
         check.problem(
