@@ -155,10 +155,10 @@ def listed_articles(generators):
 
 
 def declare(content):
-    """The empty value of every enrichment attribute. Pelican has set an attribute for each
-    metadata field (``institutions``, ``event``… as written): the raw text stays in
-    ``content.metadata``, the attribute is the stage's. ``preview_notice`` comes earlier,
-    from the gate, on the drafts that a preview build shows."""
+    """The empty value of every enrichment attribute, and ``fields``, the content's typed fields
+    (``schema.Fields``). Pelican has set an attribute for each field (``institutions``, ``event``…
+    as read): the field's value stays in ``fields``, the attribute is the stage's. ``preview_notice``
+    comes earlier, from the gate, on the drafts that a preview build shows."""
     for name, value in dataclasses.asdict(Enrichment()).items():
         setattr(content, name, value)
     content.__dict__.setdefault("preview_notice", "")

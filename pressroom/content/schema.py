@@ -1,10 +1,15 @@
-"""The article schema: every field an article may hold, defined once.
+"""The article schema: every field an article may hold, defined once, and how it is read.
 
-Each ``Field`` says what it is (name, kind, one value or several, required for
-which ``Status``), how a communication officer is told about it (French label,
-help, example) and how it is checked. The content check (``invoke lint`` and
-the build, through ``pressroom.build.lint``), ``invoke new``, the importer, the
-templates (through ``pressroom.article``) and the writing guide all read this
+Each ``Field`` says what it is (name, required for which ``Status``), how a
+communication officer is told about it (French label, help, example) and its
+kind: an instance of a ``Kind`` class that parses the text as written into the
+value the site uses, checks it, gives the editor's widget and says whether it
+holds several values, whether typography applies and which templates show it.
+The Markdown reader (``pressroom.build.lint.FrenchMetadata``) parses every field
+through its kind; plugins, templates and our code read the typed values through
+``Fields`` (``article.fields.author_service``, ``fields_of(content)``), never the
+metadata. The content check (``invoke lint`` and the build), ``invoke new``, the
+importer, the editor and the documents' tables (``invoke guide``) all read this
 module; adding a field is one entry here plus its use.
 
 ``check_header`` returns one ``Problem`` per fault, each naming file, line and
