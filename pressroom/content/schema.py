@@ -925,15 +925,6 @@ FIELDS = (
         aliases=("texte sms", "texto"),
     ),
     Field(
-        "Programme",
-        "Programme",
-        "facultatif : le programme de la journée, en une ligne",
-        "9 h accueil, 10 h ouverture",
-        kind=Text(shown_in=("article.html",)),
-        in_new=False,
-        aliases=("programme du jour",),
-    ),
-    Field(
         "Source",
         "Source",
         "l'adresse (https://…) de la page d'origine d'un article repris",

@@ -279,13 +279,6 @@ def test_a_semicolon_in_a_list_of_names_is_refused(content_copy, build, written,
     assert "Traceback" not in built.messages
 
 
-def test_the_programme_is_shown_on_the_page(content_copy, build):
-    write_article(content_copy, "2025/essai.md", article("Essai", "Programme: 9 h accueil, 10 h ouverture\n"))
-    built = build(content_copy)
-    assert built.status == 0, built.messages
-    assert "Programme\u202f: 9 h accueil, 10 h ouverture" in built.soup("2025/05/essai").get_text()
-
-
 # --- 4. Organisers ------------------------------------------------------------------------
 
 
