@@ -433,6 +433,7 @@ class Kind:
     multiple = False
     multiline = False
     choices = ()
+    pair = ()  # for « chemin — libellé » lines: the editor's names of the two halves of a line
     editor_hint = ""  # where the editor's widget replaces what the field's help says about typing
 
     def __init__(self, typeset=False, shown_in=()):
@@ -506,7 +507,8 @@ class Names(Kind):
 
     def __init__(self, most=None, longest=None, editor_hint="", **kwargs):
         super().__init__(**kwargs)
-        self.most, self.longest, self.editor_hint = most, longest, editor_hint
+        self.most, self.longest = most, longest
+        self.editor_hint = editor_hint or self.editor_hint
 
     def parse(self, value):
         return unique(split_list(value))
@@ -617,13 +619,22 @@ class DatedLines(Lines):
 
 
 class Attachments(Lines):
-    """« fichiers/x.pdf — Libellé », one per line."""
+    """« fichiers/x.pdf — Libellé », one per line; the editor gives each line a file picker (in
+    content/fichiers) and a label, which its Pelican format joins with the dash."""
+
+    pair = ("fichier", "libelle")
 
     def parse(self, value):
         return attachments(value)
 
     def check(self, entry, spec, check):
         return check_attachments(entry, spec, check)
+
+    def widget(self, spec, context):
+        picker = {"label": "Fichier", "name": self.pair[0], "widget": "file", "choose_url": False}
+        picker.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
+        label = {"label": "Libellé", "name": self.pair[1], "widget": "string"}
+        return {"widget": "list", "label_singular": self.entry_label, "fields": [picker, label]}
 
 
 class Withdrawal(Kind):

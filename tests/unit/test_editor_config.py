@@ -97,14 +97,21 @@ def test_photos_go_to_content_images_and_the_body_opens_in_raw_markdown():
     assert fields["body"]["modes"][0] == "raw"
 
 
-@pytest.mark.parametrize("name", ["Corrections", "Attachments"])
-def test_fields_of_one_entry_per_line_are_lists_of_lines(name):
-    """« date — texte » and « chemin — libellé »: a line of text each, never a file picker (a
-    path alone would miss the label) nor a single line box."""
-    field = editor_fields()[name.lower()]
+def test_corrections_are_a_list_of_lines():
+    """« date — texte », a line of text each: never a file picker nor a single line box."""
+    field = editor_fields()["corrections"]
     assert field["widget"] == "list" and field["field"]["widget"] == "string"
-    assert name in editor.browser_schema(REGISTRY)["lines"]
-    assert name not in editor.browser_schema(REGISTRY)["lists"]
+    assert "Corrections" in editor.browser_schema(REGISTRY)["lines"]
+    assert "Corrections" not in editor.browser_schema(REGISTRY)["pairs"]
+
+
+def test_attachments_are_files_from_content_fichiers_each_with_its_label():
+    field = editor_fields()["attachments"]
+    picker, label = field["fields"]
+    assert field["widget"] == "list" and picker["widget"] == "file" and label["widget"] == "string"
+    assert picker["media_folder"] == "/content/fichiers" and picker["public_folder"] == "fichiers"
+    browser = editor.browser_schema(REGISTRY)
+    assert "Attachments" in browser["lines"] and browser["pairs"]["Attachments"] == [picker["name"], label["name"]]
 
 
 def test_a_closed_list_is_a_select(monkeypatch):
@@ -225,3 +232,10 @@ def test_the_preview_pane_lists_the_plain_fields_the_article_page_shows(monkeypa
     programme = schema.Field("Programme", "Programme", "une aide", kind=schema.Text(shown_in=("article.html",)))
     monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, programme))
     assert ["programme", "Programme"] in editor.browser_schema(REGISTRY)["shown"]
+
+
+def test_a_widget_that_replaces_the_typing_has_its_own_hint():
+    fields = editor_fields()
+    assert fields["institutions"]["hint"].startswith("choisissez une ou plusieurs institutions")
+    assert fields["tags"]["hint"].startswith("tapez les valeurs séparées par des virgules (20 au plus)")
+    assert fields["author"]["hint"] == schema.field("Author").help  # typed as written

@@ -136,6 +136,8 @@ def browser_schema(registry):
         "fields": [spec.name for spec in schema.FIELDS],
         "lists": [spec.name for spec in schema.FIELDS if spec.multiple],
         "lines": [spec.name for spec in schema.FIELDS if spec.multiline],
+        # Lines of two halves joined by a dash (« chemin — libellé »): the editor's name of each half.
+        "pairs": {spec.name: list(spec.kind.pair) for spec in schema.FIELDS if spec.kind.pair},
         "labels": {spec.name: spec.label for spec in schema.FIELDS},
         # The plain fields the article page shows, which the preview pane lists: key, label.
         "shown": [[spec.key, spec.label] for spec in schema.FIELDS if SHOWN_BY in spec.kind.shown_in],
