@@ -634,7 +634,7 @@ class Attachments(Lines):
         picker = {"label": "Fichier", "name": self.pair[0], "widget": "file", "choose_url": False}
         picker.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
         label = {"label": "Libellé", "name": self.pair[1], "widget": "string"}
-        return {"widget": "list", "label_singular": self.entry_label, "fields": [picker, label]}
+        return {"widget": "list", "label_singular": self.entry_label, "collapsed": False, "fields": [picker, label]}
 
 
 class Withdrawal(Kind):
