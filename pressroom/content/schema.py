@@ -58,6 +58,761 @@ DATETIME_HINT = (
 )
 
 
+TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
+
+
+# --- Kinds of field ---------------------------------------------------------------
+
+
+def as_text(value):
+    """The text of a field as the reader gives it: one string, or the list of its lines."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(line).strip() for line in value)
+    return str(value if value is not None else "").strip()
+
+
+def unique(items):
+    return list(dict.fromkeys(items))
+
+
+class Kind:
+    """What a field holds. ``parse`` turns the text as written into the value the site uses, once,
+    when the reader reads the file; ``check`` gives its problems in French; ``widget`` is the Decap
+    CMS widget of the editor; ``empty`` is the value of a field left out.
+
+    ``multiple``: several values, separated by commas; ``multiline``: one value per line;
+    ``typeset``: French typography applies to it (``plugins/typography``); ``shown_in``: where the
+    site shows it, for the guide."""
+
+    multiple = False
+    multiline = False
+    choices = ()
+    pair = ()  # for « chemin — libellé » lines: the editor's names of the two halves of a line
+    editor_hint = ""  # where the editor's widget replaces what the field's help says about typing
+
+    def __init__(self, typeset=False, shown_in=()):
+        self.typeset = typeset
+        self.shown_in = tuple(shown_in)
+
+    def parse(self, value):
+        return as_text(value)
+
+    def empty(self):
+        return [] if self.multiple or self.multiline else ""
+
+    def check(self, entry, spec, check):
+        return []
+
+    def widget(self, spec, context):
+        return {"widget": "string"}
+
+
+class Text(Kind):
+    """Plain text on one line."""
+
+
+class Summary(Kind):
+    """Plain text, never HTML: what HTML could read as markup is escaped. Apostrophes stay as
+    written so that typography can curl them (every template quotes attributes with ")."""
+
+    def parse(self, value):
+        return Markup(html.escape(as_text(value), quote=False).replace('"', "&quot;"))
+
+
+class Date(Kind):
+    """A date in ISO form or in French, with a time where the field's example has one."""
+
+    def parse(self, value):
+        return read_date(as_text(value))
+
+    def empty(self):
+        return None
+
+    def check(self, entry, spec, check):
+        return check_date(entry, spec, check)
+
+    def widget(self, spec, context):
+        with_time = frdates.has_time(spec.example)  # the schema shows a time in the example where one is allowed
+        return {
+            "widget": "datetime",
+            "date_format": "YYYY-MM-DD",
+            "time_format": "HH:mm" if with_time else False,
+            "format": "YYYY-MM-DD HH:mm" if with_time else "YYYY-MM-DD",
+            "picker_utc": False,
+        }
+
+
+class EventDate(Date):
+    """A date of the event block: it may leave out the year (the article's) and means a whole day
+    without a time, so it is typed with the rest of the block (``event_dates``), as written here."""
+
+    def parse(self, value):
+        return as_text(value)
+
+    def empty(self):
+        return ""
+
+
+class Names(Kind):
+    """Names separated by commas (authors, tags), each once; ``most`` (a setting) and
+    ``longest`` (characters) bound them when given."""
+
+    multiple = True
+
+    def __init__(self, most=None, longest=None, editor_hint="", **kwargs):
+        super().__init__(**kwargs)
+        self.most, self.longest = most, longest
+        self.editor_hint = editor_hint or self.editor_hint
+
+    def parse(self, value):
+        return unique(split_list(value))
+
+    def check(self, entry, spec, check):
+        return check_list(entry, spec, check, self.most, self.longest)
+
+    def widget(self, spec, context):
+        return {"widget": "list", "allow_add": True}
+
+
+class Institutions(Names):
+    editor_hint = (
+        "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
+        "absente de la liste doit d'abord être ajoutée au registre des institutions"
+    )
+
+    def check(self, entry, spec, check):
+        return check_institutions(entry, spec, check)
+
+    def widget(self, spec, context):
+        options = [{"label": f"{i.acronym} — {i.name}", "value": i.acronym} for i in context["registry"]]
+        return {"widget": "select", "multiple": True, "options": options}
+
+
+class Addresses(Names):
+    def check(self, entry, spec, check):
+        return check_addresses(entry, spec, check)
+
+
+class Choice(Kind):
+    """One value of a closed list, however its case and accents are written; ``labels`` name the
+    values in the editor, ``default`` is the editor's."""
+
+    def __init__(self, choices, labels=None, default=None, editor_hint="", **kwargs):
+        super().__init__(**kwargs)
+        self.choices, self.labels, self.default, self.editor_hint = tuple(choices), labels or {}, default, editor_hint
+
+    def parse(self, value):
+        text = as_text(value)
+        return next((choice for choice in self.choices if normalize(choice) == normalize(text)), text)
+
+    def check(self, entry, spec, check):
+        return check_choice(entry, spec, check)
+
+    def widget(self, spec, context):
+        options = [{"label": self.labels[v], "value": v} if v in self.labels else v for v in self.choices]
+        return {"widget": "select", "options": options} | ({"default": self.default} if self.default else {})
+
+
+class Pattern(Kind):
+    """One word that a pattern describes: the editor's ``pattern`` (a regular expression and what
+    it asks for) mirrors the schema's check."""
+
+    pattern = ()
+    default = None
+
+    def widget(self, spec, context):
+        return {"widget": "string", "pattern": list(self.pattern)} | ({"default": self.default} if self.default else {})
+
+
+class Url(Pattern):
+    pattern = (r"^https?://[^\s/]+\S*$", "une adresse complète qui commence par https:// (ou http://)")
+
+    def check(self, entry, spec, check):
+        return check_url(entry, spec, check)
+
+
+class Slug(Pattern):
+    pattern = (SLUG_PATTERN.pattern, "minuscules sans accent, chiffres et tirets : formation-cmss-2024")
+
+    def check(self, entry, spec, check):
+        return check_slug(entry, spec, check)
+
+
+class Lang(Pattern):
+    pattern = (LANG_PATTERN.pattern, "le code de la langue en deux lettres : fr")
+    default = "fr"
+
+    def check(self, entry, spec, check):
+        return check_lang(entry, spec, check)
+
+
+class Photo(Kind):
+    """The path of a photo under content/images."""
+
+    def parse(self, value):
+        return image_path(as_text(value))
+
+    def check(self, entry, spec, check):
+        return check_image(entry, spec, check)
+
+    def widget(self, spec, context):
+        folders = media_folders(context["settings"], "EDITOR_IMAGES_FOLDER", "EDITOR_IMAGES_PUBLIC")
+        return {"widget": "image", "choose_url": False} | folders
+
+
+class Number(Kind):
+    def check(self, entry, spec, check):
+        return check_number(entry, spec, check)
+
+
+class Lines(Kind):
+    """One entry per line; the editor gives a list of one-line texts."""
+
+    multiline = True
+
+    def __init__(self, entry_label, **kwargs):
+        super().__init__(**kwargs)
+        self.entry_label = entry_label
+
+    def parse(self, value):
+        return lines_of(value)
+
+    def widget(self, spec, context):
+        return {"widget": "list", "field": {"label": self.entry_label, "name": "ligne", "widget": "string"}}
+
+
+class DatedLines(Lines):
+    """« date — texte », one per line (Corrections), oldest first."""
+
+    def parse(self, value):
+        return sorted(dated_lines(value), key=lambda dated: dated.date)
+
+    def check(self, entry, spec, check):
+        return check_lines(entry, spec, check)
+
+
+class Attachments(Lines):
+    """« fichiers/x.pdf — Libellé », one per line; the editor gives each line a file picker (in
+    content/fichiers) and a label, which its Pelican format joins with the dash."""
+
+    pair = ("fichier", "libelle")
+
+    def parse(self, value):
+        return attachments(value)
+
+    def check(self, entry, spec, check):
+        return check_attachments(entry, spec, check)
+
+    def widget(self, spec, context):
+        picker = {"label": "Fichier", "name": self.pair[0], "widget": "file", "choose_url": False}
+        picker.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
+        label = {"label": "Libellé", "name": self.pair[1], "widget": "string"}
+        return {"widget": "list", "label_singular": self.entry_label, "collapsed": False, "fields": [picker, label]}
+
+
+class Withdrawal(Kind):
+    """« date — raison », on one line."""
+
+    def parse(self, value):
+        found = dated_lines(value)
+        return found[0] if found else None
+
+    def empty(self):
+        return None
+
+    def check(self, entry, spec, check):
+        return check_dated_line(entry, spec, check, entry.value, entry.line)
+
+
+class Sms(Kind):
+    def check(self, entry, spec, check):
+        return check_sms(entry, spec, check)
+
+
+class Token(Kind):
+    """Written by `invoke lien-embargo` only: the editor keeps it as it is, never typed."""
+
+    def check(self, entry, spec, check):
+        return check_token(entry, spec, check)
+
+    def widget(self, spec, context):
+        return {"widget": "hidden"}
+
+
+class Spokesperson(Kind):
+    """A name among the registry's spokespeople (``check_spokesperson`` checks it against the
+    article's institutions)."""
+
+    def widget(self, spec, context):
+        options = [
+            {"label": f"{person.name} ({institution.acronym})", "value": person.name}
+            for institution in context["registry"]
+            for person in institution.spokespeople
+        ]
+        return {"widget": "select", "options": options} if options else super().widget(spec, context)
+
+
+def media_folders(settings, folder, public):
+    """A field's own media folder in the editor: from the project's root (leading slash)."""
+    return {"media_folder": "/" + setting(settings, folder), "public_folder": setting(settings, public)}
+
+
+STATUS_LABELS = {
+    "draft": "brouillon : pas encore sur le site",
+    "published": "publié : visible sur le site",
+    "hidden": "publié mais absent des listes",
+}
+STATUS_HINT = (
+    "brouillon : l'article n'est pas sur le site ; publié : il paraît à la prochaine mise à jour du site ; "
+    "le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne"
+)
+TAGS_HINT = "tapez les valeurs séparées par des virgules ({most} au plus) ; écrivez-les toujours de la même façon"
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str  # as written in the header: « Event-Start »
+    label: str  # French, for the guide and the editor
+    help: str  # French: what to write
+    example: str = ""
+    kind: Kind = Text()
+    required: tuple = ()  # the statuses for which the field must be filled
+    group: str = "article"  # "article" or "event"
+    aliases: tuple = ()  # French names an officer may write by mistake
+    in_new: bool = True  # written (empty or filled) by `invoke new`
+    max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
+    stored: str = ""  # the key of Pelican's metadata when it is not ``key`` (Author: « authors »)
+
+    @property
+    def key(self):
+        """The name as written, in lower case, as Pelican stores it in ``metadata``."""
+        return self.name.lower()
+
+    @property
+    def attribute(self):
+        """The name in ``article.fields``: ``author_service``."""
+        return self.key.replace("-", "_")
+
+    @property
+    def multiple(self):
+        return self.kind.multiple
+
+    @property
+    def multiline(self):
+        """Written on several lines (indented continuation lines), one value per line."""
+        return self.kind.multiline
+
+    @property
+    def choices(self):
+        return self.kind.choices
+
+    def required_for(self, status):
+        return status in self.required
+
+
+FIELDS = (
+    Field(
+        "Title",
+        "Titre",
+        "le titre, tel qu'il s'affichera",
+        "Formation des délégués syndicaux",
+        required=ALL,
+        aliases=("titre",),
+    ),
+    Field(
+        "Date",
+        "Date de publication",
+        "`2024-10-08 10:30` ou `8 octobre 2024 à 10h30` (heure du fuseau du site) ; une date future met "
+        "l'article sous embargo : il paraît à la première construction qui suit cette date",
+        "2024-10-08 10:30",
+        kind=Date(),
+        required=ALL,
+        aliases=("date de publication",),
+    ),
+    Field(
+        "Modified",
+        "Date de mise à jour",
+        "la date de la dernière correction, sous la même forme que `Date` ; la page affiche « Mis à jour "
+        "le … » et les flux gardent la date de publication",
+        "2024-10-09",
+        kind=Date(),
+        in_new=False,
+        aliases=("modifie", "mise a jour"),
+    ),
+    Field(
+        "Author",
+        "Auteur",
+        "prénom et nom (obligatoire pour publier) ; plusieurs auteurs séparés par des virgules",
+        "Aminata Bocar Sow",
+        kind=Names(),
+        required=PUBLISHED,
+        aliases=("auteur", "auteurs", "authors"),
+        max_length=100,
+        stored="authors",
+    ),
+    Field(
+        "Author-Service",
+        "Service de l'auteur",
+        "le service, par exemple `CCOM-RP/CMSS`",
+        "CCOM-RP/CMSS",
+        kind=Text(shown_in=("article.html", "lite/article.html")),
+        aliases=("service",),
+    ),
+    Field(
+        "Institutions",
+        "Institutions",
+        "les sigles, séparés par des virgules : `CMSS, UNTM` ; chaque sigle doit figurer dans le registre "
+        "des institutions (majuscules, accents et noms complets sont reconnus)",
+        "CMSS, UNTM",
+        kind=Institutions(),
+        required=ALL,
+        aliases=("institution", "organismes", "organisme"),
+    ),
+    Field(
+        "Tags",
+        "Thèmes",
+        "les thèmes, séparés par des virgules (20 au plus) ; écrivez un thème toujours de la même façon",
+        "formation, dialogue social",
+        kind=Names(most="TAGS_MAX", longest=TAG_MAX_LENGTH, editor_hint=TAGS_HINT),
+        aliases=("themes", "theme", "mots-cles", "tag"),
+        max_length=100_000,
+    ),
+    Field(
+        "Category",
+        "Type de publication",
+        "un seul type, pris dans la liste : " + ", ".join(RELEASE_TYPES) + " ; il s'affiche en étiquette "
+        "au-dessus du titre et chaque type a sa page et son flux",
+        "Communiqué de presse",
+        kind=Choice(RELEASE_TYPES),
+        aliases=("categorie", "rubrique", "type"),
+    ),
+    Field(
+        "Number",
+        "Numéro",
+        "facultatif : le numéro du communiqué, « numéro/année », unique pour la première institution et l'année",
+        "12/2025",
+        kind=Number(shown_in=("article.html", "lite/article.html")),
+        in_new=False,
+        aliases=("numero", "no", "n°"),
+    ),
+    Field(
+        "Summary",
+        "Chapô",
+        f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
+        "affichées sous le titre, dans les listes et les flux",
+        "La CMSS a formé quarante délégués syndicaux à Bamako.",
+        kind=Summary(typeset=True),
+        required=PUBLISHED,
+        aliases=("resume", "chapo", "chapeau"),
+        max_length=SUMMARY_MAX,
+    ),
+    Field(
+        "Corrections",
+        "Corrections",
+        "une correction par ligne, « date — ce qui a changé » ; les lignes suivantes commencent par "
+        "quatre espaces ; mettez aussi à jour `Modified`",
+        "2024-10-09 — Lieu de l'atelier corrigé",
+        kind=DatedLines("Correction"),
+        in_new=False,
+        aliases=("correction", "rectificatif", "erratum"),
+    ),
+    Field(
+        "Withdrawn",
+        "Retrait",
+        "pour retirer un communiqué sans le supprimer : « date — raison » ; la page reste en ligne sous "
+        "un bandeau « Retiré le … » mais quitte les listes, les flux, l'agenda et la recherche",
+        "2024-10-12 — Atelier reporté à une date ultérieure",
+        kind=Withdrawal(),
+        in_new=False,
+        aliases=("retire", "retrait"),
+    ),
+    Field(
+        "Image",
+        "Photo",
+        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG, WebP ou GIF ; 20 Mo et "
+        "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
+        "des partages, sans les informations cachées de l'appareil",
+        "images/cmss-formation-2024.jpg",
+        kind=Photo(),
+        in_new=False,
+        aliases=("photo",),
+    ),
+    Field(
+        "Image-Alt",
+        "Description de la photo",
+        "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
+        "Les participants à la session de formation, dans la salle de conférence de la CMSS",
+        kind=Text(typeset=True),
+        in_new=False,
+        aliases=("alt", "description photo", "texte alternatif"),
+    ),
+    Field(
+        "Image-Caption",
+        "Légende",
+        "facultatif : la légende affichée sous la photo",
+        "Ouverture de la session, le 8 octobre 2024",
+        kind=Text(typeset=True),
+        in_new=False,
+        aliases=("legende",),
+    ),
+    Field(
+        "Image-Credit",
+        "Crédit photo",
+        "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
+        "CCOM-RP/CMSS",
+        kind=Text(typeset=True),
+        in_new=False,
+        aliases=("credit", "credit photo"),
+    ),
+    Field(
+        "Attachments",
+        "Pièces jointes",
+        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` (PDF, ODT, ODS, ODP, DOCX, "
+        "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
+        "espaces ; la page affiche le libellé, le format et le poids",
+        "fichiers/cmss-communique-signe.pdf — Communiqué signé",
+        kind=Attachments("Pièce jointe"),
+        in_new=False,
+        aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
+    ),
+    Field(
+        "Spokesperson",
+        "Porte-parole",
+        "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
+        "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
+        "Awa Exemple",
+        kind=Spokesperson(),
+        in_new=False,
+        aliases=("porte-parole", "porte parole", "contact"),
+        max_length=100,
+    ),
+    Field(
+        "Preview-Token",
+        "Jeton du lien sous embargo",
+        "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
+        "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
+        "",
+        kind=Token(),
+        in_new=False,
+        aliases=("jeton", "lien embargo", "lien-embargo"),
+        max_length=100,
+    ),
+    Field(
+        "SMS",
+        "Texte SMS",
+        "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
+        "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
+        "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
+        kind=Sms(),
+        in_new=False,
+        aliases=("texte sms", "texto"),
+    ),
+    Field(
+        "Source",
+        "Source",
+        "l'adresse (https://…) de la page d'origine d'un article repris",
+        "https://www.exemple.ml/article",
+        kind=Url(shown_in=("article.html", "lite/article.html")),
+        in_new=False,
+        aliases=("lien", "url source"),
+    ),
+    Field(
+        "Redirect-From",
+        "Anciennes adresses",
+        "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
+        "des virgules : `2021/11/ancien-article/`",
+        "2021/11/ancien-article/",
+        kind=Addresses(),
+        in_new=False,
+        aliases=("redirection", "ancienne adresse", "anciennes adresses"),
+    ),
+    Field(
+        "Slug",
+        "Adresse",
+        "la fin de l'adresse de la page : minuscules sans accent, chiffres et tirets",
+        "formation-delegues-syndicaux",
+        kind=Slug(),
+        aliases=("adresse",),
+        max_length=100,
+    ),
+    Field(
+        "Lang",
+        "Langue",
+        "la langue de l'article, en deux lettres : `fr`",
+        "fr",
+        kind=Lang(),
+        aliases=("langue",),
+    ),
+    Field(
+        "Status",
+        "Statut",
+        "`draft` (brouillon, non publié) tant que l'article n'est pas prêt ; `published`, ou pas de ligne "
+        "`Status`, pour publier ; `hidden` pour une page publiée mais absente des listes",
+        "draft",
+        kind=Choice(STATUSES, STATUS_LABELS, "draft", STATUS_HINT),
+        aliases=("statut", "etat"),
+    ),
+    Field(
+        "Event",
+        "Événement",
+        "le nom de l'événement",
+        "Atelier national de formation",
+        kind=Text(typeset=True),
+        group="event",
+        aliases=("evenement",),
+    ),
+    Field(
+        "Event-Start",
+        "Début de l'événement",
+        "la date de début : `2024-10-08`, ou `2024-10-08 09:00` si l'heure est connue",
+        "2024-10-08 09:00",
+        kind=EventDate(),
+        group="event",
+        aliases=("debut", "date de debut"),
+    ),
+    Field(
+        "Event-End",
+        "Fin de l'événement",
+        "la date de fin, jamais avant le début ; une date sans heure après un début avec heure "
+        "désigne la fin de ce jour-là (la même date pour un seul jour)",
+        "2024-10-10",
+        kind=EventDate(),
+        group="event",
+        aliases=("fin", "date de fin"),
+    ),
+    Field(
+        "Event-Location",
+        "Lieu de l'événement",
+        "le lieu : `Direction générale de la CMSS, Bamako`",
+        "Direction générale de la CMSS, Bamako",
+        kind=Text(typeset=True),
+        group="event",
+        aliases=("lieu",),
+    ),
+    Field(
+        "Event-Organizers",
+        "Organisateurs",
+        "les sigles des institutions qui organisent l'événement, séparés par des virgules (pas celles qui "
+        "l'accueillent ou y assistent) ; sans ce champ, aucun organisateur n'est affiché",
+        "CMSS",
+        kind=Institutions(),
+        group="event",
+        aliases=("organisateurs", "organisateur", "organizers"),
+    ),
+)
+BY_KEY = {field.key: field for field in FIELDS}
+BY_ATTRIBUTE = {field.attribute: field for field in FIELDS}
+EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    """One kind of source file: the fields it may hold and, for a page, the ones it must."""
+
+    name: str  # French: « article », « page »
+    fields: tuple
+    required: frozenset = None  # keys required whatever the status; None: each field's own rule
+
+    @property
+    def by_key(self):
+        return {spec.key: spec for spec in self.fields}
+
+    def required_for(self, spec, status):
+        return spec.required_for(status) if self.required is None else spec.key in self.required
+
+
+ARTICLE = Document("article", FIELDS)
+# A page of content/pages (the accessibility statement…) is no release: a title and its text, an
+# address, a status, a summary for its description, the date of its last update, its language.
+PAGE = Document(
+    "page",
+    tuple(BY_KEY[key] for key in ("title", "slug", "status", "summary", "modified", "lang")),
+    frozenset({"title"}),
+)
+
+# Metadata that steers where and how Pelican writes a page: never from an article.
+RESERVED = {
+    "save_as",
+    "url",
+    "template",
+    "override",
+    "override_url",
+    "override_save_as",
+    "path",
+    "source_path",
+    "relative_source_path",
+    "settings",
+    "translation",
+    "translations",
+    "filename",
+    "page_order",
+    "private",
+    "in_default_lang",
+    "category_url",
+    "author_url",
+    "metadata",
+    "content",
+    "summary_max_length",
+}
+
+
+def field(name):
+    return BY_KEY[name.lower()]
+
+
+def parsed(name, value):
+    """The value of the field ``name`` (a metadata key) as its kind reads it; another key's value as it is."""
+    spec = BY_KEY.get(name)
+    return spec.kind.parse(value) if spec else value
+
+
+class Fields:
+    """The schema's fields of one content, typed, read-only: ``article.fields.author_service``. The
+    reader has put each value in the content's metadata as its kind parsed it; a field left out
+    reads as its kind's empty value. The one way plugins, templates and our code read a field."""
+
+    __slots__ = ("_metadata",)
+
+    def __init__(self, metadata):
+        object.__setattr__(self, "_metadata", metadata)
+
+    def __getattr__(self, attribute):
+        spec = BY_ATTRIBUTE.get(attribute)
+        if spec is None:
+            raise AttributeError(f"aucun champ « {attribute} » dans le schéma")
+        value = self._metadata.get(spec.stored or spec.key)
+        return spec.kind.empty() if value is None else value
+
+    def __setattr__(self, name, value):
+        raise AttributeError("les champs d'un article se lisent dans son fichier, ils ne s'écrivent pas")
+
+    def __reduce__(self):
+        return Fields, (self._metadata,)
+
+    def written(self, attribute):
+        """Whether the content's file gives the field a value."""
+        spec = BY_ATTRIBUTE[attribute]
+        return self._metadata.get(spec.stored or spec.key) not in (None, "", [])
+
+
+def typeset_fields(metadata, typeset):
+    """Typeset, in a reader's ``metadata``, the text of every field whose kind is typeset."""
+    for spec in FIELDS:
+        if spec.kind.typeset and isinstance(metadata.get(spec.key), str):
+            metadata[spec.key] = typeset(metadata[spec.key])
+
+
+def retype(content, name, value):
+    """Give a content's field ``name`` a new value of its kind (the title, typeset once the address
+    is made from it as written), so that ``fields`` reads what the page shows."""
+    content.metadata[BY_KEY[name].stored or name] = value
+
+
+def fields_of(content):
+    """The typed fields of a Pelican content (an Article, a Page)."""
+    return Fields(getattr(content, "metadata", {}))
+
+
 # --- What a checked article is made of ---------------------------------------
 
 
@@ -140,9 +895,6 @@ def check_institutions(entry, spec, check):
         for name in names
         if check.registry.find(name) is None
     ]
-
-
-TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
 
 
 def check_list(entry, spec, check, most_setting=None, longest=None):
@@ -405,747 +1157,6 @@ def check_attachments(entry, spec, check):
 
 def check_withdrawal(entry, spec, check):
     return check_dated_line(entry, spec, check, entry.value, entry.line)
-
-
-# --- Kinds of field ---------------------------------------------------------------
-
-
-def as_text(value):
-    """The text of a field as the reader gives it: one string, or the list of its lines."""
-    if isinstance(value, (list, tuple)):
-        return " ".join(str(line).strip() for line in value)
-    return str(value if value is not None else "").strip()
-
-
-def unique(items):
-    return list(dict.fromkeys(items))
-
-
-class Kind:
-    """What a field holds. ``parse`` turns the text as written into the value the site uses, once,
-    when the reader reads the file; ``check`` gives its problems in French; ``widget`` is the Decap
-    CMS widget of the editor; ``empty`` is the value of a field left out.
-
-    ``multiple``: several values, separated by commas; ``multiline``: one value per line;
-    ``typeset``: French typography applies to it (``plugins/typography``); ``shown_in``: where the
-    site shows it, for the guide."""
-
-    multiple = False
-    multiline = False
-    choices = ()
-    pair = ()  # for « chemin — libellé » lines: the editor's names of the two halves of a line
-    editor_hint = ""  # where the editor's widget replaces what the field's help says about typing
-
-    def __init__(self, typeset=False, shown_in=()):
-        self.typeset = typeset
-        self.shown_in = tuple(shown_in)
-
-    def parse(self, value):
-        return as_text(value)
-
-    def empty(self):
-        return [] if self.multiple or self.multiline else ""
-
-    def check(self, entry, spec, check):
-        return []
-
-    def widget(self, spec, context):
-        return {"widget": "string"}
-
-
-class Text(Kind):
-    """Plain text on one line."""
-
-
-class Summary(Kind):
-    """Plain text, never HTML: what HTML could read as markup is escaped. Apostrophes stay as
-    written so that typography can curl them (every template quotes attributes with ")."""
-
-    def parse(self, value):
-        return Markup(html.escape(as_text(value), quote=False).replace('"', "&quot;"))
-
-
-class Date(Kind):
-    """A date in ISO form or in French, with a time where the field's example has one."""
-
-    def parse(self, value):
-        return read_date(as_text(value))
-
-    def empty(self):
-        return None
-
-    def check(self, entry, spec, check):
-        return check_date(entry, spec, check)
-
-    def widget(self, spec, context):
-        with_time = frdates.has_time(spec.example)  # the schema shows a time in the example where one is allowed
-        return {
-            "widget": "datetime",
-            "date_format": "YYYY-MM-DD",
-            "time_format": "HH:mm" if with_time else False,
-            "format": "YYYY-MM-DD HH:mm" if with_time else "YYYY-MM-DD",
-            "picker_utc": False,
-        }
-
-
-class EventDate(Date):
-    """A date of the event block: it may leave out the year (the article's) and means a whole day
-    without a time, so it is typed with the rest of the block (``event_dates``), as written here."""
-
-    def parse(self, value):
-        return as_text(value)
-
-    def empty(self):
-        return ""
-
-
-class Names(Kind):
-    """Names separated by commas (authors, tags), each once; ``most`` (a setting) and
-    ``longest`` (characters) bound them when given."""
-
-    multiple = True
-
-    def __init__(self, most=None, longest=None, editor_hint="", **kwargs):
-        super().__init__(**kwargs)
-        self.most, self.longest = most, longest
-        self.editor_hint = editor_hint or self.editor_hint
-
-    def parse(self, value):
-        return unique(split_list(value))
-
-    def check(self, entry, spec, check):
-        return check_list(entry, spec, check, self.most, self.longest)
-
-    def widget(self, spec, context):
-        return {"widget": "list", "allow_add": True}
-
-
-class Institutions(Names):
-    editor_hint = (
-        "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
-        "absente de la liste doit d'abord être ajoutée au registre des institutions"
-    )
-
-    def check(self, entry, spec, check):
-        return check_institutions(entry, spec, check)
-
-    def widget(self, spec, context):
-        options = [{"label": f"{i.acronym} — {i.name}", "value": i.acronym} for i in context["registry"]]
-        return {"widget": "select", "multiple": True, "options": options}
-
-
-class Addresses(Names):
-    def check(self, entry, spec, check):
-        return check_addresses(entry, spec, check)
-
-
-class Choice(Kind):
-    """One value of a closed list, however its case and accents are written; ``labels`` name the
-    values in the editor, ``default`` is the editor's."""
-
-    def __init__(self, choices, labels=None, default=None, editor_hint="", **kwargs):
-        super().__init__(**kwargs)
-        self.choices, self.labels, self.default, self.editor_hint = tuple(choices), labels or {}, default, editor_hint
-
-    def parse(self, value):
-        text = as_text(value)
-        return next((choice for choice in self.choices if normalize(choice) == normalize(text)), text)
-
-    def check(self, entry, spec, check):
-        return check_choice(entry, spec, check)
-
-    def widget(self, spec, context):
-        options = [{"label": self.labels[v], "value": v} if v in self.labels else v for v in self.choices]
-        return {"widget": "select", "options": options} | ({"default": self.default} if self.default else {})
-
-
-class Pattern(Kind):
-    """One word that a pattern describes: ``check`` is the schema's, the editor's ``pattern`` mirrors it."""
-
-    def __init__(self, checker, pattern, pattern_hint, default=None, **kwargs):
-        super().__init__(**kwargs)
-        self.checker, self.pattern, self.default = checker, [pattern, pattern_hint], default
-
-    def check(self, entry, spec, check):
-        return self.checker(entry, spec, check)
-
-    def widget(self, spec, context):
-        return {"widget": "string", "pattern": self.pattern} | ({"default": self.default} if self.default else {})
-
-
-class Photo(Kind):
-    """The path of a photo under content/images."""
-
-    def parse(self, value):
-        return image_path(as_text(value))
-
-    def check(self, entry, spec, check):
-        return check_image(entry, spec, check)
-
-    def widget(self, spec, context):
-        folders = media_folders(context["settings"], "EDITOR_IMAGES_FOLDER", "EDITOR_IMAGES_PUBLIC")
-        return {"widget": "image", "choose_url": False} | folders
-
-
-class Number(Kind):
-    def check(self, entry, spec, check):
-        return check_number(entry, spec, check)
-
-
-class Lines(Kind):
-    """One entry per line; the editor gives a list of one-line texts."""
-
-    multiline = True
-
-    def __init__(self, entry_label, **kwargs):
-        super().__init__(**kwargs)
-        self.entry_label = entry_label
-
-    def parse(self, value):
-        return lines_of(value)
-
-    def widget(self, spec, context):
-        return {"widget": "list", "field": {"label": self.entry_label, "name": "ligne", "widget": "string"}}
-
-
-class DatedLines(Lines):
-    """« date — texte », one per line (Corrections), oldest first."""
-
-    def parse(self, value):
-        return sorted(dated_lines(value), key=lambda dated: dated.date)
-
-    def check(self, entry, spec, check):
-        return check_lines(entry, spec, check)
-
-
-class Attachments(Lines):
-    """« fichiers/x.pdf — Libellé », one per line; the editor gives each line a file picker (in
-    content/fichiers) and a label, which its Pelican format joins with the dash."""
-
-    pair = ("fichier", "libelle")
-
-    def parse(self, value):
-        return attachments(value)
-
-    def check(self, entry, spec, check):
-        return check_attachments(entry, spec, check)
-
-    def widget(self, spec, context):
-        picker = {"label": "Fichier", "name": self.pair[0], "widget": "file", "choose_url": False}
-        picker.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
-        label = {"label": "Libellé", "name": self.pair[1], "widget": "string"}
-        return {"widget": "list", "label_singular": self.entry_label, "collapsed": False, "fields": [picker, label]}
-
-
-class Withdrawal(Kind):
-    """« date — raison », on one line."""
-
-    def parse(self, value):
-        found = dated_lines(value)
-        return found[0] if found else None
-
-    def empty(self):
-        return None
-
-    def check(self, entry, spec, check):
-        return check_dated_line(entry, spec, check, entry.value, entry.line)
-
-
-class Sms(Kind):
-    def check(self, entry, spec, check):
-        return check_sms(entry, spec, check)
-
-
-class Token(Kind):
-    """Written by `invoke lien-embargo` only: the editor keeps it as it is, never typed."""
-
-    def check(self, entry, spec, check):
-        return check_token(entry, spec, check)
-
-    def widget(self, spec, context):
-        return {"widget": "hidden"}
-
-
-class Spokesperson(Kind):
-    """A name among the registry's spokespeople (``check_spokesperson`` checks it against the
-    article's institutions)."""
-
-    def widget(self, spec, context):
-        options = [
-            {"label": f"{person.name} ({institution.acronym})", "value": person.name}
-            for institution in context["registry"]
-            for person in institution.spokespeople
-        ]
-        return {"widget": "select", "options": options} if options else super().widget(spec, context)
-
-
-def media_folders(settings, folder, public):
-    """A field's own media folder in the editor: from the project's root (leading slash)."""
-    return {"media_folder": "/" + setting(settings, folder), "public_folder": setting(settings, public)}
-
-
-EDITOR_URL_PATTERN = r"^https?://[^\s/]+\S*$"
-STATUS_LABELS = {
-    "draft": "brouillon : pas encore sur le site",
-    "published": "publié : visible sur le site",
-    "hidden": "publié mais absent des listes",
-}
-STATUS_HINT = (
-    "brouillon : l'article n'est pas sur le site ; publié : il paraît à la prochaine mise à jour du site ; "
-    "le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne"
-)
-TAGS_HINT = "tapez les valeurs séparées par des virgules ({most} au plus) ; écrivez-les toujours de la même façon"
-
-
-@dataclasses.dataclass(frozen=True)
-class Field:
-    name: str  # as written in the header: « Event-Start »
-    label: str  # French, for the guide and the editor
-    help: str  # French: what to write
-    example: str = ""
-    kind: Kind = Text()
-    required: tuple = ()  # the statuses for which the field must be filled
-    group: str = "article"  # "article" or "event"
-    aliases: tuple = ()  # French names an officer may write by mistake
-    in_new: bool = True  # written (empty or filled) by `invoke new`
-    max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
-    stored: str = ""  # the key of Pelican's metadata when it is not ``key`` (Author: « authors »)
-
-    @property
-    def key(self):
-        """The name as written, in lower case, as Pelican stores it in ``metadata``."""
-        return self.name.lower()
-
-    @property
-    def attribute(self):
-        """The name in ``article.fields``: ``author_service``."""
-        return self.key.replace("-", "_")
-
-    @property
-    def multiple(self):
-        return self.kind.multiple
-
-    @property
-    def multiline(self):
-        """Written on several lines (indented continuation lines), one value per line."""
-        return self.kind.multiline
-
-    @property
-    def choices(self):
-        return self.kind.choices
-
-    def required_for(self, status):
-        return status in self.required
-
-
-FIELDS = (
-    Field(
-        "Title",
-        "Titre",
-        "le titre, tel qu'il s'affichera",
-        "Formation des délégués syndicaux",
-        required=ALL,
-        aliases=("titre",),
-    ),
-    Field(
-        "Date",
-        "Date de publication",
-        "`2024-10-08 10:30` ou `8 octobre 2024 à 10h30` (heure du fuseau du site) ; une date future met "
-        "l'article sous embargo : il paraît à la première construction qui suit cette date",
-        "2024-10-08 10:30",
-        kind=Date(),
-        required=ALL,
-        aliases=("date de publication",),
-    ),
-    Field(
-        "Modified",
-        "Date de mise à jour",
-        "la date de la dernière correction, sous la même forme que `Date` ; la page affiche « Mis à jour "
-        "le … » et les flux gardent la date de publication",
-        "2024-10-09",
-        kind=Date(),
-        in_new=False,
-        aliases=("modifie", "mise a jour"),
-    ),
-    Field(
-        "Author",
-        "Auteur",
-        "prénom et nom (obligatoire pour publier) ; plusieurs auteurs séparés par des virgules",
-        "Aminata Bocar Sow",
-        kind=Names(),
-        required=PUBLISHED,
-        aliases=("auteur", "auteurs", "authors"),
-        max_length=100,
-        stored="authors",
-    ),
-    Field(
-        "Author-Service",
-        "Service de l'auteur",
-        "le service, par exemple `CCOM-RP/CMSS`",
-        "CCOM-RP/CMSS",
-        kind=Text(shown_in=("article.html", "lite/article.html")),
-        aliases=("service",),
-    ),
-    Field(
-        "Institutions",
-        "Institutions",
-        "les sigles, séparés par des virgules : `CMSS, UNTM` ; chaque sigle doit figurer dans le registre "
-        "des institutions (majuscules, accents et noms complets sont reconnus)",
-        "CMSS, UNTM",
-        kind=Institutions(),
-        required=ALL,
-        aliases=("institution", "organismes", "organisme"),
-    ),
-    Field(
-        "Tags",
-        "Thèmes",
-        "les thèmes, séparés par des virgules (20 au plus) ; écrivez un thème toujours de la même façon",
-        "formation, dialogue social",
-        kind=Names(most="TAGS_MAX", longest=TAG_MAX_LENGTH, editor_hint=TAGS_HINT),
-        aliases=("themes", "theme", "mots-cles", "tag"),
-        max_length=100_000,
-    ),
-    Field(
-        "Category",
-        "Type de publication",
-        "un seul type, pris dans la liste : " + ", ".join(RELEASE_TYPES) + " ; il s'affiche en étiquette "
-        "au-dessus du titre et chaque type a sa page et son flux",
-        "Communiqué de presse",
-        kind=Choice(RELEASE_TYPES),
-        aliases=("categorie", "rubrique", "type"),
-    ),
-    Field(
-        "Number",
-        "Numéro",
-        "facultatif : le numéro du communiqué, « numéro/année », unique pour la première institution et l'année",
-        "12/2025",
-        kind=Number(shown_in=("article.html", "lite/article.html")),
-        in_new=False,
-        aliases=("numero", "no", "n°"),
-    ),
-    Field(
-        "Summary",
-        "Chapô",
-        f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
-        "affichées sous le titre, dans les listes et les flux",
-        "La CMSS a formé quarante délégués syndicaux à Bamako.",
-        kind=Summary(typeset=True),
-        required=PUBLISHED,
-        aliases=("resume", "chapo", "chapeau"),
-        max_length=SUMMARY_MAX,
-    ),
-    Field(
-        "Corrections",
-        "Corrections",
-        "une correction par ligne, « date — ce qui a changé » ; les lignes suivantes commencent par "
-        "quatre espaces ; mettez aussi à jour `Modified`",
-        "2024-10-09 — Lieu de l'atelier corrigé",
-        kind=DatedLines("Correction"),
-        in_new=False,
-        aliases=("correction", "rectificatif", "erratum"),
-    ),
-    Field(
-        "Withdrawn",
-        "Retrait",
-        "pour retirer un communiqué sans le supprimer : « date — raison » ; la page reste en ligne sous "
-        "un bandeau « Retiré le … » mais quitte les listes, les flux, l'agenda et la recherche",
-        "2024-10-12 — Atelier reporté à une date ultérieure",
-        kind=Withdrawal(),
-        in_new=False,
-        aliases=("retire", "retrait"),
-    ),
-    Field(
-        "Image",
-        "Photo",
-        "le chemin de la photo principale, placée dans `content/images/` (JPEG, PNG, WebP ou GIF ; 20 Mo et "
-        "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
-        "des partages, sans les informations cachées de l'appareil",
-        "images/cmss-formation-2024.jpg",
-        kind=Photo(),
-        in_new=False,
-        aliases=("photo",),
-    ),
-    Field(
-        "Image-Alt",
-        "Description de la photo",
-        "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
-        "Les participants à la session de formation, dans la salle de conférence de la CMSS",
-        kind=Text(typeset=True),
-        in_new=False,
-        aliases=("alt", "description photo", "texte alternatif"),
-    ),
-    Field(
-        "Image-Caption",
-        "Légende",
-        "facultatif : la légende affichée sous la photo",
-        "Ouverture de la session, le 8 octobre 2024",
-        kind=Text(typeset=True),
-        in_new=False,
-        aliases=("legende",),
-    ),
-    Field(
-        "Image-Credit",
-        "Crédit photo",
-        "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
-        "CCOM-RP/CMSS",
-        kind=Text(typeset=True),
-        in_new=False,
-        aliases=("credit", "credit photo"),
-    ),
-    Field(
-        "Attachments",
-        "Pièces jointes",
-        "un fichier par ligne, « chemin — libellé », placé dans `content/fichiers/` (PDF, ODT, ODS, ODP, DOCX, "
-        "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
-        "espaces ; la page affiche le libellé, le format et le poids",
-        "fichiers/cmss-communique-signe.pdf — Communiqué signé",
-        kind=Attachments("Pièce jointe"),
-        in_new=False,
-        aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
-    ),
-    Field(
-        "Spokesperson",
-        "Porte-parole",
-        "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
-        "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
-        "Awa Exemple",
-        kind=Spokesperson(),
-        in_new=False,
-        aliases=("porte-parole", "porte parole", "contact"),
-        max_length=100,
-    ),
-    Field(
-        "Preview-Token",
-        "Jeton du lien sous embargo",
-        "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
-        "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
-        "",
-        kind=Token(),
-        in_new=False,
-        aliases=("jeton", "lien embargo", "lien-embargo"),
-        max_length=100,
-    ),
-    Field(
-        "SMS",
-        "Texte SMS",
-        "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
-        "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
-        "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
-        kind=Sms(),
-        in_new=False,
-        aliases=("texte sms", "texto"),
-    ),
-    Field(
-        "Source",
-        "Source",
-        "l'adresse (https://…) de la page d'origine d'un article repris",
-        "https://www.exemple.ml/article",
-        kind=Pattern(
-            check_url,
-            EDITOR_URL_PATTERN,
-            "une adresse complète qui commence par https:// (ou http://)",
-            shown_in=("article.html", "lite/article.html"),
-        ),
-        in_new=False,
-        aliases=("lien", "url source"),
-    ),
-    Field(
-        "Redirect-From",
-        "Anciennes adresses",
-        "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
-        "des virgules : `2021/11/ancien-article/`",
-        "2021/11/ancien-article/",
-        kind=Addresses(),
-        in_new=False,
-        aliases=("redirection", "ancienne adresse", "anciennes adresses"),
-    ),
-    Field(
-        "Slug",
-        "Adresse",
-        "la fin de l'adresse de la page : minuscules sans accent, chiffres et tirets",
-        "formation-delegues-syndicaux",
-        kind=Pattern(
-            check_slug, SLUG_PATTERN.pattern, "minuscules sans accent, chiffres et tirets : formation-cmss-2024"
-        ),
-        aliases=("adresse",),
-        max_length=100,
-    ),
-    Field(
-        "Lang",
-        "Langue",
-        "la langue de l'article, en deux lettres : `fr`",
-        "fr",
-        kind=Pattern(check_lang, LANG_PATTERN.pattern, "le code de la langue en deux lettres : fr", default="fr"),
-        aliases=("langue",),
-    ),
-    Field(
-        "Status",
-        "Statut",
-        "`draft` (brouillon, non publié) tant que l'article n'est pas prêt ; `published`, ou pas de ligne "
-        "`Status`, pour publier ; `hidden` pour une page publiée mais absente des listes",
-        "draft",
-        kind=Choice(STATUSES, STATUS_LABELS, "draft", STATUS_HINT),
-        aliases=("statut", "etat"),
-    ),
-    Field(
-        "Event",
-        "Événement",
-        "le nom de l'événement",
-        "Atelier national de formation",
-        kind=Text(typeset=True),
-        group="event",
-        aliases=("evenement",),
-    ),
-    Field(
-        "Event-Start",
-        "Début de l'événement",
-        "la date de début : `2024-10-08`, ou `2024-10-08 09:00` si l'heure est connue",
-        "2024-10-08 09:00",
-        kind=EventDate(),
-        group="event",
-        aliases=("debut", "date de debut"),
-    ),
-    Field(
-        "Event-End",
-        "Fin de l'événement",
-        "la date de fin, jamais avant le début ; une date sans heure après un début avec heure "
-        "désigne la fin de ce jour-là (la même date pour un seul jour)",
-        "2024-10-10",
-        kind=EventDate(),
-        group="event",
-        aliases=("fin", "date de fin"),
-    ),
-    Field(
-        "Event-Location",
-        "Lieu de l'événement",
-        "le lieu : `Direction générale de la CMSS, Bamako`",
-        "Direction générale de la CMSS, Bamako",
-        kind=Text(typeset=True),
-        group="event",
-        aliases=("lieu",),
-    ),
-    Field(
-        "Event-Organizers",
-        "Organisateurs",
-        "les sigles des institutions qui organisent l'événement, séparés par des virgules (pas celles qui "
-        "l'accueillent ou y assistent) ; sans ce champ, aucun organisateur n'est affiché",
-        "CMSS",
-        kind=Institutions(),
-        group="event",
-        aliases=("organisateurs", "organisateur", "organizers"),
-    ),
-)
-BY_KEY = {field.key: field for field in FIELDS}
-BY_ATTRIBUTE = {field.attribute: field for field in FIELDS}
-EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
-
-
-@dataclasses.dataclass(frozen=True)
-class Document:
-    """One kind of source file: the fields it may hold and, for a page, the ones it must."""
-
-    name: str  # French: « article », « page »
-    fields: tuple
-    required: frozenset = None  # keys required whatever the status; None: each field's own rule
-
-    @property
-    def by_key(self):
-        return {spec.key: spec for spec in self.fields}
-
-    def required_for(self, spec, status):
-        return spec.required_for(status) if self.required is None else spec.key in self.required
-
-
-ARTICLE = Document("article", FIELDS)
-# A page of content/pages (the accessibility statement…) is no release: a title and its text, an
-# address, a status, a summary for its description, the date of its last update, its language.
-PAGE = Document(
-    "page",
-    tuple(BY_KEY[key] for key in ("title", "slug", "status", "summary", "modified", "lang")),
-    frozenset({"title"}),
-)
-
-# Metadata that steers where and how Pelican writes a page: never from an article.
-RESERVED = {
-    "save_as",
-    "url",
-    "template",
-    "override",
-    "override_url",
-    "override_save_as",
-    "path",
-    "source_path",
-    "relative_source_path",
-    "settings",
-    "translation",
-    "translations",
-    "filename",
-    "page_order",
-    "private",
-    "in_default_lang",
-    "category_url",
-    "author_url",
-    "metadata",
-    "content",
-    "summary_max_length",
-}
-
-
-def field(name):
-    return BY_KEY[name.lower()]
-
-
-def parsed(name, value):
-    """The value of the field ``name`` (a metadata key) as its kind reads it; another key's value as it is."""
-    spec = BY_KEY.get(name)
-    return spec.kind.parse(value) if spec else value
-
-
-class Fields:
-    """The schema's fields of one content, typed, read-only: ``article.fields.author_service``. The
-    reader has put each value in the content's metadata as its kind parsed it; a field left out
-    reads as its kind's empty value. The one way plugins, templates and our code read a field."""
-
-    __slots__ = ("_metadata",)
-
-    def __init__(self, metadata):
-        object.__setattr__(self, "_metadata", metadata)
-
-    def __getattr__(self, attribute):
-        spec = BY_ATTRIBUTE.get(attribute)
-        if spec is None:
-            raise AttributeError(f"aucun champ « {attribute} » dans le schéma")
-        value = self._metadata.get(spec.stored or spec.key)
-        return spec.kind.empty() if value is None else value
-
-    def __setattr__(self, name, value):
-        raise AttributeError("les champs d'un article se lisent dans son fichier, ils ne s'écrivent pas")
-
-    def __reduce__(self):
-        return Fields, (self._metadata,)
-
-    def written(self, attribute):
-        """Whether the content's file gives the field a value."""
-        spec = BY_ATTRIBUTE[attribute]
-        return self._metadata.get(spec.stored or spec.key) not in (None, "", [])
-
-
-def typeset_fields(metadata, typeset):
-    """Typeset, in a reader's ``metadata``, the text of every field whose kind is typeset."""
-    for spec in FIELDS:
-        if spec.kind.typeset and isinstance(metadata.get(spec.key), str):
-            metadata[spec.key] = typeset(metadata[spec.key])
-
-
-def retype(content, name, value):
-    """Give a content's field ``name`` a new value of its kind (the title, typeset once the address
-    is made from it as written), so that ``fields`` reads what the page shows."""
-    content.metadata[BY_KEY[name].stored or name] = value
-
-
-def fields_of(content):
-    """The typed fields of a Pelican content (an Article, a Page)."""
-    return Fields(getattr(content, "metadata", {}))
 
 
 # --- Names ---------------------------------------------------------------------
