@@ -1034,15 +1034,19 @@ def read_dated(line):
     return Dated(read_date(parts[0]).replace(tzinfo=None), parts[1].strip())
 
 
-def dated_lines(value):
-    """Every readable dated line of a field's value (the gate has refused the others)."""
+def readable_lines(value, read):
+    """What ``read`` makes of each line of a field's value that it reads (the gate has refused the others)."""
     found = []
     for line in lines_of(value):
         try:
-            found.append(read_dated(line))
+            found.append(read(line))
         except ValueError:
             continue
     return found
+
+
+def dated_lines(value):
+    return readable_lines(value, read_dated)
 
 
 def check_dated_line(entry, spec, check, line, number):
@@ -1125,14 +1129,7 @@ def read_attachment(line):
 
 
 def attachments(value):
-    """Every readable attachment line of a field's value (the gate has refused the others)."""
-    found = []
-    for line in lines_of(value):
-        try:
-            found.append(read_attachment(line))
-        except ValueError:
-            continue
-    return found
+    return readable_lines(value, read_attachment)
 
 
 def check_attachments(entry, spec, check):
