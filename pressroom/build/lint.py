@@ -50,8 +50,9 @@ class FrenchMetadata:
         content, metadata = super().read(source_path)
         for name in [name for name, value in metadata.items() if name in schema.BY_KEY and value in EMPTY]:
             del metadata[name]  # an empty line is no value, as Pelican discards an empty author or tag
-        if "author" in metadata:
-            metadata["authors"] = metadata.pop("author")  # Pelican takes the first as ``author``
+        if "author" in metadata:  # Pelican takes the first of ``authors`` as ``author``
+            authors = metadata.pop("author")
+            metadata["authors"] = authors if isinstance(authors, list) else [authors]
         return content, metadata
 
 
@@ -65,6 +66,8 @@ def pelican_value(name, value, settings):
     made = PELICAN_OBJECTS.get(name)
     if made is None:
         return value
+    if name == "author" and len(value) == 1:
+        return made(value[0], settings)  # one author, as DEFAULT_METADATA may give it, never under authors
     if isinstance(value, list):
         return [made(item, settings) for item in value]
     return made(value, settings) if value else value

@@ -10,9 +10,12 @@ import feedparser
 import icalendar
 import pytest
 from conftest import build_site, copy_content, write_article
+from pelican.contents import Article
+from pelican.readers import Readers
 from test_search import indexed_pages
 
-from pressroom.content import sms
+from pressroom.build import lint, site
+from pressroom.content import schema, sms
 
 CMSS_URL = "2024/10/cmss-untm-formation-relations-professionnelles/"
 RMA_URL = "2019/11/rma-atelier-national-extension-protection-sociale/"
@@ -409,3 +412,20 @@ def test_ordinals_are_raised_in_bodies(model_site):
 def test_feeds_say_they_are_french(model_site, name):
     text = (model_site.output / "feeds" / name).read_text(encoding="utf-8")
     assert 'xml:lang="fr"' in text or "<language>fr</language>" in text
+
+
+@pytest.mark.parametrize(
+    "header, authors",
+    [("Author: Aminata Sow, Moussa Traoré\n", ["Aminata Sow", "Moussa Traoré"]), ("", ["Rédaction du site"])],
+)
+def test_the_reader_gives_pelican_its_own_author_objects(tmp_path, header, authors):
+    """From the file's Author line, or from Pelican's AUTHOR setting for a file without one."""
+    path = tmp_path / "essai.md"
+    path.write_text(f"Title: Essai\nDate: 2025-05-02\n{header}Tags: retraite, santé\n\nTexte.\n", encoding="utf-8")
+    settings = site.load_settings("pelicanconf.py", path=str(tmp_path), author="Rédaction du site")
+    readers = Readers(settings)
+    lint.use_french_metadata(readers)
+    read = readers.read_file(str(tmp_path), "essai.md", content_class=Article, context={})
+    assert [author.name for author in read.authors] == authors and read.author.name == authors[0]
+    assert [tag.slug for tag in read.tags] == ["retraite", "sante"]
+    assert [str(author) for author in schema.fields_of(read).author] == (authors if header else [])
