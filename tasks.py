@@ -15,6 +15,7 @@ from pressroom.reach.diffusion import run as diffusion_job
 from pressroom.settings import registry_path
 from pressroom.tools import bench as benchmark
 from pressroom.tools import editor as web_editor
+from pressroom.tools import guide as field_tables
 from pressroom.tools import importer, reading
 from pressroom.tools import new as authoring
 from pressroom.tools.editor import local as local_editor
@@ -114,6 +115,12 @@ def bench(c, articles=1000, profile=False, lecture=False):
 def lint(c):
     """Vérifie tous les articles de content/ : un message par problème, code de sortie non nul s'il y en a."""
     _exit_on_failure(content_lint.run("pelicanconf.py"))
+
+
+@task
+def guide(c):
+    """Remet dans docs/ les tableaux des champs, tirés du schéma (pressroom/content/schema.py)."""
+    _exit_on_failure(field_tables.run())
 
 
 @task(

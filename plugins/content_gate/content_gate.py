@@ -82,7 +82,7 @@ def leave_out(generator, relative_paths):
 
 def preview_notice(article, now=None):
     """« Brouillon » or « Sous embargo jusqu'au mardi 8 octobre 2024 à 10 h 30 »."""
-    if str(article.metadata.get("status", "")).lower() == "draft":
+    if schema.fields_of(article).status == "draft":
         return "Brouillon"
     now = now or datetime.datetime.now(datetime.UTC)
     if article.date <= now:
@@ -118,7 +118,7 @@ def leave_listings_when_withdrawn(generator):
 def attach_release_history(generators):
     """``corrections`` and ``withdrawal`` of every article, read from its checked metadata."""
     for article in pipeline.articles(generators):
-        article.corrections = sorted(schema.dated_lines(article.metadata.get("corrections")), key=lambda c: c.date)
+        article.corrections = schema.fields_of(article).corrections
         article.withdrawal = pipeline.withdrawal(article)
 
 

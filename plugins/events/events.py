@@ -146,9 +146,9 @@ class Event:
 
 
 def read_event(article):
-    """The event of an article, from its metadata as written (the gate has checked it)."""
+    """The event of an article, from its fields (the gate has checked them)."""
     try:
-        dates = schema.event_dates(article.metadata, default_year=article.date.year)
+        dates = schema.event_dates(schema.fields_of(article), default_year=article.date.year)
     except ValueError as error:
         raise ContentError([problem_at(article.source_path, "Event-Start", str(error), schema.DATETIME_HINT)]) from None
     return Event(dates.name, dates.start, dates.end, dates.location) if dates else None

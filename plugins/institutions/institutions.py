@@ -13,11 +13,10 @@ from pelican.generators import Generator
 
 from pressroom.build import pipeline
 from pressroom.build.output import write_output
-from pressroom.content import jsonld
+from pressroom.content import jsonld, schema
 from pressroom.content.contacts import press_contact, site_contact, spokesperson_cards, vcard
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.registry import Registry
-from pressroom.content.schema import split_list
 from pressroom.settings import registry_path, registry_shown, setting
 
 __all__ = ["register"]
@@ -60,9 +59,13 @@ def resolve_institutions(generators):
     pages, registry = institution_pages(settings, context.get("institutions"))
     problems = []
     for article in pipeline.articles(generators):
-        for field, attribute in (("Institutions", "institutions"), ("Event-Organizers", "organisers")):
+        fields = schema.fields_of(article)
+        for field, names, attribute in (
+            ("Institutions", fields.institutions, "institutions"),
+            ("Event-Organizers", fields.event_organizers, "organisers"),
+        ):
             found = getattr(article, attribute)
-            for name in split_list(article.metadata.get(field.lower(), "")):
+            for name in names:
                 institution = registry.find(name)
                 if institution is None:
                     problems.append(unknown(article, field, name, settings))

@@ -72,7 +72,7 @@ def attach_media(generators):
     check_named_files(generators)
     photos = Photos(settings)
     for content in written(generators):
-        attachments = schema.attachments(content.metadata.get("attachments"))
+        attachments = schema.fields_of(content).attachments
         content.attachments = [files.download(attachment, settings["PATH"]) for attachment in attachments]
         attach_lead_photo(content, photos)
         responsive_body_photos(content, photos)
@@ -86,7 +86,7 @@ def attach_media(generators):
 
 
 def is_draft(content):
-    return str(content.metadata.get("status", "")).strip().lower() == "draft"
+    return schema.fields_of(content).status == "draft"
 
 
 def check_named_files(generators):
@@ -105,16 +105,16 @@ def check_named_files(generators):
 
 
 def attach_lead_photo(content, photos):
-    relative = schema.image_path(content.metadata.get("image"))
-    if not relative:
+    fields = schema.fields_of(content)
+    if not fields.image:
         return
-    made = photos.made(relative)
+    made = photos.made(fields.image)
     content.photo = images.photo(
         made,
         photos.url_folder(made),
-        alt=str(content.metadata.get("image-alt") or ""),
-        caption=str(content.metadata.get("image-caption") or ""),
-        credit=str(content.metadata.get("image-credit") or ""),
+        alt=fields.image_alt,
+        caption=fields.image_caption,
+        credit=fields.image_credit,
     )
     content.share_image = content.photo.share.url
 

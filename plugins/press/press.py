@@ -31,7 +31,7 @@ from pelican.generators import Generator
 
 from pressroom.build import mediakit, pipeline
 from pressroom.build.output import write_output
-from pressroom.content import embargo, frdates, related
+from pressroom.content import embargo, frdates, related, schema
 from pressroom.content.contacts import press_contact, site_contact
 from pressroom.content.registry import normalize
 from pressroom.content.sms import derived_sms
@@ -51,8 +51,7 @@ def citation(article):
 
 def sms_text(article):
     """The ``SMS`` of an article as written (lint checked it), else its title and permanent link."""
-    written = str(article.metadata.get("sms") or "").strip()
-    return written or derived_sms(plain_text(article.title), article.permalink)
+    return schema.fields_of(article).sms or derived_sms(plain_text(article.title), article.permalink)
 
 
 def share_links(article):

@@ -37,6 +37,7 @@ from pelican.contents import Article, Page
 
 from pressroom.build import pipeline
 from pressroom.build.readers import add_reader_mixin
+from pressroom.content import schema
 from pressroom.content.registry import Registry
 from pressroom.settings import registry_path, setting
 
@@ -339,10 +340,6 @@ class Acronyms:
         return mark_acronyms(html, self.names, self.links, self.pattern)
 
 
-# Header fields shown as text on the pages (event box, agenda, photo caption): typeset like the title.
-TEXT_FIELDS = ("event", "event-location", "image-alt", "image-caption", "image-credit")
-
-
 class FrenchTypography:
     """Reader mixin: the summary, the body and the text fields come out typeset (and an
     article's body with its acronyms marked up), as Pelican caches them."""
@@ -351,12 +348,8 @@ class FrenchTypography:
 
     def read(self, source_path):
         content, metadata = super().read(source_path)
-        if is_french(metadata.get("lang"), self.settings):
-            if "summary" in metadata:
-                metadata["summary"] = typeset(metadata["summary"])
-            for name in TEXT_FIELDS:
-                if isinstance(metadata.get(name), str):
-                    metadata[name] = typeset(metadata[name])
+        if is_french(schema.Fields(metadata).lang, self.settings):
+            schema.typeset_fields(metadata, typeset)  # the fields whose kind says so (summary, event, photo)
             content = raise_ordinals(typeset(content))
         if self.acronyms:
             content = self.acronyms.mark(content)
@@ -377,11 +370,11 @@ def is_french(lang, settings):
 def typeset_title(content):
     """Once Pelican has made the slug from the title as written, so that
     typography never changes a URL (« 9h » would give …-9-h)."""
-    if not isinstance(content, (Article, Page)) or not is_french(content.metadata.get("lang"), content.settings):
+    if not isinstance(content, (Article, Page)) or not is_french(schema.fields_of(content).lang, content.settings):
         return
     if getattr(content, "title", None):
         content.title = typeset(content.title)
-        content.metadata["title"] = content.title
+        schema.retype(content, "title", content.title)
 
 
 def give_acronyms_to_article_readers(generator):

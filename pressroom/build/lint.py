@@ -12,14 +12,12 @@ which leaves the draft out: they block no publication, and its author sees them.
 
 import dataclasses
 import datetime
-import html
 import os
 import sys
 import zoneinfo
 from collections import defaultdict
 
-from markupsafe import Markup
-from pelican.contents import Article, Page
+from pelican.contents import Article, Author, Category, Page, Tag
 from pelican.readers import MarkdownReader, Readers
 
 from pressroom.build import cache, discovery, pipeline, report
@@ -35,20 +33,42 @@ from pressroom.settings import SettingsError, registry_path, setting
 
 
 class FrenchMetadata:
-    """Reader mixin: dates in French or ISO; a Summary is plain text, never HTML. (HTML comments,
-    the notes that `invoke new` writes, are removed with the rest by pressroom.content.body.sanitize.)"""
+    """Reader mixin: every field of the schema is read by its kind (``schema.parsed``), in place of
+    Pelican's own metadata processors: French dates, a plain-text Summary, authors and tags separated
+    by commas. What Pelican's generators and templates need stays Pelican's: an ``Author`` per author
+    (under ``authors``), a ``Tag`` per tag, the ``Category``. (HTML comments, the notes that `invoke
+    new` writes, are removed with the rest by pressroom.content.body.sanitize.)"""
 
     def process_metadata(self, name, value):
-        spec = schema.BY_KEY.get(name)
-        if spec and spec.kind == "date" and spec.group == "article":
-            return schema.read_date(value)
-        if name == "summary":
-            # Apostrophes stay as written so that typography can curl them (every template quotes
-            # attributes with "); everything else that HTML could read as markup is escaped.
-            return Markup(html.escape(str(value), quote=False).replace('"', "&quot;"))
-        if name == "category":
-            value = schema.canonical_choice(spec, value) or value  # « communiqué de presse » is one type
-        return super().process_metadata(name, value)
+        if name not in schema.BY_KEY:
+            return super().process_metadata(name, value)
+        return pelican_value(name, schema.parsed(name, value), self.settings)
+
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        for name in [name for name, value in metadata.items() if name in schema.BY_KEY and value in EMPTY]:
+            del metadata[name]  # an empty line is no value, as Pelican discards an empty author or tag
+        if "author" in metadata:  # Pelican takes the first of ``authors`` as ``author``
+            authors = metadata.pop("author")
+            metadata["authors"] = authors if isinstance(authors, list) else [authors]
+        return content, metadata
+
+
+EMPTY = ("", [], None)
+PELICAN_OBJECTS = {"author": Author, "tags": Tag, "category": Category}
+
+
+def pelican_value(name, value, settings):
+    """The value of the field ``name`` as Pelican needs it: its own objects for authors, tags and
+    the category, made from the schema's names."""
+    made = PELICAN_OBJECTS.get(name)
+    if made is None:
+        return value
+    if name == "author" and len(value) == 1:
+        return made(value[0], settings)  # one author, as DEFAULT_METADATA may give it, never under authors
+    if isinstance(value, list):
+        return [made(item, settings) for item in value]
+    return made(value, settings) if value else value
 
 
 def use_french_metadata(readers):

@@ -46,13 +46,14 @@ class Member:
 def members(article, settings):
     """The photo's original without metadata, then the attachments, each under a name of its own."""
     found = []
-    relative = schema.image_path(article.metadata.get("image"))
+    fields = schema.fields_of(article)
+    relative = fields.image
     if relative and article.photo:
         made = images.make(os.path.join(settings["PATH"], relative), images.cache_folder(settings))
         stem = os.path.splitext(os.path.basename(relative))[0]
         name = f"photo-{stem}{os.path.splitext(made.original_name)[1]}"
         found.append(Member(name, os.path.join(made.folder, made.original_name), photo_lines(article.photo)))
-    for attachment in schema.attachments(article.metadata.get("attachments")):
+    for attachment in fields.attachments:
         source = os.path.join(settings["PATH"], attachment.path)
         found.append(Member(os.path.basename(attachment.path), source, (attachment.label,)))
     return unique_names(found)

@@ -50,7 +50,7 @@ STAGES = (
 @dataclasses.dataclass
 class Enrichment:
     """The attributes the stages give a content, with their values before any stage. Besides
-    these, ``fields`` holds each schema field as written (``fields.author_service``)."""
+    these, ``fields`` holds each schema field, typed (``fields.author_service``: ``schema.Fields``)."""
 
     institutions: list = dataclasses.field(default_factory=list)
     organisers: list = dataclasses.field(default_factory=list)
@@ -155,14 +155,14 @@ def listed_articles(generators):
 
 
 def declare(content):
-    """The empty value of every enrichment attribute. Pelican has set an attribute for each
-    metadata field (``institutions``, ``event``… as written): the raw text stays in
-    ``content.metadata``, the attribute is the stage's. ``preview_notice`` comes earlier,
-    from the gate, on the drafts that a preview build shows."""
+    """The empty value of every enrichment attribute, and ``fields``, the content's typed fields
+    (``schema.Fields``). Pelican has set an attribute for each field (``institutions``, ``event``…
+    as read): the field's value stays in ``fields``, the attribute is the stage's. ``preview_notice``
+    comes earlier, from the gate, on the drafts that a preview build shows."""
     for name, value in dataclasses.asdict(Enrichment()).items():
         setattr(content, name, value)
     content.__dict__.setdefault("preview_notice", "")
-    content.fields = schema.written_values(content.metadata)
+    content.fields = schema.fields_of(content)
 
 
 def run(generators, only=None):
@@ -184,8 +184,7 @@ def run(generators, only=None):
 
 def withdrawal(content):
     """The « date — raison » of a withdrawn content (its ``Withdrawn`` field), or None."""
-    found = schema.dated_lines(getattr(content, "metadata", {}).get("withdrawn"))
-    return found[0] if found else None
+    return schema.fields_of(content).withdrawn
 
 
 def is_published(content):

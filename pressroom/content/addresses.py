@@ -22,7 +22,6 @@ from pressroom.content import schema
 from pressroom.content.problems import Problem, field_line
 from pressroom.settings import DEFAULTS, setting
 
-REDIRECT_FIELD = "redirect-from"  # Redirect-From: the old addresses an article takes over
 HEADER = (
     "# Adresses publiées : tenu à jour par `invoke publish`, à enregistrer avec git.\n"
     "# Une ligne par adresse : adresse<TAB>fichier source publié à cette adresse (dans content/).\n"
@@ -113,10 +112,8 @@ def redirect_targets(articles):
     """Old address -> article, from the articles' Redirect-From fields."""
     targets = {}
     for article in articles:
-        value = article.metadata.get(REDIRECT_FIELD, "")
-        for url in value if isinstance(value, (list, tuple)) else str(value).split(","):
-            if url.strip():
-                targets[normalize_url(url)] = article
+        for url in redirect_urls(article):
+            targets[url] = article
     return targets
 
 
@@ -247,7 +244,7 @@ def content_claims(contents, root):
     for content in contents:
         save_as = content.save_as  # formatted anew at each access
         if save_as:
-            field = next((f for f in ("save_as", "slug") if f in content.metadata), "title").capitalize()
+            field = "Slug" if schema.fields_of(content).slug else "Title"
             claims.append(Claim(save_as, source_key(content, root), content.source_path, field, target=content))
     return claims
 
@@ -285,15 +282,12 @@ def redirect_claims(articles, entries, settings):
 
 
 def institutions_of(article):
-    names = article.metadata.get("institutions") or ""
-    names = ", ".join(str(n) for n in names) if isinstance(names, (list, tuple)) else str(names)
-    return f" ({names.strip()})" if names.strip() else ""
+    names = ", ".join(schema.fields_of(article).institutions)
+    return f" ({names})" if names else ""
 
 
 def redirect_urls(article):
-    value = article.metadata.get(REDIRECT_FIELD, "")
-    urls = value if isinstance(value, (list, tuple)) else str(value).split(",")
-    return [normalize_url(url) for url in urls if str(url).strip()]
+    return [normalize_url(url) for url in schema.fields_of(article).redirect_from]
 
 
 # Who keeps an address when two claim it: the site's generators, then the published addresses (a

@@ -56,7 +56,8 @@ class EmbargoPreview:
 def with_photo(preview, article, settings):
     """The preview with the widest JPEG variant of the article's photo (made in the photo cache,
     never copied to the photos' public folder), or the preview as it is when it has none."""
-    relative = schema.image_path(article.metadata.get("image"))
+    fields = schema.fields_of(article)
+    relative = fields.image
     if not relative:
         return preview
     made = images.make(os.path.join(settings["PATH"], relative), images.cache_folder(settings))
@@ -68,9 +69,9 @@ def with_photo(preview, article, settings):
         os.path.join(made.folder, name),
         width,
         height,
-        alt=str(article.metadata.get("image-alt") or ""),
-        caption=str(article.metadata.get("image-caption") or ""),
-        credit=str(article.metadata.get("image-credit") or ""),
+        alt=fields.image_alt,
+        caption=fields.image_caption,
+        credit=fields.image_credit,
     )
     return dataclasses.replace(preview, photo=photo)
 
@@ -83,9 +84,9 @@ def until_text(moment):
 
 def preview_of(article, settings):
     """The EmbargoPreview of an article kept back by its date that has a Preview-Token, else None."""
-    token = str(article.metadata.get(FIELD.key) or "").strip()
-    written_status = str(article.metadata.get("status") or "").strip().lower()
-    if not token or article.status != "draft" or written_status == "draft":
+    fields = schema.fields_of(article)
+    token = fields.preview_token
+    if not token or article.status != "draft" or fields.status == "draft":
         return None
     url = setting(settings, "EMBARGO_PREVIEW_URL").format(token=token)
     return EmbargoPreview(token, until_text(article.date), url, url + "index.html")
@@ -93,7 +94,7 @@ def preview_of(article, settings):
 
 def lifted_address(article, settings):
     """The secret address's save_as of a published article that still names its token, else None."""
-    token = str(article.metadata.get(FIELD.key) or "").strip()
+    token = schema.fields_of(article).preview_token
     if not token or token_problem(token):
         return None
     return setting(settings, "EMBARGO_PREVIEW_URL").format(token=token) + "index.html"

@@ -11,14 +11,13 @@ import dataclasses
 import difflib
 import os
 import re
-from urllib.parse import urlsplit
 
 import yaml
 from babel import Locale
 from pelican.utils import slugify
 
 from pressroom.content.problems import Problem
-from pressroom.content.text import INVISIBLE, fold
+from pressroom.content.text import INVISIBLE, fold, is_web_address
 
 REPORTED = object()  # a value whose problem is already reported
 FIELDS = (
@@ -398,8 +397,7 @@ class _Checker:
         address = self.text(acronym, "site", node).strip()
         if not address:
             return ""
-        parts = urlsplit(address)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in address):
+        if not is_web_address(address):
             self.report(
                 node,
                 f"{acronym}: site",

@@ -12,6 +12,7 @@ the archive per article.
 import collections
 import heapq
 
+from pressroom.content import schema
 from pressroom.content.registry import normalize
 
 WEIGHTS = {"event": 4, "theme": 2, "institution": 1}
@@ -23,7 +24,7 @@ def keys_of(article):
     """The keys an article shares with others: its institutions, its event, its themes."""
     keys = {("institution", page.acronym) for page in getattr(article, "institutions", [])}
     keys |= {("theme", normalize(str(tag))) for tag in getattr(article, "tags", None) or []}
-    event = str(getattr(article, "metadata", {}).get("event") or "").strip()
+    event = schema.fields_of(article).event
     if event:
         keys.add(("event", normalize(event)))
     return keys

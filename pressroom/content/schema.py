@@ -1,10 +1,15 @@
-"""The article schema: every field an article may hold, defined once.
+"""The article schema: every field an article may hold, defined once, and how it is read.
 
-Each ``Field`` says what it is (name, kind, one value or several, required for
-which ``Status``), how a communication officer is told about it (French label,
-help, example) and how it is checked. The content check (``invoke lint`` and
-the build, through ``pressroom.build.lint``), ``invoke new``, the importer, the
-templates (through ``pressroom.article``) and the writing guide all read this
+Each ``Field`` says what it is (name, required for which ``Status``), how a
+communication officer is told about it (French label, help, example) and its
+kind: an instance of a ``Kind`` class that parses the text as written into the
+value the site uses, checks it, gives the editor's widget and says whether it
+holds several values, whether typography applies and which templates show it.
+The Markdown reader (``pressroom.build.lint.FrenchMetadata``) parses every field
+through its kind; plugins, templates and our code read the typed values through
+``Fields`` (``article.fields.author_service``, ``fields_of(content)``), never the
+metadata. The content check (``invoke lint`` and the build), ``invoke new``, the
+importer, the editor and the documents' tables (``invoke guide``) all read this
 module; adding a field is one entry here plus its use.
 
 ``check_header`` returns one ``Problem`` per fault, each naming file, line and
@@ -14,17 +19,17 @@ field, in French: ``fichier:ligne: champ: problème — comment corriger``.
 import dataclasses
 import datetime
 import difflib
+import html
 import os
 import re
-import types
-import urllib.parse
 
+from markupsafe import Markup
 from pelican.utils import get_date
 
 from pressroom.content import files, frdates, images, sms
 from pressroom.content.problems import Problem
 from pressroom.content.registry import normalize
-from pressroom.content.text import INVISIBLE
+from pressroom.content.text import INVISIBLE, is_web_address
 from pressroom.settings import registry_shown, setting
 
 ALL = ("published", "draft", "hidden")
@@ -53,40 +58,357 @@ DATETIME_HINT = (
 )
 
 
+TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
+
+
+# --- Kinds of field ---------------------------------------------------------------
+
+
+def as_text(value):
+    """The text of a field as the reader gives it: one string, or the list of its lines."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(line).strip() for line in value)
+    return str(value if value is not None else "").strip()
+
+
+def unique(items):
+    return list(dict.fromkeys(items))
+
+
+class Kind:
+    """What a field holds. ``parse`` turns the text as written into the value the site uses, once,
+    when the reader reads the file; ``check`` gives its problems in French; ``widget`` is the Decap
+    CMS widget of the editor; ``empty`` is the value of a field left out.
+
+    ``multiple``: several values, separated by commas; ``multiline``: one value per line;
+    ``typeset``: French typography applies to it (``plugins/typography``); ``shown_in``: where the
+    site shows it, for the guide."""
+
+    multiple = False
+    multiline = False
+    choices = ()
+    pair = ()  # for « chemin — libellé » lines: the editor's names of the two halves of a line
+    editor_hint = ""  # where the editor's widget replaces what the field's help says about typing
+
+    def __init__(self, typeset=False, shown_in=()):
+        self.typeset = typeset
+        self.shown_in = tuple(shown_in)
+
+    def parse(self, value):
+        return as_text(value)
+
+    def empty(self):
+        return [] if self.multiple or self.multiline else ""
+
+    def check(self, entry, spec, check):
+        return []
+
+    def widget(self, spec, context):
+        return {"widget": "string"}
+
+
+class Text(Kind):
+    """Plain text on one line."""
+
+
+class Summary(Kind):
+    """Plain text, never HTML: what HTML could read as markup is escaped. Apostrophes stay as
+    written so that typography can curl them (every template quotes attributes with ")."""
+
+    def parse(self, value):
+        return Markup(html.escape(as_text(value), quote=False).replace('"', "&quot;"))
+
+
+class Date(Kind):
+    """A date in ISO form or in French, with a time where the field's example has one."""
+
+    def parse(self, value):
+        return read_date(as_text(value))
+
+    def empty(self):
+        return None
+
+    def check(self, entry, spec, check):
+        return check_date(entry, spec, check)
+
+    def widget(self, spec, context):
+        with_time = frdates.has_time(spec.example)  # the schema shows a time in the example where one is allowed
+        return {
+            "widget": "datetime",
+            "date_format": "YYYY-MM-DD",
+            "time_format": "HH:mm" if with_time else False,
+            "format": "YYYY-MM-DD HH:mm" if with_time else "YYYY-MM-DD",
+            "picker_utc": False,
+        }
+
+
+class EventDate(Date):
+    """A date of the event block: it may leave out the year (the article's) and means a whole day
+    without a time, so it is typed with the rest of the block (``event_dates``), as written here."""
+
+    def parse(self, value):
+        return as_text(value)
+
+    def empty(self):
+        return ""
+
+
+class Names(Kind):
+    """Names separated by commas (authors, tags), each once; ``most`` (a setting) and
+    ``longest`` (characters) bound them when given."""
+
+    multiple = True
+
+    def __init__(self, most=None, longest=None, editor_hint="", **kwargs):
+        super().__init__(**kwargs)
+        self.most, self.longest = most, longest
+        self.editor_hint = editor_hint or self.editor_hint
+
+    def parse(self, value):
+        return unique(split_list(value))
+
+    def check(self, entry, spec, check):
+        return check_list(entry, spec, check, self.most, self.longest)
+
+    def widget(self, spec, context):
+        return {"widget": "list", "allow_add": True}
+
+
+class Institutions(Names):
+    editor_hint = (
+        "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
+        "absente de la liste doit d'abord être ajoutée au registre des institutions"
+    )
+
+    def check(self, entry, spec, check):
+        return check_institutions(entry, spec, check)
+
+    def widget(self, spec, context):
+        options = [{"label": f"{i.acronym} — {i.name}", "value": i.acronym} for i in context["registry"]]
+        return {"widget": "select", "multiple": True, "options": options}
+
+
+class Addresses(Names):
+    def check(self, entry, spec, check):
+        return check_addresses(entry, spec, check)
+
+
+class Choice(Kind):
+    """One value of a closed list, however its case and accents are written; ``labels`` name the
+    values in the editor, ``default`` is the editor's."""
+
+    def __init__(self, choices, labels=None, default=None, editor_hint="", **kwargs):
+        super().__init__(**kwargs)
+        self.choices, self.labels, self.default, self.editor_hint = tuple(choices), labels or {}, default, editor_hint
+
+    def parse(self, value):
+        text = as_text(value)
+        return next((choice for choice in self.choices if normalize(choice) == normalize(text)), text)
+
+    def check(self, entry, spec, check):
+        return check_choice(entry, spec, check)
+
+    def widget(self, spec, context):
+        options = [{"label": self.labels[v], "value": v} if v in self.labels else v for v in self.choices]
+        return {"widget": "select", "options": options} | ({"default": self.default} if self.default else {})
+
+
+class Pattern(Kind):
+    """One word that a pattern describes: the editor's ``pattern`` (a regular expression and what
+    it asks for) mirrors the schema's check."""
+
+    pattern = ()
+    default = None
+
+    def widget(self, spec, context):
+        return {"widget": "string", "pattern": list(self.pattern)} | ({"default": self.default} if self.default else {})
+
+
+class Url(Pattern):
+    pattern = (r"^https?://[^\s/]+\S*$", "une adresse complète qui commence par https:// (ou http://)")
+
+    def check(self, entry, spec, check):
+        return check_url(entry, spec, check)
+
+
+class Slug(Pattern):
+    pattern = (SLUG_PATTERN.pattern, "minuscules sans accent, chiffres et tirets : formation-cmss-2024")
+
+    def check(self, entry, spec, check):
+        return check_slug(entry, spec, check)
+
+
+class Lang(Pattern):
+    pattern = (LANG_PATTERN.pattern, "le code de la langue en deux lettres : fr")
+    default = "fr"
+
+    def check(self, entry, spec, check):
+        return check_lang(entry, spec, check)
+
+
+class Photo(Kind):
+    """The path of a photo under content/images."""
+
+    def parse(self, value):
+        return image_path(as_text(value))
+
+    def check(self, entry, spec, check):
+        return check_image(entry, spec, check)
+
+    def widget(self, spec, context):
+        folders = media_folders(context["settings"], "EDITOR_IMAGES_FOLDER", "EDITOR_IMAGES_PUBLIC")
+        return {"widget": "image", "choose_url": False} | folders
+
+
+class Number(Kind):
+    def check(self, entry, spec, check):
+        return check_number(entry, spec, check)
+
+
+class Lines(Kind):
+    """One entry per line; the editor gives a list of one-line texts."""
+
+    multiline = True
+
+    def __init__(self, entry_label, **kwargs):
+        super().__init__(**kwargs)
+        self.entry_label = entry_label
+
+    def parse(self, value):
+        return lines_of(value)
+
+    def widget(self, spec, context):
+        return {"widget": "list", "field": {"label": self.entry_label, "name": "ligne", "widget": "string"}}
+
+
+class DatedLines(Lines):
+    """« date — texte », one per line (Corrections), oldest first."""
+
+    def parse(self, value):
+        return sorted(dated_lines(value), key=lambda dated: dated.date)
+
+    def check(self, entry, spec, check):
+        return check_lines(entry, spec, check)
+
+
+class Attachments(Lines):
+    """« fichiers/x.pdf — Libellé », one per line; the editor gives each line a file picker (in
+    content/fichiers) and a label, which its Pelican format joins with the dash."""
+
+    pair = ("fichier", "libelle")
+
+    def parse(self, value):
+        return attachments(value)
+
+    def check(self, entry, spec, check):
+        return check_attachments(entry, spec, check)
+
+    def widget(self, spec, context):
+        picker = {"label": "Fichier", "name": self.pair[0], "widget": "file", "choose_url": False}
+        picker.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
+        label = {"label": "Libellé", "name": self.pair[1], "widget": "string"}
+        return {"widget": "list", "label_singular": self.entry_label, "collapsed": False, "fields": [picker, label]}
+
+
+class Withdrawal(Kind):
+    """« date — raison », on one line."""
+
+    def parse(self, value):
+        found = dated_lines(value)
+        return found[0] if found else None
+
+    def empty(self):
+        return None
+
+    def check(self, entry, spec, check):
+        return check_dated_line(entry, spec, check, entry.value, entry.line)
+
+
+class Sms(Kind):
+    def check(self, entry, spec, check):
+        return check_sms(entry, spec, check)
+
+
+class Token(Kind):
+    """Written by `invoke lien-embargo` only: the editor keeps it as it is, never typed."""
+
+    def check(self, entry, spec, check):
+        return check_token(entry, spec, check)
+
+    def widget(self, spec, context):
+        return {"widget": "hidden"}
+
+
+class Spokesperson(Kind):
+    """A name among the registry's spokespeople (``check_spokesperson`` checks it against the
+    article's institutions)."""
+
+    def widget(self, spec, context):
+        options = [
+            {"label": f"{person.name} ({institution.acronym})", "value": person.name}
+            for institution in context["registry"]
+            for person in institution.spokespeople
+        ]
+        return {"widget": "select", "options": options} if options else super().widget(spec, context)
+
+
+def media_folders(settings, folder, public):
+    """A field's own media folder in the editor: from the project's root (leading slash)."""
+    return {"media_folder": "/" + setting(settings, folder), "public_folder": setting(settings, public)}
+
+
+STATUS_LABELS = {
+    "draft": "brouillon : pas encore sur le site",
+    "published": "publié : visible sur le site",
+    "hidden": "publié mais absent des listes",
+}
+STATUS_HINT = (
+    "brouillon : l'article n'est pas sur le site ; publié : il paraît à la prochaine mise à jour du site ; "
+    "le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne"
+)
+TAGS_HINT = "tapez les valeurs séparées par des virgules ({most} au plus) ; écrivez-les toujours de la même façon"
+
+
 @dataclasses.dataclass(frozen=True)
 class Field:
     name: str  # as written in the header: « Event-Start »
     label: str  # French, for the guide and the editor
     help: str  # French: what to write
     example: str = ""
-    kind: str = "text"  # text, date, list, institutions, slug, url, choice, lang, image, summary, number,
-    # lines (one dated entry per line: Corrections), withdrawal, attachments, sms
+    kind: Kind = Text()
     required: tuple = ()  # the statuses for which the field must be filled
-    choices: tuple = ()
     group: str = "article"  # "article" or "event"
     aliases: tuple = ()  # French names an officer may write by mistake
     in_new: bool = True  # written (empty or filled) by `invoke new`
     max_length: int = 300  # characters: the file name made from a title must stay within the system's limits
+    stored: str = ""  # the key of Pelican's metadata when it is not ``key`` (Author: « authors »)
 
     @property
     def key(self):
-        """The name as Pelican stores it in ``metadata``."""
+        """The name as written, in lower case, as Pelican stores it in ``metadata``."""
         return self.name.lower()
 
     @property
+    def attribute(self):
+        """The name in ``article.fields``: ``author_service``."""
+        return self.key.replace("-", "_")
+
+    @property
     def multiple(self):
-        return self.kind in ("list", "institutions", "addresses")
+        return self.kind.multiple
 
     @property
     def multiline(self):
         """Written on several lines (indented continuation lines), one value per line."""
-        return self.kind in MULTILINE_KINDS
+        return self.kind.multiline
+
+    @property
+    def choices(self):
+        return self.kind.choices
 
     def required_for(self, status):
         return status in self.required
 
-
-MULTILINE_KINDS = ("lines", "attachments")
 
 FIELDS = (
     Field(
@@ -103,7 +425,7 @@ FIELDS = (
         "`2024-10-08 10:30` ou `8 octobre 2024 à 10h30` (heure du fuseau du site) ; une date future met "
         "l'article sous embargo : il paraît à la première construction qui suit cette date",
         "2024-10-08 10:30",
-        kind="date",
+        kind=Date(),
         required=ALL,
         aliases=("date de publication",),
     ),
@@ -113,7 +435,7 @@ FIELDS = (
         "la date de la dernière correction, sous la même forme que `Date` ; la page affiche « Mis à jour "
         "le … » et les flux gardent la date de publication",
         "2024-10-09",
-        kind="date",
+        kind=Date(),
         in_new=False,
         aliases=("modifie", "mise a jour"),
     ),
@@ -122,15 +444,18 @@ FIELDS = (
         "Auteur",
         "prénom et nom (obligatoire pour publier) ; plusieurs auteurs séparés par des virgules",
         "Aminata Bocar Sow",
+        kind=Names(),
         required=PUBLISHED,
         aliases=("auteur", "auteurs", "authors"),
         max_length=100,
+        stored="authors",
     ),
     Field(
         "Author-Service",
         "Service de l'auteur",
         "le service, par exemple `CCOM-RP/CMSS`",
         "CCOM-RP/CMSS",
+        kind=Text(shown_in=("article.html", "lite/article.html")),
         aliases=("service",),
     ),
     Field(
@@ -139,7 +464,7 @@ FIELDS = (
         "les sigles, séparés par des virgules : `CMSS, UNTM` ; chaque sigle doit figurer dans le registre "
         "des institutions (majuscules, accents et noms complets sont reconnus)",
         "CMSS, UNTM",
-        kind="institutions",
+        kind=Institutions(),
         required=ALL,
         aliases=("institution", "organismes", "organisme"),
     ),
@@ -148,7 +473,7 @@ FIELDS = (
         "Thèmes",
         "les thèmes, séparés par des virgules (20 au plus) ; écrivez un thème toujours de la même façon",
         "formation, dialogue social",
-        kind="list",
+        kind=Names(most="TAGS_MAX", longest=TAG_MAX_LENGTH, editor_hint=TAGS_HINT),
         aliases=("themes", "theme", "mots-cles", "tag"),
         max_length=100_000,
     ),
@@ -158,8 +483,7 @@ FIELDS = (
         "un seul type, pris dans la liste : " + ", ".join(RELEASE_TYPES) + " ; il s'affiche en étiquette "
         "au-dessus du titre et chaque type a sa page et son flux",
         "Communiqué de presse",
-        kind="choice",
-        choices=RELEASE_TYPES,
+        kind=Choice(RELEASE_TYPES),
         aliases=("categorie", "rubrique", "type"),
     ),
     Field(
@@ -167,7 +491,7 @@ FIELDS = (
         "Numéro",
         "facultatif : le numéro du communiqué, « numéro/année », unique pour la première institution et l'année",
         "12/2025",
-        kind="number",
+        kind=Number(shown_in=("article.html", "lite/article.html")),
         in_new=False,
         aliases=("numero", "no", "n°"),
     ),
@@ -177,6 +501,7 @@ FIELDS = (
         f"une ou deux phrases en texte simple ({SUMMARY_MAX} caractères au plus, obligatoire pour publier) ; "
         "affichées sous le titre, dans les listes et les flux",
         "La CMSS a formé quarante délégués syndicaux à Bamako.",
+        kind=Summary(typeset=True),
         required=PUBLISHED,
         aliases=("resume", "chapo", "chapeau"),
         max_length=SUMMARY_MAX,
@@ -187,7 +512,7 @@ FIELDS = (
         "une correction par ligne, « date — ce qui a changé » ; les lignes suivantes commencent par "
         "quatre espaces ; mettez aussi à jour `Modified`",
         "2024-10-09 — Lieu de l'atelier corrigé",
-        kind="lines",
+        kind=DatedLines("Correction"),
         in_new=False,
         aliases=("correction", "rectificatif", "erratum"),
     ),
@@ -197,7 +522,7 @@ FIELDS = (
         "pour retirer un communiqué sans le supprimer : « date — raison » ; la page reste en ligne sous "
         "un bandeau « Retiré le … » mais quitte les listes, les flux, l'agenda et la recherche",
         "2024-10-12 — Atelier reporté à une date ultérieure",
-        kind="withdrawal",
+        kind=Withdrawal(),
         in_new=False,
         aliases=("retire", "retrait"),
     ),
@@ -208,7 +533,7 @@ FIELDS = (
         "50 millions de pixels au plus) ; le site en fait des versions légères pour les téléphones et l'image "
         "des partages, sans les informations cachées de l'appareil",
         "images/cmss-formation-2024.jpg",
-        kind="image",
+        kind=Photo(),
         in_new=False,
         aliases=("photo",),
     ),
@@ -217,6 +542,7 @@ FIELDS = (
         "Description de la photo",
         "obligatoire avec `Image` : ce que montre la photo, pour qui ne la voit pas",
         "Les participants à la session de formation, dans la salle de conférence de la CMSS",
+        kind=Text(typeset=True),
         in_new=False,
         aliases=("alt", "description photo", "texte alternatif"),
     ),
@@ -225,6 +551,7 @@ FIELDS = (
         "Légende",
         "facultatif : la légende affichée sous la photo",
         "Ouverture de la session, le 8 octobre 2024",
+        kind=Text(typeset=True),
         in_new=False,
         aliases=("legende",),
     ),
@@ -233,6 +560,7 @@ FIELDS = (
         "Crédit photo",
         "l'auteur ou le propriétaire de la photo, affiché avec le lien de téléchargement",
         "CCOM-RP/CMSS",
+        kind=Text(typeset=True),
         in_new=False,
         aliases=("credit", "credit photo"),
     ),
@@ -243,7 +571,7 @@ FIELDS = (
         "XLSX, PPTX sans macros, CSV, TXT ou ZIP ; 30 Mo au plus) ; les lignes suivantes commencent par quatre "
         "espaces ; la page affiche le libellé, le format et le poids",
         "fichiers/cmss-communique-signe.pdf — Communiqué signé",
-        kind="attachments",
+        kind=Attachments("Pièce jointe"),
         in_new=False,
         aliases=("pieces jointes", "piece jointe", "fichiers", "documents"),
     ),
@@ -253,7 +581,7 @@ FIELDS = (
         "facultatif : le nom d'un porte-parole d'une des institutions de l'article, tel qu'il figure sous "
         "« porte_parole » dans le registre des institutions ; la page le présente en premier contact",
         "Awa Exemple",
-        kind="spokesperson",
+        kind=Spokesperson(),
         in_new=False,
         aliases=("porte-parole", "porte parole", "contact"),
         max_length=100,
@@ -264,7 +592,7 @@ FIELDS = (
         "écrit par `invoke lien-embargo FICHIER` : le secret de l'adresse /apercu/…/ où la presse lit le "
         "communiqué avant sa date ; ne l'écrivez pas à la main, ne le copiez pas d'un autre article",
         "",
-        kind="token",
+        kind=Token(),
         in_new=False,
         aliases=("jeton", "lien embargo", "lien-embargo"),
         max_length=100,
@@ -275,7 +603,7 @@ FIELDS = (
         "facultatif : le texte à partager par SMS ou WhatsApp, 160 caractères au plus, sans « », ’, œ, ê, "
         "â, î, ô, û, ç ni espace fine (hors de l'alphabet des SMS) ; sans ce champ : le titre et l'adresse",
         "La CMSS forme 100 syndicalistes de l'UNTM du 8 au 10 octobre https://presse.exemple.org/2024/10/f/",
-        kind="sms",
+        kind=Sms(),
         in_new=False,
         aliases=("texte sms", "texto"),
     ),
@@ -284,7 +612,7 @@ FIELDS = (
         "Source",
         "l'adresse (https://…) de la page d'origine d'un article repris",
         "https://www.exemple.ml/article",
-        kind="url",
+        kind=Url(shown_in=("article.html", "lite/article.html")),
         in_new=False,
         aliases=("lien", "url source"),
     ),
@@ -294,7 +622,7 @@ FIELDS = (
         "les adresses d'articles publiés que cet article remplace (elles renverront vers lui), séparées par "
         "des virgules : `2021/11/ancien-article/`",
         "2021/11/ancien-article/",
-        kind="addresses",
+        kind=Addresses(),
         in_new=False,
         aliases=("redirection", "ancienne adresse", "anciennes adresses"),
     ),
@@ -303,19 +631,25 @@ FIELDS = (
         "Adresse",
         "la fin de l'adresse de la page : minuscules sans accent, chiffres et tirets",
         "formation-delegues-syndicaux",
-        kind="slug",
+        kind=Slug(),
         aliases=("adresse",),
         max_length=100,
     ),
-    Field("Lang", "Langue", "la langue de l'article, en deux lettres : `fr`", "fr", kind="lang", aliases=("langue",)),
+    Field(
+        "Lang",
+        "Langue",
+        "la langue de l'article, en deux lettres : `fr`",
+        "fr",
+        kind=Lang(),
+        aliases=("langue",),
+    ),
     Field(
         "Status",
         "Statut",
         "`draft` (brouillon, non publié) tant que l'article n'est pas prêt ; `published`, ou pas de ligne "
         "`Status`, pour publier ; `hidden` pour une page publiée mais absente des listes",
         "draft",
-        kind="choice",
-        choices=STATUSES,
+        kind=Choice(STATUSES, STATUS_LABELS, "draft", STATUS_HINT),
         aliases=("statut", "etat"),
     ),
     Field(
@@ -323,6 +657,7 @@ FIELDS = (
         "Événement",
         "le nom de l'événement",
         "Atelier national de formation",
+        kind=Text(typeset=True),
         group="event",
         aliases=("evenement",),
     ),
@@ -331,7 +666,7 @@ FIELDS = (
         "Début de l'événement",
         "la date de début : `2024-10-08`, ou `2024-10-08 09:00` si l'heure est connue",
         "2024-10-08 09:00",
-        kind="date",
+        kind=EventDate(),
         group="event",
         aliases=("debut", "date de debut"),
     ),
@@ -341,7 +676,7 @@ FIELDS = (
         "la date de fin, jamais avant le début ; une date sans heure après un début avec heure "
         "désigne la fin de ce jour-là (la même date pour un seul jour)",
         "2024-10-10",
-        kind="date",
+        kind=EventDate(),
         group="event",
         aliases=("fin", "date de fin"),
     ),
@@ -350,6 +685,7 @@ FIELDS = (
         "Lieu de l'événement",
         "le lieu : `Direction générale de la CMSS, Bamako`",
         "Direction générale de la CMSS, Bamako",
+        kind=Text(typeset=True),
         group="event",
         aliases=("lieu",),
     ),
@@ -359,17 +695,18 @@ FIELDS = (
         "les sigles des institutions qui organisent l'événement, séparés par des virgules (pas celles qui "
         "l'accueillent ou y assistent) ; sans ce champ, aucun organisateur n'est affiché",
         "CMSS",
-        kind="institutions",
+        kind=Institutions(),
         group="event",
         aliases=("organisateurs", "organisateur", "organizers"),
     ),
 )
 BY_KEY = {field.key: field for field in FIELDS}
+BY_ATTRIBUTE = {field.attribute: field for field in FIELDS}
 EVENT_FIELDS = tuple(field for field in FIELDS if field.group == "event")
 
 
 @dataclasses.dataclass(frozen=True)
-class Kind:
+class Document:
     """One kind of source file: the fields it may hold and, for a page, the ones it must."""
 
     name: str  # French: « article », « page »
@@ -384,10 +721,10 @@ class Kind:
         return spec.required_for(status) if self.required is None else spec.key in self.required
 
 
-ARTICLE = Kind("article", FIELDS)
+ARTICLE = Document("article", FIELDS)
 # A page of content/pages (the accessibility statement…) is no release: a title and its text, an
 # address, a status, a summary for its description, the date of its last update, its language.
-PAGE = Kind(
+PAGE = Document(
     "page",
     tuple(BY_KEY[key] for key in ("title", "slug", "status", "summary", "modified", "lang")),
     frozenset({"title"}),
@@ -423,14 +760,57 @@ def field(name):
     return BY_KEY[name.lower()]
 
 
-def written_values(metadata):
-    """Each field's value as written, for templates: ``fields.author_service``, ``fields.source``
-    (empty when absent). Dates, institutions and events have their own objects."""
-    values = {}
+def parsed(name, value):
+    """The value of the field ``name`` (a metadata key) as its kind reads it; another key's value as it is."""
+    spec = BY_KEY.get(name)
+    return spec.kind.parse(value) if spec else value
+
+
+class Fields:
+    """The schema's fields of one content, typed, read-only: ``article.fields.author_service``. The
+    reader has put each value in the content's metadata as its kind parsed it; a field left out
+    reads as its kind's empty value. The one way plugins, templates and our code read a field."""
+
+    __slots__ = ("_metadata",)
+
+    def __init__(self, metadata):
+        object.__setattr__(self, "_metadata", metadata)
+
+    def __getattr__(self, attribute):
+        spec = BY_ATTRIBUTE.get(attribute)
+        if spec is None:
+            raise AttributeError(f"aucun champ « {attribute} » dans le schéma")
+        value = self._metadata.get(spec.stored or spec.key)
+        return spec.kind.empty() if value is None else value
+
+    def __setattr__(self, name, value):
+        raise AttributeError("les champs d'un article se lisent dans son fichier, ils ne s'écrivent pas")
+
+    def __reduce__(self):
+        return Fields, (self._metadata,)
+
+    def written(self, attribute):
+        """Whether the content's file gives the field a value."""
+        spec = BY_ATTRIBUTE[attribute]
+        return self._metadata.get(spec.stored or spec.key) not in (None, "", [])
+
+
+def typeset_fields(metadata, typeset):
+    """Typeset, in a reader's ``metadata``, the text of every field whose kind is typeset."""
     for spec in FIELDS:
-        value = metadata.get(spec.key, "")
-        values[spec.key.replace("-", "_")] = value if isinstance(value, str) else str(value or "")
-    return types.SimpleNamespace(**values)
+        if spec.kind.typeset and isinstance(metadata.get(spec.key), str):
+            metadata[spec.key] = typeset(metadata[spec.key])
+
+
+def retype(content, name, value):
+    """Give a content's field ``name`` a new value of its kind (the title, typeset once the address
+    is made from it as written), so that ``fields`` reads what the page shows."""
+    content.metadata[BY_KEY[name].stored or name] = value
+
+
+def fields_of(content):
+    """The typed fields of a Pelican content (an Article, a Page)."""
+    return Fields(getattr(content, "metadata", {}))
 
 
 # --- What a checked article is made of ---------------------------------------
@@ -517,18 +897,17 @@ def check_institutions(entry, spec, check):
     ]
 
 
-TAG_MAX_LENGTH = 60  # each tag has its own page, named after it
-
-
-def check_list(entry, spec, check):
-    most = setting(check.settings, "TAGS_MAX")
+def check_list(entry, spec, check, most_setting=None, longest=None):
+    most = setting(check.settings, most_setting) if most_setting else None
     items = split_list(entry.value)
-    if len(items) > most:
+    if ";" in entry.value:
+        return [check.problem(entry, spec.name, "point-virgule dans la liste", "séparez les valeurs par des virgules")]
+    if most is not None and len(items) > most:
         return [check.problem(entry, spec.name, f"{len(items)} valeurs, {most} au plus", "gardez les plus importantes")]
     return [
         check.problem(entry, spec.name, f"« {item[:20]}… » : {TAG_MAX_LENGTH} caractères au plus", "raccourcissez-le")
         for item in items
-        if len(item) > TAG_MAX_LENGTH
+        if longest and len(item) > longest
     ]
 
 
@@ -564,8 +943,7 @@ def check_slug(entry, spec, check):
 
 
 def check_url(entry, spec, check):
-    parts = urllib.parse.urlsplit(entry.value)
-    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in entry.value):
+    if is_web_address(entry.value):
         return []
     return [
         check.problem(
@@ -577,13 +955,8 @@ def check_url(entry, spec, check):
     ]
 
 
-def canonical_choice(spec, value):
-    """The choice ``value`` names, as the schema spells it (case and accents ignored), or None."""
-    return next((choice for choice in spec.choices if normalize(choice) == normalize(value)), None)
-
-
 def check_choice(entry, spec, check):
-    if canonical_choice(spec, entry.value):
+    if spec.kind.parse(entry.value) in spec.choices:
         return []
     if spec.key == "status":
         hint = "écrivez Status: draft pour un brouillon, ou retirez la ligne pour publier"
@@ -661,15 +1034,19 @@ def read_dated(line):
     return Dated(read_date(parts[0]).replace(tzinfo=None), parts[1].strip())
 
 
-def dated_lines(value):
-    """Every readable dated line of a field's value (the gate has refused the others)."""
+def readable_lines(value, read):
+    """What ``read`` makes of each line of a field's value that it reads (the gate has refused the others)."""
     found = []
     for line in lines_of(value):
         try:
-            found.append(read_dated(line))
+            found.append(read(line))
         except ValueError:
             continue
     return found
+
+
+def dated_lines(value):
+    return readable_lines(value, read_dated)
 
 
 def check_dated_line(entry, spec, check, line, number):
@@ -752,14 +1129,7 @@ def read_attachment(line):
 
 
 def attachments(value):
-    """Every readable attachment line of a field's value (the gate has refused the others)."""
-    found = []
-    for line in lines_of(value):
-        try:
-            found.append(read_attachment(line))
-        except ValueError:
-            continue
-    return found
+    return readable_lines(value, read_attachment)
 
 
 def check_attachments(entry, spec, check):
@@ -784,25 +1154,6 @@ def check_attachments(entry, spec, check):
 
 def check_withdrawal(entry, spec, check):
     return check_dated_line(entry, spec, check, entry.value, entry.line)
-
-
-CHECKS = {
-    "date": check_date,
-    "institutions": check_institutions,
-    "list": check_list,
-    "slug": check_slug,
-    "addresses": check_addresses,
-    "url": check_url,
-    "choice": check_choice,
-    "lang": check_lang,
-    "image": check_image,
-    "number": check_number,
-    "lines": check_lines,
-    "withdrawal": check_withdrawal,
-    "attachments": check_attachments,
-    "sms": check_sms,
-    "token": check_token,
-}
 
 
 # --- Names ---------------------------------------------------------------------
@@ -918,8 +1269,8 @@ def check_header(header, check, kind=ARTICLE):
                     "raccourcissez-le",
                 )
             )
-        elif spec.kind in CHECKS:
-            problems += CHECKS[spec.kind](entry, spec, check)
+        else:
+            problems += spec.kind.check(entry, spec, check)
     if kind is not ARTICLE:
         return problems
     return problems + check_event(header, check) + check_photo(header, check) + check_spokesperson(header, check)
@@ -975,7 +1326,7 @@ def publication_year(header):
 
 
 def missing(spec):
-    example = spec.example.split(",")[0] if spec.kind == "institutions" else spec.example
+    example = spec.example.split(",")[0] if isinstance(spec.kind, Institutions) else spec.example
     return "champ obligatoire absent ou vide", f"ajoutez une ligne « {spec.name}: », par exemple {spec.name}: {example}"
 
 
@@ -990,19 +1341,17 @@ class EventDates:
     location: str
 
 
-def event_dates(metadata, default_year=None):
-    """The event of an article's metadata (values as written), or None; ValueError (French)
-    for a date that does not read. A date-only end after a timed start ends that day."""
-    name = str(metadata.get("event") or "").strip()
-    start_text = str(metadata.get("event-start") or "").strip()
-    end_text = str(metadata.get("event-end") or "").strip()
+def event_dates(fields, default_year=None):
+    """The event of an article's ``Fields``, or None; ValueError (French) for a date that does not
+    read. A date-only end after a timed start ends that day."""
+    name, start_text, end_text = fields.event, fields.event_start, fields.event_end
     if not start_text:
         return None
     start = read_date(start_text, default_year).replace(tzinfo=None)
     end = read_date(end_text, default_year).replace(tzinfo=None) if end_text else start
     if end_text and frdates.has_time(start_text) and not frdates.has_time(end_text):
         end = end.replace(hour=23, minute=59)
-    return EventDates(name, start, end, str(metadata.get("event-location") or "").strip())
+    return EventDates(name, start, end, fields.event_location)
 
 
 def check_event(header, check):
@@ -1033,7 +1382,7 @@ def check_event(header, check):
         )
         return problems
     try:
-        event = event_dates({key: e.value for key, e in written.items()}, check.default_year)
+        event = event_dates(Fields({key: parsed(key, e.value) for key, e in written.items()}), check.default_year)
     except ValueError:
         return problems  # reported by check_date
     end_entry = written.get("event-end") or start
@@ -1054,18 +1403,3 @@ def check_event(header, check):
             )
         )
     return problems
-
-
-# --- The guide's tables ---------------------------------------------------------
-
-GUIDE_HEADER = ("| champ | obligatoire | ce qu'il faut écrire |", "| --- | --- | --- |")
-
-
-def guide_table(group):
-    """The guide's table of the fields of ``group`` (docs/guide-redaction.md), in Markdown."""
-    rows = []
-    for spec in FIELDS:
-        if spec.group == group:
-            required = "oui" if spec.required == ALL else "pour publier" if spec.required else "non"
-            rows.append(f"| `{spec.name}` | {required} | {spec.help} |")
-    return "\n".join(GUIDE_HEADER + tuple(rows))

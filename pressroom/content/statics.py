@@ -90,16 +90,17 @@ def copied_links(content):
     return [link.path for link in body_links(content) if link.written.startswith(("{static}", "|static|"))]
 
 
-def header_paths(metadata):
+def header_paths(content):
     """The files that a content's header names, with their field: its photo and its attachments."""
-    photo = schema.image_path(metadata.get("image"))
-    attachments = [("Attachments", a.path) for a in schema.attachments(metadata.get("attachments"))]
+    fields = schema.fields_of(content)
+    photo = fields.image
+    attachments = [("Attachments", a.path) for a in fields.attachments]
     return ([("Image", posixpath.normpath(photo))] if photo else []) + attachments
 
 
 def named_paths(content, siteurl=""):
     """Every file of the content folder that ``content`` names, header and body."""
-    header = {path for _, path in header_paths(content.metadata)}
+    header = {path for _, path in header_paths(content)}
     return header | {link.path for link in body_links(content, siteurl)}
 
 
@@ -153,7 +154,7 @@ def named_problems(content, settings):
     on each content, pages included (for an article, the header's are also the schema's)."""
     root, max_pixels = settings["PATH"], setting(settings, "MEDIA_MAX_PIXELS")
     problems = body_problems(content, settings)
-    for field, relative in header_paths(content.metadata):
+    for field, relative in header_paths(content):
         found = file_problem(relative, root, max_pixels, images.cache_folder(settings))
         if found:
             problems.append(problem_at(content.source_path, field, f"{found[0]} « {relative} »", found[1], root))

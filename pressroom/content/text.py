@@ -4,6 +4,7 @@ comparisons, plain text of an HTML fragment, absolute URLs."""
 import html
 import re
 import unicodedata
+import urllib.parse
 
 TAGS = re.compile(r"<[^>]*>")
 BLANKS = re.compile(r"[ \t\r\n]+")  # not str.split(): it would drop the no-break spaces
@@ -46,3 +47,9 @@ def file_size(size):
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))}\u00a0Ko"
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+
+
+def is_web_address(text):
+    """A complete http or https address, without spaces: what a Source field and a registry « site » hold."""
+    parts = urllib.parse.urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in text)

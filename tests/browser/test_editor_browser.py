@@ -261,6 +261,26 @@ def test_unknown_field_survives_a_save(browser, editor):
         path.write_text(original, encoding="utf-8")
 
 
+def test_an_attachment_is_a_file_and_its_label(browser, editor):
+    path = editor.article(UNKNOWN_SEED)
+    original = path.read_text(encoding="utf-8")
+    line = "Attachments: fichiers/rma-programme.pdf — Programme de l'atelier"
+    before = original.replace("\nLang: fr\n", f"\nLang: fr\n{line}\n", 1)
+    path.write_text(before, encoding="utf-8")
+    try:
+        with logged_in(browser, editor) as page:
+            open_article(page, editor, UNKNOWN_SEED.removesuffix(".md"))
+            label = field(page, "Libellé")
+            assert label.input_value() == "Programme de l'atelier"
+            label.fill("Programme signé")
+            publish(page)
+        after = path.read_text(encoding="utf-8")
+        signed = "Attachments: fichiers/rma-programme.pdf — Programme signé"
+        assert changed_lines(before, after) == [f"- {line}", f"+ {signed}"]
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
 def test_an_invalid_address_is_refused_in_french_before_saving(browser, editor):
     before = sorted(editor.work.rglob("*.md"))
     with logged_in(browser, editor, refused_save=True) as page:

@@ -104,6 +104,19 @@ test("one value per line for fields holding lines", () => {
   assert.equal(added, "Title: T\nAttachments: fichiers/a.pdf\n    fichiers/b.pdf\n    fichiers/c.pdf\n\nTexte\n");
 });
 
+test("lines of two halves: a file and its label, joined by a dash", () => {
+  const paired = PelicanFormat.create({ fields: ["Title", "Attachments"], lines: ["Attachments"],
+    pairs: { Attachments: ["fichier", "libelle"] } });
+  const text = "Title: T\nAttachments: fichiers/a.pdf — Communiqué signé\n    fichiers/b.pdf\n\nTexte\n";
+  const data = JSON.parse(JSON.stringify(paired.fromFile(text)));
+  assert.deepEqual(data.attachments, [
+    { fichier: "fichiers/a.pdf", libelle: "Communiqué signé" }, { fichier: "fichiers/b.pdf", libelle: "" }]);
+  assert.equal(paired.toFile(data, ["Title", "Attachments", "body"]), text);
+  data.attachments.push({ fichier: "fichiers/c.ods", libelle: "Barème" });
+  assert.equal(paired.toFile(data, ["Title", "Attachments", "body"]),
+    "Title: T\nAttachments: fichiers/a.pdf — Communiqué signé\n    fichiers/b.pdf\n    fichiers/c.ods — Barème\n\nTexte\n");
+});
+
 test("the body is kept byte for byte unless edited, then ends with a newline", () => {
   const text = "Title: T\n\n\n- un\n- deux\n\n";
   assert.equal(roundTrip(text), text);

@@ -3,6 +3,9 @@ enrichment runs in pressroom.build.pipeline's order), a change to our code never
 leaves stale text in the reader cache, plugins never import one another, and
 the guide's tables are the schema's."""
 
+import ast
+import dataclasses
+import io
 import json
 import pathlib
 import re
@@ -10,11 +13,11 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from conftest import CONTENT, ROOT
 
 from pressroom.build import pipeline
 from pressroom.content import schema
+from pressroom.tools import guide
 
 BUILD = """
 import json, sys
@@ -127,13 +130,99 @@ def test_no_place_or_language_is_hard_wired_outside_the_settings():
                     assert literal not in code, (source, literal)
 
 
-@pytest.mark.parametrize("group", ["article", "event"])
-def test_the_guide_tables_are_the_schema(group):
-    guide = (ROOT / "docs" / "guide-redaction.md").read_text(encoding="utf-8")
-    assert schema.guide_table(group) in guide
+def test_the_documents_field_tables_are_the_schema():
+    assert guide.stale() == [], "lancez invoke guide"
+
+
+def test_invoke_guide_rewrites_a_stale_table_and_nothing_else(tmp_path):
+    for relative in guide.TABLES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / relative, tmp_path / relative)
+    written = (tmp_path / guide.GUIDE).read_text(encoding="utf-8")
+    stale_text = written.replace("| `Title` | oui |", "| `Title` | non |")
+    (tmp_path / guide.GUIDE).write_text(stale_text, encoding="utf-8")
+    assert guide.stale(tmp_path) == [guide.GUIDE]
+    assert guide.write(tmp_path) == [guide.GUIDE]
+    assert (tmp_path / guide.GUIDE).read_text(encoding="utf-8") == written
 
 
 def test_every_stage_is_documented_in_the_pipeline():
     documented = pipeline.__doc__ + (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     for stage in pipeline.STAGES:
         assert stage in documented
+
+
+# --- Who reads an article's fields ----------------------------------------------
+
+# The only modules that read a content's metadata: the schema, which types every field once
+# (schema.Fields), and the header reader it stands on. Everything else reads ``fields``.
+READS_METADATA = {ROOT / "pressroom" / "content" / "schema.py", ROOT / "pressroom" / "content" / "header.py"}
+# Where Pelican's contents are handled (publish and reach read the published feeds, not contents).
+CONTENT_CODE = ("plugins", "pressroom/content", "pressroom/build", "pressroom/preview")
+# What a content holds besides ``fields``: Pelican's own attributes (made from the schema's parse:
+# title, dates, authors, tags, category…) and the enrichment of pressroom.build.pipeline.
+PELICAN_ATTRIBUTES = {
+    "title", "date", "modified", "author", "authors", "tags", "category", "summary", "slug", "lang", "status",
+    "url", "save_as", "content", "source_path", "relative_source_path", "translations", "locale_date",
+}  # fmt: skip
+CONTENT_ATTRIBUTES = PELICAN_ATTRIBUTES | {f.name for f in dataclasses.fields(pipeline.Enrichment)}
+CONTENT_ATTRIBUTES |= {"fields", "preview_notice", "withdrawal"}
+
+
+def raw_reads(source):
+    """(line, what) of each read of a content's metadata, or of a field by its name, in a Python file."""
+    fields_only = {spec.attribute for spec in schema.FIELDS} - CONTENT_ATTRIBUTES
+    found = []
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr == "metadata":
+            found.append((node.lineno, ".metadata"))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("getattr", "hasattr", "setattr"):
+            name = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else None
+            if name == "metadata" or name in fields_only:
+                found.append((node.lineno, f'{node.func.id}(…, "{name}")'))
+    return found
+
+
+def test_only_the_schema_reads_an_articles_metadata():
+    found = [
+        (str(source.relative_to(ROOT)), *read)
+        for folder in CONTENT_CODE
+        for source in sorted((ROOT / folder).rglob("*.py"))
+        if source not in READS_METADATA
+        for read in raw_reads(source)
+    ]
+    assert not found, "lisez les champs par schema.fields_of(contenu) ou contenu.fields : " + repr(found)
+
+
+TEMPLATE_READ = re.compile(r"\b(?:article|page)\.([a-z_]+)")
+
+
+def test_templates_read_fields_through_article_fields():
+    """A template reads from an article or a page only what Pelican and the pipeline give it, and each
+    field through ``article.fields``, in a template its kind says shows it."""
+    for template in sorted((ROOT / "theme" / "templates").rglob("*.html")):
+        text = re.sub(r"\{#.*?#\}", "", template.read_text(encoding="utf-8"), flags=re.S)
+        shown = str(template.relative_to(ROOT / "theme" / "templates"))
+        for attribute in TEMPLATE_READ.findall(text):
+            assert attribute in CONTENT_ATTRIBUTES, (shown, attribute)
+        for attribute in re.findall(r"\bfields\.([a-z_]+)", text):
+            assert shown in schema.BY_ATTRIBUTE[attribute].kind.shown_in, (shown, attribute)
+
+
+def test_a_raw_read_is_found(tmp_path):
+    source = tmp_path / "plugin.py"
+    source.write_text('def f(article):\n    return article.metadata.get("sms"), getattr(article, "image_alt", "")\n')
+    assert sorted(raw_reads(source)) == [(2, ".metadata"), (2, 'getattr(…, "image_alt")')]
+
+
+def test_invoke_guide_refuses_a_document_without_its_marks_and_changes_nothing(tmp_path):
+    for relative in guide.TABLES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / relative, tmp_path / relative)
+    unmarked = (tmp_path / guide.GUIDE).read_text(encoding="utf-8").replace("<!-- fin champs:evenement -->\n", "")
+    (tmp_path / guide.GUIDE).write_text(unmarked, encoding="utf-8")
+    out = io.StringIO()
+    assert guide.run(tmp_path, out) == 1
+    assert "docs/guide-redaction.md" in out.getvalue() and "fin champs:evenement" in out.getvalue()
+    assert "Traceback" not in out.getvalue()
+    assert (tmp_path / guide.GUIDE).read_text(encoding="utf-8") == unmarked

@@ -10,9 +10,12 @@ import feedparser
 import icalendar
 import pytest
 from conftest import build_site, copy_content, write_article
+from pelican.contents import Article
+from pelican.readers import Readers
 from test_search import indexed_pages
 
-from pressroom.content import sms
+from pressroom.build import lint, site
+from pressroom.content import schema, sms
 
 CMSS_URL = "2024/10/cmss-untm-formation-relations-professionnelles/"
 RMA_URL = "2019/11/rma-atelier-national-extension-protection-sociale/"
@@ -242,6 +245,43 @@ def test_a_bad_correction_is_reported_at_its_own_line(content_copy, build):
     assert "essai.md:7: Corrections:" in built.messages, built.messages
 
 
+# --- The reader reads every field through the schema's kind -----------------------------
+
+
+def test_authors_separated_by_commas_each_have_their_page(content_copy, build):
+    text = article("Essai", "").replace("Author: Rédaction", "Author: Aminata Sow, Moussa Traoré")
+    write_article(content_copy, "2025/essai.md", text)
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    signature = built.soup("2025/05/essai").select_one(".signature")
+    assert [a.get_text() for a in signature.select("a")] == ["Aminata Sow", "Moussa Traoré"]
+    assert (built.output / "auteurs" / "aminata-sow" / "index.html").is_file()
+    assert (built.output / "auteurs" / "moussa-traore" / "index.html").is_file()
+    assert not (built.output / "auteurs" / "aminata-sow-moussa-traore").exists()
+
+
+def test_tags_are_separated_by_commas(content_copy, build):
+    write_article(content_copy, "2025/essai.md", article("Essai", "Tags: retraite, santé\n"))
+    built = build(content_copy)
+    assert built.status == 0, built.messages
+    assert (built.output / "themes" / "retraite" / "index.html").is_file()
+    assert (built.output / "themes" / "sante" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "written, line",
+    [("Author: Rédaction", "Tags: retraite; santé"), ("Author: Sow, Aminata; Traoré, Moussa", "Tags: retraite")],
+)
+def test_a_semicolon_in_a_list_of_names_is_refused(content_copy, build, written, line):
+    """Pelican would split on the semicolons; the schema's one separator is the comma."""
+    write_article(content_copy, "2025/essai.md", article("Essai", line + "\n").replace("Author: Rédaction", written))
+    built = build(content_copy)
+    name = "Tags" if ";" in line else "Author"
+    assert built.status != 0
+    assert f"{name}: point-virgule dans la liste" in built.messages and "essai.md:" in built.messages, built.messages
+    assert "Traceback" not in built.messages
+
+
 # --- 4. Organisers ------------------------------------------------------------------------
 
 
@@ -372,3 +412,20 @@ def test_ordinals_are_raised_in_bodies(model_site):
 def test_feeds_say_they_are_french(model_site, name):
     text = (model_site.output / "feeds" / name).read_text(encoding="utf-8")
     assert 'xml:lang="fr"' in text or "<language>fr</language>" in text
+
+
+@pytest.mark.parametrize(
+    "header, authors",
+    [("Author: Aminata Sow, Moussa Traoré\n", ["Aminata Sow", "Moussa Traoré"]), ("", ["Rédaction du site"])],
+)
+def test_the_reader_gives_pelican_its_own_author_objects(tmp_path, header, authors):
+    """From the file's Author line, or from Pelican's AUTHOR setting for a file without one."""
+    path = tmp_path / "essai.md"
+    path.write_text(f"Title: Essai\nDate: 2025-05-02\n{header}Tags: retraite, santé\n\nTexte.\n", encoding="utf-8")
+    settings = site.load_settings("pelicanconf.py", path=str(tmp_path), author="Rédaction du site")
+    readers = Readers(settings)
+    lint.use_french_metadata(readers)
+    read = readers.read_file(str(tmp_path), "essai.md", content_class=Article, context={})
+    assert [author.name for author in read.authors] == authors and read.author.name == authors[0]
+    assert [tag.slug for tag in read.tags] == ["retraite", "sante"]
+    assert [str(author) for author in schema.fields_of(read).author] == (authors if header else [])

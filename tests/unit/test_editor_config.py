@@ -46,15 +46,15 @@ def test_every_schema_field_is_in_the_editor_with_its_french_label(spec):
 
 
 def test_a_field_added_to_the_schema_is_in_the_editor(monkeypatch):
-    missing = schema.Field("Nouveau-Champ", "Nouveau champ", "une aide", kind="text")
+    missing = schema.Field("Nouveau-Champ", "Nouveau champ", "une aide")
     monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, missing))
     assert "nouveau-champ" in editor_fields()
 
 
-def test_an_unknown_kind_is_plain_text(monkeypatch):
-    odd = schema.Field("Bizarre", "Champ bizarre", "une aide", kind="jamais-vu")
-    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, odd))
-    assert editor_fields()["bizarre"]["widget"] == "string"
+def test_a_plain_text_field_is_a_line_of_text(monkeypatch):
+    plain = schema.Field("Simple", "Champ simple", "une aide", kind=schema.Text())
+    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, plain))
+    assert editor_fields()["simple"]["widget"] == "string"
 
 
 def test_status_cannot_be_taken_for_decaps_publish_button():
@@ -77,7 +77,7 @@ def test_dates_are_written_as_the_gate_reads_them():
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm"  # the schema's example has a time
     assert fields["event-end"]["format"] == "YYYY-MM-DD" and fields["event-end"]["time_format"] is False
     for spec in schema.FIELDS:
-        if spec.kind == "date":
+        if isinstance(spec.kind, schema.Date):
             assert fields[spec.key]["date_format"] == "YYYY-MM-DD"
 
 
@@ -97,17 +97,25 @@ def test_photos_go_to_content_images_and_the_body_opens_in_raw_markdown():
     assert fields["body"]["modes"][0] == "raw"
 
 
-def test_lines_fields_are_files_from_content_fichiers(monkeypatch):
-    attachments = schema.Field("Attachments", "Pièces jointes", "une par ligne", kind="lines")
-    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, attachments))
+def test_corrections_are_a_list_of_lines():
+    """« date — texte », a line of text each: never a file picker nor a single line box."""
+    field = editor_fields()["corrections"]
+    assert field["widget"] == "list" and field["field"]["widget"] == "string"
+    assert "Corrections" in editor.browser_schema(REGISTRY)["lines"]
+    assert "Corrections" not in editor.browser_schema(REGISTRY)["pairs"]
+
+
+def test_attachments_are_files_from_content_fichiers_each_with_its_label():
     field = editor_fields()["attachments"]
-    assert field["widget"] == "list" and field["field"]["widget"] == "file"
-    assert field["field"]["media_folder"] == "/content/fichiers"
-    assert "Attachments" in editor.browser_schema(REGISTRY)["lines"]
+    picker, label = field["fields"]
+    assert field["widget"] == "list" and picker["widget"] == "file" and label["widget"] == "string"
+    assert picker["media_folder"] == "/content/fichiers" and picker["public_folder"] == "fichiers"
+    browser = editor.browser_schema(REGISTRY)
+    assert "Attachments" in browser["lines"] and browser["pairs"]["Attachments"] == [picker["name"], label["name"]]
 
 
 def test_a_closed_list_is_a_select(monkeypatch):
-    category = dataclasses.replace(schema.field("Category"), choices=("Actualité", "Communiqué"))
+    category = dataclasses.replace(schema.field("Category"), kind=schema.Choice(("Actualité", "Communiqué")))
     fields = tuple(category if spec.key == "category" else spec for spec in schema.FIELDS)
     monkeypatch.setattr(schema, "FIELDS", fields)
     assert editor_fields()["category"]["options"] == ["Actualité", "Communiqué"]
@@ -215,3 +223,19 @@ def test_an_article_without_status_shows_as_published():
 def test_hints_written_for_the_editor_read_the_settings():
     assert "(7 au plus)" in editor_fields(local_settings(tags_max=7))["tags"]["hint"]
     assert "« Publier » en haut enregistre l'article" in editor_fields()["status"]["hint"]
+
+
+def test_the_preview_pane_lists_the_plain_fields_the_article_page_shows(monkeypatch):
+    shown = dict(editor.browser_schema(REGISTRY)["shown"])
+    assert shown["author-service"] == "Service de l'auteur" and shown["source"] == "Source"
+    assert "image-alt" not in shown  # the page shows it as the photo's text, not as a field
+    programme = schema.Field("Programme", "Programme", "une aide", kind=schema.Text(shown_in=("article.html",)))
+    monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, programme))
+    assert ["programme", "Programme"] in editor.browser_schema(REGISTRY)["shown"]
+
+
+def test_a_widget_that_replaces_the_typing_has_its_own_hint():
+    fields = editor_fields()
+    assert fields["institutions"]["hint"].startswith("choisissez une ou plusieurs institutions")
+    assert fields["tags"]["hint"].startswith("tapez les valeurs séparées par des virgules (20 au plus)")
+    assert fields["author"]["hint"] == schema.field("Author").help  # typed as written

@@ -22,7 +22,7 @@ import shutil
 
 import yaml
 
-from pressroom.content import frdates, schema
+from pressroom.content import schema
 from pressroom.content.header import Header
 from pressroom.content.registry import Registry
 from pressroom.settings import ROOT, registry_path, setting
@@ -30,16 +30,9 @@ from pressroom.settings import ROOT, registry_path, setting
 STATIC = pathlib.Path(__file__).resolve().parent / "static"
 FORMAT = "pelican"
 BODY = "body"
+SHOWN_BY = "article.html"  # the template whose fields the preview pane shows
 LAYOUT = "_pelican_layout"  # the hidden data key of pelican-format.js
 STATUS_LABEL = "Visibilité sur le site : brouillon / publié"
-STATUS_OPTIONS = {
-    "draft": "brouillon : pas encore sur le site",
-    "published": "publié : visible sur le site",
-    "hidden": "publié mais absent des listes",
-}
-SLUG_PATTERN = [schema.SLUG_PATTERN.pattern, "minuscules sans accent, chiffres et tirets : formation-cmss-2024"]
-URL_PATTERN = [r"^https?://[^\s/]+\S*$", "une adresse complète qui commence par https:// (ou http://)"]
-LANG_PATTERN = [schema.LANG_PATTERN.pattern, "le code de la langue en deux lettres : fr"]
 FORGES = {
     "gitlab": {"name": "gitlab", "auth_type": "pkce"},
     "gitea": {"name": "gitea", "auth_type": "pkce"},
@@ -52,115 +45,15 @@ class EditorError(Exception):
     """The editor cannot be put on the site: a French message says why and what to do."""
 
 
-# --- Widgets, one function per kind of field ------------------------------------
-
-
-# Where the editor's widget replaces what the schema's help says about typing the value.
-EDITOR_HINTS = {
-    "institutions": "choisissez une ou plusieurs institutions (tapez le sigle ou le nom) ; une institution "
-    "absente de la liste doit d'abord être ajoutée au registre des institutions",
-    "list": "tapez les valeurs séparées par des virgules ({most} au plus) ; écrivez-les toujours de la même façon",
-    "status": "brouillon : l'article n'est pas sur le site ; publié : il paraît à la prochaine "
-    "mise à jour du site ; le bouton « Publier » en haut enregistre l'article, il ne le met pas en ligne",
-}
+# --- Fields: each kind of the schema gives its widget ------------------------------
 
 
 def hint(spec, settings):
-    """The field's help as Decap shows it under the field: `code` becomes « code »."""
-    written = EDITOR_HINTS.get(spec.key) or EDITOR_HINTS.get(spec.kind)
-    if written:
-        return written.format(most=setting(settings, "TAGS_MAX"))
+    """The field's help as Decap shows it under the field: `code` becomes « code »; where the
+    kind's widget replaces what the help says about typing the value, the kind's hint."""
+    if spec.kind.editor_hint:
+        return spec.kind.editor_hint.format(most=setting(settings, "TAGS_MAX"))
     return re.sub(r"`([^`]*)`", r"« \1 »", spec.help)
-
-
-def date_widget(spec, context):
-    with_time = frdates.has_time(spec.example)  # the schema shows a time in the example where one is allowed
-    widget = {
-        "widget": "datetime",
-        "date_format": "YYYY-MM-DD",
-        "time_format": "HH:mm" if with_time else False,
-        "format": "YYYY-MM-DD HH:mm" if with_time else "YYYY-MM-DD",
-        "picker_utc": False,
-    }
-    return widget
-
-
-def institutions_widget(spec, context):
-    options = [{"label": f"{i.acronym} — {i.name}", "value": i.acronym} for i in context["registry"]]
-    return {"widget": "select", "multiple": True, "options": options}
-
-
-def list_widget(spec, context):
-    return {"widget": "list", "allow_add": True}
-
-
-def choice_widget(spec, context):
-    if spec.key == "status":
-        options = [{"label": STATUS_OPTIONS.get(value, value), "value": value} for value in spec.choices]
-        return {"widget": "select", "options": options, "default": "draft"}
-    return {"widget": "select", "options": list(spec.choices)}
-
-
-def image_widget(spec, context):
-    widget = {"widget": "image", "choose_url": False}
-    widget.update(media_folders(context["settings"], "EDITOR_IMAGES_FOLDER", "EDITOR_IMAGES_PUBLIC"))
-    return widget
-
-
-def lines_widget(spec, context):
-    files = {"label": "Fichier", "name": "fichier", "widget": "file", "choose_url": False}
-    files.update(media_folders(context["settings"], "EDITOR_FILES_FOLDER", "EDITOR_FILES_PUBLIC"))
-    return {"widget": "list", "field": files}
-
-
-def pattern_widget(pattern, **extra):
-    return lambda spec, context: {"widget": "string", "pattern": pattern, **extra}
-
-
-def string_widget(spec, context):
-    return {"widget": "string"}
-
-
-def spokesperson_widget(spec, context):
-    """The registry's spokespeople to choose from (lint checks the choice against the article's institutions)."""
-    options = [
-        {"label": f"{person.name} ({institution.acronym})", "value": person.name}
-        for institution in context["registry"]
-        for person in institution.spokespeople
-    ]
-    return {"widget": "select", "options": options} if options else string_widget(spec, context)
-
-
-def token_widget(spec, context):
-    """Written by `invoke lien-embargo` only: kept as it is, never typed in the editor."""
-    return {"widget": "hidden"}
-
-
-WIDGETS = {
-    "date": date_widget,
-    "institutions": institutions_widget,
-    "list": list_widget,
-    "choice": choice_widget,
-    "image": image_widget,
-    "lines": lines_widget,
-    "slug": pattern_widget(SLUG_PATTERN),
-    "url": pattern_widget(URL_PATTERN),
-    "lang": pattern_widget(LANG_PATTERN, default="fr"),
-    "spokesperson": spokesperson_widget,
-    "token": token_widget,
-}
-
-
-def widget_for(spec, context):
-    """Decap's widget for a field: by its kind; a kind unknown here is plain text."""
-    if spec.choices and spec.kind != "choice":
-        return {"widget": "select", "options": list(spec.choices), "multiple": spec.multiple}
-    return WIDGETS.get(spec.kind, string_widget)(spec, context)
-
-
-def media_folders(settings, folder, public):
-    """A field's own media folder: from the project's root (leading slash), not from the article."""
-    return {"media_folder": "/" + setting(settings, folder), "public_folder": setting(settings, public)}
 
 
 def editor_field(spec, context):
@@ -170,7 +63,7 @@ def editor_field(spec, context):
         "hint": hint(spec, context["settings"]),
         "required": spec.required == schema.ALL,
     }
-    field.update(widget_for(spec, context))
+    field.update(spec.kind.widget(spec, context))
     return field
 
 
@@ -242,8 +135,12 @@ def browser_schema(registry):
     return {
         "fields": [spec.name for spec in schema.FIELDS],
         "lists": [spec.name for spec in schema.FIELDS if spec.multiple],
-        "lines": [spec.name for spec in schema.FIELDS if spec.kind == "lines"],
+        "lines": [spec.name for spec in schema.FIELDS if spec.multiline],
+        # Lines of two halves joined by a dash (« chemin — libellé »): the editor's name of each half.
+        "pairs": {spec.name: list(spec.kind.pair) for spec in schema.FIELDS if spec.kind.pair},
         "labels": {spec.name: spec.label for spec in schema.FIELDS},
+        # The plain fields the article page shows, which the preview pane lists: key, label.
+        "shown": [[spec.key, spec.label] for spec in schema.FIELDS if SHOWN_BY in spec.kind.shown_in],
         "institutions": {i.acronym: i.name for i in registry},
         # What a missing line stands for: an article without Status is published.
         "implicit": {schema.field("Status").name: schema.status_of(Header([]))},

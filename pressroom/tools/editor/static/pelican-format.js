@@ -30,6 +30,7 @@
   const BEGIN = /^-{3}(\s.*)?$/;
   const END = /^(-{3}|\.{3})(\s.*)?$/;
   const CONTINUATION = "    ";
+  const DASH = /\s+[—–-]\s+/; // between a path and its label, as pressroom.content.schema.DASH
 
   function isBlank(line) {
     return line.trim() === "";
@@ -40,13 +41,15 @@
   }
 
   /* options: fields (header names in the schema's order), lists (fields holding
-     comma-separated values), lines (fields holding one value per line), implicit
-     (field -> the value a missing line stands for, e.g. Status: published). */
+     comma-separated values), lines (fields holding one value per line), pairs
+     (field -> the names of the two halves of each of its lines, « chemin — libellé »),
+     implicit (field -> the value a missing line stands for, e.g. Status: published). */
   function create(options) {
     const fields = (options && options.fields) || [];
     const order = lower(fields);
     const lists = new Set(lower(options && options.lists));
     const lines = new Set(lower(options && options.lines));
+    const pairs = new Map(Object.entries((options && options.pairs) || {}).map(([k, v]) => [k.toLowerCase(), v]));
     const headerNames = new Map(fields.map((name) => [name.toLowerCase(), name]));
     const implicit = new Map(Object.entries((options && options.implicit) || {}).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -54,8 +57,20 @@
       return headerNames.get(key) || key;
     }
 
+    /* « fichiers/x.pdf — Libellé » as { fichier: "fichiers/x.pdf", libelle: "Libellé" }; a line
+       without the dash keeps all its text in the first half. */
+    function halves(name, line) {
+      const [first, second] = pairs.get(name);
+      const match = DASH.exec(line);
+      if (!match) return { [first]: line, [second]: "" };
+      return { [first]: line.slice(0, match.index), [second]: line.slice(match.index + match[0].length) };
+    }
+
     function valueOf(name, parts) {
-      if (lines.has(name)) return parts.map((part) => part.trim()).filter(Boolean);
+      if (lines.has(name)) {
+        const values = parts.map((part) => part.trim()).filter(Boolean);
+        return pairs.has(name) ? values.map((line) => halves(name, line)) : values;
+      }
       const joined = parts.map((part) => part.trim()).join(" ");
       if (lists.has(name)) return joined.split(",").map((item) => item.trim()).filter(Boolean);
       return joined;
@@ -68,6 +83,10 @@
         return items.join(lines.has(name) ? "\n" : ", ");
       }
       if (value instanceof Date) return value.toISOString().slice(0, 10);
+      if (typeof value === "object" && pairs.has(name)) {
+        const [first, second] = pairs.get(name).map((half) => textOf(name, value[half]));
+        return second ? `${first} — ${second}` : first;
+      }
       return String(value).replace(/\s*[\r\n]+\s*/g, " ").trim();
     }
 

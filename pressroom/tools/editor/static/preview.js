@@ -1,7 +1,8 @@
 /*
  * The preview pane of the editor: an article as the site shows it (title,
- * chapô, date, institutions with their full names, event box), in French,
- * with the site's stylesheet. React elements through Decap's global `h`.
+ * chapô, date, institutions with their full names, event box, and the plain
+ * fields the schema says the article page shows), in French, with the site's
+ * stylesheet. React elements through Decap's global `h`.
  */
 (function () {
   "use strict";
@@ -51,6 +52,14 @@
             h("dd", { key: "n" }, institutions.map((acronym) => schema.institutions[acronym] || acronym).join(", "))] : null));
     }
 
+    /* The plain fields the article page shows (the schema's « shown » list: key and label), when filled. */
+    function shownFields(data) {
+      const filled = (schema.shown || []).filter(([key]) => text(data.get(key)));
+      if (!filled.length) return null;
+      return h("dl", { className: "shown-fields" }, filled.map(([key, label]) => [
+        h("dt", { key: `${key}-label` }, label), h("dd", { key }, text(data.get(key)))]));
+    }
+
     return function ArticlePreview({ entry, widgetFor }) {
       const data = entry.get("data");
       const institutions = items(data.get("institutions"));
@@ -70,8 +79,8 @@
           eventBox(data, institutions),
           h("div", { className: "body" }, widgetFor("body")),
           h("footer", {},
-            text(data.get("author")) ? h("p", { className: "signature" },
-              [text(data.get("author")), text(data.get("author-service"))].filter(Boolean).join(", ")) : null,
+            text(data.get("author")) ? h("p", { className: "signature" }, text(data.get("author"))) : null,
+            shownFields(data),
             items(data.get("tags")).length ? h("p", {}, `Thèmes : ${items(data.get("tags")).join(", ")}`) : null)));
     };
   }
