@@ -1,4 +1,5 @@
-"""Fixtures: build the real site (our settings, plugins and theme) into temporary folders."""
+"""Fixtures: build the tests' own site (tests/fixtures/site, with our settings, plugins and theme) into
+temporary folders. The live content/ is the editors' and is only checked by tests/site/test_live_content.py."""
 
 import io
 import pathlib
@@ -11,7 +12,8 @@ from pressroom.build import site
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-CONTENT = ROOT / "content"
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+LIVE_CONTENT = ROOT / "content"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
@@ -59,7 +61,7 @@ def lint_and_build(content):
 
 
 def copy_content(destination):
-    shutil.copytree(CONTENT, destination)
+    shutil.copytree(FIXTURE_SITE, destination)
     return pathlib.Path(destination)
 
 
@@ -73,7 +75,7 @@ def write_article(content, relative, text):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("site")
-    built = build_site(CONTENT, base / "output")
+    built = build_site(FIXTURE_SITE, base / "output")
     assert built.status == 0, built.messages
     return built
 
@@ -82,7 +84,7 @@ def built_site(tmp_path_factory):
 def published_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("published")
     built = build_site(
-        CONTENT,
+        FIXTURE_SITE,
         base / "output",
         "publishconf.py",
         siteurl="https://presse.example.org",

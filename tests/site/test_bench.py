@@ -31,7 +31,7 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
     assert len(set(first)) == 60
 
     metadata = [read_metadata(p) for p in first]
-    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    registry = Registry.load(ROOT / "tests" / "fixtures" / "site" / "institutions.yml")
     named = {name.strip() for m in metadata for name in m["institutions"].split(",")}
     assert len(named) >= 5 and all(registry.find(name) for name in named)
     assert 10 <= sum("event" in m for m in metadata) <= 30
@@ -42,7 +42,7 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
 
 def test_every_article_of_a_10000_article_archive_passes_the_content_gate():
     """The archive is drawn without writing it: each header is checked as lint and the build check it."""
-    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    registry = Registry.load(ROOT / "tests" / "fixtures" / "site" / "institutions.yml")
     acronyms = [institution.acronym for institution in registry]
     rng = random.Random(bench.SEED)
     today = datetime.date(2026, 1, 1)

@@ -50,7 +50,7 @@ def test_a_body_the_check_accepts_holds_nothing_that_runs(text):
 def small_content(tmp_path_factory):
     content = tmp_path_factory.mktemp("body") / "content"
     (content / "articles" / "2024").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "institutions.yml", content / "institutions.yml")
+    shutil.copy(ROOT / "tests" / "fixtures" / "site" / "institutions.yml", content / "institutions.yml")
     return content
 
 

@@ -114,8 +114,8 @@ def test_a_file_with_an_odd_tag_spelling_is_still_checked_for_collisions(content
     assert "Slug: même adresse (2024/10/cmss-untm-formation-relations-professionnelles/)" in messages
 
 
-def test_real_content_passes_lint():
-    status, messages = run_lint(ROOT / "content")
+def test_the_tests_site_passes_lint():
+    status, messages = run_lint(ROOT / "tests" / "fixtures" / "site")
     assert status == 0, messages
     assert messages.strip() == "Contenu vérifié : aucun problème."
 
@@ -198,7 +198,7 @@ def write_unpublished(content):
 @pytest.fixture(scope="module")
 def unpublished_content(tmp_path_factory):
     content = tmp_path_factory.mktemp("embargo") / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", content)
     write_unpublished(content)
     return content
 
@@ -267,7 +267,7 @@ HOSTILE = '<script>alert(1)</script> "guillemets" & Cie'
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     content = tmp_path_factory.mktemp("hostile") / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", content)
     with open(content / "institutions.yml", "a", encoding="utf-8") as registry:
         registry.write(f"\nXSS:\n  nom: {json.dumps('Caisse ' + HOSTILE)}\n  pays: Mali\n")
     write_article(

@@ -14,7 +14,7 @@ HOSTILE_PAGE = ROOT / "tests" / "fixtures" / "hostile" / "page-piegee.html"
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load(ROOT / "content" / "institutions.yml")
+    return Registry.load(ROOT / "tests" / "fixtures" / "site" / "institutions.yml")
 
 
 def test_hostile_text_is_written_as_text(tmp_path, registry):

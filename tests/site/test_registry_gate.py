@@ -7,7 +7,7 @@ import io
 import shutil
 
 import pytest
-from conftest import CONTENT, ROOT, build_site
+from conftest import FIXTURE_SITE, ROOT, build_site
 
 from pressroom.build import lint
 
@@ -42,7 +42,7 @@ def snapshot(folder):
 def good_build(tmp_path_factory):
     """The real site, built once; each hostile registry is then built into the same folder."""
     output = tmp_path_factory.mktemp("registry-gate") / "output"
-    built = build_site(CONTENT, output)
+    built = build_site(FIXTURE_SITE, output)
     assert built.status == 0, built.messages
     return output, snapshot(output)
 

@@ -143,7 +143,7 @@ def good_site(tmp_path_factory):
     """A content copy and its good build, which every hostile build must leave as it was."""
     base = tmp_path_factory.mktemp("gate")
     content = base / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", content)
     built = build_site(content, base / "output")
     assert built.status == 0, built.messages
     return content, built.output, tree_digest(built.output)

@@ -10,7 +10,7 @@ from pressroom.tools.importer.evaluation import HONEST, RIGHT, WRONG, evaluate, 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 TABLE = CORPUS / "expected.csv"
-REGISTRY = ROOT / "content" / "institutions.yml"
+REGISTRY = ROOT / "tests" / "fixtures" / "site" / "institutions.yml"
 RIGHT_OR_HONEST_MIN = 0.90
 WRONG_MAX = 0.02
 

@@ -10,7 +10,7 @@ import yaml
 from pressroom.content.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-REGISTRY = ROOT / "content" / "institutions.yml"
+REGISTRY = ROOT / "tests" / "fixtures" / "site" / "institutions.yml"
 BROKEN = ROOT / "tests" / "broken" / "registre"
 
 # One hostile registry per problem, and the line it must produce (after the file name).
