@@ -26,7 +26,9 @@ sys.exit(status)
 
 def build_in_a_new_process(settings_file, output, cache, **overrides):
     """A build in its own interpreter: Pelican's signals keep their receivers for the life of a process."""
-    overrides = dict(overrides, path=str(FIXTURE_SITE), output_path=str(output), cache_path=str(cache), search_index=False)
+    overrides = dict(
+        overrides, path=str(FIXTURE_SITE), output_path=str(output), cache_path=str(cache), search_index=False
+    )
     result = subprocess.run(
         [sys.executable, "-c", BUILD, str(settings_file), json.dumps(overrides)],
         capture_output=True,
