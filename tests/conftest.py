@@ -4,7 +4,9 @@ temporary folders. The live content/ is the editors' and is only checked by test
 import io
 import pathlib
 import shutil
+import weakref
 
+import blinker
 import pytest
 from bs4 import BeautifulSoup
 
@@ -33,7 +35,23 @@ class Built:
         return sorted(self.output.rglob("*.html"))
 
 
+def reset_signal_receivers():
+    """Disconnect every receiver from Pelican's signals (blinker's default namespace), so that a build in
+    this process runs only the plugins it lists, not also those an earlier build connected. Cheaper than a
+    build in a new interpreter, which pays about a second of imports each time."""
+    for signal in blinker.default_namespace.values():
+        for receiver in list(signal.receivers.values()):
+            signal.disconnect(receiver() if isinstance(receiver, weakref.ref) else receiver)
+
+
+@pytest.fixture(autouse=True)
+def isolated_signals():
+    """Each test starts with no receiver connected to Pelican's signals."""
+    reset_signal_receivers()
+
+
 def build_site(content, output, settings_file="pelicanconf.py", **overrides):
+    reset_signal_receivers()
     messages = io.StringIO()
     status = site.build(
         settings_file,
