@@ -64,6 +64,14 @@ def build_site(content, output, settings_file="pelicanconf.py", **overrides):
     return Built(status, messages.getvalue(), output)
 
 
+def run_lint(content):
+    """`invoke lint` on ``content``: its exit status and what it printed."""
+    from pressroom.build import lint
+
+    out = io.StringIO()
+    return lint.run(out=out, path=str(content)), out.getvalue()
+
+
 def lint_and_build(content):
     """`invoke lint`'s status and lines, then a quick build (no search index, no .gz, one process)
     of ``content`` beside it, which never shows a traceback."""
