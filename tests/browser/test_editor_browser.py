@@ -17,7 +17,7 @@ import zlib
 import pytest
 from browser_tools import artifacts_folder, serve
 from conftest import FIXTURE_SITE, build_site
-from tools import ROOT, require
+from tools import DECAP_JS, require
 
 from pressroom.build import lint
 from pressroom.tools.editor import EditorError, local
@@ -60,7 +60,7 @@ class Editor:
 
 @pytest.fixture(scope="module")
 def editor(tmp_path_factory, browser):
-    require((ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").exists(), "Decap CMS (npm ci)")
+    require(DECAP_JS.exists() and local.SERVER.exists(), "Decap CMS et decap-server (npm ci)")
     base = tmp_path_factory.mktemp("editeur")
     work = base / "depot"
     shutil.copytree(FIXTURE_SITE, work / "content")

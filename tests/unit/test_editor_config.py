@@ -14,7 +14,7 @@ import threading
 import pytest
 import yaml
 from conftest import FIXTURE_SITE
-from tools import ROOT
+from tools import ROOT, require
 
 from pressroom.build import site
 from pressroom.content import schema
@@ -172,8 +172,7 @@ def test_production_config_uses_the_editorial_workflow():
 
 def test_the_editors_slugs_are_the_sites():
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node absent")
+    require(node, "Node.js")
     titles = [
         path.read_text(encoding="utf-8").splitlines()[0].removeprefix("Title: ")
         for path in FIXTURE_SITE.glob("articles/*/*.md")
