@@ -1,6 +1,7 @@
 """Fixtures: build the tests' own site (tests/fixtures/site, with our settings, plugins and theme) into
 temporary folders. The live content/ is the editors' and is only checked by tests/site/test_live_content.py."""
 
+import hashlib
 import io
 import pathlib
 import shutil
@@ -70,6 +71,15 @@ def run_lint(content):
 
     out = io.StringIO()
     return lint.run(out=out, path=str(content)), out.getvalue()
+
+
+def tree_digest(folder):
+    """One digest of every file's path and bytes under ``folder``: equal when nothing was written or removed."""
+    digest = hashlib.sha256()
+    for path in sorted(pathlib.Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def lint_and_build(content):

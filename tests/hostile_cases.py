@@ -364,6 +364,19 @@ TREE_CASES = {
 }
 
 
+# Trees built together: each batch touches files of its own (one redirection.md, one adresses-publiees.txt), and
+# a symbolic link stops the build before the addresses are checked, so links and addresses are not mixed.
+TREE_BATCHES = {
+    **dict.fromkeys(
+        ["dossier-d-articles-lie", "lien-vers-une-cle", "lien-vers-passwd", "lien-vers-un-dossier"],
+        "liens",
+    ),
+    **dict.fromkeys(["static-index", "image-de-partage", "variante-de-photo"], "adresses-du-site"),
+    **dict.fromkeys(["redirection-recherche", "page-recherche", "liste-hors-du-site"], "recherche"),
+    **dict.fromkeys(["redirection-agenda", "liste-absolue"], "agenda"),
+    **dict.fromkeys(["redirection-institution", "liste-source-hors-du-contenu"], "institutions"),
+}
+
 # Each file of these folders has its line (tests/broken/registre/ also serves the registry's unit tests).
 COVERED = {(".", "*.md"): BROKEN_ARTICLES, ("gate", "**/*"): GATE}
 
@@ -371,5 +384,5 @@ CASES = [
     *folder_cases(".", BROKEN_ARTICLES, lambda name: f"articles/2024/{name}", batch="articles"),
     *folder_cases("gate", GATE, gate_place, batch="gate", files=GATE_FILES, alone=GATE_ALONE),
     *folder_cases("registre", REGISTRY, lambda name: "institutions.yml", batch="registre", alone=tuple(REGISTRY)),
-    *(Case(name, setup, expected, batch=name) for name, (setup, expected) in TREE_CASES.items()),
+    *(Case(name, setup, expected, TREE_BATCHES.get(name, name)) for name, (setup, expected) in TREE_CASES.items()),
 ]

@@ -2,20 +2,11 @@
 French line from each, a non-zero exit, no traceback, and the previous site left as it was. The cases of
 one batch share one build (the gate reports every problem in one run)."""
 
-import hashlib
 import shutil
 
 import pytest
-from conftest import FIXTURE_SITE, build_site, run_lint
+from conftest import FIXTURE_SITE, build_site, run_lint, tree_digest
 from hostile_cases import BROKEN_ARTICLES, CASES, COVERED, folder_names
-
-
-def tree_digest(folder):
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 class Batch:

@@ -8,10 +8,9 @@ import os
 import shutil
 
 import pytest
-from conftest import FIXTURE_SITE, build_site
+from conftest import FIXTURE_SITE, build_site, run_lint, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_trust_gate import run_lint, tree_digest
 
 from pressroom.build import output as output_module
 from pressroom.publish import host as publish
