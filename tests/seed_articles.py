@@ -1,8 +1,10 @@
-"""The seed articles of content/, read straight from their Markdown metadata
+"""The seed articles of the tests' own site (tests/fixtures/site), read straight from their Markdown metadata
 (without Pelican), so that tests compare the built site with the sources."""
 
 import datetime
 import pathlib
+
+from conftest import FIXTURE_SITE
 
 from plugins.typography.typography import typeset
 from pressroom.content.header import markdown_header
@@ -17,7 +19,7 @@ def read_metadata(path):
 
 def seed_articles():
     articles = []
-    for path in sorted((ROOT / "content" / "articles").rglob("*.md")):
+    for path in sorted((FIXTURE_SITE / "articles").rglob("*.md")):
         meta = read_metadata(path)
         meta["path"] = path
         meta["date"] = datetime.date.fromisoformat(meta["date"])

@@ -7,7 +7,7 @@ import io
 import random
 import shutil
 
-from conftest import CONTENT, build_site, write_article
+from conftest import FIXTURE_SITE, build_site, write_article
 from PIL import Image, ImageDraw
 
 PHOTO_URL = "2025/03/inps-bareme-cotisations-2025/"
@@ -115,7 +115,7 @@ def pdf_bytes(pages=3):
 
 
 def make_showcase(destination):
-    content = shutil.copytree(CONTENT, destination)
+    content = shutil.copytree(FIXTURE_SITE, destination)
     (content / "images").mkdir(exist_ok=True)
     (content / "fichiers").mkdir(exist_ok=True)
     (content / "images" / "inps-bareme.jpg").write_bytes(photo_bytes())

@@ -16,8 +16,8 @@ import zlib
 
 import pytest
 from browser_tools import artifacts_folder, serve
-from conftest import CONTENT, build_site
-from tools import ROOT, require
+from conftest import FIXTURE_SITE, build_site
+from tools import DECAP_JS, require
 
 from pressroom.build import lint
 from pressroom.tools.editor import EditorError, local
@@ -60,10 +60,10 @@ class Editor:
 
 @pytest.fixture(scope="module")
 def editor(tmp_path_factory, browser):
-    require((ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").exists(), "Decap CMS (npm ci)")
+    require(DECAP_JS.exists() and local.SERVER.exists(), "Decap CMS et decap-server (npm ci)")
     base = tmp_path_factory.mktemp("editeur")
     work = base / "depot"
-    shutil.copytree(CONTENT, work / "content")
+    shutil.copytree(FIXTURE_SITE, work / "content")
     port = free_port()
     server_url = f"http://127.0.0.1:{port}/api/v1"
     built = build_site(work / "content", base / "output", preview=True, editor_local=True, editor_local_url=server_url)
@@ -127,7 +127,7 @@ def test_list_shows_every_seed_article(browser, editor):
     with logged_in(browser, editor) as page:
         page.get_by_text("CMSS : une centaine de syndicalistes de l’UNTM").wait_for()
         titles = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
-        for path in sorted(CONTENT.glob("articles/*/*.md")):
+        for path in sorted(FIXTURE_SITE.glob("articles/*/*.md")):
             title = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("Title: ")
             assert title in titles
         assert page.get_by_text("+ article", exact=True).is_visible()  # not Decap's « ＋ », absent from many fonts
@@ -232,7 +232,7 @@ def test_new_article_with_institution_event_and_photo_passes_the_check_and_build
 
     # The file as the forge would get it: the seeds, this article and its photo.
     content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    shutil.copytree(FIXTURE_SITE, content)
     assert path.parent.name == "2024"  # the year of the article's Date
     shutil.copy(path, content / "articles" / "2024" / path.name)
     shutil.copy(photo, content / "images" / photo.name)

@@ -60,8 +60,9 @@ def nginx(site, prefix):
     assert checked.returncode == 0, checked.stderr
     server = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")])
     try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.1):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=10):
                 break
             time.sleep(0.05)
         yield "127.0.0.1", port

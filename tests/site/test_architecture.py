@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import CONTENT, ROOT
+from conftest import FIXTURE_SITE, ROOT
 
 from pressroom.build import pipeline
 from pressroom.content import schema
@@ -29,7 +29,9 @@ sys.exit(status)
 
 def build_in_a_new_process(settings_file, output, cache, **overrides):
     """A build in its own interpreter: Pelican's signals keep their receivers for the life of a process."""
-    overrides = dict(overrides, path=str(CONTENT), output_path=str(output), cache_path=str(cache), search_index=False)
+    overrides = dict(
+        overrides, path=str(FIXTURE_SITE), output_path=str(output), cache_path=str(cache), search_index=False
+    )
     result = subprocess.run(
         [sys.executable, "-c", BUILD, str(settings_file), json.dumps(overrides)],
         capture_output=True,
@@ -95,7 +97,7 @@ def test_a_rebuild_reads_nothing_from_the_sources_when_nothing_changed(tmp_path)
     """The reader cache is used: the stamp is the one of the settings as loaded, not of the
     settings after Pelican and the plugins have written their runtime state into them."""
     first = build_in_a_new_process("pelicanconf.py", tmp_path / "first", tmp_path / "cache")
-    articles = len(list((CONTENT / "articles").rglob("*.md")))
+    articles = len(list((FIXTURE_SITE / "articles").rglob("*.md")))
     assert f"{articles} articles : {articles} lus, 0 depuis le cache" in first.stdout
     again = build_in_a_new_process("pelicanconf.py", tmp_path / "again", tmp_path / "cache")
     assert f"{articles} articles : 0 lus, {articles} depuis le cache" in again.stdout

@@ -125,12 +125,15 @@ def test_killed_build_leaves_previous_output_whole_and_nothing_running(large_tre
     build.communicate()
     assert reached, f"la construction s'est terminée avant le point « {point} »"
 
-    # The kernel kills the children with their parent; a moment for the orphans to be reaped,
-    # shorter than a worker's own one-second check of its parent, or than Pagefind's indexing.
-    deadline = time.monotonic() + 0.5
+    # The kernel kills the children with their parent: none is left once reaped, and none wrote
+    # anything after the kill (a worker on its own one-second check of its parent, or Pagefind
+    # finishing its index, would have).
+    at_kill = tree_digest(tree)
+    deadline = time.monotonic() + 10
     while living_members(build.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert living_members(build.pid) == [], "un processus de la construction a survécu"
+    assert tree_digest(tree) == at_kill, "un processus de la construction a écrit après l'arrêt"
     assert tree_digest(tree / "output") == before
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CONTENT, ROOT
+from conftest import FIXTURE_SITE, LIVE_CONTENT, ROOT
 from seed_articles import read_metadata
 from tools import require
 
@@ -100,7 +100,7 @@ def test_fresh_draft_builds_and_filled_article_is_published(content_copy, build)
 
 
 def test_invoke_new_with_unknown_institution_fails_in_french_and_writes_nothing():
-    before = sorted(CONTENT.rglob("*.md"))
+    before = sorted(LIVE_CONTENT.rglob("*.md"))
     result = subprocess.run(
         [os.path.join(sys.prefix, "bin", "invoke"), "new", "Un titre", "--institution", "XYZA"],
         cwd=ROOT,
@@ -110,7 +110,7 @@ def test_invoke_new_with_unknown_institution_fails_in_french_and_writes_nothing(
     assert result.returncode != 0
     assert "institution inconnue « XYZA »" in result.stderr
     assert "content/institutions.yml" in result.stderr
-    assert sorted(CONTENT.rglob("*.md")) == before
+    assert sorted(LIVE_CONTENT.rglob("*.md")) == before
 
 
 def test_publish_without_destination_says_so_in_french():
@@ -126,7 +126,7 @@ def production(tmp_path):
     www.mkdir()
     (www / "ancien.html").write_text("page retirée", encoding="utf-8")
     overrides = {
-        "path": str(shutil.copytree(CONTENT, tmp_path / "content")),  # publishing records its addresses there
+        "path": str(shutil.copytree(FIXTURE_SITE, tmp_path / "content")),  # publishing records its addresses there
         "output_path": str(tmp_path / "output"),
         "cache_path": str(tmp_path / "cache"),
         "siteurl": "https://presse.example.org",

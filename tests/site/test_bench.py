@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE_SITE, ROOT
 from seed_articles import read_metadata
 
 from pressroom.content import schema
@@ -31,7 +31,7 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
     assert len(set(first)) == 60
 
     metadata = [read_metadata(p) for p in first]
-    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    registry = Registry.load(FIXTURE_SITE / "institutions.yml")
     named = {name.strip() for m in metadata for name in m["institutions"].split(",")}
     assert len(named) >= 5 and all(registry.find(name) for name in named)
     assert 10 <= sum("event" in m for m in metadata) <= 30
@@ -42,7 +42,7 @@ def test_archive_is_deterministic_and_realistic(tmp_path):
 
 def test_every_article_of_a_10000_article_archive_passes_the_content_gate():
     """The archive is drawn without writing it: each header is checked as lint and the build check it."""
-    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    registry = Registry.load(FIXTURE_SITE / "institutions.yml")
     acronyms = [institution.acronym for institution in registry]
     rng = random.Random(bench.SEED)
     today = datetime.date(2026, 1, 1)
@@ -54,6 +54,7 @@ def test_every_article_of_a_10000_article_archive_passes_the_content_gate():
     assert problems == []
 
 
+@pytest.mark.slow  # a whole benchmark (seven builds of 200 articles and a preview): .ci/run's slow step
 def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
     result = subprocess.run(
         [os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "200"],

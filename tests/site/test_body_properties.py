@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import FIXTURE_SITE, build_site
 from hostile_bodies import MARKDOWN, SNIPPETS, dangers, site_dangers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -50,7 +50,7 @@ def test_a_body_the_check_accepts_holds_nothing_that_runs(text):
 def small_content(tmp_path_factory):
     content = tmp_path_factory.mktemp("body") / "content"
     (content / "articles" / "2024").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "institutions.yml", content / "institutions.yml")
+    shutil.copy(FIXTURE_SITE / "institutions.yml", content / "institutions.yml")
     return content
 
 

@@ -4,7 +4,7 @@ EDITOR_* variables, and a wrong forge setting stops the build with one French li
 
 import yaml
 from bs4 import BeautifulSoup
-from conftest import CONTENT, build_site
+from conftest import FIXTURE_SITE, build_site
 from tools import DECAP_JS, require
 
 from pressroom.tools import editor
@@ -20,7 +20,7 @@ def test_no_editor_without_a_backend(built_site, published_site):
 def test_production_with_a_forge_has_the_editor_and_its_workflow(tmp_path):
     require(DECAP_JS.exists(), "Decap CMS (npm ci)")
     built = build_site(
-        CONTENT,
+        FIXTURE_SITE,
         tmp_path / "output",
         "publishconf.py",
         siteurl="https://presse.example.org",
@@ -51,7 +51,7 @@ def test_production_with_a_forge_has_the_editor_and_its_workflow(tmp_path):
 def test_a_wrong_forge_stops_the_build_in_french(tmp_path, caplog):
     require(DECAP_JS.exists(), "Decap CMS (npm ci)")  # without it, the build stops on that first
     built = build_site(
-        CONTENT,
+        FIXTURE_SITE,
         tmp_path / "output",
         "publishconf.py",
         editor_backend=editor.forge_variables({"EDITOR_BACKEND": "gitlab"}),

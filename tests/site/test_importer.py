@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import FIXTURE_SITE, ROOT, SEEDS
 from seed_articles import read_metadata
 
 from pressroom.content import frdates
@@ -72,7 +72,7 @@ CRUFT = (
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load(ROOT / "content" / "institutions.yml")
+    return Registry.load(FIXTURE_SITE / "institutions.yml")
 
 
 def body_paragraphs(path):
@@ -94,7 +94,7 @@ def same_name(found, expected):
 @pytest.fixture(scope="module", params=sorted(SEED_ARTICLES))
 def seed(request, registry):
     relative, in_text = SEED_ARTICLES[request.param]
-    expected_path = ROOT / "content" / "articles" / relative
+    expected_path = FIXTURE_SITE / "articles" / relative
     return import_file(SEEDS / request.param, registry), read_metadata(expected_path), expected_path, in_text
 
 

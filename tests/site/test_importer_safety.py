@@ -4,7 +4,7 @@ handlers, iframes) is imported, then the site is built: the built page holds non
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE_SITE, ROOT
 
 from pressroom.content.registry import Registry
 from pressroom.tools.importer import import_file, import_paths
@@ -14,7 +14,7 @@ HOSTILE_PAGE = ROOT / "tests" / "fixtures" / "hostile" / "page-piegee.html"
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load(ROOT / "content" / "institutions.yml")
+    return Registry.load(FIXTURE_SITE / "institutions.yml")
 
 
 def test_hostile_text_is_written_as_text(tmp_path, registry):

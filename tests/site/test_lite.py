@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, build_site, write_article
+from conftest import FIXTURE_SITE, build_site, write_article
 from showcase import PHOTO_URL, build_showcase, photo_bytes
 
 from pressroom.content.text import file_size
@@ -165,7 +165,7 @@ def test_a_long_release_is_split_between_blocks_and_loses_no_word(content_copy, 
 def check_archive(tmp_path, count):
     content = tmp_path / "content"
     bench.generate_archive(content, count)
-    shutil.copytree(CONTENT / "pages", content / "pages")  # the accessibility statement every page links to
+    shutil.copytree(FIXTURE_SITE / "pages", content / "pages")  # the accessibility statement every page links to
     built = build_site(content, tmp_path / "output", events_today="2020-01-01")
     assert built.status == 0, built.messages
     check_edition(built)
@@ -221,7 +221,7 @@ def test_a_preview_build_marks_drafts_in_the_lite_edition_and_a_build_writes_non
 def test_long_lists_keep_their_newest_entries_within_the_budget(tmp_path):
     content = tmp_path / "content"
     bench.generate_archive(content, 120)
-    shutil.copytree(CONTENT / "pages", content / "pages")
+    shutil.copytree(FIXTURE_SITE / "pages", content / "pages")
     budget = 2000  # a small budget: the lists of a small archive overflow it
     built = build_site(
         content, tmp_path / "output", events_today="2012-01-01", lite_list_max=200, lite_budget_bytes=budget

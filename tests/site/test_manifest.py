@@ -8,10 +8,9 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import FIXTURE_SITE, build_site, run_lint, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_trust_gate import run_lint, tree_digest
 
 from pressroom.build import output as output_module
 from pressroom.publish import host as publish
@@ -63,10 +62,10 @@ def sitemap_over_home(monkeypatch):
 )
 def test_an_undeclared_or_overwritten_file_fails_the_build(tmp_path, monkeypatch, change, expected):
     output = tmp_path / "output"
-    first = build_site(ROOT / "content", output)
+    first = build_site(FIXTURE_SITE, output)
     assert first.status == 0, first.messages
     digest = tree_digest(output)
-    built = build_site(ROOT / "content", output, **change(monkeypatch))
+    built = build_site(FIXTURE_SITE, output, **change(monkeypatch))
     assert built.status != 0
     assert expected in built.messages, built.messages
     assert "Traceback" not in built.messages
@@ -143,7 +142,7 @@ def plant(content, secret, folder, name, kind):
 def test_random_trees_of_files_and_links_never_put_an_unnamed_file_in_output(tmp_path_factory, tree):
     base = tmp_path_factory.mktemp("arbre")
     content = base / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(FIXTURE_SITE, content)
     secret = base / "secret.txt"
     secret.write_text("SECRET-DE-DEPLOIEMENT", encoding="utf-8")
     for folder, name, kind in tree:

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT
+from conftest import FIXTURE_SITE
 from seed_articles import read_metadata
 from tools import validate_html
 
@@ -26,7 +26,7 @@ def plain(text):
 
 def published_sources():
     """Metadata of every article of content/ that is meant to be published."""
-    sources = [read_metadata(path) for path in sorted((CONTENT / "articles").rglob("*.md"))]
+    sources = [read_metadata(path) for path in sorted((FIXTURE_SITE / "articles").rglob("*.md"))]
     return [meta for meta in sources if meta.get("status", "published").lower() != "draft"]
 
 
@@ -97,7 +97,7 @@ def test_main_feeds_list_every_published_article(built_site, name):
 
 
 def test_institution_feeds_list_the_articles_of_their_institution(built_site):
-    registry = Registry.load(CONTENT / "institutions.yml")
+    registry = Registry.load(FIXTURE_SITE / "institutions.yml")
     expected = {}
     for meta in published_sources():
         for name in meta["institutions"].split(","):

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT
+from conftest import FIXTURE_SITE, ROOT
 from preview_tools import SETTINGS, assert_same_as_full_build
 
 from pressroom.preview import live as preview
@@ -25,7 +25,7 @@ EVENT_SEED = "articles/2019/cares-mali-seminaire-national-formation-nouveaux-mem
 def site(tmp_path):
     """The seed articles and 25 synthetic ones (three pages of home page), with a preview of them."""
     content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    shutil.copytree(FIXTURE_SITE, content)
     bench.generate_archive(content, 25)
     running = preview.Preview(
         out=io.StringIO(),
@@ -130,7 +130,7 @@ def test_a_template_change_rebuilds_everything_in_place(tmp_path):
     theme = shutil.copytree(ROOT / "theme", tmp_path / "theme")
     running = preview.Preview(
         out=io.StringIO(),
-        path=str(CONTENT),
+        path=str(FIXTURE_SITE),
         output_path=str(tmp_path / "apercu"),
         cache_path=str(tmp_path / "cache"),
         theme=str(theme),
@@ -151,7 +151,7 @@ def test_a_template_change_rebuilds_everything_in_place(tmp_path):
 
 def test_search_status_says_when_the_index_is_being_updated(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    shutil.copytree(FIXTURE_SITE, content)
     running = preview.Preview(
         out=io.StringIO(), path=str(content), output_path=str(tmp_path / "apercu"), cache_path=str(tmp_path / "cache")
     )

@@ -9,7 +9,7 @@ import pathlib
 import shutil
 
 import pytest
-from conftest import ROOT, lint_and_build
+from conftest import FIXTURE_SITE, lint_and_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +64,7 @@ def small_content(tmp_path_factory):
     """A content folder with the registry and one good article."""
     content = tmp_path_factory.mktemp("prop") / "content"
     (content / "articles" / "2024").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "institutions.yml", content / "institutions.yml")
+    shutil.copy(FIXTURE_SITE / "institutions.yml", content / "institutions.yml")
     (content / "articles" / "2024" / "bon.md").write_text(
         "Title: Bon article\nDate: 2024-03-04\nAuthor: Awa Traoré\nInstitutions: CMSS\nSlug: bon\n\nTexte.\n",
         encoding="utf-8",

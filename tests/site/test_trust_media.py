@@ -12,7 +12,7 @@ import shutil
 
 import hostile_files
 import pytest
-from conftest import CONTENT, build_site, copy_content, lint_and_build, write_article
+from conftest import FIXTURE_SITE, build_site, copy_content, lint_and_build, write_article
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -200,7 +200,7 @@ def tree_article(number, status, references):
 def tree_base(tmp_path_factory):
     content = tmp_path_factory.mktemp("arbre") / "content"
     content.mkdir()
-    shutil.copy(CONTENT / "institutions.yml", content / "institutions.yml")
+    shutil.copy(FIXTURE_SITE / "institutions.yml", content / "institutions.yml")
     return content
 
 

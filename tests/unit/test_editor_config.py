@@ -13,8 +13,8 @@ import threading
 
 import pytest
 import yaml
-from conftest import CONTENT
-from tools import ROOT
+from conftest import FIXTURE_SITE
+from tools import ROOT, require
 
 from pressroom.build import site
 from pressroom.content import schema
@@ -23,7 +23,7 @@ from pressroom.tools import editor
 from pressroom.tools.editor import local
 from pressroom.tools.new import article_slug
 
-REGISTRY = Registry.load(CONTENT / "institutions.yml")
+REGISTRY = Registry.load(FIXTURE_SITE / "institutions.yml")
 
 
 def local_settings(**overrides):
@@ -180,11 +180,10 @@ def test_production_config_uses_the_editorial_workflow():
 
 def test_the_editors_slugs_are_the_sites():
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node absent")
+    require(node, "Node.js")
     titles = [
         path.read_text(encoding="utf-8").splitlines()[0].removeprefix("Title: ")
-        for path in CONTENT.glob("articles/*/*.md")
+        for path in FIXTURE_SITE.glob("articles/*/*.md")
     ]
     titles += ["L’œuvre « sociale » de l’INPS : bilan 2024", "Ça va — très bien !", "Éducation & santé / Sénégal"]
     script = (

@@ -4,13 +4,14 @@
 import pathlib
 
 import pytest
+from conftest import FIXTURE_SITE
 
 from pressroom.tools.importer.evaluation import HONEST, RIGHT, WRONG, evaluate, judge, read_expected
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 TABLE = CORPUS / "expected.csv"
-REGISTRY = ROOT / "content" / "institutions.yml"
+REGISTRY = FIXTURE_SITE / "institutions.yml"
 RIGHT_OR_HONEST_MIN = 0.90
 WRONG_MAX = 0.02
 

@@ -5,6 +5,7 @@ import io
 import pathlib
 
 import pytest
+from conftest import FIXTURE_SITE
 
 from pressroom.content.registry import Registry
 from pressroom.tools.importer import import_file, import_paths
@@ -27,7 +28,7 @@ PAGE = """<html><head><title>{title}</title><link rel="canonical" href="{url}">
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.load(ROOT / "content" / "institutions.yml")
+    return Registry.load(FIXTURE_SITE / "institutions.yml")
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_unreadable_file_in_a_batch_is_reported_and_the_batch_goes_on(tmp_path, 
 
 def test_bench_prints_a_size_time_table():
     out = io.StringIO()
-    rows = bench(sizes=(0.01, 0.02), registry_path=ROOT / "content" / "institutions.yml", out=out)
+    rows = bench(sizes=(0.01, 0.02), registry_path=FIXTURE_SITE / "institutions.yml", out=out)
     lines = out.getvalue().splitlines()
     assert lines[0].split()[:7] == ["Taille", "(Mo)", "Durée", "(s)", "s", "par", "Mo"]
     assert "Processeur (s)" in lines[0]

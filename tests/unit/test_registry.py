@@ -6,11 +6,12 @@ import re
 
 import pytest
 import yaml
+from conftest import FIXTURE_SITE
 
 from pressroom.content.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-REGISTRY = ROOT / "content" / "institutions.yml"
+REGISTRY = FIXTURE_SITE / "institutions.yml"
 BROKEN = ROOT / "tests" / "broken" / "registre"
 
 # One hostile registry per problem, and the line it must produce (after the file name).

@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 import yaml
+from conftest import FIXTURE_SITE
 from tools import ROOT, require
 
 from pressroom.content.registry import Registry
@@ -207,7 +208,7 @@ def test_each_publication_step_is_one_task_and_the_key_never_enters_the_checkout
 def test_the_posts_to_the_networks_are_their_own_job_in_the_publication_s_queue_with_every_secret():
     """Each institution of the registry gets its three secrets, so a channel added to the registry
     finds its secret without touching the workflow; an institution added without them fails here."""
-    registry = Registry.load(ROOT / "content" / "institutions.yml")
+    registry = Registry.load(FIXTURE_SITE / "institutions.yml")
     jobs = github_jobs()
     diffusion = jobs["diffusion"]
     assert diffusion["needs"] == "publish" and diffusion["concurrency"] == jobs["alertes"]["concurrency"]
