@@ -31,9 +31,8 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import StaticGenerator
 from pelican.utils import order_content
-from pelican.writers import Writer
 
-from pressroom.build import cache, lint, pipeline
+from pressroom.build import cache, engine, lint, pipeline
 from pressroom.content import addresses, body, frdates, schema
 from pressroom.content.problems import ContentError
 from pressroom.settings import setting
@@ -125,8 +124,8 @@ def attach_release_history(generators):
 def sanitize_body(content):
     """The second wall: whatever a reader made of a text, only the allow-list of pressroom.content.body
     reaches the pages and feeds (the check refused the rest already, so nothing is lost)."""
-    if isinstance(content, (Article, Page)) and content._content:
-        content._content = body.sanitize(content._content)
+    if isinstance(content, (Article, Page)) and engine.body_html(content):
+        engine.replace_body_html(content, body.sanitize(engine.body_html(content)))
 
 
 def check_addresses(generators):
@@ -181,19 +180,19 @@ class _TextTitle:
         return getattr(self._item, name)
 
 
-class TextTitleWriter(Writer):
+class TextTitleWriter(engine.Writer):
     """Pelican strips tags from feed titles, so « <script> » written in a title would vanish; its
     feeds say no language, so readers cannot choose French hyphenation and voices."""
 
-    def _create_new_feed(self, feed_type, feed_title, context):
-        feed = super()._create_new_feed(feed_type, None, context)
+    def new_feed(self, feed_type, feed_title, context):
+        feed = super().new_feed(feed_type, None, context)
         if feed_title:
             feed.feed["title"] = f"{feed.feed['title']} — {Markup(feed_title).striptags()}"
         feed.feed["language"] = context.get("DEFAULT_LANG") or "fr"  # Atom xml:lang, RSS <language>
         return feed
 
-    def _add_item_to_the_feed(self, feed, item):
-        super()._add_item_to_the_feed(feed, _TextTitle(item))
+    def feed_item(self, feed, item):
+        super().feed_item(feed, _TextTitle(item))
 
 
 def get_writer(pelican):

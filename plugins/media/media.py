@@ -28,7 +28,7 @@ from pelican import signals
 from pelican.generators import Generator, StaticGenerator
 from pelican.utils import get_relative_path
 
-from pressroom.build import output, pipeline
+from pressroom.build import engine, output, pipeline
 from pressroom.content import files, images, schema, statics
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
@@ -134,7 +134,7 @@ def site_prefix(content, settings):
 def responsive_body_photos(content, photos):
     """Each photo of the body becomes a ``<picture>`` of its variants (WebP, JPEG), sized, loaded when
     scrolled to; its ``src`` is the photo at its own address, re-encoded without metadata."""
-    body = getattr(content, "_content", None)
+    body = engine.body_html(content)
     if not body or "<img" not in body.lower():
         return
     settings = photos.settings
@@ -150,7 +150,7 @@ def responsive_body_photos(content, photos):
         made = photos.made(relative)
         return picture(tag, src, relative, images.photo(made, photos.url_folder(made)), prefix)
 
-    content._content = IMG_TAG.sub(rewrite, body)
+    engine.replace_body_html(content, IMG_TAG.sub(rewrite, body))
 
 
 def picture(tag, src, relative, photo, prefix):

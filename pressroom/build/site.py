@@ -16,7 +16,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import atomic, cache, output, processes, treelock
+from pressroom.build import atomic, cache, engine, output, processes, treelock
 from pressroom.content.problems import ContentError
 from pressroom.content.registry import RegistryError
 from pressroom.settings import ROOT as PROJECT_ROOT
@@ -40,7 +40,9 @@ class LogRecorder(logging.Handler):
 
 
 def load_settings(settings_file="pelicanconf.py", **overrides):
-    """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2)."""
+    """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2);
+    a Pelican other than the engine's is said once, in French."""
+    engine.warn_if_other_version()
     path = os.path.join(ROOT, settings_file)
     settings = read_settings(path, override={k.upper(): v for k, v in overrides.items()})
     problems = check_settings(settings)

@@ -30,7 +30,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import output, pipeline
+from pressroom.build import engine, output, pipeline
 
 NOT_SHOWN = frozenset({"all_articles"})  # Pelican passes it to listing pages; no template of ours reads it
 
@@ -209,8 +209,7 @@ class SelectiveWriting:
     def start_pass(self, full, changed=()):
         """Before the generators write: ``full`` for a full build; ``changed``: the new
         article objects, whose pages come first."""
-        self._written_files.clear()
-        self._overridden_files.clear()
+        self.forget_written()
         self.fingerprints.start_pass()
         self.seen, self.jobs, self.call_paths, self.call_keys = set(), [], {}, {}
         self.full, self.changed = full, {id(content) for content in changed}
@@ -329,9 +328,9 @@ class SelectiveWriting:
             context["localsiteurl"] = localcontext["localsiteurl"]
         replace_file(path, template.render(localcontext))
 
-    def _open_w(self, filename, encoding, override=False):
+    def open_page(self, filename, encoding, override=False):
         if self.writing_feed:
-            return open(filename, "w", encoding=encoding)
+            return super().open_page(filename, encoding, override)
         return _Nothing()
 
     # -- feeds and other files
@@ -384,6 +383,6 @@ class SelectiveWriting:
 
 def selective_writer(pelican):
     """The writer that the site's plugins ask for (the content gate's), made selective."""
-    base = type(pelican._get_writer())
+    base = engine.writer_class(pelican)
     writer_class = type(f"Selective{base.__name__}", (SelectiveWriting, base), {})
     return writer_class(pelican.output_path, settings=pelican.settings)

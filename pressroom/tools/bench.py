@@ -32,11 +32,10 @@ import time
 import types
 
 from pelican import Pelican
-from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from pressroom.build import site
+from pressroom.build import engine, site
 from pressroom.content import related, schema
 from pressroom.content.registry import Registry
 from pressroom.preview import live as preview
@@ -381,7 +380,7 @@ def typography_text(size):
 def typography_times(out=sys.stdout):
     """Time the typography plugin (loaded by Pelican, as a build does) on one paragraph of each
     size of TYPOGRAPHY_SIZES; print each time and its growth against the previous size."""
-    (typography,) = load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
+    (typography,) = engine.load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
     times = []
     for size, label in TYPOGRAPHY_SIZES:
         text = typography_text(size)
