@@ -1,8 +1,12 @@
-"""Files that our generators write beside the templates' pages (sitemap,
-robots.txt, iCalendar, photos' variants), under the output folder. Each write
-is announced on the ``written`` signal (the preview server keeps track of what
-the site holds; the manifest plugin lists what reaches the output). A copy
-of a file (the .gz copies) is announced with ``copy_of``, the file copied."""
+"""The one writer of the output folder: every file under it is written here (an architecture
+test, tests/unit/test_one_writer.py, forbids writing elsewhere), except the pages and feeds of
+Pelican's writer (``pressroom.build.engine.Writer``), which Pelican announces itself
+(``content_written``, ``feed_written``), and what Pelican's static generator copies.
+
+Files that our generators write beside the templates' pages (sitemap, robots.txt, iCalendar,
+photos' variants) are announced on the ``written`` signal (the preview server keeps track of
+what the site holds; the manifest plugin lists what reaches the output). A copy of a file (the
+.gz copies) is announced with ``copy_of``, the file copied."""
 
 import os
 import shutil
@@ -44,6 +48,17 @@ def _write(path, data, **announced):
     with open(path, "wb") as output:
         output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     written.send(path, **announced)
+
+
+def replace_output(path, data):
+    """Write ``path`` whole or not at all, through a partial file beside it (a browser or a worker
+    never reads half a file), without announcing it: for a file announced otherwise (a page of the
+    preview's writer, a .gz copy made in a worker process and announced with ``copy_of``)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.{os.getpid()}.partiel"
+    with open(partial, "wb") as handle:
+        handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.replace(partial, path)
 
 
 def copy_output(source, path):

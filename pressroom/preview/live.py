@@ -53,11 +53,11 @@ from pelican.generators import ArticlesGenerator, StaticGenerator
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import engine, lint, pipeline, site, treelock
+from pressroom.build import engine, lint, output, pipeline, site, treelock
 from pressroom.content import schema
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.registry import Registry, RegistryError, normalize
-from pressroom.preview.selective import LATER, replace_file, selective_writer
+from pressroom.preview.selective import LATER, selective_writer
 from pressroom.settings import registry_path, setting
 
 HOST, PORT = "127.0.0.1", 8000
@@ -397,7 +397,7 @@ def wait_for_all(indexings):
 
 def write_status(path, updating):
     if path:
-        replace_file(path, json.dumps({"mise_a_jour_en_cours": updating}))
+        output.replace_output(path, json.dumps({"mise_a_jour_en_cours": updating}))
 
 
 # --- The preview ------------------------------------------------------------------

@@ -177,15 +177,6 @@ class _Nothing(io.StringIO):
     """What Pelican's writer writes a recorded page into."""
 
 
-def replace_file(path, text):
-    """Write ``path`` whole or not at all: the browser never reads half a page."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.{os.getpid()}.apercu"
-    with open(partial, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(partial, path)
-
-
 class SelectiveWriting:
     """Writer mixin, over the site's writer class (``selective_writer``).
 
@@ -326,7 +317,7 @@ class SelectiveWriting:
     def render_page(template, context, localcontext, path):
         if localcontext["localsiteurl"]:  # as Pelican's writer does: links in contents follow the page
             context["localsiteurl"] = localcontext["localsiteurl"]
-        replace_file(path, template.render(localcontext))
+        output.replace_output(path, template.render(localcontext))
 
     def open_page(self, filename, encoding, override=False):
         if self.writing_feed:
