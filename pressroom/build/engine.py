@@ -56,8 +56,8 @@ PRIVATE_API = {
     "Writer._open_w": ("pressroom/preview", "the preview records a page instead of writing it, then writes it later"),
     "Writer._written_files": ("pressroom/preview", "forgotten between two saves: the same page is written again"),
     "Writer._overridden_files": ("pressroom/preview", "forgotten between two saves, as ``_written_files``"),
-    "Writer._create_new_feed": ("plugins/content_gate", "feed titles as text, and the feed's language"),
-    "Writer._add_item_to_the_feed": ("plugins/content_gate", "feed titles as text (Pelican strips tags from them)"),
+    "Writer._create_new_feed": ("plugins/feeds", "feed titles as text, and the feed's language"),
+    "Writer._add_item_to_the_feed": ("plugins/feeds", "feed titles as text (Pelican strips tags from them)"),
 }
 
 log = logging.getLogger(__name__)

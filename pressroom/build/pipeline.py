@@ -24,8 +24,8 @@ from pelican import signals
 from pressroom.content import schema
 
 STAGES = (
-    # content_gate: no two contents at one address; each keeps its checked URL; ``release``
-    # (corrections, withdrawal, number; withdrawn articles already left the listings).
+    # content_gate: no two contents at one address; each keeps its checked URL. release:
+    # ``corrections``, ``withdrawal`` (withdrawn articles already left the listings).
     # press: ``embargo_preview`` (an embargoed release with a Preview-Token, at its secret address).
     "addresses",
     # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
