@@ -261,7 +261,7 @@ class Site:
                 generator.add_static_links(new)
         self.list_articles()
         news = [new for _, new in changes if new is not None]
-        pipeline.run(self.generators, only=news)
+        pipeline.run(self.generators, changed=news)
         for new in news:
             new.refresh_metadata_intersite_links()
 
