@@ -124,7 +124,8 @@ class Site:
     def build(self):
         """Pelican.run, step by step, except that the output folder is not emptied first:
         files are replaced, and those the build did not write are removed afterwards."""
-        engine.run_generators(self.pelican, self.generators, self.writer, lambda: self.writer.start_pass(full=True))
+        with self.writer.walking():
+            engine.run_generators(self.pelican, self.generators, self.writer, lambda: self.writer.start_pass(full=True))
         self.writer.end_pass()
         self.registry = Registry.load(registry_path(self.settings))
         self.remove_others()
@@ -279,7 +280,7 @@ class Site:
         tags, categories, authors = taxonomies(olds + news)
         writer.start_pass(full=False, changed=news)
         showing = pipeline.take_changed_pages(generator.articles + generator.hidden_articles)  # related releases
-        with engine.only_pages_of(generator, news + showing, tags, categories, authors):
+        with engine.only_pages_of(generator, news + showing, tags, categories, authors), writer.walking():
             for each in self.generators:
                 if hasattr(each, "generate_output") and not isinstance(each, StaticGenerator):
                     each.generate_output(writer)
@@ -509,8 +510,7 @@ class Preview:
         self.site.writer.forget_outputs(gone)
         for job in jobs:
             if finish or job.rank < LATER:
-                self.site.writer.run(job)
-                result.written += 1
+                result.written += self.site.writer.run(job)
             else:
                 self.pending.append(job)
         result.pending = len(self.pending)

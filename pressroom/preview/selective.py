@@ -15,9 +15,11 @@ Assumptions, true of our theme: a paginated template shows its page's slice
 changes with a full rebuild (settings, pages, registry).
 """
 
+import contextlib
 import dataclasses
 import datetime
 import functools
+import hashlib
 import io
 import itertools
 import os
@@ -195,7 +197,7 @@ class SelectiveWriting:
         self.full = True
         self.writing_feed = False
         self.call_paths, self.call_keys = {}, {}
-        output.written.connect(self.note_written, weak=True)
+        self.file_digests = {}  # path -> digest of what is on disk, for the files of output.write_output
 
     def start_pass(self, full, changed=()):
         """Before the generators write: ``full`` for a full build; ``changed``: the new
@@ -205,7 +207,14 @@ class SelectiveWriting:
         self.seen, self.jobs, self.call_paths, self.call_keys = set(), [], {}, {}
         self.full, self.changed = full, {id(content) for content in changed}
         if full:
-            self.written, self.calls, self.article_pages = {}, {}, {}
+            self.written, self.calls, self.article_pages, self.file_digests = {}, {}, {}, {}
+
+    @contextlib.contextmanager
+    def walking(self):
+        """While the generators walk their outputs, the files written or offered outside the writer
+        (``pressroom.build.output``) are this writer's: a preview replaced by a new one hears nothing."""
+        with output.offered.connected_to(self.take_file), output.written.connected_to(self.note_written):
+            yield
 
     def note_written(self, path, **_):
         """A file written by a plugin without the writer: part of this site if it is in its folder."""
@@ -226,8 +235,10 @@ class SelectiveWriting:
             self.jobs.append(job)
 
     def run(self, job):
-        job.write()
+        """Write one output; False when it was a file left as it was (the same bytes)."""
+        wrote = job.write()
         self.written[job.path] = job.key
+        return wrote is not False
 
     def needs_writing(self, path, key):
         return self.full or self.written.get(path) != key
@@ -349,16 +360,26 @@ class SelectiveWriting:
         finally:
             self.writing_feed = False
 
-    def write_if_changed(self, path, inputs, write):
-        """``pressroom.build.output.write_output``'s files (sitemap, calendars): made and written,
-        later, only when their inputs changed."""
-        path = os.path.abspath(path)
+    def take_file(self, path, make):
+        """A file of ``pressroom.build.output.write_output`` in this site (sitemap, calendars, press
+        kits, photos): made again at each pass, after the pages that show a change, and written only
+        when its bytes changed."""
+        if not path.startswith(os.path.join(os.path.abspath(self.output_path), "")):
+            return False
         call = f"file:{path}"
         self.claim(path, call)
-        key = ("file", self.fingerprints.of(inputs))
+        key = ("file", next(self.fingerprints.counter))  # never the last one: made again
         self.call_keys[call] = key
-        if self.needs_writing(path, key):
-            self.add(Job(LATER, path, key, call, write))
+        self.add(Job(LATER, path, key, call, functools.partial(make, unchanged=functools.partial(self.same, path))))
+        return True
+
+    def same(self, path, data):
+        """Whether ``data`` is what the file at ``path`` holds (the last bytes written there)."""
+        digest = hashlib.sha256(data).digest()
+        if self.file_digests.get(path) == digest and os.path.exists(path):
+            return True
+        self.file_digests[path] = digest
+        return False
 
     def carry(self, call):
         """A call left out of this walk on purpose (its inputs are known not to have changed):
