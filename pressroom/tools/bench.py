@@ -210,14 +210,18 @@ class Report:
                 f"l'enregistrement (médiane de {len(preview.new_articles)} : {seconds_list(preview.new_articles)} s)",
             ]
         if self.public:
-            public = self.public
-            lines += [
-                "Aperçu sur l'API publique de Pelican (option A : construction entière à chaque enregistrement, "
-                f"cache de lecture, WRITE_SELECTED) : article modifié {statistics.median(public.edits):.2f} s "
-                f"(médiane de {seconds_list(public.edits)} s), nouvel article sur la page d'accueil "
-                f"{statistics.median(public.new_articles):.2f} s (médiane de {seconds_list(public.new_articles)} s)",
-            ]
+            lines.append(public_line(self.public))
         return lines
+
+
+def public_line(public):
+    """Option A's figures: the preview on Pelican's public API alone."""
+    return (
+        "Aperçu sur l'API publique de Pelican (option A : construction entière à chaque enregistrement, "
+        f"cache de lecture, WRITE_SELECTED) : article modifié {statistics.median(public.edits):.2f} s "
+        f"(médiane de {seconds_list(public.edits)} s), nouvel article sur la page d'accueil "
+        f"{statistics.median(public.new_articles):.2f} s (médiane de {seconds_list(public.new_articles)} s)"
+    )
 
 
 # --- The synthetic archive ---------------------------------------------------
