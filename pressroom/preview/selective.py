@@ -7,7 +7,10 @@ fingerprint changed. Pelican's own ``write_file`` still does the pagination and
 makes each page's local context, with a template that records the page instead
 of rendering it; the recorded pages are written afterwards, the most wanted
 first (``Job.rank``). A whole call (a listing and all its pages, a feed) whose
-inputs did not change is skipped before Pelican paginates it.
+inputs did not change is skipped before Pelican paginates it. The files of
+``pressroom.build.output.write_output`` (sitemap, calendars, press kits) are
+offered to it while it walks (``walking``): it makes them after the pages and
+writes those whose bytes changed; the plugins that make them do not know it.
 
 Assumptions, true of our theme: a paginated template shows its page's slice
 (``articles_page``), not the whole list it is given; no template reads
