@@ -100,3 +100,17 @@ def test_another_pelican_is_one_french_line():
     assert "Pelican 5.0.1 est installé" in problem and engine.PELICAN_SERIES in problem
     assert "\n" not in problem
     assert engine.version_problem() is None  # requirements.txt pins the series
+
+
+def test_the_settings_load_says_another_pelican_once(monkeypatch, caplog):
+    from pressroom.build import site
+
+    monkeypatch.setattr(pelican, "__version__", "4.99.0")
+    engine.warn_if_other_version.cache_clear()
+    try:
+        site.load_settings()
+        site.load_settings()
+    finally:
+        engine.warn_if_other_version.cache_clear()
+    said = [record.getMessage() for record in caplog.records if "Pelican 4.99.0 est installé" in record.getMessage()]
+    assert len(said) == 1
