@@ -46,6 +46,8 @@ PLUGINS = [
     "institutions",
     "events",
     "content_gate",
+    "release",
+    "feeds",
     "typography",
     "seo",
     "press",

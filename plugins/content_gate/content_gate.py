@@ -14,8 +14,8 @@ in a preview build (PREVIEW = True), marked « Brouillon » / « Sous embargo �
 the pipeline's ``addresses`` stage fails the build when two outputs would take
 one address (``pressroom.content.addresses``' table: contents, redirects, static files
 and the site's own pages, the one `invoke lint` checks), then keeps each one's
-URL; ``get_writer`` writes feed
-titles as the text they are.
+URL. What happens to a release once published (corrections, withdrawal) is the
+``release`` plugin's; the feeds' titles, the ``feeds`` plugin's.
 
 Contract with the other plugins: drafts and embargoed articles (a future date
 with WITH_FUTURE_DATES = False) are only in ``generator.drafts``; whatever is
@@ -26,14 +26,12 @@ import datetime
 import logging
 import os
 
-from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import StaticGenerator
 from pelican.utils import order_content
-from pelican.writers import Writer
 
-from pressroom.build import cache, lint, pipeline
+from pressroom.build import cache, engine, lint, pipeline
 from pressroom.content import addresses, body, frdates, schema
 from pressroom.content.problems import ContentError
 from pressroom.settings import setting
@@ -105,28 +103,11 @@ def show_drafts_in_preview(generator):
     generator.drafts, generator.drafts_translations = [], []
 
 
-def leave_listings_when_withdrawn(generator):
-    """A withdrawn article is written (its page stays online, under a banner) but, like a hidden one,
-    in no listing, feed, calendar or search index: everything published reads ``generator.articles``."""
-    withdrawn = [article for article in generator.articles if pipeline.withdrawal(article)]
-    if not withdrawn:
-        return
-    generator.articles = [article for article in generator.articles if article not in withdrawn]
-    generator.hidden_articles += withdrawn
-
-
-def attach_release_history(generators):
-    """``corrections`` and ``withdrawal`` of every article, read from its checked metadata."""
-    for article in pipeline.articles(generators):
-        article.corrections = schema.fields_of(article).corrections
-        article.withdrawal = pipeline.withdrawal(article)
-
-
 def sanitize_body(content):
     """The second wall: whatever a reader made of a text, only the allow-list of pressroom.content.body
     reaches the pages and feeds (the check refused the rest already, so nothing is lost)."""
-    if isinstance(content, (Article, Page)) and content._content:
-        content._content = body.sanitize(content._content)
+    if isinstance(content, (Article, Page)) and engine.body_html(content):
+        engine.replace_body_html(content, body.sanitize(engine.body_html(content)))
 
 
 def check_addresses(generators):
@@ -163,43 +144,6 @@ def keep_urls(contents):
         content.override_url = content.url
 
 
-# Markup.striptags() joins words with plain spaces, then unescapes: no-break
-# spaces written as character references survive it.
-NO_BREAK_SPACES = str.maketrans({"\u202f": "&#8239;", "\u00a0": "&#160;"})
-
-
-class _TextTitle:
-    """An article seen by the feed writer: its title is text, escaped before Pelican strips
-    tags, with the no-break spaces of French typography kept."""
-
-    def __init__(self, item):
-        self._item = item
-        escaped = Markup.escape(item.title)  # a Markup title (already HTML) is kept as it is
-        self.title = Markup(str(escaped).translate(NO_BREAK_SPACES))
-
-    def __getattr__(self, name):
-        return getattr(self._item, name)
-
-
-class TextTitleWriter(Writer):
-    """Pelican strips tags from feed titles, so « <script> » written in a title would vanish; its
-    feeds say no language, so readers cannot choose French hyphenation and voices."""
-
-    def _create_new_feed(self, feed_type, feed_title, context):
-        feed = super()._create_new_feed(feed_type, None, context)
-        if feed_title:
-            feed.feed["title"] = f"{feed.feed['title']} — {Markup(feed_title).striptags()}"
-        feed.feed["language"] = context.get("DEFAULT_LANG") or "fr"  # Atom xml:lang, RSS <language>
-        return feed
-
-    def _add_item_to_the_feed(self, feed, item):
-        super()._add_item_to_the_feed(feed, _TextTitle(item))
-
-
-def get_writer(pelican):
-    return TextTitleWriter
-
-
 def register():
     signals.initialized.connect(note_cache_stamp)
     signals.readers_init.connect(prepare_readers)
@@ -207,7 +151,4 @@ def register():
     signals.finalized.connect(record_cache_stamp)
     signals.article_generator_init.connect(check_sources)
     signals.article_generator_pretaxonomy.connect(show_drafts_in_preview)
-    signals.article_generator_pretaxonomy.connect(leave_listings_when_withdrawn)
     pipeline.connect("addresses", check_addresses)
-    pipeline.connect("addresses", attach_release_history)
-    signals.get_writer.connect(get_writer)

@@ -7,7 +7,6 @@ import logging
 
 from pelican import signals
 
-from pressroom.build import output
 from pressroom.tools import editor
 
 __all__ = ["register"]
@@ -19,7 +18,7 @@ def add_editor(pelican):
     if not editor.enabled(pelican.settings):
         return
     try:
-        output.declare_folder(editor.write_admin(pelican.settings))
+        editor.write_admin(pelican.settings)  # each file announced by pressroom.build.output
     except editor.EditorError as error:
         log.error("%s", error)
 

@@ -216,7 +216,7 @@ class EventsGenerator(Generator):
         for month in months:
             self.write_page(writer, month.save_as, "agenda_month", month.url, month=month, weekday_names=weekday_names)
         if events:
-            self.write_feeds(writer, events)
+            self.write_feeds(events)
 
     def write_page(self, writer, save_as, template, url, **context):
         writer.write_file(
@@ -250,15 +250,15 @@ class EventsGenerator(Generator):
                 feeds.setdefault(institution.acronym, (institution, institution.events_ics, []))[2].append(event)
         return sorted(feeds.values(), key=lambda feed: feed[0].acronym)
 
-    def write_feeds(self, writer, events):
-        """Each calendar is made only when written: the preview server's writer skips those
-        whose events are unchanged (``inputs``)."""
+    def write_feeds(self, events):
+        """Each calendar is made only when written (the preview server's writer makes it between
+        two saves, and writes it only when its bytes changed)."""
         name = setting(self.settings, "EVENTS_CALENDAR_NAME")
         domain = uid_domain(self.settings)
 
         def write(save_as, events, title, uid):
             make = functools.partial(ical.calendar, events, title, uid, domain)
-            write_output(self.output_path, save_as, make, writer, inputs=(title, uid, events))
+            write_output(self.output_path, save_as, make)
 
         write(setting(self.settings, "EVENTS_ICS_ALL"), events, name, f"tout@{domain}")
         for institution, path, own_events in self.institution_feeds(events):

@@ -136,13 +136,11 @@ class InstitutionsGenerator(Generator):
                 writer.write_feed(
                     page.articles, self.context, page.feed_save_as, feed_type="atom", feed_title=page.name
                 )
-            self.write_vcards(writer, page)
+            self.write_vcards(page)
 
-    def write_vcards(self, writer, page):
+    def write_vcards(self, page):
         for card in page.spokesperson_cards:
-            write_output(
-                self.output_path, card.vcard_url, lambda card=card: vcard(card), writer, inputs=(card.person, page.name)
-            )
+            write_output(self.output_path, card.vcard_url, lambda card=card: vcard(card))
 
 
 def get_generators(pelican):

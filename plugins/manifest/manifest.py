@@ -167,8 +167,8 @@ def check_and_write(settings):
     problems = manifest.problems(found)
     if problems:
         raise ContentError(problems)
-    with open(os.path.join(manifest.output, name), "w", encoding="utf-8") as written:
-        json.dump({"fichiers": manifest.entries(found)}, written, ensure_ascii=False, indent=0, sort_keys=True)
+    listing = json.dumps({"fichiers": manifest.entries(found)}, ensure_ascii=False, indent=0, sort_keys=True)
+    output.write_output(manifest.output, name, listing)  # announced to no one: the manifest is closed
 
 
 def register():

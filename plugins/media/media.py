@@ -28,7 +28,7 @@ from pelican import signals
 from pelican.generators import Generator, StaticGenerator
 from pelican.utils import get_relative_path
 
-from pressroom.build import output, pipeline
+from pressroom.build import engine, output, pipeline
 from pressroom.content import files, images, schema, statics
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
@@ -81,8 +81,8 @@ def attach_media(generators):
     for content in written(generators):
         content.share_image = content.share_image or logo_share(content, settings, logos) or default
     publish_only_named_files(generators, photos)
-    remember(generators[0].context, LOGOS, logos)
-    remember(generators[0].context, MADE, photos.folders)
+    remember(generators, LOGOS, logos)
+    remember(generators, MADE, photos.folders)
 
 
 def is_draft(content):
@@ -134,7 +134,7 @@ def site_prefix(content, settings):
 def responsive_body_photos(content, photos):
     """Each photo of the body becomes a ``<picture>`` of its variants (WebP, JPEG), sized, loaded when
     scrolled to; its ``src`` is the photo at its own address, re-encoded without metadata."""
-    body = getattr(content, "_content", None)
+    body = engine.body_html(content)
     if not body or "<img" not in body.lower():
         return
     settings = photos.settings
@@ -150,7 +150,7 @@ def responsive_body_photos(content, photos):
         made = photos.made(relative)
         return picture(tag, src, relative, images.photo(made, photos.url_folder(made)), prefix)
 
-    content._content = IMG_TAG.sub(rewrite, body)
+    engine.replace_body_html(content, IMG_TAG.sub(rewrite, body))
 
 
 def picture(tag, src, relative, photo, prefix):
@@ -207,7 +207,7 @@ def publish_only_named_files(generators, photos):
     for relative in sorted(named):
         if relative.startswith(f"{statics.PHOTOS_FOLDER}/"):
             photos.made(relative)
-    partial = context.get(pipeline.ONLY) is not None
+    partial = pipeline.is_partial(generators)
     for generator in static_generators(generators):
         files_found = generator.context.get("staticfiles", [])
         files_found[:] = [
@@ -221,12 +221,12 @@ def publish_only_named_files(generators, photos):
         (found.get(relative.replace("/", os.sep)), relative, os.path.join(made.folder, made.original_name))
         for relative, made in photos.by_source.items()
     ]
-    remember(context, CLEANED, cleaned)
+    remember(generators, CLEANED, cleaned)
 
 
-def remember(context, key, values):
+def remember(generators, key, values):
     """Store what the generator writes: anew in a full build, added to in a preview's partial run."""
-    partial = context.get(pipeline.ONLY) is not None
+    context, partial = generators[0].context, pipeline.is_partial(generators)
     if partial and key in context:
         previous = context[key]
         context[key] = previous + values if isinstance(values, list) else {**previous, **values}

@@ -20,10 +20,9 @@ import multiprocessing.pool
 import os
 
 from pelican import signals
-from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from pressroom.build import cache
+from pressroom.build import cache, engine
 from pressroom.build.processes import die_with_parent
 from pressroom.build.site import LogRecorder
 from pressroom.settings import setting
@@ -56,7 +55,7 @@ class _Worker:
             return path, None
         if cls.warnings.messages:
             return path, None
-        return path, (content, _filter_discardable_metadata(metadata))
+        return path, engine.cacheable_read(content, metadata)
 
 
 def article_sources(generator):

@@ -135,11 +135,11 @@ class PressRoomGenerator(Generator):
         for article in self.context.get("articles", []):
             kit = article.media_kit
             if kit:
-                write_output(self.output_path, kit.url, lambda kit=kit: _read(kit.path), writer, inputs=(kit.path,))
+                write_output(self.output_path, kit.url, lambda kit=kit: _read(kit.path))
         for article in self.context.get("drafts", []):
             photo = article.embargo_preview and article.embargo_preview.photo
             if photo:
-                write_output(self.output_path, photo.url, lambda p=photo: _read(p.source), writer, inputs=(photo,))
+                write_output(self.output_path, photo.url, lambda p=photo: _read(p.source))
         template = self.get_template(setting(self.settings, "REDIRECT_TEMPLATE"))
         for article in published:
             secret = embargo.lifted_address(article, self.settings)

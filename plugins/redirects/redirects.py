@@ -50,8 +50,7 @@ def write_redirects(generator, writer):
     root = settings["PATH"]
     current = [addresses.Entry(addresses.normalize_url(a.url), addresses.source_key(a, root)) for a in articles]
     listing = addresses.format_entries(addresses.merged(known, sorted(current, key=lambda e: e.url)))
-    # Through the build's writer, so that the preview knows the file and keeps it.
-    write_output(settings["OUTPUT_PATH"], addresses.list_name(settings), listing, writer, inputs=listing)
+    write_output(settings["OUTPUT_PATH"], addresses.list_name(settings), listing)
 
 
 def register():

@@ -142,8 +142,8 @@ class SitemapGenerator(Generator):
         }
         entries = sorted(entries | self.institution_entries(), key=lambda entry: entry[0])
         sitemap_as = setting(self.settings, "SEO_SITEMAP_SAVE_AS")
-        # Made only when written: the preview server's writer skips unchanged entries.
-        write_output(self.output_path, sitemap_as, lambda: sitemap_xml(entries), writer, inputs=entries)
+        # Made when written: the preview server's writer makes it between two saves.
+        write_output(self.output_path, sitemap_as, lambda: sitemap_xml(entries))
         write_output(
             self.output_path,
             setting(self.settings, "SEO_ROBOTS_SAVE_AS"),

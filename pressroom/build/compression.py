@@ -5,6 +5,8 @@ writes the ``.gz`` copies; plugins/lite measures pages with the same bytes)."""
 import os
 import zlib
 
+from pressroom.build import output
+
 
 def gzip_bytes(data):
     """``data`` compressed as the ``.gz`` copy nginx's gzip_static sends (wbits 31: a gzip header)."""
@@ -20,10 +22,7 @@ def write_gzip_copy(path, data=None, blob=None):
                 data = source.read()
         blob = blob if blob is not None else gzip_bytes(data)
         if len(blob) < len(data):
-            partial = f"{path}.gz.{os.getpid()}"  # never a half-written copy in the output
-            with open(partial, "wb") as copy:
-                copy.write(blob)
-            os.replace(partial, path + ".gz")
+            output.replace_output(path + ".gz", blob)  # never a half-written copy in the output
         elif os.path.lexists(path + ".gz"):
             os.remove(path + ".gz")  # never a copy that says something else than the file
     except OSError as error:

@@ -1,9 +1,14 @@
-"""Files that our generators write beside the templates' pages (sitemap,
-robots.txt, iCalendar, photos' variants), under the output folder. Each write
-is announced on the ``written`` signal (the preview server keeps track of what
-the site holds; the manifest plugin lists what reaches the output). A copy
-of a file (the .gz copies) is announced with ``copy_of``, the file copied."""
+"""The one writer of the output folder: every file under it is written here (an architecture
+test, tests/unit/test_one_writer.py, forbids writing elsewhere), except the pages and feeds of
+Pelican's writer (``pressroom.build.engine.Writer``), which Pelican announces itself
+(``content_written``, ``feed_written``), and what Pelican's static generator copies.
 
+Files that our generators write beside the templates' pages (sitemap, robots.txt, iCalendar,
+photos' variants) are announced on the ``written`` signal (the preview server keeps track of
+what the site holds; the manifest plugin lists what reaches the output). A copy of a file (the
+.gz copies) is announced with ``copy_of``, the file copied."""
+
+import functools
 import os
 import shutil
 
@@ -16,19 +21,21 @@ written = blinker.signal("pressroom.build.output.written")
 finished = blinker.signal("pressroom.build.output.finished")
 
 
-def write_output(output_path, save_as, data, writer=None, inputs=None):
+# Sent with the path of a file that ``write_output`` is about to make, and ``make``, a function of
+# no argument that makes and writes it: a receiver that returns True takes the file over and calls
+# ``make`` itself, later (the preview server's writer, between two saves). Nothing else to tell.
+offered = blinker.signal("pressroom.build.output.offered")
+
+
+def write_output(output_path, save_as, data):
     """Write ``data`` (bytes, or text written as UTF-8) to ``output_path/save_as``.
 
-    ``data`` may be a function of no argument that makes them. Given the build's
-    ``writer`` and the ``inputs`` the data are made from, a writer that writes only
-    what changed (the preview server's, with ``write_if_changed``) calls it only
-    when they differ from the last time."""
-    path = os.path.join(output_path, save_as)
-    select = getattr(writer, "write_if_changed", None)
-    if select is not None and inputs is not None:
-        select(path, inputs, lambda: _write(path, data))
-    else:
-        _write(path, data)
+    ``data`` may be a function of no argument that makes them, so that a writer that takes
+    the file over (``offered``) makes them only when it writes them."""
+    path = os.path.abspath(os.path.join(output_path, save_as))
+    make = functools.partial(_write, path, data)
+    if not any(taken for _, taken in offered.send(path, make=make)):
+        make()
 
 
 def rewrite_output(output_path, save_as, data):
@@ -37,13 +44,31 @@ def rewrite_output(output_path, save_as, data):
     _write(os.path.join(output_path, save_as), data, rewrite=True)
 
 
-def _write(path, data, **announced):
+def _write(path, data, unchanged=None, **announced):
+    """Write ``data`` (made first if it is a function) to ``path``, and announce it; with
+    ``unchanged`` (the preview's writer), leave the file as it is when ``unchanged(bytes)``.
+    Whether it was written."""
     if callable(data):
         data = data()
+    data = data if isinstance(data, bytes) else data.encode("utf-8")
+    if unchanged is not None and unchanged(data):
+        return False
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as output:
-        output.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        output.write(data)
     written.send(path, **announced)
+    return True
+
+
+def replace_output(path, data):
+    """Write ``path`` whole or not at all, through a partial file beside it (a browser or a worker
+    never reads half a file), without announcing it: for a file announced otherwise (a page of the
+    preview's writer, a .gz copy made in a worker process and announced with ``copy_of``)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.{os.getpid()}.partiel"
+    with open(partial, "wb") as handle:
+        handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.replace(partial, path)
 
 
 def copy_output(source, path):

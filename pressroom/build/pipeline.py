@@ -24,8 +24,8 @@ from pelican import signals
 from pressroom.content import schema
 
 STAGES = (
-    # content_gate: no two contents at one address; each keeps its checked URL; ``release``
-    # (corrections, withdrawal, number; withdrawn articles already left the listings).
+    # content_gate: no two contents at one address; each keeps its checked URL. release:
+    # ``corrections``, ``withdrawal`` (withdrawn articles already left the listings).
     # press: ``embargo_preview`` (an embargoed release with a Preview-Token, at its secret address).
     "addresses",
     # institutions: ``institutions`` and ``organisers`` (institution pages), context["institutions"].
@@ -85,7 +85,7 @@ def mark_page_changed(generators, content):
     """A step changed what the page of a content that was not read again shows (its related
     releases): the preview server, which runs the stages for the contents it read again, writes
     that page too. A full build writes every page: nothing to mark."""
-    if ONLY in generators[0].context:
+    if is_partial(generators):
         content.__dict__[CHANGED_PAGE] = True
 
 
@@ -118,9 +118,19 @@ PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations")
 DRAFT_PAGE_LISTS = ("draft_pages", "draft_translations")
 
 
-# While the preview server runs the stages for the contents it read again, the shared
-# context holds their ids under this key: the steps on each content see only them.
-ONLY = "_pipeline_only"
+class Generators(list):
+    """The generators of a build as every stage receives them, with what changed: ``changed`` is
+    None in a full build, and the ids of the contents read again when the preview server runs the
+    stages after a save (the steps on each content then see only those)."""
+
+    def __init__(self, generators, changed=None):
+        super().__init__(generators)
+        self.changed = None if changed is None else frozenset(map(id, changed))
+
+
+def is_partial(generators):
+    """Whether the stages run for some contents only (the preview server, after a save)."""
+    return getattr(generators, "changed", None) is not None
 
 
 def _gather(generators, kind, lists):
@@ -131,8 +141,8 @@ def _gather(generators, kind, lists):
         for name in lists
         for content in getattr(generator, name, [])
     ]
-    only = getattr(generators[0], "context", {}).get(ONLY) if generators else None
-    return gathered if only is None else [content for content in gathered if id(content) in only]
+    changed = getattr(generators, "changed", None)
+    return gathered if changed is None else [content for content in gathered if id(content) in changed]
 
 
 def articles(generators, drafts=True):
@@ -165,21 +175,16 @@ def declare(content):
     content.fields = schema.fields_of(content)
 
 
-def run(generators, only=None):
-    """Every stage, in order. With ``only`` (the preview server, after reading some sources
-    again), ``articles``, ``pages`` and ``contents`` give only those contents, so that the
+def run(generators, changed=None):
+    """Every stage, in order. With ``changed`` (the contents the preview server read again
+    after a save), ``articles``, ``pages`` and ``contents`` give only those contents, so that the
     steps on each content leave the others as they are; ``listed_articles`` still gives
     every listed article, from which the stages make the institution pages and the agenda."""
-    context = generators[0].context
-    if only is not None:
-        context[ONLY] = {id(content) for content in only}
-    try:
-        for content in contents(generators):
-            declare(content)
-        for name in STAGES:
-            stage(name).send(generators)
-    finally:
-        context.pop(ONLY, None)
+    generators = Generators(generators, changed)
+    for content in contents(generators):
+        declare(content)
+    for name in STAGES:
+        stage(name).send(generators)
 
 
 def withdrawal(content):

@@ -14,7 +14,7 @@ import sys
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from pressroom.build import atomic, cache, output, processes, report, treelock
+from pressroom.build import atomic, cache, engine, output, processes, report, treelock
 from pressroom.settings import ROOT as PROJECT_ROOT
 from pressroom.settings import SettingsError
 from pressroom.settings import check as check_settings
@@ -36,7 +36,9 @@ class LogRecorder(logging.Handler):
 
 
 def load_settings(settings_file="pelicanconf.py", **overrides):
-    """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2)."""
+    """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2);
+    a Pelican other than the engine's is said once, in French."""
+    engine.warn_if_other_version()
     path = os.path.join(ROOT, settings_file)
     settings = read_settings(path, override={k.upper(): v for k, v in overrides.items()})
     problems = check_settings(settings)

@@ -31,15 +31,12 @@ A file with problems is not taken: the page keeps its last good version and
 the problems are printed, one French line each, as the build would print them.
 """
 
-import calendar
 import collections
-import contextlib
 import dataclasses
 import fnmatch
 import functools
 import gc
 import http.server
-import itertools
 import json
 import logging
 import os
@@ -47,20 +44,19 @@ import queue
 import sys
 import threading
 import time
-from collections import defaultdict
 from operator import attrgetter
 
 import watchfiles
 from pelican import Pelican, signals
 from pelican.contents import Article, SkipStub
 from pelican.generators import ArticlesGenerator, StaticGenerator
-from pelican.utils import order_content, sanitised_join
+from pelican.utils import sanitised_join
 
-from pressroom.build import discovery, lint, pipeline, report, site, treelock
+from pressroom.build import discovery, engine, lint, output, pipeline, report, site, treelock
 from pressroom.content import schema
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.registry import Registry, normalize
-from pressroom.preview.selective import LATER, replace_file, selective_writer
+from pressroom.preview.selective import LATER, selective_writer
 from pressroom.settings import registry_path, setting
 
 HOST, PORT = "127.0.0.1", 8000
@@ -87,7 +83,6 @@ PREVIEW_SETTINGS = {
 PREVIEW_CACHE = "apercu"  # its own reader cache, beside the build's: each keeps its own
 
 ARTICLE_LISTS = pipeline.ARTICLE_LISTS + pipeline.DRAFT_LISTS
-TAXONOMY_KEYS = ("articles", "drafts", "hidden_articles", "dates", "tags", "categories", "authors", "related_posts")
 log = logging.getLogger(__name__)
 
 
@@ -115,26 +110,11 @@ class Site:
     def __init__(self, settings):
         self.settings = settings
         self.pelican = Pelican(settings)
-        self.context = self.new_context(settings)
-        self.generators = [
-            cls(
-                context=self.context,
-                settings=settings,
-                path=self.pelican.path,
-                theme=self.pelican.theme,
-                output_path=self.pelican.output_path,
-            )
-            for cls in self.pelican._get_generator_classes()
-        ]
+        self.context = engine.new_context(settings)
+        self.generators = engine.make_generators(self.pelican, self.context)
         self.articles_generator = next(g for g in self.generators if isinstance(g, ArticlesGenerator))
         self.writer = selective_writer(self.pelican)
         self.registry = None
-
-    @staticmethod
-    def new_context(settings):
-        context = settings.copy()  # as Pelican.run shares it among the generators and contents
-        context.update(generated_content={}, static_links=set(), static_content={}, localsiteurl=settings["SITEURL"])
-        return context
 
     @property
     def output_path(self):
@@ -143,21 +123,9 @@ class Site:
     def build(self):
         """Pelican.run, step by step, except that the output folder is not emptied first:
         files are replaced, and those the build did not write are removed afterwards."""
-        for generator in self.generators:
-            if hasattr(generator, "generate_context"):
-                generator.generate_context()
-            if hasattr(generator, "check_disabled_readers"):
-                generator.check_disabled_readers()
-        signals.all_generators_finalized.send(self.generators)
-        for generator in self.generators:
-            if hasattr(generator, "refresh_metadata_intersite_links"):
-                generator.refresh_metadata_intersite_links()
-        self.writer.start_pass(full=True)
-        for generator in self.generators:
-            if hasattr(generator, "generate_output"):
-                generator.generate_output(self.writer)
+        with self.writer.walking():
+            engine.run_generators(self.pelican, self.generators, self.writer, lambda: self.writer.start_pass(full=True))
         self.writer.end_pass()
-        signals.finalized.send(self.pelican)
         self.registry = Registry.load(registry_path(self.settings))
         self.remove_others()
 
@@ -287,28 +255,12 @@ class Site:
                 generator.add_static_links(new)
         self.list_articles()
         news = [new for _, new in changes if new is not None]
-        pipeline.run(self.generators, only=news)
+        pipeline.run(self.generators, changed=news)
         for new in news:
             new.refresh_metadata_intersite_links()
 
     def list_articles(self):
-        """What ArticlesGenerator.generate_context does once the articles are read, with lists
-        that find their members at once (Pelican looks every article up in each listing)."""
-        generator, settings = self.articles_generator, self.settings
-        generator.articles = order_content(generator.articles, settings["ARTICLE_ORDER_BY"])
-        generator.hidden_articles = order_content(generator.hidden_articles, settings["ARTICLE_ORDER_BY"])
-        signals.article_generator_pretaxonomy.send(generator)
-        articles = generator.articles
-        categories = group_by(articles, lambda a: [a.category] if hasattr(a, "category") else [])
-        generator.tags = group_by(articles, lambda a: getattr(a, "tags", []))
-        authors = group_by(articles, lambda a: getattr(a, "authors", []))
-        newest_first = self.context["NEWEST_FIRST_ARCHIVES"]
-        generator.dates = sorted(generator.articles, key=attrgetter("date"), reverse=newest_first)
-        generator.period_archives = period_archives(generator.dates, generator.articles, settings)
-        generator.categories = sorted(categories.items(), reverse=settings["REVERSE_CATEGORY_ORDER"])
-        generator.authors = sorted(authors.items())
-        generator._update_context(TAXONOMY_KEYS)
-        self.context["period_archives"] = generator.period_archives
+        engine.list_articles(self.articles_generator, self.context)
 
     def write_changes(self, olds, news):
         """Walk the generators' outputs, leaving out the static files (a change to them rebuilds
@@ -321,7 +273,7 @@ class Site:
         tags, categories, authors = taxonomies(olds + news)
         writer.start_pass(full=False, changed=news)
         showing = pipeline.take_changed_pages(generator.articles + generator.hidden_articles)  # related releases
-        with only_pages_of(generator, _Only(generator, news + showing, tags, categories, authors)):
+        with engine.only_pages_of(generator, news + showing, tags, categories, authors), writer.walking():
             for each in self.generators:
                 if hasattr(each, "generate_output") and not isinstance(each, StaticGenerator):
                     each.generate_output(writer)
@@ -336,100 +288,6 @@ class Site:
         writer.end_pass()
         writer.seen |= before & self.kept_paths()
         return sorted(writer.jobs, key=attrgetter("rank")), before - writer.seen
-
-
-class Listing(list):
-    """A listing's articles, that knows its members by identity at once."""
-
-    def __init__(self, articles):
-        super().__init__(articles)
-        self.members = set(map(id, self))
-
-    def __contains__(self, article):
-        return id(article) in self.members
-
-
-def group_by(articles, wrappers_of):
-    """{tag (or category, author): its articles}, grouped as Pelican's dict keyed by the
-    wrappers groups them (equal by slug, the first one met kept), by slug directly."""
-    first, listed = {}, {}
-    for article in articles:
-        for wrapper in wrappers_of(article):
-            slug = wrapper.slug
-            if slug not in listed:
-                first[slug], listed[slug] = wrapper, []
-            listed[slug].append(article)
-    return {first[slug]: Listing(items) for slug, items in listed.items()}
-
-
-PERIODS = {
-    "year": attrgetter("date.year"),
-    "month": attrgetter("date.year", "date.month"),
-    "day": attrgetter("date.year", "date.month", "date.day"),
-}
-
-
-def period_archives(dates, articles, settings):
-    """What ArticlesGenerator._build_period_archives makes, each period's articles found by
-    identity rather than by a search of the period's list for every article."""
-    archives = defaultdict(list)
-    for granularity, period_of in PERIODS.items():
-        save_as, url = (
-            settings[f"{granularity.upper()}_ARCHIVE_SAVE_AS"],
-            settings[f"{granularity.upper()}_ARCHIVE_URL"],
-        )
-        if not save_as:
-            continue
-        for period, group in itertools.groupby(dates, key=period_of):
-            in_period = list(group)
-            members = {id(article) for article in in_period}
-            first = in_period[0].date
-            named = (period,) if granularity == "year" else (period[0], calendar.month_name[period[1]], *period[2:])
-            archives[granularity].append(
-                {
-                    "dates": in_period,
-                    "articles": [article for article in articles if id(article) in members],
-                    "save_as": save_as.format(date=first),
-                    "url": url.format(date=first),
-                    "period": named,
-                    "period_num": (period,) if granularity == "year" else tuple(period),
-                }
-            )
-    return archives
-
-
-class _Only:
-    """An articles generator that holds only some articles and the tags, categories and authors
-    they belong to, for the methods that write their pages."""
-
-    def __init__(self, generator, articles, tags, categories, authors):
-        self._generator = generator
-        self.translations = self.hidden_translations = []
-        self.articles = [article for article in articles if article.status == "published"]
-        self.hidden_articles = [article for article in articles if article.status == "hidden"]
-        self.tags = {tag: listed for tag, listed in generator.tags.items() if tag in tags}
-        self.categories = [(category, listed) for category, listed in generator.categories if category in categories]
-        self.authors = [(author, listed) for author, listed in generator.authors if author in authors]
-
-    def __getattr__(self, name):
-        return getattr(self._generator, name)
-
-
-ONLY_WRITES = ("generate_articles", "generate_tags", "generate_categories", "generate_authors")
-
-
-@contextlib.contextmanager
-def only_pages_of(generator, view):
-    """While it lasts, the generator writes the pages of the view's articles, tags, categories
-    and authors only: the page of an article depends on nothing but itself, a tag's pages
-    on its articles (and, for all, on what changes only with a full rebuild)."""
-    for name in ONLY_WRITES:
-        setattr(generator, name, functools.partial(getattr(ArticlesGenerator, name), view))
-    try:
-        yield
-    finally:
-        for name in ONLY_WRITES:
-            delattr(generator, name)
 
 
 def taxonomies(articles):
@@ -533,7 +391,7 @@ def wait_for_all(indexings):
 
 def write_status(path, updating):
     if path:
-        replace_file(path, json.dumps({"mise_a_jour_en_cours": updating}))
+        output.replace_output(path, json.dumps({"mise_a_jour_en_cours": updating}))
 
 
 # --- The preview ------------------------------------------------------------------
@@ -645,8 +503,7 @@ class Preview:
         self.site.writer.forget_outputs(gone)
         for job in jobs:
             if finish or job.rank < LATER:
-                self.site.writer.run(job)
-                result.written += 1
+                result.written += self.site.writer.run(job)
             else:
                 self.pending.append(job)
         result.pending = len(self.pending)

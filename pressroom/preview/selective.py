@@ -7,7 +7,10 @@ fingerprint changed. Pelican's own ``write_file`` still does the pagination and
 makes each page's local context, with a template that records the page instead
 of rendering it; the recorded pages are written afterwards, the most wanted
 first (``Job.rank``). A whole call (a listing and all its pages, a feed) whose
-inputs did not change is skipped before Pelican paginates it.
+inputs did not change is skipped before Pelican paginates it. The files of
+``pressroom.build.output.write_output`` (sitemap, calendars, press kits) are
+offered to it while it walks (``walking``): it makes them after the pages and
+writes those whose bytes changed; the plugins that make them do not know it.
 
 Assumptions, true of our theme: a paginated template shows its page's slice
 (``articles_page``), not the whole list it is given; no template reads
@@ -15,9 +18,11 @@ Assumptions, true of our theme: a paginated template shows its page's slice
 changes with a full rebuild (settings, pages, registry).
 """
 
+import contextlib
 import dataclasses
 import datetime
 import functools
+import hashlib
 import io
 import itertools
 import os
@@ -30,7 +35,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
-from pressroom.build import output, pipeline
+from pressroom.build import engine, output, pipeline
 
 NOT_SHOWN = frozenset({"all_articles"})  # Pelican passes it to listing pages; no template of ours reads it
 
@@ -177,15 +182,6 @@ class _Nothing(io.StringIO):
     """What Pelican's writer writes a recorded page into."""
 
 
-def replace_file(path, text):
-    """Write ``path`` whole or not at all: the browser never reads half a page."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    partial = f"{path}.{os.getpid()}.apercu"
-    with open(partial, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(partial, path)
-
-
 class SelectiveWriting:
     """Writer mixin, over the site's writer class (``selective_writer``).
 
@@ -204,18 +200,24 @@ class SelectiveWriting:
         self.full = True
         self.writing_feed = False
         self.call_paths, self.call_keys = {}, {}
-        output.written.connect(self.note_written, weak=True)
+        self.file_digests = {}  # path -> digest of what is on disk, for the files of output.write_output
 
     def start_pass(self, full, changed=()):
         """Before the generators write: ``full`` for a full build; ``changed``: the new
         article objects, whose pages come first."""
-        self._written_files.clear()
-        self._overridden_files.clear()
+        self.forget_written()
         self.fingerprints.start_pass()
         self.seen, self.jobs, self.call_paths, self.call_keys = set(), [], {}, {}
         self.full, self.changed = full, {id(content) for content in changed}
         if full:
-            self.written, self.calls, self.article_pages = {}, {}, {}
+            self.written, self.calls, self.article_pages, self.file_digests = {}, {}, {}, {}
+
+    @contextlib.contextmanager
+    def walking(self):
+        """While the generators walk their outputs, the files written or offered outside the writer
+        (``pressroom.build.output``) are this writer's: a preview replaced by a new one hears nothing."""
+        with output.offered.connected_to(self.take_file), output.written.connected_to(self.note_written):
+            yield
 
     def note_written(self, path, **_):
         """A file written by a plugin without the writer: part of this site if it is in its folder."""
@@ -236,8 +238,10 @@ class SelectiveWriting:
             self.jobs.append(job)
 
     def run(self, job):
-        job.write()
+        """Write one output; False when it was a file left as it was (the same bytes)."""
+        wrote = job.write()
         self.written[job.path] = job.key
+        return wrote is not False
 
     def needs_writing(self, path, key):
         return self.full or self.written.get(path) != key
@@ -327,11 +331,11 @@ class SelectiveWriting:
     def render_page(template, context, localcontext, path):
         if localcontext["localsiteurl"]:  # as Pelican's writer does: links in contents follow the page
             context["localsiteurl"] = localcontext["localsiteurl"]
-        replace_file(path, template.render(localcontext))
+        output.replace_output(path, template.render(localcontext))
 
-    def _open_w(self, filename, encoding, override=False):
+    def open_page(self, filename, encoding, override=False):
         if self.writing_feed:
-            return open(filename, "w", encoding=encoding)
+            return super().open_page(filename, encoding, override)
         return _Nothing()
 
     # -- feeds and other files
@@ -359,16 +363,26 @@ class SelectiveWriting:
         finally:
             self.writing_feed = False
 
-    def write_if_changed(self, path, inputs, write):
-        """``pressroom.build.output.write_output``'s files (sitemap, calendars): made and written,
-        later, only when their inputs changed."""
-        path = os.path.abspath(path)
+    def take_file(self, path, make):
+        """A file of ``pressroom.build.output.write_output`` in this site (sitemap, calendars, press
+        kits, photos): made again at each pass, after the pages that show a change, and written only
+        when its bytes changed."""
+        if not path.startswith(os.path.join(os.path.abspath(self.output_path), "")):
+            return False
         call = f"file:{path}"
         self.claim(path, call)
-        key = ("file", self.fingerprints.of(inputs))
+        key = ("file", next(self.fingerprints.counter))  # never the last one: made again
         self.call_keys[call] = key
-        if self.needs_writing(path, key):
-            self.add(Job(LATER, path, key, call, write))
+        self.add(Job(LATER, path, key, call, functools.partial(make, unchanged=functools.partial(self.same, path))))
+        return True
+
+    def same(self, path, data):
+        """Whether ``data`` is what the file at ``path`` holds (the last bytes written there)."""
+        digest = hashlib.sha256(data).digest()
+        if self.file_digests.get(path) == digest and os.path.exists(path):
+            return True
+        self.file_digests[path] = digest
+        return False
 
     def carry(self, call):
         """A call left out of this walk on purpose (its inputs are known not to have changed):
@@ -384,6 +398,6 @@ class SelectiveWriting:
 
 def selective_writer(pelican):
     """The writer that the site's plugins ask for (the content gate's), made selective."""
-    base = type(pelican._get_writer())
+    base = engine.writer_class(pelican)
     writer_class = type(f"Selective{base.__name__}", (SelectiveWriting, base), {})
     return writer_class(pelican.output_path, settings=pelican.settings)

@@ -32,11 +32,10 @@ import time
 import types
 
 from pelican import Pelican
-from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from pressroom.build import site
+from pressroom.build import engine, site
 from pressroom.content import related, schema
 from pressroom.content.registry import Registry
 from pressroom.preview import live as preview
@@ -163,7 +162,8 @@ class Report:
     articles: int
     trials: list
     rebuild: Measure
-    preview: PreviewMeasure = None
+    preview: PreviewMeasure = None  # option B: the incremental engine (make serve)
+    public: PreviewMeasure = None  # option A: Pelican's public API, a whole build per save
 
     @property
     def median_trial(self):
@@ -209,7 +209,19 @@ class Report:
                 f"Aperçu : nouvel article sur la page d'accueil {statistics.median(preview.new_articles):.2f} s après "
                 f"l'enregistrement (médiane de {len(preview.new_articles)} : {seconds_list(preview.new_articles)} s)",
             ]
+        if self.public:
+            lines.append(public_line(self.public))
         return lines
+
+
+def public_line(public):
+    """Option A's figures: the preview on Pelican's public API alone."""
+    return (
+        "Aperçu sur l'API publique de Pelican (option A : construction entière à chaque enregistrement, "
+        f"cache de lecture, WRITE_SELECTED) : article modifié {statistics.median(public.edits):.2f} s "
+        f"(médiane de {seconds_list(public.edits)} s), nouvel article sur la page d'accueil "
+        f"{statistics.median(public.new_articles):.2f} s (médiane de {seconds_list(public.new_articles)} s)"
+    )
 
 
 # --- The synthetic archive ---------------------------------------------------
@@ -381,7 +393,7 @@ def typography_text(size):
 def typography_times(out=sys.stdout):
     """Time the typography plugin (loaded by Pelican, as a build does) on one paragraph of each
     size of TYPOGRAPHY_SIZES; print each time and its growth against the previous size."""
-    (typography,) = load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
+    (typography,) = engine.load_plugins({"PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["typography"]})
     times = []
     for size, label in TYPOGRAPHY_SIZES:
         text = typography_text(size)
@@ -417,7 +429,8 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
         rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True)
         shutil.rmtree(folder / "full")
         preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
-        report = Report(count, pairs, rebuild, preview)
+        public = measure_public_preview(content, folder / "public", folder / "public-cache", edits)
+        report = Report(count, pairs, rebuild, preview, public)
         for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
         return report
@@ -467,6 +480,7 @@ def related_lines(sizes):
 
 READY, SETTLED = preview.SERVED, preview.SEARCH_WHOLE  # the search index as well: an officer's pace
 POLL = 0.005
+PUBLIC_SAVE = "Enregistrement"  # option A's line for each save (run_public_preview)
 
 
 class PreviewProcess:
@@ -565,6 +579,55 @@ def measure_preview(content, output, cache, paths, edits, settle=600):
     return PreviewMeasure(startup, edited, added)
 
 
+# --- Option A: the preview on Pelican's public API alone ---------------------------------
+
+
+def run_public_preview(content, output, cache, edits):
+    """Inside the child process: one Pelican kept, run again after each save as
+    ``pelican --autoreload`` runs it, with the reader cache and ``WRITE_SELECTED`` (only the page
+    waited for is written by Pelican's writer); the same saves as ``measure_preview``. Prints one
+    line per save: its kind and the seconds from the save to the page on disk."""
+    settings = preview.preview_settings(
+        path=content, output_path=output, **{k.lower(): v for k, v in cache_settings(cache, True).items()}
+    )
+    settings["CACHE_PATH"] = cache
+    pelican = Pelican(settings)
+    pelican.run()
+    print(READY, flush=True)
+    paths = sorted(pathlib.Path(content, "articles").rglob("*.md"))
+    saves = []
+    for number in range(edits):
+        source = paths[(number + 1) * len(paths) // (edits + 2)]
+        marker = f"repere{number}public"
+        saves.append(("modifié", output_page(source, output), marker, source, source.read_text("utf-8") + marker))
+    for number in range(edits):
+        path, text, marker = new_article(content, edits + number, paths[number])  # not the ones option B added
+        saves.append(("nouveau", pathlib.Path(output) / "index.html", marker, path, text))
+    for kind, page, marker, source, text in saves:
+        source.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        pelican.settings["WRITE_SELECTED"] = [os.path.abspath(page)]
+        pelican.run()
+        if marker not in page.read_text(encoding="utf-8"):
+            raise BuildFailed(f"{page} n'a pas reçu la modification")
+        print(f"{PUBLIC_SAVE} {kind} {time.perf_counter() - started:.3f}", flush=True)
+    return 0
+
+
+def measure_public_preview(content, output, cache, edits, settle=1200):
+    """Option A from the parent: the child's seconds per save, as a PreviewMeasure."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pressroom.tools.bench", "public", str(content), str(output), str(cache)]
+    command.append(str(edits))
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=settle, check=False)
+    if child.returncode:
+        raise BuildFailed(f"l'aperçu sur l'API publique a échoué :\n{child.stdout}{child.stderr}")
+    saves = [line.split() for line in child.stdout.splitlines() if line.startswith(PUBLIC_SAVE)]
+    edited = [float(seconds) for _, kind, seconds in saves if kind == "modifié"]
+    added = [float(seconds) for _, kind, seconds in saves if kind == "nouveau"]
+    return PreviewMeasure(time.perf_counter() - started - sum(edited) - sum(added), edited, added)
+
+
 def run_preview(content, output, cache):
     """Inside the child process: the preview server on a free port."""
     return preview.serve("pelicanconf.py", port=0, out=sys.stdout, path=content, output_path=output, cache_path=cache)
@@ -641,4 +704,6 @@ if __name__ == "__main__":
     kind, content, output, cache, load = sys.argv[1:6]
     if kind == "preview":
         sys.exit(run_preview(content, output, cache))
+    if kind == "public":
+        sys.exit(run_public_preview(content, output, cache, int(load)))
     sys.exit(run_build(kind, content, output, cache, load == "1"))

@@ -80,6 +80,16 @@ def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
         assert line and len(line[2].split(", ")) == 5, out
 
 
+def test_option_a_times_each_save_on_pelicans_public_api(tmp_path):
+    """The preview rebuilt on Pelican's public API alone: each save is a whole run, and the page
+    waited for holds the save's marker (checked by the child, which fails otherwise)."""
+    bench.generate_archive(tmp_path / "content", 30)
+    measure = bench.measure_public_preview(tmp_path / "content", tmp_path / "public", tmp_path / "cache", edits=2)
+    assert len(measure.edits) == 2 and len(measure.new_articles) == 2
+    assert all(seconds > 0 for seconds in measure.edits + measure.new_articles)
+    assert bench.public_line(measure).startswith("Aperçu sur l'API publique de Pelican (option A")
+
+
 def test_profile_attributes_time_to_our_plugins_and_templates(tmp_path):
     stats = bench.profile(10, workdir=tmp_path, out=io.StringIO(), top=1)
     seconds = bench.time_by_owner(stats)

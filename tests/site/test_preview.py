@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE_SITE, ROOT
 from preview_tools import SETTINGS, assert_same_as_full_build
 
+from pressroom.build import site as site_build
 from pressroom.preview import live as preview
 from pressroom.tools import bench
 
@@ -163,3 +164,30 @@ def test_search_status_says_when_the_index_is_being_updated(tmp_path):
     assert (tmp_path / "apercu" / "pagefind" / "pagefind.js").exists()
     search_page = (tmp_path / "apercu" / "recherche" / "index.html").read_text(encoding="utf-8")
     assert "etat-index.json" in search_page
+
+
+# What a preview legitimately leaves out of a full build: the .gz copies (the preview server does
+# not send them), the lite edition and its offline worker (made from the finished site, redone on
+# every save otherwise), the manifest (files are replaced one by one) and the search index (built
+# in the background, off in these tests).
+PREVIEW_OMITS = re.compile(r".*\.gz|lite/.*|sw\.js|\.manifeste\.json|pagefind/.*|recherche/pagefind/.*")
+
+
+def test_the_preview_keeps_every_file_a_full_build_writes(site, tmp_path):
+    site.update([str(edit(tmp_path / "content" / SEED, "Title: CMSS : une centaine", "Title: CMSS : cent vingt"))])
+    messages = io.StringIO()
+    status = site_build.build(
+        out=messages,
+        path=str(tmp_path / "content"),
+        output_path=str(tmp_path / "complet"),
+        cache_path=str(tmp_path / "cache-complet"),
+        **SETTINGS,
+    )
+    assert status == 0, messages.getvalue()
+
+    def files(folder):
+        return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+
+    full = {name for name in files(tmp_path / "complet") if not PREVIEW_OMITS.fullmatch(name)}
+    assert "adresses-publiees.txt" in full and "sitemap.xml" in full
+    assert full - files(tmp_path / "apercu") == set()

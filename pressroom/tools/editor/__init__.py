@@ -18,10 +18,10 @@ forge, in production: see ``backend_from_environment``) or ``EDITOR_LOCAL``
 import json
 import pathlib
 import re
-import shutil
 
 import yaml
 
+from pressroom.build import output
 from pressroom.content import schema
 from pressroom.content.header import Header
 from pressroom.content.registry import Registry
@@ -181,13 +181,13 @@ def write_admin(settings, registry=None):
     registry = registry if registry is not None else Registry.load(registry_path(settings))
     config = config_yaml(settings, registry)  # a wrong forge is said before anything is written
     data = json.dumps(browser_schema(registry), ensure_ascii=False, indent=1)
-    target = pathlib.Path(settings["OUTPUT_PATH"]) / setting(settings, "EDITOR_SAVE_AS")
-    target.mkdir(parents=True, exist_ok=True)
+    folder = setting(settings, "EDITOR_SAVE_AS")
+    target = pathlib.Path(settings["OUTPUT_PATH"]) / folder
     for path in [*files, *STATIC.iterdir()]:
         if path.is_file():
-            shutil.copyfile(path, target / path.name)
-    (target / "config.yml").write_text(config, encoding="utf-8")
-    (target / "schema.js").write_text(f"window.PRESSROOM_EDITOR = {data};\n", encoding="utf-8")
+            output.copy_output(path, str(target / path.name))
+    output.write_output(settings["OUTPUT_PATH"], f"{folder}/config.yml", config)
+    output.write_output(settings["OUTPUT_PATH"], f"{folder}/schema.js", f"window.PRESSROOM_EDITOR = {data};\n")
     return target
 
 

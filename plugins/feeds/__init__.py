@@ -1,0 +1,1 @@
+from .feeds import *  # noqa: F403

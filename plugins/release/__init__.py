@@ -1,0 +1,1 @@
+from .release import *  # noqa: F403

@@ -1,0 +1,116 @@
+"""One module owns every use of Pelican's private API (pressroom/build/engine.py): no other module
+or plugin names a private Pelican name, the architecture guide lists exactly the engine's table,
+and a Pelican of another series is one French line."""
+
+import ast
+import pathlib
+import re
+
+import pelican
+
+from pressroom.build import engine
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ENGINE = ROOT / "pressroom" / "build" / "engine.py"
+GUIDE = ROOT / "docs" / "architecture.md"
+
+
+def is_private(name):
+    return name.startswith("_") and not name.startswith("__") and name != "_"
+
+
+def names_in(tree):
+    """(line, name) of every attribute, function, class, name and import in a module."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            yield node.lineno, node.attr
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            yield node.lineno, node.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pelican":
+            yield from ((node.lineno, part) for part in node.module.split("."))
+            yield from ((node.lineno, alias.name) for alias in node.names)
+
+
+def pelican_private_names():
+    """Every private name that Pelican's own code defines or uses (its tests left aside)."""
+    found = set()
+    for source in pathlib.Path(pelican.__file__).parent.rglob("*.py"):
+        if "tests" not in source.parts:
+            found |= {name for _, name in names_in(ast.parse(source.read_text(encoding="utf-8"))) if is_private(name)}
+        found |= {name for name in re.findall(r"\bself\.(_[a-z]\w*)", source.read_text(encoding="utf-8"))}
+    return found
+
+
+def our_sources():
+    for folder in ("pressroom", "plugins"):
+        yield from sorted((ROOT / folder).rglob("*.py"))
+    yield ROOT / "tasks.py"
+
+
+def test_pelican_private_names_are_found():
+    private = pelican_private_names()
+    assert {"_content", "_get_writer", "_open_w", "_written_files", "_build_period_archives"} <= private
+
+
+def test_only_the_engine_uses_pelican_private_names():
+    private = pelican_private_names()
+    used = [
+        f"{source.relative_to(ROOT)}:{line}: {name}"
+        for source in our_sources()
+        if source != ENGINE
+        for line, name in names_in(ast.parse(source.read_text(encoding="utf-8")))
+        if name in private
+    ]
+    assert used == []
+
+
+def test_the_engine_uses_each_private_name_it_declares():
+    before, rest = ENGINE.read_text(encoding="utf-8").split("PRIVATE_API = {", 1)
+    code = before + rest.split("\n}\n", 1)[1]  # the module without its table
+    for name in engine.PRIVATE_API:
+        private = re.findall(r"\b_[a-z]\w*", name)
+        assert private or "copied" in name, name
+        for part in private:
+            assert re.search(rf"\b{part}\b", code), name
+
+
+def test_the_engine_declares_every_private_name_it_uses():
+    private = pelican_private_names()
+    tree = ast.parse(ENGINE.read_text(encoding="utf-8"))
+    own = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    used = {name for _, name in names_in(tree) if name in private and name not in own} - {"_utils"}
+    declared = {part for name in engine.PRIVATE_API for part in re.findall(r"\b_[a-z]\w*", name)}
+    assert used - declared == set()
+
+
+def guide_table():
+    """The first column of the architecture guide's table of private APIs."""
+    section = GUIDE.read_text(encoding="utf-8").split("Private Pelican APIs", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [row.split("|")[1].strip().strip("`") for row in rows]
+
+
+def test_the_guide_lists_the_engine_table():
+    assert guide_table() == list(engine.PRIVATE_API)
+
+
+def test_another_pelican_is_one_french_line():
+    assert engine.version_problem(f"{engine.PELICAN_SERIES}.7") is None
+    problem = engine.version_problem("5.0.1")
+    assert "Pelican 5.0.1 est installé" in problem and engine.PELICAN_SERIES in problem
+    assert "\n" not in problem
+    assert engine.version_problem() is None  # requirements.txt pins the series
+
+
+def test_the_settings_load_says_another_pelican_once(monkeypatch, caplog):
+    from pressroom.build import site
+
+    monkeypatch.setattr(pelican, "__version__", "4.99.0")
+    engine.warn_if_other_version.cache_clear()
+    try:
+        site.load_settings()
+        site.load_settings()
+    finally:
+        engine.warn_if_other_version.cache_clear()
+    said = [record.getMessage() for record in caplog.records if "Pelican 4.99.0 est installé" in record.getMessage()]
+    assert len(said) == 1
