@@ -17,6 +17,10 @@ def registry():
     return Registry.load(FIXTURE_SITE / "institutions.yml")
 
 
+# What a browser reads as a script address: the scheme first, after blanks and control characters.
+SCRIPT_ADDRESS = re.compile(r"[\x00-\x20]*(javascript|vbscript|data):", re.I)
+
+
 def test_hostile_text_is_written_as_text(tmp_path, registry):
     article = import_file(HOSTILE_PAGE, registry)
     markdown = article.markdown()
@@ -54,8 +58,8 @@ def test_hostile_page_builds_without_script_link_handler_or_iframe(content_copy,
         assert not soup.find_all("iframe")
         for tag in soup.find_all(True):
             assert not any(name.lower().startswith("on") for name in tag.attrs), (path, tag.name, tag.attrs)
-            for value in tag.attrs.values():
-                assert "javascript:" not in str(value).lower(), (path, tag.name, tag.attrs)
+            for value in tag.attrs.values():  # a script address starts the value; a description may quote one
+                assert not SCRIPT_ADDRESS.match(str(value)), (path, tag.name, tag.attrs)
     page = built.soup(article_pages[0].relative_to(built.output))
     assert "<script>alert('titre')</script>" in page.find("h1").get_text()
     text = page.get_text()
