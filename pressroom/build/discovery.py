@@ -5,16 +5,15 @@ when its name matches no ``IGNORE_FILES`` pattern and its extension is one a rea
 static files, less the articles' and pages' sources). Static files that a text links to
 (``{static}``) are the texts' business: ``pressroom.content.statics``.
 
-Lint, the content gate and the preview ask here; tests/site/test_discovery.py checks on random trees
-that the answer is the set of sources Pelican itself reads. The settings must be those Pelican
+Lint (and so the content gate, which runs its check) and the preview ask here;
+tests/site/test_discovery.py checks on random trees that the answer is the set of sources Pelican
+itself reads. The settings must be those Pelican
 read (``read_settings``): it adds each kind's paths to the other's excludes."""
 
 import fnmatch
 import os
 
 from pelican.readers import Readers
-
-KINDS = ("ARTICLE", "PAGE", "STATIC")
 
 
 def reader_extensions(settings):
