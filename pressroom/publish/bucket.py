@@ -6,11 +6,11 @@ entirely (``RCLONE_CONFIG_<REMOTE>_TYPE=s3``, ``…_ENDPOINT``, ``…_ACCESS_KEY
 read from the repository or the machine. A separate variable rather than ``PUBLISH_DEST``:
 rclone's ``remote:path`` and rsync's ``host:path`` look the same.
 
-What is sent is the folder that ``host`` checked against the manifest, built without the
-``.gz`` copies (they exist for nginx's ``gzip_static``; object storage cannot choose an encoding
-per request, and the CDN in front compresses), without the manifest and without any marker: the
-folder is the manifest's files, nothing else. A destination already holds the site when its
-home page is there; a first publication needs ``--init``.
+What is sent is the manifest's files, nothing else (no marker, not the manifest), but their
+``.gz`` copies: those exist for nginx's ``gzip_static``; object storage cannot choose an encoding
+per request (a copy stored as the page with ``Content-Encoding: gzip`` would reach clients that
+never asked for gzip), and the CDN in front compresses. A destination already holds the site
+when its home page is there; a first publication needs ``--init``.
 
 The bucket is listed once (MD5 of each object) and compared with the built files: only new and
 changed files are uploaded, and each upload is checked again by rclone (``--checksum``). rclone
@@ -31,6 +31,7 @@ import tempfile
 import urllib.parse
 
 from pressroom.publish.changes import Changes, PublishError
+from pressroom.settings import setting
 
 BUCKET_VARIABLE = "PUBLISH_BUCKET"
 HOME_PAGE = "index.html"
@@ -72,7 +73,6 @@ FINGERPRINTED = re.compile(
 YEAR, SHORT, HOUR = "public, max-age=31536000, immutable", "public, max-age=300", "public, max-age=3600"
 NO_CACHE, PRIVATE = "no-cache", "private, no-store"
 SHORT_ENDINGS = (".html", ".xml", ".ics", ".txt", "pagefind/pagefind-entry.json")
-LAST = (".xml", ".ics", ".txt")
 
 
 def content_type(path):
@@ -92,15 +92,33 @@ def cache_control(path):
     return SHORT if path.endswith(SHORT_ENDINGS) else HOUR
 
 
-def upload_rank(path, source):
-    """When a file goes up: what it links to is already there whenever the upload stops."""
-    if FINGERPRINTED.match(path):
-        return 0
-    if not path.endswith(".html") and not path.endswith(LAST) and path != "sw.js":
-        return 1
-    if path in (HOME_PAGE, "lite/index.html") or path.endswith(LAST) or path == "sw.js":
-        return 4
-    return 2 if source.endswith(".md") else 3
+def entry_points(settings):
+    """What readers and their programs open first, sent last: the home pages, the offline worker,
+    the feeds, the sitemap, robots.txt and the calendars that gather events."""
+    lite = setting(settings, "LITE_URL")
+    named = {HOME_PAGE, lite + HOME_PAGE, setting(settings, "OFFLINE_WORKER_SAVE_AS")}
+    named |= {setting(settings, "SEO_SITEMAP_SAVE_AS"), setting(settings, "SEO_ROBOTS_SAVE_AS")}
+    gathered = (setting(settings, "EVENTS_ICS_ALL"), os.path.dirname(setting(settings, "EVENTS_ICS_INSTITUTION")) + "/")
+    return lambda path: path in named or path.endswith((".xml", ".txt")) or path.startswith(gathered)
+
+
+def upload_ranks(files, settings):
+    """When each file goes up, so that whenever the upload stops every page a reader can reach has
+    what it links to: fingerprinted files (0), the other files but entry points (1), the pages of
+    articles and their lite versions (2), the other pages — lists (3), the entry points (4)."""
+    lite, is_entry = setting(settings, "LITE_URL"), entry_points(settings)
+
+    def rank(path):
+        if FINGERPRINTED.match(path):
+            return 0
+        if is_entry(path):
+            return 4
+        if not path.endswith(".html"):
+            return 1
+        article = path.removeprefix(lite) if path.startswith(lite) else path
+        return 2 if files.get(article, "").endswith(".md") else 3
+
+    return rank
 
 
 # --- Where the site goes -------------------------------------------------------------------
@@ -258,8 +276,9 @@ class BucketDestination:
         """Nothing to add: no marker in a bucket, whose objects are all served."""
 
     def plan(self, output, manifest, files):
-        """Compare the manifest's files with the objects listed: new and changed ones to upload,
-        objects the manifest does not list to delete."""
+        """Compare the manifest's files (but the .gz copies) with the objects listed: new and
+        changed ones to upload, the other objects to delete."""
+        files = uploaded(files)
         changes = Changes()
         for path in sorted(files):
             present = self.objects.get(path, "absent")
@@ -275,11 +294,11 @@ class BucketDestination:
         changes.deleted = len(self.delete)
         return changes
 
-    def send(self, output, manifest, files):
+    def send(self, output, manifest, files, settings):
         """Upload in groups (rank, Content-Type, Cache-Control), in rank order; then delete."""
-        groups = {}
+        rank, groups = upload_ranks(files, settings), {}
         for path in self.upload:
-            key = (upload_rank(path, files[path]), content_type(path), cache_control(path))
+            key = (rank(path), content_type(path), cache_control(path))
             groups.setdefault(key, []).append(path)
         with tempfile.TemporaryDirectory(prefix="envoi-seau-") as lists:
             for number, key in enumerate(sorted(groups)):
@@ -292,6 +311,11 @@ class BucketDestination:
                 write_list(listing, self.delete)
                 arguments = ["delete", self.bucket.path, "--files-from-raw", listing, "--no-traverse", "--rmdirs"]
                 run_rclone(arguments, self.environ, "les suppressions")
+
+
+def uploaded(files):
+    """The manifest's files but the .gz copies of others."""
+    return {path: source for path, source in files.items() if not (path.endswith(".gz") and path[:-3] in files)}
 
 
 def write_list(path, names):

@@ -218,7 +218,7 @@ class ServerFolder:
     def plan(self, output, manifest, files):
         return run_rsync(output, self.dest, dry_run=True, manifest=manifest)
 
-    def send(self, output, manifest, files):
+    def send(self, output, manifest, files, settings):
         run_rsync(output, self.dest, dry_run=False, manifest=manifest)
 
 
@@ -257,12 +257,9 @@ def check_staging(output, manifest):
 # --- The whole publication ----------------------------------------------------
 
 
-def production_settings(environ, overrides, target=None):
-    """publishconf.py with SITEURL from the environment; PREVIEW is always off. A bucket gets no
-    .gz copies (``bucket``'s docstring says why)."""
+def production_settings(environ, overrides):
+    """publishconf.py with SITEURL from the environment; PREVIEW is always off."""
     overrides = dict(overrides)
-    if isinstance(target, bucket.BucketDestination):
-        overrides["gzip_copies"] = False
     siteurl = environ.get(SITEURL_VARIABLE, "").strip()
     if siteurl and "siteurl" not in overrides:
         overrides.update(siteurl=siteurl, feed_domain=siteurl)
@@ -298,7 +295,7 @@ def send(settings, target, dry_run, init, force, out):
         if dry_run:
             print(f"Essai à blanc, rien n'a été envoyé : {changes.summary()}.", file=out)
             return 0
-        target.send(output, manifest, files)
+        target.send(output, manifest, files, settings)
         recorded = addresses.record_published(settings, output)
     print(f"Site publié vers {target.shown} : {changes.summary()}.", file=out)
     if recorded:
@@ -365,7 +362,7 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
     try:
         target = chosen_destination(environ)
         check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
-        settings = production_settings(environ, overrides, target)
+        settings = production_settings(environ, overrides)
         check_siteurl(settings)
         if isinstance(target, ServerFolder):
             check_place(target.dest, settings)
