@@ -202,16 +202,20 @@ def rclone_environment(environ):
     return {**basics, **{key: value for key, value in environ.items() if key.startswith("RCLONE_")}}
 
 
-def run_rclone(arguments, environ, what):
+def rclone(arguments, environ):
+    """Run rclone without a configuration file; its exit status and its last line of messages."""
     command = [rclone_binary(), "--config", "", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=rclone_environment(environ))
-    if result.returncode:
-        last = (result.stderr.strip().splitlines() or [""])[-1]
+    return result.returncode, result.stdout, (result.stderr.strip().splitlines() or [""])[-1]
+
+
+def run_rclone(arguments, environ, what):
+    status, _, last = rclone(arguments, environ)
+    if status:
         raise PublishError(
-            f"rclone a renvoyé le code {result.returncode} pendant {what} ({last}) — le site en ligne reste "
+            f"rclone a renvoyé le code {status} pendant {what} ({last}) — le site en ligne reste "
             "cohérent : relancez la publication",
         )
-    return result.stdout
 
 
 def copy_command(output, bucket, listing, headers):
@@ -246,23 +250,19 @@ class BucketDestination:
 
     def listing(self):
         """Each object of the destination and its MD5 (None when the store does not say)."""
-        command = [rclone_binary(), "--config", "", "lsjson", "-R", "--files-only", "--hash", "--hash-type", "md5"]
-        command += ["--no-mimetype", "--no-modtime", self.bucket.path]
-        result = subprocess.run(
-            command, capture_output=True, text=True, check=False, env=rclone_environment(self.environ)
-        )
-        if result.returncode == LISTING_MISSING:
+        arguments = ["lsjson", "-R", "--files-only", "--hash", "--hash-type", "md5", "--no-mimetype", "--no-modtime"]
+        status, listed, last = rclone([*arguments, self.bucket.path], self.environ)
+        if status == LISTING_MISSING:
             raise PublishError(
                 f"{BUCKET_VARIABLE}={self.bucket.path} : le seau « {self.bucket.bucket} » n'existe pas — "
                 "créez-le chez l'hébergeur (la publication ne crée pas de seau)"
             )
-        if result.returncode:
-            last = (result.stderr.strip().splitlines() or [""])[-1]
+        if status:
             raise PublishError(
-                f"{BUCKET_VARIABLE}={self.bucket.path} injoignable (rclone, code {result.returncode} : {last}) — "
+                f"{BUCKET_VARIABLE}={self.bucket.path} injoignable (rclone, code {status} : {last}) — "
                 "vérifiez le seau, l'adresse du service et les clés RCLONE_CONFIG_…"
             )
-        return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(result.stdout)}
+        return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(listed)}
 
     def check_marked(self, init):
         self.objects = self.listing()
@@ -279,6 +279,12 @@ class BucketDestination:
         """Compare the manifest's files (but the .gz copies) with the objects listed: new and
         changed ones to upload, the other objects to delete."""
         files = uploaded(files)
+        hidden = sorted(path for path in files if "/." in f"/{path}")
+        if hidden:
+            raise PublishError(
+                f"le site construit contient {len(hidden)} fichier(s) caché(s) : {', '.join(hidden[:5])} — rien "
+                "n'a été envoyé ; signalez-le à l'équipe technique"
+            )
         changes = Changes()
         for path in sorted(files):
             present = self.objects.get(path, "absent")
