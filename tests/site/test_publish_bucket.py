@@ -5,13 +5,10 @@ deletion guard holds, an upload killed half-way leaves a site whose every link r
 wrong configuration is refused in French with nothing sent."""
 
 import io
-import json
 import os
 import pathlib
 import re
 import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -19,80 +16,20 @@ import urllib.parse
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_content, write_article
+from s3_store import s3_store
 from showcase import photo_bytes
 from test_gate import ARTICLE
 
 from pressroom.publish import bucket, host
 
 SITEURL = "https://presse.example.org"
-KEY, SECRET = "cle-essai", "secret-invente-pour-le-test"
-BUCKET_NAME, PREFIX = "communiques", "site"
-WAIT = 30  # seconds for the server to answer: never a deadline on what is tested
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def store(tmp_path):
-    """`rclone serve s3` on 127.0.0.1, its objects kept as files under ``store / bucket``."""
-    data = tmp_path / "stockage"
-    (data / BUCKET_NAME).mkdir(parents=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [bucket.rclone_binary(), "--config", "", "serve", "s3", "--addr", f"127.0.0.1:{port}"]
-        + ["--auth-key", f"{KEY},{SECRET}", str(data)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + WAIT
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline and server.poll() is None, "rclone serve s3 ne répond pas"
-            time.sleep(0.1)
-    environ = {
-        "PUBLISH_BUCKET": f"seau:{BUCKET_NAME}/{PREFIX}",
-        "SITEURL": SITEURL,
-        "RCLONE_CONFIG_SEAU_TYPE": "s3",
-        "RCLONE_CONFIG_SEAU_PROVIDER": "Rclone",
-        "RCLONE_CONFIG_SEAU_ENDPOINT": f"http://127.0.0.1:{port}",
-        "RCLONE_CONFIG_SEAU_ACCESS_KEY_ID": KEY,
-        "RCLONE_CONFIG_SEAU_SECRET_ACCESS_KEY": SECRET,
-    }
-    yield Store(data / BUCKET_NAME / PREFIX, environ, server.pid)
-    server.terminate()
-    server.wait(timeout=WAIT)
-
-
-class Store:
-    def __init__(self, folder, environ, server_pid):
-        self.folder, self.environ, self.server_pid = folder, environ, server_pid
-
-    def keys(self):
-        if not self.folder.exists():
-            return set()
-        return {p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()}
-
-    def stamps(self):
-        return {key: (self.folder / key).stat().st_ino for key in self.keys()}
-
-    def metadata(self):
-        """Each object's metadata, read back from the server (not from its folder)."""
-        command = [bucket.rclone_binary(), "--config", "", "lsjson", "-R", "--files-only", "--metadata"]
-        listing = subprocess.run(
-            [*command, self.environ["PUBLISH_BUCKET"]],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=bucket.rclone_environment(self.environ),
-        )
-        return {item["Path"]: item["Metadata"] for item in json.loads(listing.stdout)}
+    with s3_store(tmp_path / "stockage") as running:
+        running.environ["SITEURL"] = SITEURL
+        yield running
 
 
 @pytest.fixture
@@ -210,8 +147,7 @@ def test_deleting_more_than_a_tenth_of_the_bucket_is_refused_unless_forced(store
     stale.mkdir()
     for number in range(len(store.keys()) // 5):
         (stale / f"{number}.html").write_text("ancienne page", encoding="utf-8")
-    command = [bucket.rclone_binary(), "--config", "", "copy", str(stale), store.environ["PUBLISH_BUCKET"] + "/ancien"]
-    subprocess.run(command, check=True, capture_output=True, env=bucket.rclone_environment(store.environ))
+    store.rclone("copy", str(stale), "{}/ancien")
     before = store.keys()
 
     status, messages = publish(store, overrides)
