@@ -15,11 +15,13 @@ when its home page is there; a first publication needs ``--init``.
 The bucket is listed once (MD5 of each object) and compared with the built files: only new and
 changed files are uploaded, and each upload is checked again by rclone (``--checksum``). rclone
 sets one header set per run, so the files go in groups of the same ``Content-Type`` and
-``Cache-Control`` (the values of ``deploy/nginx.conf``), in an order that keeps every page's links
-alive if the upload stops: fingerprinted files, then the other assets, then the articles' pages,
-then the lists, then the home pages, feeds and calendars; deletions come last.
+``Cache-Control`` (the values of ``deploy/nginx.conf``), in an order that keeps the links of every
+page a reader can reach alive if the upload stops: the new files before the changed ones (a new
+file is reached only through a changed one), and each time the fingerprinted files, then the other
+assets, the articles' pages, the lists, and the home pages, feeds and calendars; deletions last.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -196,9 +198,14 @@ def rclone_binary():
     return path
 
 
+MACHINE_VARIABLES = ("PATH", "HOME", "TMPDIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy")
+MACHINE_VARIABLES += ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy")
+
+
 def rclone_environment(environ):
-    """rclone sees the RCLONE_* variables given, and the machine's basics; never a config file."""
-    basics = {key: os.environ[key] for key in ("PATH", "HOME", "TMPDIR") if key in os.environ}
+    """rclone sees the RCLONE_* variables given, and the machine's basics (a proxy, certificates);
+    never a config file."""
+    basics = {key: os.environ[key] for key in MACHINE_VARIABLES if key in os.environ}
     return {**basics, **{key: value for key, value in environ.items() if key.startswith("RCLONE_")}}
 
 
@@ -240,7 +247,8 @@ def file_md5(path):
 
 
 class BucketDestination:
-    """``host``'s destination interface for a bucket: shown, check_marked, prepare, plan, send."""
+    """``host``'s destination interface for a bucket: shown, check_place, lock, check_marked, prepare,
+    plan, send."""
 
     def __init__(self, bucket, environ):
         self.bucket, self.environ = bucket, environ
@@ -263,6 +271,13 @@ class BucketDestination:
                 "vérifiez le seau, l'adresse du service et les clés RCLONE_CONFIG_…"
             )
         return {item["Path"]: (item.get("Hashes") or {}).get("md5") for item in json.loads(listed)}
+
+    def check_place(self, settings):
+        """Nothing of this machine can be erased: the place is a bucket, checked in ``destination``."""
+
+    def lock(self, out):
+        """One publication at a time is the forge's « publication » queue (docs/exploitation.md)."""
+        return contextlib.nullcontext()
 
     def check_marked(self, init):
         self.objects = self.listing()
@@ -301,16 +316,17 @@ class BucketDestination:
         return changes
 
     def send(self, output, manifest, files, settings):
-        """Upload in groups (rank, Content-Type, Cache-Control), in rank order; then delete."""
+        """Upload in groups of the same headers: the new files first (nothing online links to them
+        before a changed page does), then the changed ones, each time in rank order; then delete."""
         rank, groups = upload_ranks(files, settings), {}
         for path in self.upload:
-            key = (rank(path), content_type(path), cache_control(path))
+            key = (path in self.objects, rank(path), content_type(path), cache_control(path))
             groups.setdefault(key, []).append(path)
         with tempfile.TemporaryDirectory(prefix="envoi-seau-") as lists:
             for number, key in enumerate(sorted(groups)):
                 listing = os.path.join(lists, f"{number}.txt")
                 write_list(listing, groups[key])
-                headers = (("Content-Type", key[1]), ("Cache-Control", key[2]))
+                headers = (("Content-Type", key[2]), ("Cache-Control", key[3]))
                 run_rclone(copy_command(output, self.bucket, listing, headers), self.environ, "l'envoi")
             if self.delete:
                 listing = os.path.join(lists, "supprimes.txt")

@@ -199,10 +199,21 @@ def run_rsync(output, dest, dry_run, manifest=""):
 
 class ServerFolder:
     """A folder on a server (or this machine), sent by rsync; marked by MARKER at its first publication.
-    The interface of every destination: shown, check_marked, prepare, plan, send."""
+    The interface of every destination: shown, check_place, lock, check_marked, prepare, plan, send."""
 
     def __init__(self, dest):
         self.dest = self.shown = dest
+
+    def check_place(self, settings):
+        check_place(self.dest, settings)
+
+    def lock(self, out):
+        """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so
+        that two publications never mix and the alerts never read it half-sent; a remote one relies on
+        the forge's single « publication » queue (docs/exploitation.md)."""
+        if is_remote(self.dest):
+            return contextlib.nullcontext()
+        return treelock.tree_lock(outbox.beside_publication(self.dest), "invoke publish", out=out)
 
     def check_marked(self, init):
         if not init and not has_marker(self.dest):
@@ -307,18 +318,6 @@ def send(settings, target, dry_run, init, force, out):
     return 0
 
 
-@contextlib.contextmanager
-def destination_lock(target, out):
-    """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so that
-    two publications never mix and the alerts never read it half-sent; a remote one (or a bucket)
-    relies on the forge's single « publication » queue (docs/exploitation.md)."""
-    if not isinstance(target, ServerFolder) or is_remote(target.dest):
-        yield
-        return
-    with treelock.tree_lock(outbox.beside_publication(target.dest), "invoke publish", out=out):
-        yield
-
-
 def record_addresses(root, remote="origin", branch="main", environ=os.environ, out=sys.stderr):
     """`invoke adresses`: the list of published addresses, read back from the destination, committed
     to ``branch`` — a job of its own, so that a refused push fails neither the publication nor the alerts."""
@@ -364,9 +363,8 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
         check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
         settings = production_settings(environ, overrides)
         check_siteurl(settings)
-        if isinstance(target, ServerFolder):
-            check_place(target.dest, settings)
-        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), destination_lock(target, out):
+        target.check_place(settings)
+        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), target.lock(out):
             return send(settings, target, dry_run, init, force, out)
     except (PublishError, treelock.TreeBusy) as error:
         print(f"Publication refusée : {error}", file=out)

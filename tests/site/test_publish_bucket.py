@@ -214,15 +214,25 @@ def rclone_children(server_pid):
     return found
 
 
-def test_an_upload_killed_half_way_leaves_every_link_of_the_site_resolving(store, tree, monkeypatch):
+NEW_PAGE = "2024/11/nouvelle-campagne-dimmatriculation/index.html"
+LIST_PAGE = "institutions/cmss/index.html"
+
+
+@pytest.mark.parametrize("moment", ["new page up", "a list rewritten"])
+def test_an_upload_killed_half_way_leaves_every_link_of_the_site_resolving(store, tree, monkeypatch, moment):
     content, overrides = tree
     files = sent_files(monkeypatch)
     assert publish(store, overrides, init=True)[0] == 0
     old_site, old_home = set(bucket.uploaded(files)), (store.folder / "index.html").read_bytes()
     assert unresolved_links(store, old_site, old_site) == set()
+    old_list = (store.folder / LIST_PAGE).stat().st_ino
+
+    def reached():
+        if moment == "new page up":  # among the new files, sent first: nothing links to them yet
+            return (store.folder / NEW_PAGE).exists()
+        return (store.folder / LIST_PAGE).stat().st_ino != old_list  # changed pages: lists before home
 
     add_release(content, "nouvelle", "Nouvelle campagne d'immatriculation", "2024-11-05", seed=3)
-    new_page = "2024/11/nouvelle-campagne-dimmatriculation/index.html"
     slow = dict(store.environ, RCLONE_TPSLIMIT="8", RCLONE_TRANSFERS="1")
     result = {}
     publication = threading.Thread(target=lambda: result.update(run=publish(store, overrides, environ=slow)))
@@ -230,7 +240,7 @@ def test_an_upload_killed_half_way_leaves_every_link_of_the_site_resolving(store
     killed = []
     deadline = time.monotonic() + 300
     while publication.is_alive() and not killed and time.monotonic() < deadline:
-        if (store.folder / new_page).exists():  # an article's page is up: the lists are not, yet
+        if reached():
             for pid in rclone_children(store.server_pid):
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
