@@ -248,7 +248,7 @@ def file_md5(path):
 
 class BucketDestination:
     """``host``'s destination interface for a bucket: shown, check_place, lock, check_marked, prepare,
-    plan, send."""
+    plan, send, fetch."""
 
     def __init__(self, bucket, environ):
         self.bucket, self.environ = bucket, environ
@@ -333,6 +333,11 @@ class BucketDestination:
                 write_list(listing, self.delete)
                 arguments = ["delete", self.bucket.path, "--files-from-raw", listing, "--no-traverse", "--rmdirs"]
                 run_rclone(arguments, self.environ, "les suppressions")
+
+    def fetch(self, name, target):
+        """Copy the published object ``name`` to ``target``; True if it was there."""
+        status = rclone(["copyto", f"{self.bucket.path}/{name}", target], self.environ)[0]
+        return status == 0 and os.path.isfile(target)  # a missing object copies nothing, and says 0
 
 
 def uploaded(files):

@@ -199,7 +199,8 @@ def run_rsync(output, dest, dry_run, manifest=""):
 
 class ServerFolder:
     """A folder on a server (or this machine), sent by rsync; marked by MARKER at its first publication.
-    The interface of every destination: shown, check_place, lock, check_marked, prepare, plan, send."""
+    The interface of every destination: shown, check_place, lock, check_marked, prepare, plan, send,
+    and fetch (a published file read back, for `invoke adresses`)."""
 
     def __init__(self, dest):
         self.dest = self.shown = dest
@@ -231,6 +232,9 @@ class ServerFolder:
 
     def send(self, output, manifest, files, settings):
         run_rsync(output, self.dest, dry_run=False, manifest=manifest)
+
+    def fetch(self, name, target):
+        return copy_from_destination(self.dest, name, target)
 
 
 # --- What is sent: exactly the manifest --------------------------------------------
@@ -323,15 +327,16 @@ def record_addresses(root, remote="origin", branch="main", environ=os.environ, o
     to ``branch`` — a job of its own, so that a refused push fails neither the publication nor the alerts."""
     settings = site.load_settings()
     try:
-        dest = destination(environ)
+        target = chosen_destination(environ)
     except PublishError as error:
         print(f"Adresses publiées non enregistrées : {error}", file=out)
         return 2
     with tempfile.TemporaryDirectory(prefix="adresses-") as private:
         published = os.path.join(private, addresses.list_name(settings))
-        if not copy_from_destination(dest, addresses.list_name(settings), published):
+        if not target.fetch(addresses.list_name(settings), published):
             print(
-                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans « {dest} » "
+                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans "
+                f"« {target.shown} » "
                 "— publiez d'abord le site (invoke publish)",
                 file=out,
             )
