@@ -42,13 +42,14 @@ def build(c, preview=False):
 
 @task(
     help={
-        "dry_run": "compte ce que rsync enverrait (nouveaux, modifiés, supprimés), sans rien envoyer",
-        "init": "première publication : la destination n'a pas encore le fichier témoin .site-pressroom",
+        "dry_run": "compte ce que la publication enverrait (nouveaux, modifiés, supprimés), sans rien envoyer",
+        "init": "première publication : la destination n'a pas encore le site (témoin .site-pressroom, index.html)",
         "force": "accepte de supprimer plus de 10 % des fichiers de la destination",
     }
 )
 def publish(c, dry_run=False, init=False, force=False):
-    """Construit le site de production (publishconf.py, $SITEURL) à part et l'envoie par rsync vers $PUBLISH_DEST."""
+    """Construit le site de production (publishconf.py, $SITEURL) à part et l'envoie par rsync vers $PUBLISH_DEST,
+    ou par rclone vers le stockage objet $PUBLISH_BUCKET."""
     processes.stop_with_parent()
     _exit_on_failure(publishing.publish(dry_run=dry_run, init=init, force=force))
 

@@ -1,5 +1,6 @@
 """Production build (publishconf.py) and its deployment by rsync to the
-host and path named by the PUBLISH_DEST environment variable.
+host and path named by the PUBLISH_DEST environment variable, or by rclone to
+the S3-compatible bucket named by PUBLISH_BUCKET (``bucket``).
 
 Publishing never ships what it did not build for production: it builds with
 ``publishconf.py`` (``PREVIEW`` off, the real ``SITEURL``) into a private
@@ -23,7 +24,6 @@ files of articles since withdrawn from the site.
 """
 
 import contextlib
-import dataclasses
 import json
 import os
 import posixpath
@@ -36,7 +36,8 @@ import urllib.parse
 from pressroom.build import site, treelock
 from pressroom.build.output import files_and_links
 from pressroom.content import addresses
-from pressroom.publish import outbox
+from pressroom.publish import bucket, outbox
+from pressroom.publish.changes import Changes, PublishError, check_deletions
 from pressroom.settings import setting
 
 DESTINATION_VARIABLE = "PUBLISH_DEST"
@@ -46,18 +47,9 @@ MARKER_TEXT = (
     "Ce dossier reçoit le site publié par `invoke publish` (pressroom).\n"
     "Ne supprimez pas ce fichier : sans lui, la publication refuse d'écrire ici.\n"
 )
-MAX_DELETED_SHARE = 0.10
-# Below this many deletions the share is not looked at: withdrawing one article with its event deletes
-# about 26 files (its page, lite page, calendar, agenda months, a theme's page and feed, their .gz copies,
-# the search index's renamed chunks), more than a tenth of a site of a few articles.
-MIN_DELETIONS_GUARDED = 50
 RSYNC_MISSING_FILE = 23
 DELAYED = ".~tmp~"  # where rsync's --delay-updates holds the files it sent until the end
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
-
-
-class PublishError(Exception):
-    """A refusal; the message is French and says how to go on."""
 
 
 def destination(environ=os.environ):
@@ -155,25 +147,6 @@ def copy_from_destination(dest, name, target):
 # --- What rsync would do ------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Changes:
-    """Files (not folders) that rsync adds, changes, deletes or keeps at the destination."""
-
-    new: int = 0
-    changed: int = 0
-    deleted: int = 0
-    kept: int = 0
-    new_folders: list = dataclasses.field(default_factory=list)  # that rsync creates, parents first
-    sent_folders: set = dataclasses.field(default_factory=set)  # that receive a new or changed file
-
-    @property
-    def existing(self):
-        return self.changed + self.deleted + self.kept
-
-    def summary(self):
-        return f"{self.new} nouveaux, {self.changed} modifiés, {self.deleted} supprimés"
-
-
 def count_changes(itemized):
     """Count files in rsync's ``--itemize-changes`` lines (given twice: unchanged files listed too)."""
     changes = Changes()
@@ -264,26 +237,57 @@ def remove_at_destination(dest, paths):
         return subprocess.run(command, capture_output=True, check=False).returncode == 0
 
 
-def check_deletions(changes, force):
-    """Refuse a mass deletion: more than a tenth of the destination's files, and more than a withdrawal
-    or two would delete, unless ``force``."""
-    if force or changes.deleted <= max(MAX_DELETED_SHARE * changes.existing, MIN_DELETIONS_GUARDED):
-        return
-    raise PublishError(
-        f"la publication supprimerait {changes.deleted} des {changes.existing} fichiers de la destination "
-        f"(plus de {MAX_DELETED_SHARE:.0%}) — vérifiez la destination et le contenu, puis relancez avec "
-        "--force si ces suppressions sont voulues"
-    )
+class ServerFolder:
+    """A folder on a server (or this machine), sent by rsync; marked by MARKER at its first publication.
+    The interface of every destination: shown, check_place, lock, check_marked, prepare, plan, send,
+    and fetch (a published file read back, for `invoke adresses`)."""
+
+    def __init__(self, dest):
+        self.dest = self.shown = dest
+        self.planned = None  # the dry run's changes, which a broken send cleans up after
+
+    def check_place(self, settings):
+        check_place(self.dest, settings)
+
+    def lock(self, out):
+        """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so
+        that two publications never mix and the alerts never read it half-sent; a remote one relies on
+        the forge's single « publication » queue (docs/exploitation.md)."""
+        if is_remote(self.dest):
+            return contextlib.nullcontext()
+        return treelock.tree_lock(outbox.beside_publication(self.dest), "invoke publish", out=out)
+
+    def check_marked(self, init):
+        if not init and not has_marker(self.dest):
+            raise PublishError(
+                f"la destination « {self.dest} » n'a jamais reçu ce site (fichier {MARKER} absent) — pour une "
+                "première publication dans un dossier vide ou dédié, relancez avec --init"
+            )
+
+    def prepare(self, output):
+        with open(os.path.join(output, MARKER), "w", encoding="utf-8") as marker:
+            marker.write(MARKER_TEXT)
+
+    def plan(self, output, manifest, files):
+        self.planned = run_rsync(output, self.dest, dry_run=True, manifest=manifest)
+        return self.planned
+
+    def send(self, output, manifest, files, settings):
+        run_rsync(output, self.dest, dry_run=False, manifest=manifest, planned=self.planned)
+
+    def fetch(self, name, target):
+        return copy_from_destination(self.dest, name, target)
 
 
 # --- What is sent: exactly the manifest --------------------------------------------
 
 
 def check_staging(output, manifest):
-    """The private build holds exactly the files its manifest lists (and the marker), no link."""
+    """The private build holds exactly the files its manifest lists (and the marker), no link;
+    returns the manifest: each file and what wrote it."""
     try:
         with open(os.path.join(output, manifest), encoding="utf-8") as listing:
-            declared = set(json.load(listing)["fichiers"])
+            declared = dict(json.load(listing)["fichiers"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise PublishError(
             f"manifeste {manifest} du site construit illisible ({error}) — rien n'a été envoyé ; signalez-le à "
@@ -291,8 +295,8 @@ def check_staging(output, manifest):
         ) from error
     found = files_and_links(output)
     links = sorted(path for path, is_link in found.items() if is_link)
-    unknown = sorted(set(found) - declared - {manifest, MARKER})
-    missing = sorted(declared - set(found))
+    unknown = sorted(set(found) - set(declared) - {manifest, MARKER})
+    missing = sorted(set(declared) - set(found))
     for paths, what in ((links, "lien(s) symbolique(s)"), (unknown, "fichier(s) absent(s) du manifeste")):
         if paths:
             raise PublishError(
@@ -304,6 +308,7 @@ def check_staging(output, manifest):
             f"{len(missing)} fichier(s) du manifeste manquent au site construit : {', '.join(missing[:5])} — rien "
             "n'a été envoyé ; relancez la publication"
         )
+    return declared
 
 
 # --- The whole publication ----------------------------------------------------
@@ -330,12 +335,8 @@ def build_privately(settings, private, out):
     return output if status == 0 else None
 
 
-def send(settings, dest, dry_run, init, force, out):
-    if not init and not has_marker(dest):
-        raise PublishError(
-            f"la destination « {dest} » n'a jamais reçu ce site (fichier {MARKER} absent) — pour une première "
-            "publication dans un dossier vide ou dédié, relancez avec --init"
-        )
+def send(settings, target, dry_run, init, force, out):
+    target.check_marked(init)
     with tempfile.TemporaryDirectory(prefix="publication-") as private:
         output = build_privately(settings, private, out)
         if output is None:
@@ -344,17 +345,16 @@ def send(settings, dest, dry_run, init, force, out):
         manifest = setting(settings, "OUTPUT_MANIFEST")
         if not manifest:
             raise PublishError("réglage OUTPUT_MANIFEST vide : sans manifeste, la publication ne sait pas quoi envoyer")
-        with open(os.path.join(output, MARKER), "w", encoding="utf-8") as marker:
-            marker.write(MARKER_TEXT)
-        check_staging(output, manifest)
-        changes = run_rsync(output, dest, dry_run=True, manifest=manifest)
+        target.prepare(output)
+        files = check_staging(output, manifest)
+        changes = target.plan(output, manifest, files)
         check_deletions(changes, force)
         if dry_run:
             print(f"Essai à blanc, rien n'a été envoyé : {changes.summary()}.", file=out)
             return 0
-        run_rsync(output, dest, dry_run=False, manifest=manifest, planned=changes)
+        target.send(output, manifest, files, settings)
         recorded = addresses.record_published(settings, output)
-    print(f"Site publié vers {dest} : {changes.summary()}.", file=out)
+    print(f"Site publié vers {target.shown} : {changes.summary()}.", file=out)
     if recorded:
         print(
             f"{recorded} adresse(s) ajoutée(s) à {addresses.list_path(settings)} — enregistrez ce fichier "
@@ -364,32 +364,21 @@ def send(settings, dest, dry_run, init, force, out):
     return 0
 
 
-@contextlib.contextmanager
-def destination_lock(dest, out):
-    """A local destination is locked (beside it, with the alerts' outbox) while it is replaced, so that
-    two publications never mix and the alerts never read it half-sent; a remote one relies on the
-    forge's single « publication » queue (docs/exploitation.md)."""
-    if is_remote(dest):
-        yield
-        return
-    with treelock.tree_lock(outbox.beside_publication(dest), "invoke publish", out=out):
-        yield
-
-
 def record_addresses(root, remote="origin", branch="main", environ=os.environ, out=sys.stderr):
     """`invoke adresses`: the list of published addresses, read back from the destination, committed
     to ``branch`` — a job of its own, so that a refused push fails neither the publication nor the alerts."""
     settings = site.load_settings()
     try:
-        dest = destination(environ)
+        target = chosen_destination(environ)
     except PublishError as error:
         print(f"Adresses publiées non enregistrées : {error}", file=out)
         return 2
     with tempfile.TemporaryDirectory(prefix="adresses-") as private:
         published = os.path.join(private, addresses.list_name(settings))
-        if not copy_from_destination(dest, addresses.list_name(settings), published):
+        if not target.fetch(addresses.list_name(settings), published):
             print(
-                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans « {dest} » "
+                f"Adresses publiées non enregistrées : {addresses.list_name(settings)} introuvable dans "
+                f"« {target.shown} » "
                 "— publiez d'abord le site (invoke publish)",
                 file=out,
             )
@@ -397,18 +386,33 @@ def record_addresses(root, remote="origin", branch="main", environ=os.environ, o
         return addresses.commit_published(settings, root, published, remote=remote, branch=branch, out=out)
 
 
+def chosen_destination(environ):
+    """A bucket ($PUBLISH_BUCKET) or a server folder ($PUBLISH_DEST): exactly one of them."""
+    in_bucket = bucket.destination(environ)
+    if in_bucket and environ.get(DESTINATION_VARIABLE, "").strip():
+        raise PublishError(
+            f"{DESTINATION_VARIABLE} et {bucket.BUCKET_VARIABLE} sont toutes deux données — une publication va "
+            "vers une seule destination : retirez l'une des deux"
+        )
+    if in_bucket:
+        return bucket.BucketDestination(in_bucket, environ)
+    dest = destination(environ)
+    if not shutil.which("rsync"):
+        raise PublishError("rsync introuvable — installez-le (apt-get install rsync)")
+    return ServerFolder(dest)
+
+
 def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, **overrides):
-    """Build with publishconf.py privately, then rsync to $PUBLISH_DEST. Returns an exit status."""
+    """Build with publishconf.py privately, then send to $PUBLISH_DEST (rsync) or $PUBLISH_BUCKET
+    (rclone). Returns an exit status."""
     try:
-        dest = destination(environ)
-        if not shutil.which("rsync"):
-            raise PublishError("rsync introuvable — installez-le (apt-get install rsync)")
+        target = chosen_destination(environ)
         check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
         settings = production_settings(environ, overrides)
         check_siteurl(settings)
-        check_place(dest, settings)
-        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), destination_lock(dest, out):
-            return send(settings, dest, dry_run, init, force, out)
+        target.check_place(settings)
+        with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), target.lock(out):
+            return send(settings, target, dry_run, init, force, out)
     except (PublishError, treelock.TreeBusy) as error:
         print(f"Publication refusée : {error}", file=out)
         return 2

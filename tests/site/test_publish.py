@@ -16,6 +16,7 @@ from conftest import ROOT, copy_content
 from test_gate import EMBARGO_TITLE, write_unpublished
 from tools import require
 
+from pressroom.publish import changes
 from pressroom.publish import host as publish
 from pressroom.settings import DEFAULTS
 
@@ -129,7 +130,7 @@ def test_one_withdrawal_on_a_small_site_is_published_without_force(tree):
     status, messages = run(www, overrides)
     assert status == 0, messages
     deleted, kept = re.search(r"(\d+) supprimés", messages).group(1), len(files(www))
-    assert int(deleted) > publish.MAX_DELETED_SHARE * (kept + int(deleted))  # a tenth of this site, and more
+    assert int(deleted) > changes.MAX_DELETED_SHARE * (kept + int(deleted))  # a tenth of this site, and more
 
 
 KILLED_RSYNC = """#!/bin/sh
@@ -185,13 +186,13 @@ def test_a_killed_rsync_leaves_no_new_folder_online(tree, monkeypatch):
     [(200, 26, False), (200, 150, True), (10_000, 900, False), (10_000, 1_500, True), (40, 40, False)],
 )
 def test_the_deletion_guard_counts_a_share_above_a_floor(existing, deleted, refused):
-    changes = publish.Changes(deleted=deleted, kept=existing - deleted)
+    planned = changes.Changes(deleted=deleted, kept=existing - deleted)
     if refused:
-        with pytest.raises(publish.PublishError, match="supprimerait"):
-            publish.check_deletions(changes, force=False)
+        with pytest.raises(changes.PublishError, match="supprimerait"):
+            changes.check_deletions(planned, force=False)
     else:
-        publish.check_deletions(changes, force=False)
-    publish.check_deletions(changes, force=True)
+        changes.check_deletions(planned, force=False)
+    changes.check_deletions(planned, force=True)
 
 
 def test_dry_run_prints_a_french_summary_and_sends_nothing(tree):

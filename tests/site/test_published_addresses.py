@@ -5,6 +5,8 @@ French, with a non-zero status, and changes nothing."""
 import io
 import subprocess
 
+from s3_store import s3_store
+
 from pressroom.build import site
 from pressroom.content import addresses
 from pressroom.publish import host as publish
@@ -69,3 +71,21 @@ def test_a_refused_push_is_reported_in_french(tmp_path, monkeypatch):
     assert status == 1
     assert "Adresses publiées non enregistrées : push refusé sur main" in out.getvalue()
     assert "Traceback" not in out.getvalue() and git(forge, "rev-parse", "main") == before
+
+
+def test_the_published_list_is_read_back_from_a_bucket(tmp_path, monkeypatch):
+    old = addresses.Entry("2024/10/ancien/", "articles/2024/ancien.md")
+    new = addresses.Entry("2025/02/nouveau/", "articles/2025/nouveau.md")
+    forge, clone = forge_and_clone(tmp_path, [old])
+    monkeypatch.setattr(site, "load_settings", lambda *a, **k: {"PATH": str(clone / "content")})
+    listing = tmp_path / "adresses-publiees.txt"
+    listing.write_text(addresses.format_entries([old, new]), encoding="utf-8")
+    out = io.StringIO()
+    with s3_store(tmp_path / "stockage") as store:
+        assert publish.record_addresses(str(clone), environ=store.environ, out=out) == 1
+        assert "introuvable dans « seau:communiques/site » — publiez d'abord le site" in out.getvalue()
+        store.rclone("copyto", str(listing), "{}/adresses-publiees.txt")
+        status = publish.record_addresses(str(clone), environ=store.environ, out=out)
+    assert status == 0, out.getvalue()
+    recorded = git(forge, "show", "main:content/adresses-publiees.txt")
+    assert [entry.url for entry in addresses.read_entries_text(recorded)] == [old.url, new.url]

@@ -17,6 +17,7 @@ WRITE_ELSEWHERE = {
     "pressroom/content/embargo.py": "an article's source (`invoke embargo`)",
     "pressroom/content/addresses.py": "the list of published addresses in content/ and in the forge's working copy",
     "pressroom/publish/host.py": "the production build's private folder and its state",
+    "pressroom/publish/bucket.py": "the lists of files given to rclone, in the production build's private folder",
     "pressroom/tools/bench.py": "the benchmark's generated sites, in a temporary folder",
     "pressroom/tools/new.py": "a new article's source (`invoke new`)",
     "pressroom/tools/guide.py": "the schema's field tables in docs/ and the editor's preview (`invoke guide`)",

@@ -9,7 +9,9 @@ from tools import ROOT
 GUIDE = ROOT / "docs" / "exploitation.md"
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
-VARIABLE = re.compile(r"\b(?:ALERTES|SSH|PUBLISH|PUSH|TELEGRAM|MASTODON|BLUESKY)_[A-Z_]+(?:<SIGLE>)?|\bSITEURL\b")
+VARIABLE = re.compile(
+    r"\b(?:ALERTES|SSH|PUBLISH|PUSH|TELEGRAM|MASTODON|BLUESKY|RCLONE)_[A-Z_]+(?:<SIGLE>)?|\bSITEURL\b"
+)
 PER_INSTITUTION = re.compile(r"\b((?:MASTODON_TOKEN|MASTODON_API_URL|BLUESKY_APP_PASSWORD)_)[A-Z_]+")
 
 
