@@ -1,4 +1,4 @@
-"""The seed articles of the tests' own site (tests/fixtures/site), read straight from their Markdown metadata
+"""The published articles of the tests' own site (tests/fixtures/site), read straight from their Markdown metadata
 (without Pelican), so that tests compare the built site with the sources."""
 
 import datetime
@@ -21,8 +21,10 @@ def seed_articles():
     articles = []
     for path in sorted((FIXTURE_SITE / "articles").rglob("*.md")):
         meta = read_metadata(path)
+        if meta.get("status", "published") != "published":
+            continue  # a draft is on no page
         meta["path"] = path
-        meta["date"] = datetime.date.fromisoformat(meta["date"])
+        meta["date"] = datetime.date.fromisoformat(meta["date"][:10])
         meta["institutions"] = [name.strip() for name in meta["institutions"].split(",")]
         meta["organisers"] = [name.strip() for name in meta.get("event-organizers", "").split(",") if name.strip()]
         # as the site shows it: French typography (plugins/typography) applied

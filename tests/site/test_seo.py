@@ -44,7 +44,10 @@ def test_article_has_canonical_open_graph_and_twitter_tags(published_site, seed)
     assert meta(page, "og:description") == meta(page, "twitter:description")
     assert meta(page, "og:description") == typeset(seed["summary"])
     assert meta(page, "twitter:card") == "summary_large_image"
-    assert meta(page, "og:image") == f"{SITE}/images/partage-site.jpg"  # the seeds have no photo: the site's
+    if "image" in seed:  # the photo's sharing variant
+        assert re.fullmatch(rf"{SITE}/images/photos/[0-9a-f]{{20}}/partage\.jpg", meta(page, "og:image"))
+    else:  # no photo: the site's
+        assert meta(page, "og:image") == f"{SITE}/images/partage-site.jpg"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s["slug"])

@@ -1,9 +1,10 @@
-"""The real site, built from content/ with our plugins and theme."""
+"""The tests' site (tests/fixtures/site), built with our plugins and theme."""
 
 import re
 
 import feedparser
 import pytest
+from conftest import FIXTURE_SITE
 from seed_articles import seed_articles
 
 from pressroom.content import frdates
@@ -17,8 +18,9 @@ FRENCH_LONG_DATE = re.compile(
 )
 
 
-def test_five_seed_articles_are_in_content():
-    assert len(SEEDS) == 5
+def test_the_tests_site_has_six_published_articles_and_a_draft():
+    assert len(SEEDS) == 6
+    assert len(list(FIXTURE_SITE.glob("articles/*/*.md"))) == 7
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s["slug"])
