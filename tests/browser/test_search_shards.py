@@ -15,12 +15,18 @@ OLD_RELEASES = {  # year -> (institution, slug)
 }
 
 
-def old_release(year, institution, slug):
-    return (
-        f"Title: Rencontre annuelle {year} de la {institution}\nDate: {year}-03-15\nAuthor: Service communication\n"
-        f"Institutions: {institution}\nTags: rencontre\nCategory: Communiqué de presse\nSummary: Une rencontre.\n"
-        f"Slug: {slug}\nLang: fr\n\nLes participants ont parlé de la politique {WORD} de l'institution.\n"
-    )
+RELEASE = """Title: Rencontre annuelle {year} de la {institution}
+Date: {year}-03-15
+Author: Service communication
+Institutions: {institution}
+Tags: rencontre
+Category: Communiqué de presse
+Summary: Une rencontre.
+Slug: {slug}
+Lang: fr
+
+Les participants ont parlé de la politique {word} de l'institution.
+"""
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +34,8 @@ def sharded_site(tmp_path_factory):
     base = tmp_path_factory.mktemp("tranches")
     content = copy_content(base / "content")
     for year, (institution, slug) in OLD_RELEASES.items():
-        write_article(content, f"{year}/{slug}.md", old_release(year, institution, slug))
+        text = RELEASE.format(year=year, institution=institution, slug=slug, word=WORD)
+        write_article(content, f"{year}/{slug}.md", text)
     built = build_site(content, base / "output", gzip_copies=False)
     assert built.status == 0, built.messages
     shards = sorted(p.name for p in (built.output / "pagefind").iterdir())
