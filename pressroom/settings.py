@@ -102,6 +102,9 @@ DEFAULTS = {
     # again only when one of its articles changes. More years per slice for a site with few releases
     # a year: each bundle costs a reader's browser a few requests.
     "SEARCH_SHARD_YEARS": 1,
+    # Where the bundles wait between builds with their fingerprints; empty: « recherche » in CACHE_PATH.
+    # A publication, which reads every source afresh in a private cache, keeps them in the project's.
+    "SEARCH_CACHE_PATH": "",
     # Published addresses (pressroom/content/addresses.py): the list, relative to the content folder, and
     # the page written at an address whose article moved (plugins/redirects).
     "PUBLISHED_URLS_FILE": "adresses-publiees.txt",

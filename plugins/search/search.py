@@ -102,7 +102,7 @@ def start(generator, articles, announce=True):
     except Exception as error:  # a missing or broken record template
         log.error("Recherche : les fiches de recherche n'ont pas pu être écrites (%s: %s)", type(error).__name__, error)
         return None
-    cache = searchindex.ShardCache(settings["CACHE_PATH"])
+    cache = searchindex.ShardCache(searchindex.cache_folder(settings))
     indexing = searchindex.Indexing(shards, cache, setting(settings, "SEARCH_LANGUAGE"))
     thread = threading.Thread(target=indexing.run, name="recherche", daemon=True)
     thread.start()

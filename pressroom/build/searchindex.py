@@ -23,6 +23,7 @@ import shutil
 import tempfile
 
 from pressroom.build import output, processes
+from pressroom.settings import setting
 
 log = logging.getLogger(__name__)  # `invoke build` shows its INFO lines
 
@@ -80,11 +81,15 @@ def pagefind_version():
         return ""
 
 
+def cache_folder(settings):
+    return setting(settings, "SEARCH_CACHE_PATH") or os.path.join(settings["CACHE_PATH"], CACHE_FOLDER)
+
+
 class ShardCache:
     """The bundles made by earlier builds, one folder per shard: its bundle and its fingerprint."""
 
-    def __init__(self, cache_path):
-        self.folder = os.path.join(cache_path, CACHE_FOLDER)
+    def __init__(self, folder):
+        self.folder = folder
         os.makedirs(self.folder, exist_ok=True)
         processes.remove_orphaned_folders(self.folder, FRESH_PREFIX)
 
@@ -126,7 +131,6 @@ async def index_folder(records, bundle, language):
 def index_shard(shard, cache, language):
     """Index one shard's records into the cache; a failure is an IndexingFailed, in French."""
     fingerprint = shard.fingerprint(language)
-    processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)
     with tempfile.TemporaryDirectory(prefix=processes.owned_folder_prefix(STAGING_PREFIX)) as records:
         shard.write_records(records)
         try:
@@ -157,6 +161,7 @@ class Indexing:
         return [shard for shard in self.shards if not self.cache.holds(shard.name, shard.fingerprint(self.language))]
 
     def run(self):
+        processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)  # a killed build's records
         try:
             for shard in self.stale():
                 index_shard(shard, self.cache, self.language)
