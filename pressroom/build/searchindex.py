@@ -22,6 +22,8 @@ import os
 import shutil
 import tempfile
 
+from pagefind.index import PagefindIndex
+
 from pressroom.build import output, processes
 from pressroom.settings import setting
 
@@ -121,16 +123,13 @@ async def index_folder(records, bundle, language):
     """Pagefind's bundle of the records in the folder ``records``, by a service of its own that the
     context closes. One request for the whole folder: the Python API waits a tenth of a second
     before reading each answer, so a request per record would take minutes."""
-    from pagefind.index import PagefindIndex  # noqa: PLC0415 - imported by the thread that indexes
-
     config = {"force_language": language, "output_path": os.path.abspath(bundle)}
     async with PagefindIndex(config) as index:  # which writes the bundle as it closes
         await index.add_directory(os.path.abspath(records))
 
 
-def index_shard(shard, cache, language):
+def index_shard(shard, fingerprint, cache, language):
     """Index one shard's records into the cache; a failure is an IndexingFailed, in French."""
-    fingerprint = shard.fingerprint(language)
     with tempfile.TemporaryDirectory(prefix=processes.owned_folder_prefix(STAGING_PREFIX)) as records:
         shard.write_records(records)
         try:
@@ -157,15 +156,14 @@ class Indexing:
     indexed: list = dataclasses.field(default_factory=list)
     failure: str = ""
 
-    def stale(self):
-        return [shard for shard in self.shards if not self.cache.holds(shard.name, shard.fingerprint(self.language))]
-
     def run(self):
         processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)  # a killed build's records
         try:
-            for shard in self.stale():
-                index_shard(shard, self.cache, self.language)
-                self.indexed.append(shard.name)
+            for shard in self.shards:
+                fingerprint = shard.fingerprint(self.language)
+                if not self.cache.holds(shard.name, fingerprint):
+                    index_shard(shard, fingerprint, self.cache, self.language)
+                    self.indexed.append(shard.name)
         except IndexingFailed as error:
             self.failure = str(error)
 
@@ -180,7 +178,7 @@ class Indexing:
             elif announce:
                 output.declare_folder(target)
         for gone in sorted(set(os.listdir(folder)) - names if os.path.isdir(folder) else ()):
-            shutil.rmtree(os.path.join(folder, gone), ignore_errors=True)
+            remove(os.path.join(folder, gone))
 
     def summary(self):
         indexed = len(self.indexed)
@@ -194,6 +192,14 @@ class Indexing:
 def counted(number, one, several):
     """« 1 tranche indexée », « 0 reprise du cache », « 6 reprises du cache » (French: 0 and 1 are singular)."""
     return f"{number} {one if number < 2 else several}"
+
+
+def remove(path):
+    """A shard's bundle that no article needs any more (or a file of an older layout)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        os.remove(path)
 
 
 def same_bundle(cached, installed):
