@@ -116,11 +116,14 @@ def articles_generator(generators):
 
 def start_indexing(generators):
     generator = articles_generator(generators)
-    if generator is None or pipeline.ONLY in generator.context:
-        return  # a preview's update of some contents: the shards are named by the last full pass
+    if generator is None:
+        return
     settings = generator.settings
     articles = indexed_articles(generators) if setting(settings, "SEARCH_INDEX") else []
-    generator.context["search_shards"] = sorted({shard_of(a, settings) for a in articles}, reverse=True)
+    # The listed ones as well: in a preview's update of some articles, ``articles`` holds only those.
+    listed = [a for a in pipeline.listed_articles(generators) if pipeline.is_published(a)] if articles else []
+    shards = {shard_of(article, settings) for article in articles + listed}
+    generator.context["search_shards"] = sorted(shards, reverse=True)
     if articles and not setting(settings, "SEARCH_AFTER_PAGES"):  # else the preview asks once its pages are written
         settings[RUNNING] = start(generator, articles)
 

@@ -4,10 +4,14 @@ articles changed; the search page is French, merges the years' bundles and says 
 browse without JavaScript; Pagefind's files load on the search page only."""
 
 import gzip
+import io
 import json
 import logging
 
+from bs4 import BeautifulSoup
 from conftest import write_article
+
+from pressroom.preview import live as preview
 
 SEED_URL = "/2024/10/cmss-untm-formation-relations-professionnelles/"
 FRAGMENT_HEADER = b"pagefind_dcd"
@@ -195,3 +199,25 @@ def test_a_slice_of_no_year_is_refused_in_french(content_copy, build):
     built = build(content_copy, search_shard_years=0)
     assert built.status == 2
     assert "réglage SEARCH_SHARD_YEARS = 0 : au moins 1" in built.messages
+
+
+def test_the_preview_indexes_a_new_years_release_and_the_search_page_merges_it(content_copy, tmp_path):
+    places = {"output_path": str(tmp_path / "apercu"), "cache_path": str(tmp_path / "cache")}
+    running = preview.Preview(out=io.StringIO(), path=str(content_copy), **places)
+    assert running.build().status == 0, running.out.getvalue()
+    running.finish()
+    seed = next((content_copy / "articles" / "2024").glob("*.md"))
+    new = write_article(
+        content_copy,
+        "2025/premier.md",
+        seed.read_text("utf-8").replace("Date: 2024-10-08", "Date: 2025-01-02").replace("Slug: ", "Slug: an-neuf-"),
+    )
+    assert running.update([str(new)]).status == 0, running.out.getvalue()
+    running.finish()
+    page = BeautifulSoup((tmp_path / "apercu" / "recherche" / "index.html").read_text("utf-8"), "html.parser")
+    assert any(s["src"].endswith("pagefind/2025/pagefind-ui.js") for s in page.find_all("script", src=True))
+    assert page.find(id="recherche")["data-merged-shards"].split() == YEARS
+    assert list(indexed_pages(tmp_path / "apercu", "2025")) == [
+        "/2025/01/an-neuf-cmss-untm-formation-relations-professionnelles/"
+    ]
+    running.close()
