@@ -122,8 +122,8 @@ def start_indexing(generators):
     articles = indexed_articles(generators) if setting(settings, "SEARCH_INDEX") else []
     # The listed ones as well: in a preview's update of some articles, ``articles`` holds only those.
     listed = [a for a in pipeline.listed_articles(generators) if pipeline.is_published(a)] if articles else []
-    shards = {shard_of(article, settings) for article in articles + listed}
-    generator.context["search_shards"] = sorted(shards, reverse=True)
+    years = {article.date.year for article in articles + listed}
+    generator.context["search_shards"] = searchindex.shard_names(years, setting(settings, "SEARCH_SHARD_YEARS"))
     if articles and not setting(settings, "SEARCH_AFTER_PAGES"):  # else the preview asks once its pages are written
         settings[RUNNING] = start(generator, articles)
 
