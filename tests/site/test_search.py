@@ -221,3 +221,13 @@ def test_the_preview_indexes_a_new_years_release_and_the_search_page_merges_it(c
         "/2025/01/an-neuf-cmss-untm-formation-relations-professionnelles/"
     ]
     running.close()
+
+
+def test_without_an_index_the_search_page_loads_no_script_and_says_so(content_copy, build):
+    built = build(content_copy, search_index=False, gzip_copies=False)
+    assert built.status == 0, built.messages
+    page = built.soup("recherche")
+    assert page.find_all("script", src=lambda src: src and "pagefind" in src) == []
+    assert page.find(id="recherche") is None
+    assert "la recherche n’a rien à parcourir" in page.find("main").get_text()
+    assert not (built.output / "pagefind").exists()
