@@ -95,6 +95,12 @@ class ShardCache:
         os.makedirs(self.folder, exist_ok=True)
         processes.remove_orphaned_folders(self.folder, FRESH_PREFIX)
 
+    def keep_only(self, names):
+        """Forget the bundles of shards that no longer exist (a year whose articles all left)."""
+        for entry in os.listdir(self.folder):
+            if entry not in names and not entry.startswith(FRESH_PREFIX):
+                shutil.rmtree(os.path.join(self.folder, entry), ignore_errors=True)
+
     def bundle(self, name):
         return os.path.join(self.folder, name, BUNDLE)
 
@@ -164,6 +170,7 @@ class Indexing:
                 if not self.cache.holds(shard.name, fingerprint):
                     index_shard(shard, fingerprint, self.cache, self.language)
                     self.indexed.append(shard.name)
+            self.cache.keep_only({shard.name for shard in self.shards})
         except IndexingFailed as error:
             self.failure = str(error)
 

@@ -175,7 +175,7 @@ def test_a_rebuild_indexes_again_only_the_year_of_the_changed_article(content_co
         assert indexed_pages(corrected.output, year) == indexed_pages(first.output, year)
 
 
-def test_a_withdrawn_release_leaves_its_years_bundle(content_copy, build):
+def test_a_withdrawn_release_leaves_its_years_bundle(content_copy, build, tmp_path):
     assert build(content_copy).status == 0
     source = next(p for p in (content_copy / "articles").rglob("*.md") if "\nDate: 2022-" in p.read_text("utf-8"))
     header, _, body = source.read_text("utf-8").partition("\n\n")
@@ -184,6 +184,7 @@ def test_a_withdrawn_release_leaves_its_years_bundle(content_copy, build):
     assert withdrawn.status == 0, withdrawn.messages
     assert search_line(withdrawn) == "recherche : 0 tranche indexée, 3 reprises du cache"
     assert sorted(p.name for p in (withdrawn.output / "pagefind").iterdir()) == ["2019", "2021", "2024"]
+    assert sorted(p.name for p in (tmp_path / "cache" / "recherche").iterdir()) == ["2019", "2021", "2024"]
     assert "2022" not in withdrawn.soup("recherche").find(id="recherche")["data-merged-shards"].split()
 
 
