@@ -99,6 +99,14 @@ DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
     "SEARCH_LANGUAGE": "fr",
     "SEARCH_RECORD_TEMPLATE": "search_record",
+    # One Pagefind bundle per slice of this many years (1: a bundle per year), slices starting at a
+    # multiple of it (5: 2015-2019, 2020-2024); the search page merges them. A bundle is indexed
+    # again only when one of its articles changes. More years per slice for a site with few releases
+    # a year: each bundle costs a reader's browser a few requests.
+    "SEARCH_SHARD_YEARS": 1,
+    # Where the bundles wait between builds with their fingerprints; empty: « recherche » in CACHE_PATH.
+    # A publication, which reads every source afresh in a private cache, keeps them in the project's.
+    "SEARCH_CACHE_PATH": "",
     # Published addresses (pressroom/content/addresses.py): the list, relative to the content folder, and
     # the page written at an address whose article moved (plugins/redirects).
     "PUBLISHED_URLS_FILE": "adresses-publiees.txt",
@@ -217,6 +225,8 @@ def value_problem(name, value):
             Locale.parse(value)
         except (UnknownLocaleError, ValueError, TypeError):
             return "langue inconnue de Babel (par exemple fr_FR)"
+    if name == "SEARCH_SHARD_YEARS" and value < 1:
+        return "au moins 1 (une tranche d'index par année)"
     return path_problem(value) if isinstance(value, str) else ""
 
 

@@ -1,35 +1,30 @@
-"""Search: indexes the published articles with Pagefind, so that the search
-page (``search.html``) can search them without a server.
+"""Search: indexes the published articles with Pagefind, one bundle per slice of years
+(``pressroom.build.searchindex``), so that the search page (``search.html``) can search them
+without a server.
 
-Each article page written gets a search record (``search_record.html``: its
-title, its body and its institution and year filters) at the same path in a
-staging folder, and Pagefind indexes that folder into the site's ``pagefind``
-folder. The records are written as soon as the articles are known, so
-Pagefind runs on the second core while Pelican writes the pages; listing
-pages never reach the index.
+Each published article gets a search record (``search_record.html``: its title, its body and its
+institution, type and year filters), rendered as soon as the articles are known; listing pages
+never reach the index. The shards whose records changed are indexed in a thread of the build while
+Pelican writes the pages: the work is Pagefind's, in its own process on the second core.
 
-Signals: ``generator_init`` adds the ``search_filters`` Jinja filter;
-the pipeline's ``index`` stage, the last one, writes the records and starts
-Pagefind;
-``finalized`` waits for it and removes the staging folder. A Pagefind
-failure is logged as an error, which fails the build. The preview server
-(``SEARCH_AFTER_PAGES``) skips the stage and sends ``pipeline.index_requested``
-once its pages are written, then waits for the Indexing in the background.
+Signals: ``generator_init`` adds the ``search_filters`` Jinja filter; the pipeline's ``index``
+stage, the last one, names the shards for the search page (``search_shards``), renders the records
+and starts the indexing; ``finalized`` waits for it, puts every shard's bundle in the output and
+says how many were indexed and how many taken from the cache. A failure is logged as an error,
+which fails the build. The preview server (``SEARCH_AFTER_PAGES``) skips the indexing and sends
+``pipeline.index_requested`` once its pages are written, then waits for the Indexing in the
+background.
 """
 
-import contextlib
+import dataclasses
 import logging
-import multiprocessing
 import os
-import subprocess
-import sys
-import tempfile
+import threading
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from pelican.writers import Writer
 
-from pressroom.build import output, pipeline, processes
+from pressroom.build import pipeline, searchindex
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
@@ -40,13 +35,6 @@ log = logging.getLogger(__name__)
 # the generators, the articles and the Pelican instance all share), never in a
 # module global.
 RUNNING = "_SEARCH_INDEXING"
-
-CANNOT_START = (
-    "Recherche : Pagefind n'a pas pu être lancé (%s) — installez les dépendances "
-    "avec `make build` (paquet pagefind[bin])"
-)
-STAGING_PREFIX = "recherche-"
-RECORDS_FAILED, CANNOT_EXEC = "fiches: ", "lancement: "  # how the child says what failed
 
 
 def search_filters(article):
@@ -66,170 +54,93 @@ def add_template_helpers(generator):
     generator.env.globals["SEARCH_OUTPUT_SUBDIR"] = setting(generator.settings, "SEARCH_OUTPUT_SUBDIR")
 
 
-def pagefind_command(staging, bundle, settings):
-    return [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(staging),
-        "--output-path",
-        str(bundle),
-        "--force-language",
-        setting(settings, "SEARCH_LANGUAGE"),
-        "--quiet",
-    ]
-
-
 def indexed_articles(generators):
     """The articles published for good: never a draft, a hidden article or a preview's draft."""
     return [article for article in pipeline.articles(generators, drafts=False) if pipeline.is_published(article)]
 
 
-class Indexing:
-    """Pagefind for one build, started by ``start`` and awaited by ``finish``.
+def shard_of(article, settings):
+    return searchindex.shard_name(article.date.year, setting(settings, "SEARCH_SHARD_YEARS"))
 
-    Where processes can be forked, a child process writes the records on the
-    second core and then becomes Pagefind (exec), so the build process goes on
-    with the pages at once; elsewhere (Windows) the build process writes the
-    records itself and starts Pagefind."""
 
-    def __init__(self, settings):
-        self.settings = settings
-        # The folder's name holds this process's id: a build killed by SIGKILL leaves its folder,
-        # which the next build removes.
-        processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)
-        self.staging = tempfile.TemporaryDirectory(prefix=processes.owned_folder_prefix(STAGING_PREFIX))
-        self.process = self.pid = self.output = None
+def render_records(generator, articles):
+    """The search record of each article, by shard: rendered as Pelican renders its page, but kept
+    in memory (only the shards to index again are written, to a temporary folder)."""
+    template = generator.get_template(setting(generator.settings, "SEARCH_RECORD_TEMPLATE"))
+    shards = {}
+    for article in articles:
+        name = shard_of(article, generator.settings)
+        shard = shards.setdefault(name, searchindex.Shard(name))
+        shard.records[article.save_as] = template.render(generator.context, article=article, url=article.url)
+    return list(shards.values())
 
-    def command(self):
-        bundle = os.path.join(self.settings["OUTPUT_PATH"], setting(self.settings, "SEARCH_OUTPUT_SUBDIR"))
-        return pagefind_command(self.staging.name, bundle, self.settings)
 
-    def write_records(self, generator, articles):
-        """One record per article page, at the article's own path, rendered as Pelican
-        renders the page (same relative URLs), but to the staging folder."""
-        settings = self.settings
-        writer = Writer(self.staging.name, settings=dict(settings, WRITE_SELECTED=[]))
-        template = generator.get_template(setting(settings, "SEARCH_RECORD_TEMPLATE"))
-        for article in articles:
-            writer.write_file(
-                article.save_as,
-                template,
-                generator.context,
-                settings["RELATIVE_URLS"],
-                override_output=True,
-                article=article,
-                url=article.url,
-            )
+@dataclasses.dataclass
+class Running:
+    """An Indexing under way in its thread, and the output folder its bundles go to."""
 
-    def start(self, generator, articles):
-        if "fork" in multiprocessing.get_all_start_methods():
-            self.fork(generator, articles)
-            return
-        with quiet_writer():
-            self.write_records(generator, articles)
-        try:
-            self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        except OSError as error:
-            log.error(CANNOT_START, error)
-
-    def fork(self, generator, articles):
-        reading, writing = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: records, then Pagefind in its place; it never returns into the build
-            processes.die_with_parent(parent)  # kept across exec: Pagefind dies with the build
-            os.close(reading)
-            try:
-                with quiet_writer():
-                    self.write_records(generator, articles)
-            except BaseException as error:  # noqa: B036
-                os.write(writing, f"{RECORDS_FAILED}{type(error).__name__}: {error}".encode())
-                os._exit(1)
-            try:
-                os.dup2(writing, 1)
-                os.dup2(writing, 2)
-                command = self.command()
-                os.execv(command[0], command)
-            except BaseException as error:  # noqa: B036
-                os.write(writing, f"{CANNOT_EXEC}{error}".encode())
-            os._exit(127)
-        os.close(writing)
-        self.pid, self.output = pid, os.fdopen(reading, encoding="utf-8", errors="replace")
-
-    def wait(self):
-        """Pagefind's exit code and output."""
-        if self.pid is not None:
-            output = self.output.read()
-            self.output.close()
-            _, status = os.waitpid(self.pid, 0)
-            return os.waitstatus_to_exitcode(status), output
-        if self.process is not None:
-            output, _ = self.process.communicate()
-            return self.process.returncode, output
-        return 0, ""
+    indexing: searchindex.Indexing
+    thread: threading.Thread
+    folder: str
+    announce: bool = True  # the preview server keeps the folder itself, from another thread
 
     def finish(self):
-        """Wait for Pagefind; a failure becomes a French error message, which fails the build."""
-        try:
-            code, output = self.wait()
-        finally:
-            self.staging.cleanup()
-        if output.startswith(RECORDS_FAILED):
-            log.error(
-                "Recherche : les fiches de recherche n'ont pas pu être écrites (%s)",
-                output.removeprefix(RECORDS_FAILED),
-            )
-        elif output.startswith(CANNOT_EXEC):
-            log.error(CANNOT_START, output.removeprefix(CANNOT_EXEC))
-        elif code != 0:
-            log.error(
-                "Recherche : l'indexation Pagefind a échoué (code %s) : %s — vérifiez que le "
-                "paquet pagefind[bin] est installé",
-                code,
-                output.strip(),
-            )
+        """Wait for the indexing, then put the bundles in the output; a failure is a French error."""
+        self.thread.join()
+        if self.indexing.failure:
+            log.error("Recherche : %s", self.indexing.failure)
+            return
+        self.indexing.install(self.folder, announce=self.announce)
+        searchindex.log.info(self.indexing.summary())
 
 
-@contextlib.contextmanager
-def quiet_writer():
-    """Pelican's writer logs every file it writes; the records are not part of the site."""
-    writer_log = logging.getLogger("pelican.writers")
-    level = writer_log.level
-    writer_log.setLevel(logging.WARNING)
+def start(generator, articles, announce=True):
+    """Render the records here, then index the shards that changed in a thread; None on failure."""
+    settings = generator.settings
     try:
-        yield
-    finally:
-        writer_log.setLevel(level)
+        shards = render_records(generator, articles)
+    except Exception as error:  # a missing or broken record template
+        log.error("Recherche : les fiches de recherche n'ont pas pu être écrites (%s: %s)", type(error).__name__, error)
+        return None
+    cache = searchindex.ShardCache(searchindex.cache_folder(settings))
+    indexing = searchindex.Indexing(shards, cache, setting(settings, "SEARCH_LANGUAGE"))
+    thread = threading.Thread(target=indexing.run, name="recherche", daemon=True)
+    thread.start()
+    folder = os.path.join(settings["OUTPUT_PATH"], setting(settings, "SEARCH_OUTPUT_SUBDIR"))
+    return Running(indexing, thread, folder, announce)
+
+
+def articles_generator(generators):
+    return next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
 
 
 def start_indexing(generators):
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_AFTER_PAGES"):
-            return  # the preview server asks for the index once the pages are written
-        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_INDEX"):
-            indexing = generator.settings[RUNNING] = Indexing(generator.settings)
-            indexing.start(generator, indexed_articles(generators))
+    generator = articles_generator(generators)
+    if generator is None:
+        return
+    settings = generator.settings
+    articles = indexed_articles(generators) if setting(settings, "SEARCH_INDEX") else []
+    # The listed ones as well: in a preview's update of some articles, ``articles`` holds only those.
+    listed = [a for a in pipeline.listed_articles(generators) if pipeline.is_published(a)] if articles else []
+    years = {article.date.year for article in articles + listed}
+    generator.context["search_shards"] = searchindex.shard_names(years, setting(settings, "SEARCH_SHARD_YEARS"))
+    if articles and not setting(settings, "SEARCH_AFTER_PAGES"):  # else the preview asks once its pages are written
+        settings[RUNNING] = start(generator, articles)
 
 
 def index_now(generators):
-    """The preview's request, once its pages are written: start Pagefind, return the Indexing
-    (its ``finish`` waits) or None when search is off."""
-    for generator in generators:
-        if isinstance(generator, ArticlesGenerator) and setting(generator.settings, "SEARCH_INDEX"):
-            indexing = Indexing(generator.settings)
-            indexing.start(generator, indexed_articles(generators))
-            return indexing
-    return None
+    """The preview's request, once its pages are written: start the indexing, return it (its
+    ``finish`` waits) or None when search is off."""
+    generator = articles_generator(generators)
+    if generator is None or not setting(generator.settings, "SEARCH_INDEX"):
+        return None
+    return start(generator, indexed_articles(generators), announce=False)
 
 
 def finish_indexing(pelican):
-    indexing = pelican.settings.pop(RUNNING, None)
-    if indexing is not None:
-        indexing.finish()
-        settings = pelican.settings
-        output.declare_folder(os.path.join(settings["OUTPUT_PATH"], setting(settings, "SEARCH_OUTPUT_SUBDIR")))
+    running = pelican.settings.pop(RUNNING, None)
+    if running is not None:
+        running.finish()
 
 
 def register():

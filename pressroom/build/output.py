@@ -78,6 +78,15 @@ def copy_output(source, path):
     written.send(path)
 
 
+def replace_folder(source, folder, announce=True):
+    """Put a copy of the folder ``source`` at ``folder`` of the output, in place of what was there,
+    and announce each file, unless the caller keeps the folder itself (the preview server)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(source, folder)
+    if announce:
+        declare_folder(folder)
+
+
 def declare_folder(folder):
     """Announce every file of ``folder``, which a program of ours filled (Pagefind, the editor)."""
     for parent, _, names in os.walk(folder):

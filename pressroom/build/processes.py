@@ -2,8 +2,9 @@
 folders a killed build leaves behind.
 
 A build killed with SIGKILL runs no ``finally`` and no ``atexit``: its forked
-children (Pagefind, the compressing and reading workers) are stopped by the
-kernel instead (Linux parent-death signal), and what they were writing is
+children (the compressing and reading workers) are stopped by the kernel
+instead (Linux parent-death signal), Pagefind's service ends when its input
+closes, and what they were writing is
 removed by the next build, which knows from the process id in the folder's
 name that its owner is gone.
 """

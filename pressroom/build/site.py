@@ -14,7 +14,7 @@ import sys
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from pressroom.build import atomic, cache, engine, output, processes, report, treelock
+from pressroom.build import atomic, cache, engine, output, processes, report, searchindex, treelock
 from pressroom.settings import ROOT as PROJECT_ROOT
 from pressroom.settings import SettingsError
 from pressroom.settings import check as check_settings
@@ -98,18 +98,24 @@ def build_unlocked(settings, out=sys.stderr):
 
 @contextlib.contextmanager
 def reads_shown(out):
-    """The reader cache's line (« 6 articles : 0 lus, 6 depuis le cache ») printed to ``out``."""
-    shown, handler = logging.getLogger(cache.__name__), logging.StreamHandler(out)
+    """The reader cache's line (« 6 articles : 0 lus, 6 depuis le cache ») and the search index's
+    (« recherche : 1 tranche indexée, 6 reprises du cache ») printed to ``out``."""
+    handler = logging.StreamHandler(out)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    before = shown.level, shown.propagate
-    shown.setLevel(logging.INFO)
-    shown.propagate = False
-    shown.addHandler(handler)
+    shown = [logging.getLogger(cache.__name__), logging.getLogger(searchindex.__name__)]
+    before = [(logger.level, logger.propagate) for logger in shown]
+    for logger in shown:
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+        logger.addHandler(handler)
+        # Pelican's loggers drop a message already logged in this process: each build's counts are new.
+        getattr(logger, "disable_filter", lambda: None)()
     try:
         yield
     finally:
-        shown.removeHandler(handler)
-        shown.level, shown.propagate = before
+        for logger, (level, propagate) in zip(shown, before, strict=True):
+            logger.removeHandler(handler)
+            logger.level, logger.propagate = level, propagate
 
 
 def run_pelican(settings, out):

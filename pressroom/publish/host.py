@@ -33,7 +33,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from pressroom.build import site, treelock
+from pressroom.build import searchindex, site, treelock
 from pressroom.build.output import files_and_links
 from pressroom.content import addresses
 from pressroom.publish import bucket, outbox
@@ -326,12 +326,12 @@ def production_settings(environ, overrides):
 
 
 def build_privately(settings, private, out):
-    """Build into ``private`` (never output/) with a private cache; the site folder, or None."""
+    """Build into ``private`` (never output/) with a private cache; the site folder, or None. The
+    search bundles, kept with the fingerprint of every record they hold, are the project's: only the
+    years whose articles changed are indexed again."""
     output = os.path.join(private, "site")
-    status = site.build_unlocked(
-        dict(settings, OUTPUT_PATH=output, CACHE_PATH=os.path.join(private, "cache"), LOAD_CONTENT_CACHE=False),
-        out,
-    )
+    places = dict(OUTPUT_PATH=output, CACHE_PATH=os.path.join(private, "cache"), LOAD_CONTENT_CACHE=False)
+    status = site.build_unlocked(dict(settings, SEARCH_CACHE_PATH=searchindex.cache_folder(settings), **places), out)
     return output if status == 0 else None
 
 

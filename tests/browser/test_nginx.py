@@ -115,14 +115,16 @@ def test_types(web_server, path, content_type):
 
 
 def test_pagefind_files_have_types_and_fingerprinted_ones_a_long_life(web_server, built_site):
-    fragment = next((built_site.output / "pagefind" / "fragment").iterdir())
-    response, _ = get(web_server, f"/pagefind/fragment/{fragment.name}")
+    fragment = next((built_site.output / "pagefind" / "2019" / "fragment").iterdir())
+    response, _ = get(web_server, f"/pagefind/2019/fragment/{fragment.name}")
     assert response.status == 200
     assert response.getheader("Content-Type") == "application/octet-stream"
     assert "immutable" in response.getheader("Cache-Control")
     page, _ = get(web_server, "/")
     assert page.getheader("Cache-Control") == "public, max-age=300"
-    entry, _ = get(web_server, "/pagefind/pagefind-entry.json")
+    meta = next((built_site.output / "pagefind" / "2019").glob("pagefind.*.pf_meta"))
+    assert "immutable" in get(web_server, f"/pagefind/2019/{meta.name}")[0].getheader("Cache-Control")
+    entry, _ = get(web_server, "/pagefind/2019/pagefind-entry.json")
     assert "immutable" not in entry.getheader("Cache-Control")
 
 

@@ -56,7 +56,7 @@ def sitemap_over_home(monkeypatch):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (undeclared_search_index, "site/pagefind/pagefind.js: fichier: fichier écrit sans qu'aucune source ni aucun"),
+        (undeclared_search_index, "site/pagefind/2024/pagefind.js: fichier: fichier écrit sans qu'aucune source"),
         (sitemap_over_home, "fichier: écrirait site/index.html, déjà écrit par "),
     ],
 )

@@ -161,7 +161,7 @@ def test_search_status_says_when_the_index_is_being_updated(tmp_path):
     assert json.loads(status.read_text()) == {"mise_a_jour_en_cours": True}
     running.finish()
     assert json.loads(status.read_text()) == {"mise_a_jour_en_cours": False}
-    assert (tmp_path / "apercu" / "pagefind" / "pagefind.js").exists()
+    assert (tmp_path / "apercu" / "pagefind" / "2024" / "pagefind.js").exists()
     search_page = (tmp_path / "apercu" / "recherche" / "index.html").read_text(encoding="utf-8")
     assert "etat-index.json" in search_page
 

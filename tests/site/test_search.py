@@ -1,27 +1,39 @@
-"""Search: the Pagefind index holds the bodies of published articles only, with
-institution and year filters; the search page is French and says how to browse
-without JavaScript; Pagefind's files load on the search page only."""
+"""Search: the Pagefind index, one bundle per year, holds the bodies of published articles
+only, with institution and year filters; a rebuild indexes again only the years whose
+articles changed; the search page is French, merges the years' bundles and says how to
+browse without JavaScript; Pagefind's files load on the search page only."""
 
 import gzip
+import io
 import json
 import logging
-import sys
 
+from bs4 import BeautifulSoup
 from conftest import write_article
+
+from pressroom.preview import live as preview
 
 SEED_URL = "/2024/10/cmss-untm-formation-relations-professionnelles/"
 FRAGMENT_HEADER = b"pagefind_dcd"
+YEARS = ["2024", "2022", "2021", "2019"]  # the years of content/'s published articles, newest first
 
 
-def indexed_pages(output):
-    """The pages of a Pagefind index, read from its (gzip + JSON) fragment files, by URL."""
+def indexed_pages(output, shard="*"):
+    """The pages of the Pagefind bundles (all, or one shard's), read from their (gzip + JSON)
+    fragment files, by URL."""
     pages = {}
-    for path in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (output / "pagefind").glob(f"{shard}/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(FRAGMENT_HEADER), path
         page = json.loads(data[len(FRAGMENT_HEADER) :])
+        assert page["url"] not in pages, "une page dans deux tranches"
         pages[page["url"]] = page
     return pages
+
+
+def search_line(built):
+    """The build's line about the search index (« recherche : 1 tranche indexée, … »)."""
+    return next((line for line in built.messages.splitlines() if line.startswith("recherche : ")), built.messages)
 
 
 def article_urls(built):
@@ -57,8 +69,24 @@ def test_search_page_is_french_and_says_how_to_browse_without_javascript(built_s
     links = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in fallback.find_all("a")}
     assert links == {"archives", "themes", "institutions"}
     scripts = [s["src"] for s in soup.find_all("script")]
-    assert any(src.endswith("pagefind/pagefind-ui.js") for src in scripts)
-    assert (built_site.output / "pagefind" / "pagefind-ui.js").exists()
+    assert any(src.endswith("pagefind/2024/pagefind-ui.js") for src in scripts)
+    assert (built_site.output / "pagefind" / "2024" / "pagefind-ui.js").exists()
+
+
+def test_one_bundle_per_year_each_holding_its_years_articles(built_site):
+    assert sorted(p.name for p in (built_site.output / "pagefind").iterdir()) == sorted(YEARS)
+    for year in YEARS:
+        pages = indexed_pages(built_site.output, year)
+        assert pages, year
+        assert all(url.startswith(f"/{year}/") for url in pages), year
+        assert all(page["filters"]["Année"] == [year] for page in pages.values())
+
+
+def test_search_page_loads_the_newest_bundle_and_merges_the_others(built_site):
+    search = built_site.soup("recherche").find(id="recherche")
+    assert search["data-bundles-url"].endswith("/pagefind/")
+    assert search["data-merged-shards"].split() == YEARS[1:]
+    assert search_line(built_site) == "recherche : 4 tranches indexées, 0 reprise du cache"
 
 
 def test_menu_links_to_search_page(built_site):
@@ -94,7 +122,7 @@ def test_draft_is_not_indexed(content_copy, build):
 
 
 def test_pagefind_failure_fails_the_build_with_a_french_message(content_copy, build, monkeypatch, caplog):
-    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
     with caplog.at_level(logging.ERROR):
         built = build(content_copy)
     assert built.status != 0
@@ -128,11 +156,79 @@ def test_search_record_failure_fails_the_build_with_a_french_message(content_cop
     assert "fiche_absente" in caplog.text
 
 
-def test_without_fork_the_build_writes_the_records_itself(content_copy, build, monkeypatch):
-    """Where processes cannot be forked (Windows), the build process writes the records."""
-    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
-    built = build(content_copy)
+def test_a_rebuild_indexes_again_only_the_year_of_the_changed_article(content_copy, build):
+    first = build(content_copy)
+    assert first.status == 0, first.messages
+    assert search_line(first) == "recherche : 4 tranches indexées, 0 reprise du cache", first.messages
+    unchanged = build(content_copy)
+    assert search_line(unchanged) == "recherche : 0 tranche indexée, 4 reprises du cache"
+    assert indexed_pages(unchanged.output) == indexed_pages(first.output)
+
+    source = next(p for p in (content_copy / "articles").rglob("*.md") if "\nDate: 2021-" in p.read_text("utf-8"))
+    source.write_text(source.read_text("utf-8") + "\nLe mot ornithorynquesque figure désormais ici.\n", "utf-8")
+    corrected = build(content_copy)
+    assert corrected.status == 0, corrected.messages
+    assert search_line(corrected) == "recherche : 1 tranche indexée, 3 reprises du cache"
+    found = [url for url, page in indexed_pages(corrected.output).items() if "ornithorynquesque" in page["content"]]
+    assert len(found) == 1 and found[0].startswith("/2021/")
+    for year in ("2024", "2022", "2019"):  # the other years' bundles, taken from the cache as they were
+        assert indexed_pages(corrected.output, year) == indexed_pages(first.output, year)
+
+
+def test_a_withdrawn_release_leaves_its_years_bundle(content_copy, build, tmp_path):
+    assert build(content_copy).status == 0
+    source = next(p for p in (content_copy / "articles").rglob("*.md") if "\nDate: 2022-" in p.read_text("utf-8"))
+    header, _, body = source.read_text("utf-8").partition("\n\n")
+    source.write_text(f"{header}\nWithdrawn: 2024-12-01 — publié par erreur\n\n{body}", "utf-8")
+    withdrawn = build(content_copy)
+    assert withdrawn.status == 0, withdrawn.messages
+    assert search_line(withdrawn) == "recherche : 0 tranche indexée, 3 reprises du cache"
+    assert sorted(p.name for p in (withdrawn.output / "pagefind").iterdir()) == ["2019", "2021", "2024"]
+    assert sorted(p.name for p in (tmp_path / "cache" / "recherche").iterdir()) == ["2019", "2021", "2024"]
+    assert "2022" not in withdrawn.soup("recherche").find(id="recherche")["data-merged-shards"].split()
+
+
+def test_slices_of_several_years_share_one_bundle(content_copy, build):
+    built = build(content_copy, search_shard_years=5)
     assert built.status == 0, built.messages
-    page = indexed_pages(built.output)[SEED_URL]
-    assert "session de formation" in page["content"]
-    assert sorted(page["filters"]["Institution"]) == ["CMSS", "UNTM"]
+    assert sorted(p.name for p in (built.output / "pagefind").iterdir()) == ["2015-2019", "2020-2024"]
+    assert set(indexed_pages(built.output, "2020-2024")) >= {SEED_URL}
+    assert built.soup("recherche").find(id="recherche")["data-merged-shards"] == "2015-2019"
+
+
+def test_a_slice_of_no_year_is_refused_in_french(content_copy, build):
+    built = build(content_copy, search_shard_years=0)
+    assert built.status == 2
+    assert "réglage SEARCH_SHARD_YEARS = 0 : au moins 1" in built.messages
+
+
+def test_the_preview_indexes_a_new_years_release_and_the_search_page_merges_it(content_copy, tmp_path):
+    places = {"output_path": str(tmp_path / "apercu"), "cache_path": str(tmp_path / "cache")}
+    running = preview.Preview(out=io.StringIO(), path=str(content_copy), **places)
+    assert running.build().status == 0, running.out.getvalue()
+    running.finish()
+    seed = next((content_copy / "articles" / "2024").glob("*.md"))
+    new = write_article(
+        content_copy,
+        "2025/premier.md",
+        seed.read_text("utf-8").replace("Date: 2024-10-08", "Date: 2025-01-02").replace("Slug: ", "Slug: an-neuf-"),
+    )
+    assert running.update([str(new)]).status == 0, running.out.getvalue()
+    running.finish()
+    page = BeautifulSoup((tmp_path / "apercu" / "recherche" / "index.html").read_text("utf-8"), "html.parser")
+    assert any(s["src"].endswith("pagefind/2025/pagefind-ui.js") for s in page.find_all("script", src=True))
+    assert page.find(id="recherche")["data-merged-shards"].split() == YEARS
+    assert list(indexed_pages(tmp_path / "apercu", "2025")) == [
+        "/2025/01/an-neuf-cmss-untm-formation-relations-professionnelles/"
+    ]
+    running.close()
+
+
+def test_without_an_index_the_search_page_loads_no_script_and_says_so(content_copy, build):
+    built = build(content_copy, search_index=False, gzip_copies=False)
+    assert built.status == 0, built.messages
+    page = built.soup("recherche")
+    assert page.find_all("script", src=lambda src: src and "pagefind" in src) == []
+    assert page.find(id="recherche") is None
+    assert "la recherche n’a rien à parcourir" in page.find("main").get_text()
+    assert not (built.output / "pagefind").exists()

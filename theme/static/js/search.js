@@ -1,5 +1,7 @@
-// Search page: mounts the Pagefind UI (French through <html lang="fr">) and
-// runs the query given in the address (?q=…), so a plain GET form can link here.
+// Search page: mounts the Pagefind UI (French through <html lang="fr">) on the newest
+// bundle of the index, whose script this page loads, merges the older bundles (one per
+// slice of years) into it, and runs the query given in the address (?q=…), so a plain
+// GET form can link here.
 function escapeHtml(text) {
   var span = document.createElement("span");
   span.textContent = text;
@@ -9,9 +11,14 @@ function escapeHtml(text) {
 window.addEventListener("DOMContentLoaded", function () {
   var container = document.getElementById("recherche");
   var siteUrl = new URL(container.dataset.siteUrl, window.location.href);
+  var bundlesUrl = new URL(container.dataset.bundlesUrl, window.location.href);
+  var merged = container.dataset.mergedShards.split(" ").filter(Boolean).map(function (shard) {
+    return { bundlePath: new URL(shard + "/", bundlesUrl).pathname, baseUrl: siteUrl.pathname };
+  });
   var ui = new PagefindUI({
     element: "#recherche",
     baseUrl: siteUrl.pathname,
+    mergeIndex: merged,
     showImages: false,
     showSubResults: false,
     autofocus: true,
