@@ -18,6 +18,7 @@ its lite version saves, then writes the service worker, versioned by what it kee
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
@@ -30,6 +31,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from pressroom.build.compression import gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
+from pressroom.build.processes import die_with_parent
 from pressroom.content import frdates
 from pressroom.content.contacts import site_contact
 from pressroom.content.text import file_size
@@ -47,6 +49,7 @@ MARK_PAGE = "<!--poids-page-->"
 MARK_LITE = re.compile(r"<!--poids-leger:([^>]*?)-->")
 IMAGE_KINDS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF", "svg": "SVG"}
 TEXT_EXTENSIONS = (".css", ".js", ".svg", ".html", ".json")
+PARALLEL_FROM = 100  # pages: below, starting worker processes costs more than it saves
 
 
 class Part:
@@ -233,25 +236,44 @@ class LiteEdition:
 
     # --- Full pages and the worker --------------------------------------------------------------
 
-    def weigh_full_pages(self):
-        """Write on every full page its weight, and on its lite link the lite page's."""
+    def full_pages(self):
+        """Every HTML page of the output outside the lite edition."""
         lite_folder = os.path.join(os.path.abspath(self.output), self.prefix.strip("/"), "")
         for folder, _, names in os.walk(self.output):
             for name in names:
                 path = os.path.join(folder, name)
                 if name.endswith(".html") and not os.path.abspath(path).startswith(lite_folder):
-                    self.weigh(path)
+                    yield path
+
+    def weigh_full_pages(self):
+        """Write on every full page its weight, and on its lite link the lite page's: in worker
+        processes, which write the pages; announced here, where the manifest is kept."""
+        pages, processes = list(self.full_pages()), setting(self.settings, "LITE_PROCESSES")
+        if "fork" not in multiprocessing.get_all_start_methods() or len(pages) < PARALLEL_FROM:
+            processes = 1
+        if processes == 1:
+            for path in pages:
+                self.weigh(path)
+            return
+        context = multiprocessing.get_context("fork")  # the workers inherit this edition; paths are pickled
+        with context.Pool(processes, initializer=_Weigher.start, initargs=(self, os.getpid())) as pool:
+            for save_as in pool.imap_unordered(_Weigher.weigh, pages, chunksize=64):
+                if save_as:
+                    self.announce(save_as, rewrite=True)
 
     def weigh(self, path):
+        """Write the weights on the page at ``path``, and its .gz copy; its ``save_as``, or None
+        for a page that shows no weight."""
         with open(path, encoding="utf-8") as page:
             html = page.read()
         if MARK_PAGE not in html:
-            return
+            return None
         save_as = os.path.relpath(path, self.output).replace(os.sep, "/")
         weight = full_page_weight(html, save_as, self.settings, self.file_bytes)
         html = html.replace(MARK_PAGE, file_size(weight))
         html = MARK_LITE.sub(lambda m: file_size(self.sizes.get(m.group(1), 0)), html)
         self.write_with_copy(save_as, html.encode("utf-8"), rewrite=True)
+        return save_as
 
     def write_worker(self):
         urls = offline_urls(self.context, self.settings)
@@ -276,8 +298,33 @@ class LiteEdition:
         (rewrite_output if rewrite else write_output)(self.output, save_as, data)
         path = os.path.join(self.output, save_as)
         write_gzip_copy(path, data, blob)
+        self.announce_copy(path, rewrite)
+
+    def announce(self, save_as, rewrite):
+        """A file written in a worker process, and its .gz copy, announced by the build process."""
+        path = os.path.join(self.output, save_as)
+        written.send(path, rewrite=rewrite)
+        self.announce_copy(path, rewrite)
+
+    @staticmethod
+    def announce_copy(path, rewrite):
         if os.path.exists(path + ".gz"):
             written.send(path + ".gz", copy_of=path, rewrite=rewrite)
+
+
+class _Weigher:
+    """What a worker process weighs full pages with: the build's LiteEdition, inherited at the fork."""
+
+    edition = None
+
+    @classmethod
+    def start(cls, edition, parent):
+        die_with_parent(parent)  # it dies with the build
+        cls.edition = edition
+
+    @classmethod
+    def weigh(cls, path):
+        return cls.edition.weigh(path)
 
 
 def lite_save_as(url):
