@@ -426,7 +426,8 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
             pairs.append(Trial(plain, full))
             print(f"Essai {number} : rapport {pairs[-1].ratio:.2f}", file=out, flush=True)
             shutil.rmtree(folder / "plain")
-            if number < trials:  # the last one's cache is the rebuild's
+            if number < trials:  # the last one's output and cache are the rebuild's
+                shutil.rmtree(folder / "full")  # both builds start from no output, untimed
                 shutil.rmtree(folder / "cache")
         edit_one_article(paths[len(paths) // 2])
         rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, search=search)
