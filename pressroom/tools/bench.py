@@ -1,9 +1,11 @@
 """Build benchmark: a deterministic synthetic archive of N French articles,
 built with the whole project (our settings, plugins and theme) and with plain
 Pelican (default theme, no plugins), each in its own subprocess, three times
-alternated (the ratio reported is the median); then rebuilt with the content
-cache after editing one article; then served by the preview server, timed from
-the save of an edit (or of a new article) to the page on disk.
+alternated (the ratio reported is the median), each from no output; then rebuilt
+with the content cache over the last output after one new release is published;
+then served by the preview server, timed from the save of an edit (or of a new
+article) to the page on disk. Memory: the peak of the build's own process
+(``ru_maxrss``) and of its whole process tree (pressroom.tools.treememory).
 
 First, the typography plugin alone on one paragraph of 100 KB, 1 MB and 3 MB:
 its time must grow like the text (×10 for ×10).
@@ -207,7 +209,7 @@ class Report:
             f"Mémoire site complet / Pelican seul (tous processus) : {self.full.tree_mib / self.plain.tree_mib:.2f}",
             f"Rapport site complet / Pelican seul : {self.ratio:.2f} (médiane des rapports "
             f"{seconds_list(trial.ratio for trial in self.trials)}, essais alternés)",
-            f"Reconstruction après modification d'un article (cache) : {self.rebuild.seconds:.2f} s "
+            f"Reconstruction après publication d'un nouveau communiqué (cache) : {self.rebuild.seconds:.2f} s "
             f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), {self.rebuild.memory()}",
         ]
         if self.preview:
@@ -303,10 +305,11 @@ def generate_archive(content, count, seed=SEED):
     return paths
 
 
-def edit_one_article(path):
-    """Change one article as an officer would: a sentence added to its body."""
-    with open(path, "a", encoding="utf-8") as source:
-        source.write("\nCorrection : le lieu de la rencontre a été précisé.\n")
+def publish_one_release(content, model):
+    """A new release, the newest of the archive, as an officer publishes one (dated after the
+    preview's new articles, which stay on the home page)."""
+    path, text, _ = new_article(content, 20, model)
+    path.write_text(text, encoding="utf-8")
 
 
 # --- Timed builds, each in its own process ----------------------------------
@@ -429,7 +432,7 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
             if number < trials:  # the last one's output and cache are the rebuild's
                 shutil.rmtree(folder / "full")  # both builds start from no output, untimed
                 shutil.rmtree(folder / "cache")
-        edit_one_article(paths[len(paths) // 2])
+        publish_one_release(content, paths[len(paths) // 2])
         rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, search=search)
         shutil.rmtree(folder / "full")
         preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)

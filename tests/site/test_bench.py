@@ -74,7 +74,9 @@ def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
     assert memory_ratio == pytest.approx(trees[0] / trees[1], rel=0.05)  # the figures are printed rounded
     ratio = float(re.search(r"Rapport site complet / Pelican seul : (\d+\.\d\d)", out)[1])
     assert ratio == pytest.approx(full / plain, rel=0.03)  # the times are printed rounded
-    rebuild = re.search(rf"Reconstruction après modification d'un article \(cache\) : {SECONDS} .*, {memory}", out)
+    rebuild = re.search(
+        rf"Reconstruction après publication d'un nouveau communiqué \(cache\) : {SECONDS} .*, {memory}", out
+    )
     assert float(rebuild[1]) > 0
     trials = [float(r) for r in re.findall(r"Essai \d : Pelican seul .* rapport (\d+\.\d\d)", out)]
     assert len(trials) == 3 and ratio == sorted(trials)[1]  # the median of three alternated runs
