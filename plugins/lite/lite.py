@@ -30,7 +30,7 @@ from pelican import signals
 from pelican.plugins import granular_signals
 from pelican.utils import get_relative_path, path_to_url
 
-from pressroom.build.compression import gzip_bytes, write_gzip_copy
+from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
 from pressroom.build.processes import die_with_parent
 from pressroom.content import frdates
@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 RUNNING = "_LITE_EDITION"  # the LiteEdition of this build, in the settings (as gzip_copies does)
 # What the full pages' templates leave for the build to fill (includes/page_weight.html).
-MARK_PAGE = "<!--poids-page-->"
+MARK_PAGE = UNFINISHED_MARK.decode()  # so plugins/gzip_copies leaves the copy of such a page to us
 MARK_LITE = re.compile(r"<!--poids-leger:([^>]*?)-->")
 IMAGE_KINDS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF", "svg": "SVG"}
 TEXT_EXTENSIONS = (".css", ".js", ".svg", ".html", ".json")
