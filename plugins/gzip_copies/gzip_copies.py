@@ -10,8 +10,9 @@ The granular signal ``compress``, sent after every ``finalized`` receiver
 (the search index), compresses the text files written otherwise (feeds,
 calendars, sitemap, theme, Pagefind) and waits. A copy that would not be
 smaller is not written, nor that of a page which a later step finishes
-(``UNFINISHED_MARK``: the lite edition writes its weight, then its copy). Where processes cannot be forked (Windows), the
-build process compresses each batch itself.
+(``UNFINISHED_MARK``: the lite edition writes its weight, then its copy).
+Where processes cannot be forked (Windows), the build process compresses
+each batch itself.
 
 Why not pelican-precompress, which we used before: it sends every file's
 bytes through a multiprocessing pool at the end, 10 s of a 50 s build of
