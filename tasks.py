@@ -95,9 +95,10 @@ def embargo_link(c, fichier, revoke=False):
         "lecture": "seulement le temps de lecture d'un communiqué en 2G",
         "essais": "nombre de paires de constructions alternées (3 par défaut : la médiane est retenue)",
         "sans_recherche": "le site complet sans l'index de recherche (SEARCH_INDEX = False), pour en connaître la part",
+        "sans_apercu": "sans la mesure du serveur d'aperçu",
     }
 )
-def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False):
+def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False, sans_apercu=False):
     """Mesure la construction complète face à Pelican seul, la reconstruction après une modification,
     et le temps de lecture d'un communiqué en 2G (page complète, version légère, Pelican seul)."""
     try:
@@ -105,7 +106,7 @@ def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherc
             benchmark.profile(articles, search=not sans_recherche)
             return
         if not lecture:
-            benchmark.bench(articles, trials=essais, search=not sans_recherche)
+            benchmark.bench(articles, trials=essais, search=not sans_recherche, edits=0 if sans_apercu else 5)
         reading.reading_report()
     except benchmark.BuildFailed as error:
         print(f"Mesure interrompue : {error}", file=sys.stderr)

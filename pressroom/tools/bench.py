@@ -414,8 +414,8 @@ def typography_times(out=sys.stdout):
 
 def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
     """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds
-    (ours with its search index unless ``search`` is false), a rebuild after an edit and the preview
-    server; print the report."""
+    (ours with its search index unless ``search`` is false), a rebuild after a new release and, unless
+    ``edits`` is 0, the preview server; print the report."""
     typography_times(out)
     with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
         folder = pathlib.Path(folder)
@@ -435,7 +435,7 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
         publish_one_release(content, paths[len(paths) // 2])
         rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, search=search)
         shutil.rmtree(folder / "full")
-        preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
+        preview = edits and measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
         report = Report(count, pairs, rebuild, preview, search)
         for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
