@@ -427,7 +427,12 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
             plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
             full = measure("full", content, folder / "full", folder / "cache", search=search)
             pairs.append(Trial(plain, full))
-            print(f"Essai {number} : rapport {pairs[-1].ratio:.2f}", file=out, flush=True)
+            print(
+                f"Essai {number} : rapport {pairs[-1].ratio:.2f} (Pelican seul {plain.seconds:.2f} s, "
+                f"{plain.memory()} ; site complet {full.seconds:.2f} s, {full.memory()})",
+                file=out,
+                flush=True,
+            )
             shutil.rmtree(folder / "plain")
             if number < trials:  # the last one's output and cache are the rebuild's
                 shutil.rmtree(folder / "full")  # both builds start from no output, untimed
