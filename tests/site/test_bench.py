@@ -121,3 +121,14 @@ def test_bench_prints_the_time_of_typography_for_three_sizes_of_text():
     line, seconds = out.getvalue(), r"\d+\.\d{3} s"
     assert re.search(rf"Typographie d'un paragraphe : 100 Ko en {seconds}, 1 Mo en {seconds} \(×[\d.]+ pour ×10", line)
     assert re.search(rf"3 Mo en {seconds} \(×[\d.]+ pour ×3\)", line)
+
+
+def test_the_report_names_a_build_without_search_and_prints_both_memory_figures():
+    trial = bench.Trial(bench.Measure(10.0, 90.0, 80.0), bench.Measure(5.0, 600.0, 900.0))
+    rebuild = bench.Measure(3.0, 610.0, 905.0)
+    lines = "\n".join(bench.Report(10_000, [trial], rebuild, None, search=False).lines())
+    assert "Site complet (nos réglages, extensions et thème, sans index de recherche) : 5.00 s" in lines
+    assert "mémoire maximale 900 Mio (tous processus), 600 Mio (processus principal)" in lines
+    assert "Mémoire site complet / Pelican seul (tous processus) : 11.25" in lines
+    assert "Rapport site complet / Pelican seul : 0.50 (médiane des rapports 0.50" in lines
+    assert "(60% de la construction complète)" in lines and "Aperçu" not in lines
