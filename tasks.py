@@ -96,17 +96,20 @@ def embargo_link(c, fichier, revoke=False):
         "articles": "nombre d'articles de l'archive synthétique",
         "profile": "profile la construction complète (cProfile) au lieu de la chronométrer",
         "lecture": "seulement le temps de lecture d'un communiqué en 2G",
+        "essais": "nombre de paires de constructions alternées (3 par défaut : la médiane est retenue)",
+        "sans_recherche": "le site complet sans l'index de recherche (SEARCH_INDEX = False), pour en connaître la part",
+        "sans_apercu": "sans la mesure du serveur d'aperçu",
     }
 )
-def bench(c, articles=1000, profile=False, lecture=False):
+def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False, sans_apercu=False):
     """Mesure la construction complète face à Pelican seul, la reconstruction après une modification,
     et le temps de lecture d'un communiqué en 2G (page complète, version légère, Pelican seul)."""
     try:
         if profile:
-            benchmark.profile(articles)
+            benchmark.profile(articles, search=not sans_recherche)
             return
         if not lecture:
-            benchmark.bench(articles)
+            benchmark.bench(articles, trials=essais, search=not sans_recherche, edits=0 if sans_apercu else 5)
         reading.reading_report()
     except benchmark.BuildFailed as error:
         print(f"Mesure interrompue : {error}", file=sys.stderr)

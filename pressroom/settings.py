@@ -130,6 +130,8 @@ DEFAULTS = {
     "LITE_URL": "lite/",
     "LITE_BUDGET_BYTES": 14600,
     "LITE_LIST_MAX": 20,
+    # Worker processes that write on every full page its weight (one page after the other below 100 pages).
+    "LITE_PROCESSES": os.cpu_count() or 1,
     # Offline reading: the service worker, at the root so that it serves every page, and how many
     # of the latest releases it keeps when it installs.
     "OFFLINE_WORKER_SAVE_AS": "sw.js",

@@ -9,8 +9,10 @@ page) compress it on the second core while Pelican renders the next pages.
 The granular signal ``compress``, sent after every ``finalized`` receiver
 (the search index), compresses the text files written otherwise (feeds,
 calendars, sitemap, theme, Pagefind) and waits. A copy that would not be
-smaller is not written. Where processes cannot be forked (Windows), the
-build process compresses each batch itself.
+smaller is not written, nor that of a page which a later step finishes
+(``UNFINISHED_MARK``: the lite edition writes its weight, then its copy).
+Where processes cannot be forked (Windows), the build process compresses
+each batch itself.
 
 Why not pelican-precompress, which we used before: it sends every file's
 bytes through a multiprocessing pool at the end, 10 s of a 50 s build of
@@ -28,7 +30,7 @@ from pelican import signals
 from pelican.plugins import granular_signals
 
 from pressroom.build import output
-from pressroom.build.compression import write_gzip_copy
+from pressroom.build.compression import UNFINISHED_MARK, write_gzip_copy
 from pressroom.build.processes import die_with_parent
 from pressroom.settings import setting
 
@@ -44,8 +46,16 @@ BATCH = 200
 
 
 def gzip_copy(path):
-    """Write ``path + ".gz"``, unless it would not be smaller; return the error, if any."""
-    return write_gzip_copy(path)
+    """Write ``path + ".gz"``, unless it would not be smaller or the page is not finished (its
+    finishing step makes the copy); return the error, if any."""
+    try:
+        with open(path, "rb") as source:
+            data = source.read()
+    except OSError as error:
+        return f"{path} : {error}"
+    if UNFINISHED_MARK in data:
+        return None
+    return write_gzip_copy(path, data)
 
 
 def compress_paths(batches, errors, parent):

@@ -15,9 +15,11 @@ writes the lite pages with their ``.gz`` copies, writes on each full page its we
 its lite version saves, then writes the service worker, versioned by what it keeps.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
@@ -28,8 +30,9 @@ from pelican import signals
 from pelican.plugins import granular_signals
 from pelican.utils import get_relative_path, path_to_url
 
-from pressroom.build.compression import gzip_bytes, write_gzip_copy
+from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
+from pressroom.build.processes import die_with_parent
 from pressroom.content import frdates
 from pressroom.content.contacts import site_contact
 from pressroom.content.text import file_size
@@ -43,10 +46,11 @@ log = logging.getLogger(__name__)
 
 RUNNING = "_LITE_EDITION"  # the LiteEdition of this build, in the settings (as gzip_copies does)
 # What the full pages' templates leave for the build to fill (includes/page_weight.html).
-MARK_PAGE = "<!--poids-page-->"
+MARK_PAGE = UNFINISHED_MARK.decode()  # so plugins/gzip_copies leaves the copy of such a page to us
 MARK_LITE = re.compile(r"<!--poids-leger:([^>]*?)-->")
 IMAGE_KINDS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF", "svg": "SVG"}
 TEXT_EXTENSIONS = (".css", ".js", ".svg", ".html", ".json")
+PARALLEL_FROM = 100  # pages: below, starting worker processes costs more than it saves
 
 
 class Part:
@@ -110,13 +114,17 @@ class LiteEdition:
 
     def write(self, url, html, blob=None):
         """Write a lite page and its .gz copy; return the bytes sent (gzip)."""
-        save_as = lite_save_as(url)
         blob = blob if blob is not None else gzip_bytes(html)
-        self.write_with_copy(save_as, html, blob)
-        self.digest.update(html)
-        if len(blob) > self.budget:  # a list of one entry, or one block of a release, too long alone
-            log.warning("Version légère trop lourde (%s octets compressés) : %s", len(blob), url)
-        return len(blob)
+        self.write_with_copy(lite_save_as(url), html, blob)
+        return self.learn(url, hashlib.sha256(html).digest(), len(blob))
+
+    def learn(self, url, html_digest, sent):
+        """What the build process keeps of a lite page written: the worker's version follows it; a
+        page too heavy is said. Returns ``sent``."""
+        self.digest.update(html_digest)
+        if sent > self.budget:  # a list of one entry, or one block of a release, too long alone
+            log.warning("Version légère trop lourde (%s octets compressés) : %s", sent, url)
+        return sent
 
     def write_page(self, template, full_url, **values):
         url = self.prefix + full_url
@@ -148,8 +156,7 @@ class LiteEdition:
         limit = setting(self.settings, "LITE_LIST_MAX")
         self.write_list_page("index.html", "", {"items": self.context.get("articles", [])}, limit,
                              next_events=self.context.get("next_events", []))  # fmt: skip
-        for article in articles:
-            self.write_article(article)
+        self.write_articles(articles)
         for institution in institutions:
             self.write_list_page("institution.html", institution.url, {"items": institution.articles}, limit,
                                  institution=institution)  # fmt: skip
@@ -159,14 +166,40 @@ class LiteEdition:
         self.write_list_page("agenda.html", agenda, {"upcoming": upcoming, "past": past}, limit)
         self.write_page("contacts.html", contacts, institutions=institutions)
 
+    def write_articles(self, articles):
+        """The lite pages of ``articles``: in worker processes when there are many (LITE_PROCESSES),
+        which write the files; what they wrote is announced and learnt here, in order."""
+        with self.workers(len(articles), articles) as pool:
+            written_parts = pool.imap(_Worker.write_article, range(len(articles)), chunksize=32) if pool else None
+            for article, parts in zip(articles, written_parts or map(self.write_article, articles)):
+                for part_url, html_digest, sent in parts:
+                    if pool:
+                        self.announce(lite_save_as(part_url), rewrite=False)
+                    self.learn(part_url, html_digest, sent)
+                self.sizes[self.prefix + article.url] = parts[0][2]
+
+    def workers(self, count, articles=()):
+        """A pool of worker processes for ``count`` pages, which inherit this edition and ``articles``;
+        None (one page after the other here) below PARALLEL_FROM or without fork."""
+        processes = setting(self.settings, "LITE_PROCESSES")
+        if "fork" not in multiprocessing.get_all_start_methods() or count < PARALLEL_FROM or processes < 2:
+            return contextlib.nullcontext()
+        context = multiprocessing.get_context("fork")  # only indexes, paths and results are pickled
+        return context.Pool(processes, initializer=_Worker.start, initargs=(self, articles, os.getpid()))
+
     def write_article(self, article):
+        """Write the lite pages of ``article``: [(part URL, digest of its HTML, bytes sent)]."""
         url = self.prefix + article.url
         save_as = lite_save_as(url)
         self.follow_links(save_as)
         body = lite_body.lite_body(article.content, self.image_label_for(save_as), article.url)
         body = self.lite_links(body, save_as)
         parts = self.article_parts(article, url, body)
-        self.sizes[url] = [self.write(part.url, html, blob) for part, html, blob in parts][0]
+        written_parts = []
+        for part, html, blob in parts:
+            self.write_with_copy(lite_save_as(part.url), html, blob)
+            written_parts.append((part.url, hashlib.sha256(html).digest(), len(blob)))
+        return written_parts
 
     def article_parts(self, article, url, body):
         """[(Part, HTML, gzipped)]: the whole release if it fits, else parts cut between top-level blocks."""
@@ -233,25 +266,41 @@ class LiteEdition:
 
     # --- Full pages and the worker --------------------------------------------------------------
 
-    def weigh_full_pages(self):
-        """Write on every full page its weight, and on its lite link the lite page's."""
+    def full_pages(self):
+        """Every HTML page of the output outside the lite edition."""
         lite_folder = os.path.join(os.path.abspath(self.output), self.prefix.strip("/"), "")
         for folder, _, names in os.walk(self.output):
             for name in names:
                 path = os.path.join(folder, name)
                 if name.endswith(".html") and not os.path.abspath(path).startswith(lite_folder):
+                    yield path
+
+    def weigh_full_pages(self):
+        """Write on every full page its weight, and on its lite link the lite page's: in worker
+        processes, which write the pages; announced here, where the manifest is kept."""
+        pages = list(self.full_pages())
+        with self.workers(len(pages)) as pool:
+            if not pool:
+                for path in pages:
                     self.weigh(path)
+                return
+            for save_as in pool.imap_unordered(_Worker.weigh, pages, chunksize=64):
+                if save_as:
+                    self.announce(save_as, rewrite=True)
 
     def weigh(self, path):
+        """Write the weights on the page at ``path``, and its .gz copy; its ``save_as``, or None
+        for a page that shows no weight."""
         with open(path, encoding="utf-8") as page:
             html = page.read()
         if MARK_PAGE not in html:
-            return
+            return None
         save_as = os.path.relpath(path, self.output).replace(os.sep, "/")
         weight = full_page_weight(html, save_as, self.settings, self.file_bytes)
         html = html.replace(MARK_PAGE, file_size(weight))
         html = MARK_LITE.sub(lambda m: file_size(self.sizes.get(m.group(1), 0)), html)
         self.write_with_copy(save_as, html.encode("utf-8"), rewrite=True)
+        return save_as
 
     def write_worker(self):
         urls = offline_urls(self.context, self.settings)
@@ -276,8 +325,38 @@ class LiteEdition:
         (rewrite_output if rewrite else write_output)(self.output, save_as, data)
         path = os.path.join(self.output, save_as)
         write_gzip_copy(path, data, blob)
+        self.announce_copy(path, rewrite)
+
+    def announce(self, save_as, rewrite):
+        """A file written in a worker process, and its .gz copy, announced by the build process."""
+        path = os.path.join(self.output, save_as)
+        written.send(path, rewrite=rewrite)
+        self.announce_copy(path, rewrite)
+
+    @staticmethod
+    def announce_copy(path, rewrite):
         if os.path.exists(path + ".gz"):
             written.send(path + ".gz", copy_of=path, rewrite=rewrite)
+
+
+class _Worker:
+    """What a worker process writes lite pages and weighs full pages with: the build's LiteEdition
+    and the articles, inherited at the fork."""
+
+    edition, articles = None, ()
+
+    @classmethod
+    def start(cls, edition, articles, parent):
+        die_with_parent(parent)  # it dies with the build
+        cls.edition, cls.articles = edition, articles
+
+    @classmethod
+    def write_article(cls, index):
+        return cls.edition.write_article(cls.articles[index])
+
+    @classmethod
+    def weigh(cls, path):
+        return cls.edition.weigh(path)
 
 
 def lite_save_as(url):

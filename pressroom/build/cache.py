@@ -127,6 +127,7 @@ class CheckedBodies:
 
     def __init__(self, path=None, key="", digests=()):
         self.path, self.key, self.digests = path, key, set(digests)
+        self.learnt = []  # the digests added, in order (a worker process sends them back)
 
     @classmethod
     def load(cls, settings):
@@ -151,7 +152,9 @@ class CheckedBodies:
         return self.digest(text) in self.digests
 
     def add(self, text):
-        self.digests.add(self.digest(text))
+        digest = self.digest(text)
+        self.digests.add(digest)
+        self.learnt.append(digest)
 
     def save(self):
         if not self.path:

@@ -7,6 +7,10 @@ import zlib
 
 from pressroom.build import output
 
+# A page holding this mark is not finished: a later step (plugins/lite, which writes the page's
+# weight there) rewrites it and makes its copy then. No copy is made of it before.
+UNFINISHED_MARK = b"<!--poids-page-->"
+
 
 def gzip_bytes(data):
     """``data`` compressed as the ``.gz`` copy nginx's gzip_static sends (wbits 31: a gzip header)."""

@@ -12,6 +12,7 @@ which leaves the draft out: they block no publication, and its author sees them.
 
 import dataclasses
 import datetime
+import multiprocessing
 import os
 import sys
 import zoneinfo
@@ -21,6 +22,7 @@ from pelican.contents import Article, Author, Category, Page, Tag
 from pelican.readers import MarkdownReader, Readers
 
 from pressroom.build import cache, discovery, pipeline, report
+from pressroom.build.processes import die_with_parent
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
 from pressroom.content import addresses, body, schema, statics
@@ -158,8 +160,8 @@ def check_sources(settings, readers, registry=None, bodies=None):
     report, day = Report(), today(settings)
     bodies = bodies or cache.CheckedBodies()
     report.problems += check_links(settings["PATH"])
-    for path in article_files(settings, MarkdownReader.file_extensions):
-        header, problems = check_file(settings, readers, path, registry, day, bodies=bodies)
+    paths = article_files(settings, MarkdownReader.file_extensions)
+    for path, header, problems in checked_articles(settings, readers, paths, registry, day, bodies):
         if header is not None:
             report.headers[path] = header
         if header is not None and schema.status_of(header) == "draft":
@@ -174,6 +176,45 @@ def check_sources(settings, readers, registry=None, bodies=None):
     report.problems += check_numbers(report, settings["PATH"], registry)
     report.problems += check_preview_tokens(report, settings["PATH"])
     return report
+
+
+def checked_articles(settings, readers, paths, registry, day, bodies):
+    """(path, header, problems) of each article file, in order: checked by one worker process per
+    core when there are many (PARALLEL_READ_PROCESSES, PARALLEL_READ_MIN_FILES); the bodies that
+    passed in a worker are learnt by ``bodies`` here."""
+    processes = setting(settings, "PARALLEL_READ_PROCESSES")
+    if "fork" not in multiprocessing.get_all_start_methods() or len(paths) < setting(
+        settings, "PARALLEL_READ_MIN_FILES"
+    ):
+        processes = 1
+    if processes == 1:
+        for path in paths:
+            yield path, *check_file(settings, readers, path, registry, day, bodies=bodies)
+        return
+    context = multiprocessing.get_context("fork")  # the workers inherit the arguments; paths and results are pickled
+    arguments = (settings, readers, registry, day, bodies, os.getpid())
+    with context.Pool(processes, initializer=_Checker.start, initargs=arguments) as pool:
+        for path, header, problems, passed in pool.imap(_Checker.check, paths, chunksize=32):
+            bodies.digests.update(passed)
+            yield path, header, problems
+
+
+class _Checker:
+    """What a worker process checks article files with, inherited at the fork."""
+
+    arguments = None
+
+    @classmethod
+    def start(cls, settings, readers, registry, day, bodies, parent):
+        die_with_parent(parent)  # it dies with the build or with `invoke lint`
+        cls.arguments = settings, readers, registry, day, bodies
+
+    @classmethod
+    def check(cls, path):
+        settings, readers, registry, day, bodies = cls.arguments
+        bodies.learnt = []
+        header, problems = check_file(settings, readers, path, registry, day, bodies=bodies)
+        return path, header, problems, bodies.learnt
 
 
 def check_file(settings, readers, path, registry, day, kind=schema.ARTICLE, bodies=None):

@@ -1,9 +1,11 @@
 """Build benchmark: a deterministic synthetic archive of N French articles,
 built with the whole project (our settings, plugins and theme) and with plain
 Pelican (default theme, no plugins), each in its own subprocess, three times
-alternated (the ratio reported is the median); then rebuilt with the content
-cache after editing one article; then served by the preview server, timed from
-the save of an edit (or of a new article) to the page on disk.
+alternated (the ratio reported is the median), each from no output; then rebuilt
+with the content cache over the last output after one new release is published;
+then served by the preview server, timed from the save of an edit (or of a new
+article) to the page on disk. Memory: the peak of the build's own process
+(``ru_maxrss``) and of its whole process tree (pressroom.tools.treememory).
 
 First, the typography plugin alone on one paragraph of 100 KB, 1 MB and 3 MB:
 its time must grow like the text (×10 for ×10).
@@ -40,6 +42,7 @@ from pressroom.content import related, schema
 from pressroom.content.registry import Registry
 from pressroom.preview import live as preview
 from pressroom.settings import DEFAULTS, ROOT
+from pressroom.tools import treememory
 
 REGISTRY = ROOT / "content" / DEFAULTS["INSTITUTIONS_REGISTRY"]
 SEED = 20241008
@@ -128,8 +131,17 @@ class BuildFailed(Exception):
 
 @dataclasses.dataclass
 class Measure:
+    """One build: its time; the peak of its main process (ru_maxrss) and of its whole process tree
+    (workers, Pagefind), sampled."""
+
     seconds: float
     peak_mib: float
+    tree_mib: float
+
+    def memory(self):
+        return (
+            f"mémoire maximale {self.tree_mib:.0f} Mio (tous processus), {self.peak_mib:.0f} Mio (processus principal)"
+        )
 
 
 @dataclasses.dataclass
@@ -164,6 +176,7 @@ class Report:
     rebuild: Measure
     preview: PreviewMeasure = None  # option B: the incremental engine (make serve)
     public: PreviewMeasure = None  # option A: Pelican's public API, a whole build per save
+    search: bool = True
 
     @property
     def median_trial(self):
@@ -190,15 +203,14 @@ class Report:
                 f"rapport {trial.ratio:.2f}"
             )
         lines += [
-            f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, "
-            f"mémoire maximale {self.plain.peak_mib:.0f} Mio",
-            f"Site complet (nos réglages, extensions et thème) : {self.full.seconds:.2f} s, "
-            f"mémoire maximale {self.full.peak_mib:.0f} Mio",
+            f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, {self.plain.memory()}",
+            f"Site complet (nos réglages, extensions et thème{'' if self.search else ', sans index de recherche'}) : "
+            f"{self.full.seconds:.2f} s, {self.full.memory()}",
+            f"Mémoire site complet / Pelican seul (tous processus) : {self.full.tree_mib / self.plain.tree_mib:.2f}",
             f"Rapport site complet / Pelican seul : {self.ratio:.2f} (médiane des rapports "
             f"{seconds_list(trial.ratio for trial in self.trials)}, essais alternés)",
-            f"Reconstruction après modification d'un article (cache) : {self.rebuild.seconds:.2f} s "
-            f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), "
-            f"mémoire maximale {self.rebuild.peak_mib:.0f} Mio",
+            f"Reconstruction après publication d'un nouveau communiqué (cache) : {self.rebuild.seconds:.2f} s "
+            f"({self.rebuild.seconds / self.full.seconds:.0%} de la construction complète), {self.rebuild.memory()}",
         ]
         if self.preview:
             preview = self.preview
@@ -305,10 +317,11 @@ def generate_archive(content, count, seed=SEED):
     return paths
 
 
-def edit_one_article(path):
-    """Change one article as an officer would: a sentence added to its body."""
-    with open(path, "a", encoding="utf-8") as source:
-        source.write("\nCorrection : le lieu de la rencontre a été précisé.\n")
+def publish_one_release(content, model):
+    """A new release, the newest of the archive, as an officer publishes one (dated after the
+    preview's new articles, which stay on the home page)."""
+    path, text, _ = new_article(content, 20, model)
+    path.write_text(text, encoding="utf-8")
 
 
 # --- Timed builds, each in its own process ----------------------------------
@@ -340,19 +353,21 @@ def cache_settings(cache, load):
     }
 
 
-def run_build(kind, content, output, cache, load_cache):
-    """Inside the child process: one build, with our project or with plain Pelican."""
+def run_build(kind, content, output, cache, load_cache, search=True):
+    """Inside the child process: one build, with our project (with its search index or not)
+    or with plain Pelican."""
     if kind == "plain":
         settings = read_settings(None, override=plain_settings(content, output, cache))
         Pelican(settings).run()
         return 0
     overrides = {"path": content, "output_path": output}
     overrides.update({k.lower(): v for k, v in cache_settings(cache, load_cache).items()})
-    return site.build("pelicanconf.py", **overrides)
+    return site.build("pelicanconf.py", search_index=search, **overrides)
 
 
-def measure(kind, content, output, cache, load_cache=False):
-    """Time one build in a fresh Python process; its peak memory comes from wait4."""
+def measure(kind, content, output, cache, load_cache=False, search=True):
+    """Time one build in a fresh Python process; the peak memory of that process comes from wait4,
+    the peak of its whole tree from sampling /proc."""
     command = [
         sys.executable,
         "-m",
@@ -362,16 +377,18 @@ def measure(kind, content, output, cache, load_cache=False):
         str(output),
         str(cache),
         "1" if load_cache else "0",
+        "1" if search else "0",
     ]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    log = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
+    with treememory.TreePeak(child.pid) as tree:
+        log = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise BuildFailed(f"la construction « {kind} » a échoué :\n{log.decode(errors='replace')}")
-    return Measure(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return Measure(seconds, usage.ru_maxrss / 1024, tree.mib)  # ru_maxrss is in KiB on Linux
 
 
 # --- Typography alone, on one long paragraph ---------------------------------------
@@ -407,9 +424,10 @@ def typography_times(out=sys.stdout):
     return times
 
 
-def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
-    """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds,
-    a rebuild after an edit and the preview server; print the report."""
+def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
+    """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds
+    (ours with its search index unless ``search`` is false), a rebuild after a new release and, unless
+    ``edits`` is 0, the preview server; print the report."""
     typography_times(out)
     with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
         folder = pathlib.Path(folder)
@@ -419,18 +437,30 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5):
         pairs = []
         for number in range(1, trials + 1):
             plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
-            full = measure("full", content, folder / "full", folder / "cache")
+            full = measure("full", content, folder / "full", folder / "cache", search=search)
             pairs.append(Trial(plain, full))
-            print(f"Essai {number} : rapport {pairs[-1].ratio:.2f}", file=out, flush=True)
+            print(
+                f"Essai {number} : rapport {pairs[-1].ratio:.2f} (Pelican seul {plain.seconds:.2f} s, "
+                f"{plain.memory()} ; site complet {full.seconds:.2f} s, {full.memory()})",
+                file=out,
+                flush=True,
+            )
             shutil.rmtree(folder / "plain")
-            if number < trials:  # the last one's cache is the rebuild's
+            if number < trials:  # the last one's output and cache are the rebuild's
+                shutil.rmtree(folder / "full")  # both builds start from no output, untimed
                 shutil.rmtree(folder / "cache")
-        edit_one_article(paths[len(paths) // 2])
-        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True)
+        publish_one_release(content, paths[len(paths) // 2])
+        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, search=search)
         shutil.rmtree(folder / "full")
-        preview = measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
-        public = measure_public_preview(content, folder / "public", folder / "public-cache", edits)
-        report = Report(count, pairs, rebuild, preview, public)
+        preview = edits and measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
+        # Option A rebuilds the whole site at each save: measured on small archives only, where it already
+        # misses the preview's figures by far (docs/architecture.md), not for minutes more at 10,000.
+        public = (
+            edits
+            and count <= PUBLIC_PREVIEW_LARGEST
+            and measure_public_preview(content, folder / "public", folder / "public-cache", edits)
+        )
+        report = Report(count, pairs, rebuild, preview or None, public or None, search)
         for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
         return report
@@ -480,6 +510,7 @@ def related_lines(sizes):
 
 READY, SETTLED = preview.SERVED, preview.SEARCH_WHOLE  # the search index as well: an officer's pace
 POLL = 0.005
+PUBLIC_PREVIEW_LARGEST = 1000  # option A is measured up to this many articles
 PUBLIC_SAVE = "Enregistrement"  # option A's line for each save (run_public_preview)
 
 
@@ -488,7 +519,17 @@ class PreviewProcess:
     line by line by a thread, so that the benchmark can wait for one."""
 
     def __init__(self, content, output, cache):
-        command = [sys.executable, "-m", "pressroom.tools.bench", "preview", str(content), str(output), str(cache), "0"]
+        command = [
+            sys.executable,
+            "-m",
+            "pressroom.tools.bench",
+            "preview",
+            str(content),
+            str(output),
+            str(cache),
+            "0",
+            "1",
+        ]
         self.child = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
         )
@@ -665,7 +706,7 @@ def time_by_owner(stats):
     return seconds
 
 
-def profile(count, workdir=None, out=sys.stdout, top=12):
+def profile(count, workdir=None, out=sys.stdout, top=12, search=True):
     """Build a synthetic archive of ``count`` articles under cProfile; print the cost of each
     plugin, of the templates and of pressroom, then Pelican's and our costliest functions.
     A part's time includes what it calls, so a plugin calling pressroom/build/lint.py counts it too."""
@@ -681,6 +722,7 @@ def profile(count, workdir=None, out=sys.stdout, top=12):
             path=folder / "content",
             output_path=folder / "output",
             cache_path=folder / "cache",
+            search_index=search,
         )
         total = time.perf_counter() - started
         if status:
@@ -701,9 +743,10 @@ def profile(count, workdir=None, out=sys.stdout, top=12):
 
 
 if __name__ == "__main__":
-    kind, content, output, cache, load = sys.argv[1:6]
+    kind, content, output, cache, *rest = sys.argv[1:]
     if kind == "preview":
         sys.exit(run_preview(content, output, cache))
     if kind == "public":
-        sys.exit(run_public_preview(content, output, cache, int(load)))
-    sys.exit(run_build(kind, content, output, cache, load == "1"))
+        sys.exit(run_public_preview(content, output, cache, int(rest[0])))
+    load, search = rest
+    sys.exit(run_build(kind, content, output, cache, load == "1", search == "1"))

@@ -161,6 +161,20 @@ def test_next_build_removes_what_a_killed_build_left(large_tree):
     assert staging_folders(environ["TMPDIR"]) == []
 
 
+def test_a_rebuild_puts_the_new_site_in_place_then_removes_the_previous_one(large_tree):
+    tree, environ = large_tree
+    previous = (tree / "output").stat().st_ino
+    build = build_process(tree, environ)
+    output, _ = build.communicate(timeout=300)
+    assert build.returncode == 0, output
+    assert (tree / "output").stat().st_ino != previous and (tree / "output" / "index.html").exists()
+    deadline = time.monotonic() + 120  # removed by a process of its own, after the build
+    while list(tree.glob("output.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(tree.glob("output.trash-*")) == []
+    assert fresh_folders(tree) == []
+
+
 def test_sigterm_interrupts_the_build_and_removes_its_folders(large_tree):
     tree, environ = large_tree
     before = tree_digest(tree / "output")

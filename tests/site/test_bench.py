@@ -66,12 +66,18 @@ def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "Archive synthétique : 200 articles" in out
-    plain = float(re.search(rf"Pelican seul .*: {SECONDS}, mémoire maximale (\d+) Mio", out)[1])
-    full = float(re.search(rf"Site complet .*: {SECONDS}, mémoire maximale (\d+) Mio", out)[1])
+    memory = r"mémoire maximale (\d+) Mio \(tous processus\), (\d+) Mio \(processus principal\)"
+    plain = re.search(rf"Pelican seul .*: {SECONDS}, {memory}", out)
+    full = re.search(rf"Site complet .*: {SECONDS}, {memory}", out)
+    assert all(float(figure) > 0 for figure in plain.groups() + full.groups())
+    plain, full, trees = float(plain[1]), float(full[1]), (int(full[2]), int(plain[2]))
+    memory_ratio = float(re.search(r"Mémoire site complet / Pelican seul \(tous processus\) : (\d+\.\d\d)", out)[1])
+    assert memory_ratio == pytest.approx(trees[0] / trees[1], rel=0.05)  # the figures are printed rounded
     ratio = float(re.search(r"Rapport site complet / Pelican seul : (\d+\.\d\d)", out)[1])
-    assert plain > 0 and full > 0
     assert ratio == pytest.approx(full / plain, rel=0.03)  # the times are printed rounded
-    rebuild = re.search(rf"Reconstruction après modification d'un article \(cache\) : {SECONDS}", out)
+    rebuild = re.search(
+        rf"Reconstruction après publication d'un nouveau communiqué \(cache\) : {SECONDS} .*, {memory}", out
+    )
     assert float(rebuild[1]) > 0
     trials = [float(r) for r in re.findall(r"Essai \d : Pelican seul .* rapport (\d+\.\d\d)", out)]
     assert len(trials) == 3 and ratio == sorted(trials)[1]  # the median of three alternated runs
@@ -126,3 +132,14 @@ def test_bench_prints_the_time_of_typography_for_three_sizes_of_text():
     line, seconds = out.getvalue(), r"\d+\.\d{3} s"
     assert re.search(rf"Typographie d'un paragraphe : 100 Ko en {seconds}, 1 Mo en {seconds} \(×[\d.]+ pour ×10", line)
     assert re.search(rf"3 Mo en {seconds} \(×[\d.]+ pour ×3\)", line)
+
+
+def test_the_report_names_a_build_without_search_and_prints_both_memory_figures():
+    trial = bench.Trial(bench.Measure(10.0, 90.0, 80.0), bench.Measure(5.0, 600.0, 900.0))
+    rebuild = bench.Measure(3.0, 610.0, 905.0)
+    lines = "\n".join(bench.Report(10_000, [trial], rebuild, None, search=False).lines())
+    assert "Site complet (nos réglages, extensions et thème, sans index de recherche) : 5.00 s" in lines
+    assert "mémoire maximale 900 Mio (tous processus), 600 Mio (processus principal)" in lines
+    assert "Mémoire site complet / Pelican seul (tous processus) : 11.25" in lines
+    assert "Rapport site complet / Pelican seul : 0.50 (médiane des rapports 0.50" in lines
+    assert "(60% de la construction complète)" in lines and "Aperçu" not in lines

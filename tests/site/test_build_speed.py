@@ -3,6 +3,7 @@ parallel reading (plugins/parallel_read) and .gz copies made while pages are
 written (plugins/gzip_copies)."""
 
 import gzip
+import io
 import logging
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from conftest import build_site, write_article
 
 from plugins.gzip_copies import gzip_copies
 from plugins.parallel_read import parallel_read
+from pressroom.build import lint
 from pressroom.tools import bench
 
 
@@ -149,3 +151,26 @@ def test_a_build_that_fails_on_content_starts_no_compression_process(tmp_path, c
     built = build_site(content_copy, tmp_path / "output")
     assert built.status != 0
     assert set(multiprocessing.active_children()) == before
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_gate_checks_articles_in_worker_processes_with_the_same_messages(archive, tmp_path, processes):
+    content = tmp_path / "content"
+    shutil.copytree(archive, content)
+    write_article(
+        content,
+        "2024/institution-inconnue.md",
+        "Title: Institution inconnue\nDate: 2024-03-04\nAuthor: A. Sow\nInstitutions: XYZ\n"
+        "Category: Actualité\nSummary: Un résumé.\n\nTexte <script>alert(1)</script>.\n",
+    )
+    settings = {"parallel_read_processes": processes, "parallel_read_min_files": 1}
+    out = io.StringIO()
+    assert lint.run("pelicanconf.py", out=out, path=content, **settings) != 0
+    built = build_site(content, tmp_path / "output", **settings)
+    assert built.status != 0
+    for message in (out.getvalue(), built.messages):
+        assert message.count("institution-inconnue.md") >= 2, message  # the institution and the script
+        assert "XYZ" in message and "Traceback" not in message
+    assert sorted(line for line in out.getvalue().splitlines() if "institution-inconnue.md" in line) == sorted(
+        line for line in built.messages.splitlines() if "institution-inconnue.md" in line
+    )

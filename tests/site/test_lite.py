@@ -270,3 +270,19 @@ def test_a_published_site_links_both_ways_with_absolute_addresses(published_site
     page = soup_of(lite)
     assert page.find("link", rel="canonical")["href"] == site_url + article
     assert not page.find("script") and served(lite) <= BUDGET
+
+
+def test_lite_pages_and_weights_written_in_worker_processes_are_those_written_in_the_build_process(tmp_path):
+    content = tmp_path / "content"
+    bench.generate_archive(content, 110)  # more full pages than the lite edition weighs in one process
+    shutil.copytree(FIXTURE_SITE / "pages", content / "pages")
+    outputs = {}
+    for processes in (1, 2):
+        built = build_site(
+            content, tmp_path / f"output-{processes}", events_today="2020-01-01", lite_processes=processes
+        )
+        assert built.status == 0, built.messages
+        written = [*built.output.rglob("*.html*"), built.output / DEFAULTS["OFFLINE_WORKER_SAVE_AS"]]
+        outputs[processes] = {p.relative_to(built.output): p.read_bytes() for p in written}
+    assert outputs[1] == outputs[2]
+    assert sum(b"Version l\xc3\xa9g\xc3\xa8re" in data for data in outputs[2].values()) > 110
