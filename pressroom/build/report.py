@@ -70,10 +70,19 @@ def source_in_traceback(error):
     """The source file that was being handled when ``error`` was raised, if a frame knows it."""
     for frame, _ in reversed(list(traceback.walk_tb(error.__traceback__))):
         for value in frame.f_locals.values():
-            path = getattr(value, "source_path", None)
+            path = known_source(value)
             if isinstance(path, str):
                 return path
     return None
+
+
+def known_source(value):
+    """``value.source_path``, or None: a frame's local may be anything, even an object whose every
+    attribute raises (a template's undefined value), and the report must not fail on it."""
+    try:
+        return getattr(value, "source_path", None)
+    except Exception:  # whatever the object raises, it names no source
+        return None
 
 
 def keep_traceback(error, settings):

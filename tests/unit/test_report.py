@@ -2,6 +2,7 @@
 
 import io
 
+import jinja2
 import pytest
 from pelican.writers import FileOverwriteFailedError
 
@@ -60,3 +61,14 @@ def test_an_unforeseen_error_is_one_line_and_its_traceback_goes_to_a_log(tmp_pat
     assert text.startswith("La construction a échoué : erreur inattendue (KeyError) — rien n'a été publié")
     assert "Traceback" not in text
     assert "KeyError" in (tmp_path / "erreur-construction.log").read_text(encoding="utf-8")
+
+
+def test_a_local_whose_attributes_all_raise_names_no_source():
+    undefined = jinja2.StrictUndefined(name="fields")
+
+    def render(article):
+        raise RuntimeError("gabarit")
+
+    with pytest.raises(RuntimeError) as caught:
+        render(undefined)
+    assert report.source_in_traceback(caught.value) is None
