@@ -16,11 +16,12 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
-import importlib.metadata
 import logging
 import os
 import shutil
 import tempfile
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 
 from pagefind.index import PagefindIndex
 
@@ -78,8 +79,8 @@ class Shard:
 
 def pagefind_version():
     try:
-        return importlib.metadata.version("pagefind_bin")
-    except importlib.metadata.PackageNotFoundError:
+        return package_version("pagefind_bin")
+    except PackageNotFoundError:
         return ""
 
 

@@ -70,11 +70,11 @@ OTHER_TYPE = "application/octet-stream"  # Pagefind's chunks (.pf_meta, .pf_inde
 
 # Cache lifetimes, as deploy/nginx.conf's map; the photos' folders are named by their content too.
 FINGERPRINTED = re.compile(
-    r"^(pagefind/(fragment|index|filter)/|pagefind/pagefind\.[^/]+\.pf_meta$|images/photos/[0-9a-f]{20}/)"
+    r"^(pagefind/[^/]+/(fragment|index|filter)/|pagefind/[^/]+/pagefind\.[^/]+\.pf_meta$|images/photos/[0-9a-f]{20}/)"
 )
 YEAR, SHORT, HOUR = "public, max-age=31536000, immutable", "public, max-age=300", "public, max-age=3600"
 NO_CACHE, PRIVATE = "no-cache", "private, no-store"
-SHORT_ENDINGS = (".html", ".xml", ".ics", ".txt", "pagefind/pagefind-entry.json")
+SHORT_ENDINGS = (".html", ".xml", ".ics", ".txt", "/pagefind-entry.json")  # an entry names its shard's chunks
 
 
 def content_type(path):

@@ -62,7 +62,9 @@ def test_first_publication_needs_init_then_marks_the_destination(tree):
 
     status, messages = run(www, overrides)  # marked: no --init needed any more
     assert status == 0, messages
-    assert "recherche : 0 tranche indexée, 4 reprises du cache" in messages  # kept from the first publication
+    assert re.search(
+        r"recherche : 0 tranche indexée, [1-9]\d* reprises du cache", messages
+    )  # kept from the first publication
     assert re.search(r"\d+ nouveaux, \d+ modifiés, \d+ supprimés", messages)  # Pagefind renames a few files
 
 

@@ -99,9 +99,9 @@ def test_first_publication_sends_every_manifest_file_with_its_type_and_cache(sto
         "feeds/tout.rss.xml": ("application/rss+xml; charset=utf-8", "public, max-age=300"),
         "sitemap.xml": ("application/xml; charset=utf-8", "public, max-age=300"),
         "theme/css/site.css": ("text/css; charset=utf-8", "public, max-age=3600"),
-        "pagefind/pagefind.js": ("application/javascript; charset=utf-8", "public, max-age=3600"),
-        "pagefind/pagefind-entry.json": ("application/json; charset=utf-8", "public, max-age=300"),
-        "pagefind/wasm.fr.pagefind": ("application/octet-stream", "public, max-age=3600"),
+        "pagefind/2024/pagefind.js": ("application/javascript; charset=utf-8", "public, max-age=3600"),
+        "pagefind/2024/pagefind-entry.json": ("application/json; charset=utf-8", "public, max-age=300"),
+        "pagefind/2024/wasm.fr.pagefind": ("application/octet-stream", "public, max-age=3600"),
         "sw.js": ("application/javascript; charset=utf-8", "no-cache"),
     }
     for key, (kind, cache) in expected.items():

@@ -19,10 +19,18 @@ NGINX = (pathlib.Path(ROOT) / "deploy" / "nginx.conf").read_text(encoding="utf-8
         ("calendrier/tout.ics", "text/calendar; charset=utf-8", "public, max-age=300"),
         ("feeds/tout.atom.xml", "application/atom+xml; charset=utf-8", "public, max-age=300"),
         ("feeds/tout.rss.xml", "application/rss+xml; charset=utf-8", "public, max-age=300"),
-        ("pagefind/fragment/fr_59fed4a.pf_fragment", "application/octet-stream", "public, max-age=31536000, immutable"),
-        ("pagefind/pagefind.fr_142a51398c.pf_meta", "application/octet-stream", "public, max-age=31536000, immutable"),
-        ("pagefind/wasm.fr.pagefind", "application/octet-stream", "public, max-age=3600"),
-        ("pagefind/pagefind-entry.json", "application/json; charset=utf-8", "public, max-age=300"),
+        (
+            "pagefind/2024/fragment/fr_59fe.pf_fragment",
+            "application/octet-stream",
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "pagefind/2024/pagefind.fr_142a5.pf_meta",
+            "application/octet-stream",
+            "public, max-age=31536000, immutable",
+        ),
+        ("pagefind/2024/wasm.fr.pagefind", "application/octet-stream", "public, max-age=3600"),
+        ("pagefind/2024/pagefind-entry.json", "application/json; charset=utf-8", "public, max-age=300"),
         ("images/photos/0123456789abcdef0123/360.webp", "image/webp", "public, max-age=31536000, immutable"),
         ("images/photos/logos/cmss.jpg", "image/jpeg", "public, max-age=3600"),
         ("sw.js", "application/javascript; charset=utf-8", "no-cache"),
@@ -44,7 +52,7 @@ def test_the_types_are_those_of_the_nginx_configuration():
 
 def test_what_a_page_links_to_goes_up_before_it():
     files = {
-        "pagefind/index/fr_ff12a56.pf_index": "fichier généré par le site",
+        "pagefind/2024/index/fr_ff12a56.pf_index": "fichier généré par le site",
         "theme/css/site.css": "thème du site",
         "calendrier/evenements/2024/10/communique.ics": "fichier généré par le site",
         "2024/10/communique/index.html": "articles/2024/communique.md",

@@ -11,6 +11,7 @@ WRITER = "pressroom/build/output.py"
 WRITE_ELSEWHERE = {
     "pressroom/build/atomic.py": "swaps whole output folders (the fresh build for the previous one) and its state file",
     "pressroom/build/cache.py": "the reader cache's stamp and the checked bodies, under CACHE_PATH",
+    "pressroom/build/searchindex.py": "the search records given to Pagefind and the shards' bundles, under CACHE_PATH",
     "pressroom/build/mediakit.py": "the press kits' zip files, made once under CACHE_PATH",
     "pressroom/build/report.py": "the traceback of an unforeseen error, under CACHE_PATH",
     "pressroom/content/images.py": "the photos' variants, made under CACHE_PATH (output.copy_made_photo copies them)",
