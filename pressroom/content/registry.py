@@ -16,27 +16,57 @@ import yaml
 from babel import Locale
 from pelican.utils import slugify
 
+from pressroom.content import kinds
+from pressroom.content.header import Entry
 from pressroom.content.problems import Problem
-from pressroom.content.text import INVISIBLE, fold, is_web_address
+from pressroom.content.text import INVISIBLE, fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = (
-    "nom",
-    "pays",
-    "site",
-    "description",
-    "variantes",
-    "contact_presse",
-    "alertes",
-    "diffusion",
-    "logo",
-    "porte_parole",
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistryField:
+    """One key of an institution's entry: French label, kind (``pressroom.content.kinds``), and
+    whether the entry must give it. A one-line text is parsed and checked through its kind, as an
+    article's field is; a ``Structured`` value (a YAML list or mapping) is checked below."""
+
+    key: str
+    label: str
+    kind: kinds.Kind = kinds.Text()
+    required: bool = False
+    multiline: bool = False  # the only text that may run over several lines
+
+    @property
+    def name(self):
+        """The name a kind's problem gives the field."""
+        return self.key
+
+
+class Structured(kinds.Kind):
+    """A list or a mapping of the YAML file, whose items the registry checks one by one."""
+
+
+REGISTRY_FIELDS = (
+    RegistryField("nom", "nom complet", required=True),
+    RegistryField("pays", "pays"),
+    RegistryField("site", "site web", kinds.Url()),
+    RegistryField("description", "description", multiline=True),
+    RegistryField("variantes", "autres noms et sigles", Structured()),
+    RegistryField("contact_presse", "contact presse", Structured()),
+    RegistryField("alertes", "listes d'alertes par e-mail", Structured()),
+    RegistryField("diffusion", "comptes sur les réseaux", Structured()),
+    RegistryField("logo", "logo"),
+    RegistryField("porte_parole", "porte-parole", Structured()),
 )
+FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS)
+TEXT_FIELDS = tuple(spec for spec in REGISTRY_FIELDS if not isinstance(spec.kind, Structured))
+
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
 ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
 EXAMPLE = "CMSS:, INPS: …"
-MULTILINE_FIELDS = ("description",)  # every other text (name, address, e-mail, telephone) holds on one line
+# every other text (name, address, e-mail, telephone) holds on one line
+MULTILINE_FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS if spec.multiline)
 # The keys of one spokesperson of « porte_parole »; « nom » is required.
 SPOKESPERSON_KEYS = ("nom", "fonction", "telephone", "courriel", "langues")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ITU-T E.164: « + », country code, at most 15 digits
@@ -363,17 +393,18 @@ class _Checker:
             )
             return None
         variants = self.variants(acronym, fields.get("variantes"))
+        texts = {spec.key: self.typed(acronym, spec, fields.get(spec.key), line_of(key_node)) for spec in TEXT_FIELDS}
         institution = Institution(
             acronym=acronym,
-            name=self.text(acronym, "nom", fields.get("nom"), missing_at=line_of(key_node)),
-            country=self.text(acronym, "pays", fields.get("pays")),
-            website=self.website(acronym, fields.get("site")),
-            description=self.text(acronym, "description", fields.get("description")),
+            name=texts["nom"],
+            country=texts["pays"],
+            website=texts["site"],
+            description=texts["description"],
             aliases=tuple(variant for variant, _ in variants),
             press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
             alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
             channels=self.channels(acronym, fields.get("diffusion")),
-            logo=self.text(acronym, "logo", fields.get("logo")).strip(),
+            logo=texts["logo"],
             spokespeople=self.spokespeople(acronym, fields.get("porte_parole")),
         )
         named = [(acronym, "sigle", line_of(key_node))]
@@ -393,19 +424,14 @@ class _Checker:
                 fields[name] = value_node
         return fields
 
-    def website(self, acronym, node):
-        address = self.text(acronym, "site", node).strip()
-        if not address:
-            return ""
-        if not is_web_address(address):
-            self.report(
-                node,
-                f"{acronym}: site",
-                f"adresse « {address} » refusée",
-                'écrivez une adresse complète commençant par https:// ou http://, ou "" si le site est inconnu',
-            )
-            return ""
-        return address
+    def typed(self, acronym, spec, node, entry_line):
+        """A text field parsed through its kind, or the kind's empty value; the kind's problems reported."""
+        text = self.text(acronym, spec.key, node, missing_at=entry_line if spec.required else None)
+        if not text.strip():
+            return spec.kind.empty()
+        found = spec.kind.check(Entry(spec.key, [text.strip()], line_of(node)), spec, _EntryCheck(self.path, acronym))
+        self.problems.extend(found)
+        return spec.kind.empty() if found else spec.kind.parse(text)
 
     def variants(self, acronym, node):
         """(variant, line) for each variant of a well-formed list."""
@@ -646,6 +672,18 @@ class _Checker:
                 f"même adresse de page (institutions/{institution.slug}/) que {owner[0]} (ligne {owner[1]})",
                 "écrivez un sigle qui diffère par ses lettres ou ses chiffres",
             )
+
+
+@dataclasses.dataclass(frozen=True)
+class _EntryCheck:
+    """What a kind's check needs to report a problem of one institution's field."""
+
+    path: str
+    acronym: str
+
+    def problem(self, entry_or_line, field_name, message, hint=""):
+        line = entry_or_line if isinstance(entry_or_line, int) else entry_or_line.line
+        return Problem(self.path, f"{self.acronym}: {field_name}", message, hint, line)
 
 
 _SYNTAX_HINT = (

@@ -26,7 +26,7 @@ EXPECTED = {
     "champ-en-double.yml": ":6: CMSS: nom: champ écrit deux fois (déjà ligne 3) — gardez une seule ligne « nom: »",
     "champ-inconnu.yml": ":6: CMSS: variante: champ inconnu — vouliez-vous dire « variantes » ?",
     "sans-nom.yml": ":2: CMSS: nom: champ obligatoire absent ou vide — ajoutez « nom: »",
-    "site-javascript.yml": ":5: CMSS: site: adresse « javascript:alert(1) » refusée — écrivez une adresse complète",
+    "site-javascript.yml": ":5: CMSS: site: adresse refusée « javascript:alert(1) » — écrivez une adresse complète",
     "contact-texte.yml": ":6: INPS: contact_presse: doit être une liste de champs (nom, courriel, telephone) — ",
     "encodage-latin1.yml": ":2: fichier: caractère illisible : le fichier n'est pas en UTF-8 — enregistrez",
     "tabulation.yml": ":3: syntaxe: tabulation en retrait — remplacez-la par des espaces",
@@ -130,7 +130,7 @@ def test_every_problem_of_the_file_is_reported_at_once(tmp_path):
         ":7: CMSS: variantes: variante vide ou qui n'est pas un texte : « 12 »",
         ":8: INPS: sigle: « INPS » désigne déjà CMSS (variantes, ligne 7)",
         ":9: INPS: nom: doit être un texte, pas « 2024 »",
-        ":10: INPS: site: adresse « ftp://inps.example » refusée",
+        ":10: INPS: site: adresse refusée « ftp://inps.example »",
         ":11: INPS: sites: champ inconnu",
         ":12: C.M.S.S: sigle: même adresse de page (institutions/cmss/) que CMSS (ligne 1)",
     ]
