@@ -583,7 +583,7 @@ class _Checker:
                     "écrivez les langues entre crochets : [français, bambara]",
                 )
                 continue
-            for part in (part.strip() for part in value.split(",") if part.strip()):
+            for part in kinds.split_list(value):  # the rule of a kind of names: separated by commas
                 tag = self.known_languages.get(normalize(part))
                 if tag is None:
                     self.report(
