@@ -646,3 +646,34 @@ def check_attachments(entry, spec, check):
 
 def check_withdrawal(entry, spec, check):
     return check_dated_line(entry, spec, check, entry.value, entry.line)
+
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ITU-T E.164: « + », country code, at most 15 digits
+ONE_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+
+
+class Phone(Kind):
+    """A telephone number in the international form E.164: +22320000000."""
+
+    def check(self, entry, spec, check):
+        if E164.match(entry.value):
+            return []
+        message = f"numéro « {entry.value} » refusé (format international E.164 attendu)"
+        hint = 'écrivez « + », l\'indicatif du pays puis le numéro, sans espace : "+22320000000"'
+        return [check.problem(entry, spec.name, message, hint)]
+
+
+class Email(Kind):
+    """One e-mail address."""
+
+    def check(self, entry, spec, check):
+        if ONE_EMAIL.match(entry.value):
+            return []
+        message = f"adresse « {entry.value} » refusée (une seule adresse e-mail attendue)"
+        return [
+            check.problem(
+                entry, spec.name, message, "écrivez une seule adresse complète, par exemple presse@exemple.ml"
+            )
+        ]

@@ -35,11 +35,12 @@ class RegistryField:
     kind: kinds.Kind = kinds.Text()
     required: bool = False
     multiline: bool = False  # the only text that may run over several lines
+    under: str = ""  # the key of the list that holds it: « porte_parole »
 
     @property
     def name(self):
         """The name a kind's problem gives the field."""
-        return self.key
+        return f"{self.under}: {self.key}" if self.under else self.key
 
 
 class Structured(kinds.Kind):
@@ -60,6 +61,18 @@ REGISTRY_FIELDS = (
 )
 FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS)
 TEXT_FIELDS = tuple(spec for spec in REGISTRY_FIELDS if not isinstance(spec.kind, Structured))
+# The keys of one spokesperson of « porte_parole »; « nom » is required.
+SPOKESPERSON_FIELDS = {
+    spec.key: spec
+    for spec in (
+        RegistryField("nom", "prénom et nom", required=True, under="porte_parole"),
+        RegistryField("fonction", "fonction", under="porte_parole"),
+        RegistryField("telephone", "téléphone", kinds.Phone(), under="porte_parole"),
+        RegistryField("courriel", "adresse e-mail", kinds.Email(), under="porte_parole"),
+        RegistryField("langues", "langues", Structured(), under="porte_parole"),
+    )
+}
+SPOKESPERSON_KEYS = tuple(SPOKESPERSON_FIELDS)
 
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
@@ -68,24 +81,6 @@ EXAMPLE = "CMSS:, INPS: …"
 # every other text (name, address, e-mail, telephone) holds on one line
 MULTILINE_FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS if spec.multiline)
 # The keys of one spokesperson of « porte_parole »; « nom » is required.
-SPOKESPERSON_KEYS = ("nom", "fonction", "telephone", "courriel", "langues")
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ITU-T E.164: « + », country code, at most 15 digits
-ONE_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
-# What a spokesperson's telephone and e-mail must look like: pattern, problem, how to correct it.
-SPOKESPERSON_FORMATS = {
-    "telephone": (
-        E164,
-        "numéro « {} » refusé (format international E.164 attendu)",
-        'écrivez « + », l\'indicatif du pays puis le numéro, sans espace : "+22320000000"',
-    ),
-    "courriel": (
-        ONE_EMAIL,
-        "adresse « {} » refusée (une seule adresse e-mail attendue)",
-        "écrivez une seule adresse complète, par exemple presse@exemple.ml",
-    ),
-}
 # The networks of « diffusion » where `invoke diffusion` posts each release: the account, checked by
 # an allow-list pattern, and an example of what to write.
 CHANNELS = {
@@ -525,24 +520,20 @@ class _Checker:
                 "écrivez chaque personne comme « - nom: … » suivi de fonction, telephone, courriel, langues",
             )
             return None
-        values, ok = {}, True
+        values = {}
         for name, key_node, value_node in self.unique_items(node, where):
             if name not in SPOKESPERSON_KEYS:
                 self.report(
                     key_node, f"{where}: {name}", "champ inconnu", "champs possibles : " + ", ".join(SPOKESPERSON_KEYS)
                 )
-                ok = False
             elif name == "langues":
                 values[name] = self.languages(acronym, value_node)
             else:
-                values[name] = self.text(acronym, f"porte_parole: {name}", value_node).strip()
+                values[name] = self.typed(acronym, SPOKESPERSON_FIELDS[name], value_node, None)
         if not values.get("nom"):
             self.report(
                 node, f"{where}: nom", "champ obligatoire absent ou vide", "ajoutez « nom: » suivi du prénom et du nom"
             )
-            return None
-        ok = all([ok] + [self.valid(where, node, key, values.get(key, "")) for key in SPOKESPERSON_FORMATS])
-        if not ok:
             return None
         return Spokesperson(
             name=values["nom"],
@@ -550,20 +541,6 @@ class _Checker:
             phone=values.get("telephone", ""),
             email=values.get("courriel", ""),
             languages=values.get("langues", ()),
-        )
-
-    def valid(self, where, node, key, value):
-        """A telephone or e-mail of a spokesperson matches its pattern (SPOKESPERSON_FORMATS)."""
-        pattern, message, hint = SPOKESPERSON_FORMATS[key]
-        if not value or pattern.match(value):
-            return True
-        self.report(self.value_line(node, key), f"{where}: {key}", message.format(value), hint)
-        return False
-
-    @staticmethod
-    def value_line(node, key):
-        return next(
-            (line_of(k) for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), line_of(node)
         )
 
     def languages(self, acronym, node):
