@@ -8,6 +8,8 @@ import pytest
 import yaml
 from conftest import FIXTURE_SITE
 
+from pressroom.content import schema
+from pressroom.content.header import Entry
 from pressroom.content.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -213,3 +215,18 @@ def test_a_typo_in_the_e_mail_lists_is_reported_by_the_registry_itself(tmp_path)
     lines = str(raised.value).splitlines()
     assert any(":4: alertes: INPS : clé inconnue « anonces » — clés possibles : annonces" in line for line in lines)
     assert any(":5: alertes: INPS : quotidien : adresse e-mail invalide « inps quotidien »" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "address", ["https://www.cmss.ml", "http://cmss.ml/presse", "javascript:alert(1)", "https://", "www.cmss.ml"]
+)
+def test_a_registry_site_follows_the_rule_of_an_articles_web_address(tmp_path, address):
+    """One rule per kind: the registry's « site » is refused exactly when an article's Source is."""
+    source = schema.field("Source")
+    entry = Entry("Source", [address], 1)
+    article_refuses = bool(source.kind.check(entry, source, schema.Check("a.md", "a.md", None, {}, None)))
+    path = write(tmp_path, f'CMSS:\n  nom: Caisse Malienne de Sécurité Sociale\n  site: "{address}"\n')
+    if article_refuses:
+        assert "CMSS: site: adresse refusée" in str(refusal(path))
+    else:
+        assert Registry.load(path).find("CMSS").website == address
