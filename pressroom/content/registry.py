@@ -48,7 +48,7 @@ class Structured(kinds.Kind):
 
 
 REGISTRY_FIELDS = (
-    RegistryField("nom", "nom complet", required=True),
+    RegistryField("nom", "le nom complet de l'institution", required=True),
     RegistryField("pays", "pays"),
     RegistryField("site", "site web", kinds.Url()),
     RegistryField("description", "description", multiline=True),
@@ -65,7 +65,7 @@ TEXT_FIELDS = tuple(spec for spec in REGISTRY_FIELDS if not isinstance(spec.kind
 SPOKESPERSON_FIELDS = {
     spec.key: spec
     for spec in (
-        RegistryField("nom", "prénom et nom", required=True, under="porte_parole"),
+        RegistryField("nom", "le prénom et le nom", required=True, under="porte_parole"),
         RegistryField("fonction", "fonction", under="porte_parole"),
         RegistryField("telephone", "téléphone", kinds.Phone(), under="porte_parole"),
         RegistryField("courriel", "adresse e-mail", kinds.Email(), under="porte_parole"),
@@ -73,6 +73,7 @@ SPOKESPERSON_FIELDS = {
     )
 }
 SPOKESPERSON_KEYS = tuple(SPOKESPERSON_FIELDS)
+SPOKESPERSON_TEXTS = tuple(spec for spec in SPOKESPERSON_FIELDS.values() if not isinstance(spec.kind, Structured))
 
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
@@ -287,20 +288,10 @@ class _Checker:
                 )
             return REPORTED
 
-    def text(self, acronym, field, node, missing_at=None):
-        """A text field: a string, or '' when absent; reports anything else, and its
-        absence when ``missing_at`` (the line of the entry) is given."""
+    def text(self, acronym, field, node):
+        """A text field: a string, or '' when absent, empty or of another kind (reported)."""
         value = None if node is None else self.value(node, f"{acronym}: {field}")
-        if value is REPORTED:
-            return ""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if missing_at:
-                self.report(
-                    node or missing_at,
-                    f"{acronym}: {field}",
-                    "champ obligatoire absent ou vide",
-                    f"ajoutez « {field}: » suivi du nom complet de l'institution",
-                )
+        if value is REPORTED or value is None or (isinstance(value, str) and not value.strip()):
             return ""
         if not isinstance(value, str):
             self.report(
@@ -318,7 +309,7 @@ class _Checker:
                 "écrivez la valeur sur une seule ligne (une adresse, un nom, un numéro tiennent sur une ligne)",
             )
             return ""
-        return value.strip() if missing_at else value
+        return value
 
     def registry(self, root):
         if root is None:
@@ -388,7 +379,7 @@ class _Checker:
             )
             return None
         variants = self.variants(acronym, fields.get("variantes"))
-        texts = {spec.key: self.typed(acronym, spec, fields.get(spec.key), line_of(key_node)) for spec in TEXT_FIELDS}
+        texts = self.texts(acronym, TEXT_FIELDS, fields, line_of(key_node))
         institution = Institution(
             acronym=acronym,
             name=texts["nom"],
@@ -419,10 +410,17 @@ class _Checker:
                 fields[name] = value_node
         return fields
 
+    def texts(self, acronym, specs, nodes, entry_line):
+        """The value of each text field of ``specs``, by key, from the value nodes written."""
+        return {spec.key: self.typed(acronym, spec, nodes.get(spec.key), entry_line) for spec in specs}
+
     def typed(self, acronym, spec, node, entry_line):
         """A text field parsed through its kind, or the kind's empty value; the kind's problems reported."""
-        text = self.text(acronym, spec.key, node, missing_at=entry_line if spec.required else None)
+        text = self.text(acronym, spec.key, node)
         if not text.strip():
+            if spec.required and _is_blank(node):
+                hint = f"ajoutez « {spec.key}: » puis {spec.label}"
+                self.report(node or entry_line, f"{acronym}: {spec.name}", "champ obligatoire absent ou vide", hint)
             return spec.kind.empty()
         found = spec.kind.check(Entry(spec.key, [text.strip()], line_of(node)), spec, _EntryCheck(self.path, acronym))
         self.problems.extend(found)
@@ -520,27 +518,24 @@ class _Checker:
                 "écrivez chaque personne comme « - nom: … » suivi de fonction, telephone, courriel, langues",
             )
             return None
-        values = {}
+        given = {}
         for name, key_node, value_node in self.unique_items(node, where):
-            if name not in SPOKESPERSON_KEYS:
+            if name in SPOKESPERSON_FIELDS:
+                given[name] = value_node
+            else:
                 self.report(
                     key_node, f"{where}: {name}", "champ inconnu", "champs possibles : " + ", ".join(SPOKESPERSON_KEYS)
                 )
-            elif name == "langues":
-                values[name] = self.languages(acronym, value_node)
-            else:
-                values[name] = self.typed(acronym, SPOKESPERSON_FIELDS[name], value_node, None)
-        if not values.get("nom"):
-            self.report(
-                node, f"{where}: nom", "champ obligatoire absent ou vide", "ajoutez « nom: » suivi du prénom et du nom"
-            )
+        languages = self.languages(acronym, given["langues"]) if "langues" in given else ()
+        values = self.texts(acronym, SPOKESPERSON_TEXTS, given, line_of(node))
+        if not values["nom"]:
             return None
         return Spokesperson(
             name=values["nom"],
-            role=values.get("fonction", ""),
-            phone=values.get("telephone", ""),
-            email=values.get("courriel", ""),
-            languages=values.get("langues", ()),
+            role=values["fonction"],
+            phone=values["telephone"],
+            email=values["courriel"],
+            languages=languages,
         )
 
     def languages(self, acronym, node):
@@ -671,6 +666,11 @@ _SYNTAX_HINT = (
 
 def _is_null(node):
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _is_blank(node):
+    """Nothing written: no value, a null or an empty text."""
+    return node is None or _is_null(node) or (isinstance(node, yaml.ScalarNode) and not node.value.strip())
 
 
 def _shown_value(node):
