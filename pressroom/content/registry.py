@@ -400,12 +400,12 @@ class _Checker:
         self.claim_address(institution, key_node)
         return institution
 
-    def fields(self, acronym, entry_node):
-        """The entry's known fields by name; reports unknown and repeated ones."""
+    def fields(self, where, node, known=FIELDS):
+        """The value nodes of the ``known`` fields of a mapping by name; reports unknown and repeated ones."""
         fields = {}
-        for name, key_node, value_node in self.unique_items(entry_node, acronym):
-            if name not in FIELDS:
-                self.report(key_node, f"{acronym}: {name}", "champ inconnu", _field_hint(name))
+        for name, key_node, value_node in self.unique_items(node, where):
+            if name not in known:
+                self.report(key_node, f"{where}: {name}", "champ inconnu", _field_hint(name, known))
             else:
                 fields[name] = value_node
         return fields
@@ -518,14 +518,7 @@ class _Checker:
                 "écrivez chaque personne comme « - nom: … » suivi de fonction, telephone, courriel, langues",
             )
             return None
-        given = {}
-        for name, key_node, value_node in self.unique_items(node, where):
-            if name in SPOKESPERSON_FIELDS:
-                given[name] = value_node
-            else:
-                self.report(
-                    key_node, f"{where}: {name}", "champ inconnu", "champs possibles : " + ", ".join(SPOKESPERSON_KEYS)
-                )
+        given = self.fields(where, node, SPOKESPERSON_KEYS)
         languages = self.languages(acronym, given["langues"]) if "langues" in given else ()
         values = self.texts(acronym, SPOKESPERSON_TEXTS, given, line_of(node))
         if not values["nom"]:
@@ -681,12 +674,11 @@ def _shown_value(node):
     return "liste de champs"
 
 
-def _field_hint(name):
-    close = difflib.get_close_matches(str(name).lower(), FIELDS, n=1, cutoff=0.6)
-    known = ", ".join(FIELDS)
+def _field_hint(name, known):
+    close = difflib.get_close_matches(str(name).lower(), known, n=1, cutoff=0.6)
     if close:
-        return f"vouliez-vous dire « {close[0]} » ? Champs possibles : {known}"
-    return f"retirez-le ; champs possibles : {known}"
+        return f"vouliez-vous dire « {close[0]} » ? Champs possibles : {', '.join(known)}"
+    return f"retirez-le ; champs possibles : {', '.join(known)}"
 
 
 def _shown_path(path):
