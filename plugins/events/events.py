@@ -23,7 +23,7 @@ from pelican.generators import Generator
 
 from pressroom.build import pipeline
 from pressroom.build.output import write_output
-from pressroom.content import schema
+from pressroom.content import kinds, schema
 from pressroom.content.frdates import today
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.text import absolute_url, plain_text
@@ -150,7 +150,7 @@ def read_event(article):
     try:
         dates = schema.event_dates(schema.fields_of(article), default_year=article.date.year)
     except ValueError as error:
-        raise ContentError([problem_at(article.source_path, "Event-Start", str(error), schema.DATETIME_HINT)]) from None
+        raise ContentError([problem_at(article.source_path, "Event-Start", str(error), kinds.DATETIME_HINT)]) from None
     return Event(dates.name, dates.start, dates.end, dates.location) if dates else None
 
 

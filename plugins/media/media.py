@@ -29,7 +29,7 @@ from pelican.generators import Generator, StaticGenerator
 from pelican.utils import get_relative_path
 
 from pressroom.build import engine, output, pipeline
-from pressroom.content import files, images, schema, statics
+from pressroom.content import files, images, kinds, schema, statics
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.settings import registry_path, setting
 
@@ -168,7 +168,7 @@ def picture(tag, src, relative, photo, prefix):
 def logo_share(content, settings, logos):
     """The sharing image made from the registry logo of the article's first institution that has one."""
     for institution in getattr(content, "institutions", []):
-        relative = schema.image_path(getattr(institution, "logo", ""))
+        relative = kinds.image_path(getattr(institution, "logo", ""))
         if not relative:
             continue
         source = os.path.join(settings["PATH"], relative)

@@ -25,7 +25,7 @@ from pressroom.build import cache, discovery, pipeline, report
 from pressroom.build.processes import die_with_parent
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
-from pressroom.content import addresses, body, schema, statics
+from pressroom.content import addresses, body, kinds, schema, statics
 from pressroom.content.header import UnreadableFile, parse_header, read_text
 from pressroom.content.problems import Problem, problem_at
 from pressroom.content.registry import Registry, RegistryError, normalize
@@ -248,7 +248,7 @@ def check_tag_spellings(report, root):
         if _shown(path, root) in broken:
             continue
         tags = header.first("tags")
-        for tag in schema.split_list(tags.value if tags else ""):
+        for tag in kinds.split_list(tags.value if tags else ""):
             spellings[normalize(tag)].setdefault(tag, path)
     problems = []
     for variants in spellings.values():
@@ -276,9 +276,9 @@ def check_numbers(report, root, registry):
 
     def number_key(header):
         number, institutions = header.first("number"), header.first("institutions")
-        if not number or not institutions or not schema.NUMBER_PATTERN.match(number.value.strip()):
+        if not number or not institutions or not kinds.NUMBER_PATTERN.match(number.value.strip()):
             return None
-        names = schema.split_list(institutions.value)
+        names = kinds.split_list(institutions.value)
         institution = registry.find(names[0]) if names else None
         return (institution.acronym, number.value.strip()) if institution else None
 

@@ -54,8 +54,8 @@ class Enrichment:
 
     institutions: list = dataclasses.field(default_factory=list)
     organisers: list = dataclasses.field(default_factory=list)
-    corrections: list = dataclasses.field(default_factory=list)  # of schema.Dated, oldest first
-    withdrawal: object = None  # a schema.Dated
+    corrections: list = dataclasses.field(default_factory=list)  # of kinds.Dated, oldest first
+    withdrawal: object = None  # a kinds.Dated
     event: object = None
     photo: object = None  # a pressroom.content.images.Photo
     share_image: str = ""  # relative URL of the 1200×630 sharing image

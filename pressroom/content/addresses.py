@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from pressroom.content import schema
+from pressroom.content import kinds, schema
 from pressroom.content.problems import Problem, field_line
 from pressroom.settings import DEFAULTS, setting
 
@@ -69,7 +69,7 @@ def listing_problems(settings):
     problems = []
     for entry in read_entries(path):
         source = posixpath.normpath(entry.source) if entry.source else ""
-        if not schema.ADDRESS_PATTERN.match(entry.url):  # as Redirect-From: never ``..``, ``/x`` or ``a//b``
+        if not kinds.ADDRESS_PATTERN.match(entry.url):  # as Redirect-From: never ``..``, ``/x`` or ``a//b``
             message = f"adresse invalide « {entry.url} » : seules les adresses du site (2024/10/titre/) sont admises"
         elif not source or source.startswith(("../", "/")) or source != entry.source:
             message = f"fichier source invalide « {entry.source} » : il doit être un fichier de content/"

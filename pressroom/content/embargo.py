@@ -16,13 +16,13 @@ import secrets
 import sys
 import zoneinfo
 
-from pressroom.content import frdates, images, schema
+from pressroom.content import frdates, images, kinds, schema
 from pressroom.content.header import UnreadableFile, read_header, read_text
 from pressroom.settings import setting
 
-TOKEN_BYTES = 24  # 192 random bits, 32 characters (lint asks for 22 at least: schema.TOKEN_MIN_LENGTH)
+TOKEN_BYTES = 24  # 192 random bits, 32 characters (lint asks for 22 at least: kinds.TOKEN_MIN_LENGTH)
 FIELD = schema.field("Preview-Token")
-token_problem = schema.token_problem
+token_problem = kinds.token_problem
 
 
 class EmbargoError(Exception):
@@ -123,7 +123,7 @@ def give_link(path, now, revoke=False):
         raise EmbargoError("c'est un brouillon : retirez « Status: draft » avant de donner un lien sous embargo")
     date = header.first("date")
     try:
-        moment = schema.read_date(date.value) if date else None
+        moment = kinds.read_date(date.value) if date else None
     except ValueError:
         moment = None
     if moment is None:

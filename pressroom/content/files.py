@@ -145,7 +145,7 @@ class Download:
 
 
 def download(attachment, content_folder):
-    """The Download of a checked ``schema.Attachment``."""
+    """The Download of a checked ``kinds.Attachment``."""
     path = os.path.join(content_folder, attachment.path)
     kind = TYPES[extension_of(path)].label
     return Download(attachment.path, attachment.label, kind, file_size(os.path.getsize(path)))

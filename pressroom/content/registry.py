@@ -16,46 +16,72 @@ import yaml
 from babel import Locale
 from pelican.utils import slugify
 
+from pressroom.content import kinds
+from pressroom.content.header import Entry
 from pressroom.content.problems import Problem
-from pressroom.content.text import INVISIBLE, fold, is_web_address
+from pressroom.content.text import INVISIBLE, fold
 
 REPORTED = object()  # a value whose problem is already reported
-FIELDS = (
-    "nom",
-    "pays",
-    "site",
-    "description",
-    "variantes",
-    "contact_presse",
-    "alertes",
-    "diffusion",
-    "logo",
-    "porte_parole",
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistryField:
+    """One key of an institution's entry: French label, kind (``pressroom.content.kinds``), and
+    whether the entry must give it. A one-line text is parsed and checked through its kind, as an
+    article's field is; a ``Structured`` value (a YAML list or mapping) is checked below."""
+
+    key: str
+    label: str
+    kind: kinds.Kind = kinds.Text()
+    required: bool = False
+    multiline: bool = False  # the only text that may run over several lines
+    under: str = ""  # the key of the list that holds it: « porte_parole »
+
+    @property
+    def name(self):
+        """The name a kind's problem gives the field."""
+        return f"{self.under}: {self.key}" if self.under else self.key
+
+
+class Structured(kinds.Kind):
+    """A list or a mapping of the YAML file, whose items the registry checks one by one."""
+
+
+REGISTRY_FIELDS = (
+    RegistryField("nom", "le nom complet de l'institution", required=True),
+    RegistryField("pays", "pays"),
+    RegistryField("site", "site web", kinds.Url()),
+    RegistryField("description", "description", multiline=True),
+    RegistryField("variantes", "autres noms et sigles", Structured()),
+    RegistryField("contact_presse", "contact presse", Structured()),
+    RegistryField("alertes", "listes d'alertes par e-mail", Structured()),
+    RegistryField("diffusion", "comptes sur les réseaux", Structured()),
+    RegistryField("logo", "logo"),
+    RegistryField("porte_parole", "porte-parole", Structured()),
 )
+FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS)
+TEXT_FIELDS = tuple(spec for spec in REGISTRY_FIELDS if not isinstance(spec.kind, Structured))
+# The keys of one spokesperson of « porte_parole »; « nom » is required.
+SPOKESPERSON_FIELDS = {
+    spec.key: spec
+    for spec in (
+        RegistryField("nom", "le prénom et le nom", required=True, under="porte_parole"),
+        RegistryField("fonction", "fonction", under="porte_parole"),
+        RegistryField("telephone", "téléphone", kinds.Phone(), under="porte_parole"),
+        RegistryField("courriel", "adresse e-mail", kinds.Email(), under="porte_parole"),
+        RegistryField("langues", "langues", Structured(), under="porte_parole"),
+    )
+}
+SPOKESPERSON_KEYS = tuple(SPOKESPERSON_FIELDS)
+SPOKESPERSON_TEXTS = tuple(spec for spec in SPOKESPERSON_FIELDS.values() if not isinstance(spec.kind, Structured))
+
 # The e-mail lists of « alertes »: where `invoke alertes` posts (annonces, quotidien), and the
 # mailto links of the site (inscription, inscription_quotidien, desinscription).
 ALERT_KEYS = ("annonces", "quotidien", "inscription", "inscription_quotidien", "desinscription")
 EXAMPLE = "CMSS:, INPS: …"
-MULTILINE_FIELDS = ("description",)  # every other text (name, address, e-mail, telephone) holds on one line
+# every other text (name, address, e-mail, telephone) holds on one line
+MULTILINE_FIELDS = tuple(spec.key for spec in REGISTRY_FIELDS if spec.multiline)
 # The keys of one spokesperson of « porte_parole »; « nom » is required.
-SPOKESPERSON_KEYS = ("nom", "fonction", "telephone", "courriel", "langues")
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # ITU-T E.164: « + », country code, at most 15 digits
-ONE_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
-# What a spokesperson's telephone and e-mail must look like: pattern, problem, how to correct it.
-SPOKESPERSON_FORMATS = {
-    "telephone": (
-        E164,
-        "numéro « {} » refusé (format international E.164 attendu)",
-        'écrivez « + », l\'indicatif du pays puis le numéro, sans espace : "+22320000000"',
-    ),
-    "courriel": (
-        ONE_EMAIL,
-        "adresse « {} » refusée (une seule adresse e-mail attendue)",
-        "écrivez une seule adresse complète, par exemple presse@exemple.ml",
-    ),
-}
 # The networks of « diffusion » where `invoke diffusion` posts each release: the account, checked by
 # an allow-list pattern, and an example of what to write.
 CHANNELS = {
@@ -262,20 +288,10 @@ class _Checker:
                 )
             return REPORTED
 
-    def text(self, acronym, field, node, missing_at=None):
-        """A text field: a string, or '' when absent; reports anything else, and its
-        absence when ``missing_at`` (the line of the entry) is given."""
+    def text(self, acronym, field, node):
+        """A text field: a string, or '' when absent, empty or of another kind (reported)."""
         value = None if node is None else self.value(node, f"{acronym}: {field}")
-        if value is REPORTED:
-            return ""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if missing_at:
-                self.report(
-                    node or missing_at,
-                    f"{acronym}: {field}",
-                    "champ obligatoire absent ou vide",
-                    f"ajoutez « {field}: » suivi du nom complet de l'institution",
-                )
+        if value is REPORTED or value is None or (isinstance(value, str) and not value.strip()):
             return ""
         if not isinstance(value, str):
             self.report(
@@ -293,7 +309,7 @@ class _Checker:
                 "écrivez la valeur sur une seule ligne (une adresse, un nom, un numéro tiennent sur une ligne)",
             )
             return ""
-        return value.strip() if missing_at else value
+        return value
 
     def registry(self, root):
         if root is None:
@@ -363,17 +379,18 @@ class _Checker:
             )
             return None
         variants = self.variants(acronym, fields.get("variantes"))
+        texts = self.texts(acronym, TEXT_FIELDS, fields, line_of(key_node))
         institution = Institution(
             acronym=acronym,
-            name=self.text(acronym, "nom", fields.get("nom"), missing_at=line_of(key_node)),
-            country=self.text(acronym, "pays", fields.get("pays")),
-            website=self.website(acronym, fields.get("site")),
-            description=self.text(acronym, "description", fields.get("description")),
+            name=texts["nom"],
+            country=texts["pays"],
+            website=texts["site"],
+            description=texts["description"],
             aliases=tuple(variant for variant, _ in variants),
             press_contact=self.mapping(acronym, "contact_presse", fields.get("contact_presse")),
             alerts=self.mapping(acronym, "alertes", fields.get("alertes")),
             channels=self.channels(acronym, fields.get("diffusion")),
-            logo=self.text(acronym, "logo", fields.get("logo")).strip(),
+            logo=texts["logo"],
             spokespeople=self.spokespeople(acronym, fields.get("porte_parole")),
         )
         named = [(acronym, "sigle", line_of(key_node))]
@@ -383,29 +400,31 @@ class _Checker:
         self.claim_address(institution, key_node)
         return institution
 
-    def fields(self, acronym, entry_node):
-        """The entry's known fields by name; reports unknown and repeated ones."""
+    def fields(self, where, node, known=FIELDS):
+        """The value nodes of the ``known`` fields of a mapping by name; reports unknown and repeated ones."""
         fields = {}
-        for name, key_node, value_node in self.unique_items(entry_node, acronym):
-            if name not in FIELDS:
-                self.report(key_node, f"{acronym}: {name}", "champ inconnu", _field_hint(name))
+        for name, key_node, value_node in self.unique_items(node, where):
+            if name not in known:
+                self.report(key_node, f"{where}: {name}", "champ inconnu", _field_hint(name, known))
             else:
                 fields[name] = value_node
         return fields
 
-    def website(self, acronym, node):
-        address = self.text(acronym, "site", node).strip()
-        if not address:
-            return ""
-        if not is_web_address(address):
-            self.report(
-                node,
-                f"{acronym}: site",
-                f"adresse « {address} » refusée",
-                'écrivez une adresse complète commençant par https:// ou http://, ou "" si le site est inconnu',
-            )
-            return ""
-        return address
+    def texts(self, acronym, specs, nodes, entry_line):
+        """The value of each text field of ``specs``, by key, from the value nodes written."""
+        return {spec.key: self.typed(acronym, spec, nodes.get(spec.key), entry_line) for spec in specs}
+
+    def typed(self, acronym, spec, node, entry_line):
+        """A text field parsed through its kind, or the kind's empty value; the kind's problems reported."""
+        text = self.text(acronym, spec.key, node)
+        if not text.strip():
+            if spec.required and _is_blank(node):
+                hint = f"ajoutez « {spec.key}: » puis {spec.label}"
+                self.report(node or entry_line, f"{acronym}: {spec.name}", "champ obligatoire absent ou vide", hint)
+            return spec.kind.empty()
+        found = spec.kind.check(Entry(spec.key, [text.strip()], line_of(node)), spec, _EntryCheck(self.path, acronym))
+        self.problems.extend(found)
+        return spec.kind.empty() if found else spec.kind.parse(text)
 
     def variants(self, acronym, node):
         """(variant, line) for each variant of a well-formed list."""
@@ -499,45 +518,17 @@ class _Checker:
                 "écrivez chaque personne comme « - nom: … » suivi de fonction, telephone, courriel, langues",
             )
             return None
-        values, ok = {}, True
-        for name, key_node, value_node in self.unique_items(node, where):
-            if name not in SPOKESPERSON_KEYS:
-                self.report(
-                    key_node, f"{where}: {name}", "champ inconnu", "champs possibles : " + ", ".join(SPOKESPERSON_KEYS)
-                )
-                ok = False
-            elif name == "langues":
-                values[name] = self.languages(acronym, value_node)
-            else:
-                values[name] = self.text(acronym, f"porte_parole: {name}", value_node).strip()
-        if not values.get("nom"):
-            self.report(
-                node, f"{where}: nom", "champ obligatoire absent ou vide", "ajoutez « nom: » suivi du prénom et du nom"
-            )
-            return None
-        ok = all([ok] + [self.valid(where, node, key, values.get(key, "")) for key in SPOKESPERSON_FORMATS])
-        if not ok:
+        given = self.fields(where, node, SPOKESPERSON_KEYS)
+        languages = self.languages(acronym, given["langues"]) if "langues" in given else ()
+        values = self.texts(acronym, SPOKESPERSON_TEXTS, given, line_of(node))
+        if not values["nom"]:
             return None
         return Spokesperson(
             name=values["nom"],
-            role=values.get("fonction", ""),
-            phone=values.get("telephone", ""),
-            email=values.get("courriel", ""),
-            languages=values.get("langues", ()),
-        )
-
-    def valid(self, where, node, key, value):
-        """A telephone or e-mail of a spokesperson matches its pattern (SPOKESPERSON_FORMATS)."""
-        pattern, message, hint = SPOKESPERSON_FORMATS[key]
-        if not value or pattern.match(value):
-            return True
-        self.report(self.value_line(node, key), f"{where}: {key}", message.format(value), hint)
-        return False
-
-    @staticmethod
-    def value_line(node, key):
-        return next(
-            (line_of(k) for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), line_of(node)
+            role=values["fonction"],
+            phone=values["telephone"],
+            email=values["courriel"],
+            languages=languages,
         )
 
     def languages(self, acronym, node):
@@ -557,7 +548,7 @@ class _Checker:
                     "écrivez les langues entre crochets : [français, bambara]",
                 )
                 continue
-            for part in (part.strip() for part in value.split(",") if part.strip()):
+            for part in kinds.split_list(value):  # the rule of a kind of names: separated by commas
                 tag = self.known_languages.get(normalize(part))
                 if tag is None:
                     self.report(
@@ -648,6 +639,18 @@ class _Checker:
             )
 
 
+@dataclasses.dataclass(frozen=True)
+class _EntryCheck:
+    """What a kind's check needs to report a problem of one institution's field."""
+
+    path: str
+    acronym: str
+
+    def problem(self, entry_or_line, field_name, message, hint=""):
+        line = entry_or_line if isinstance(entry_or_line, int) else entry_or_line.line
+        return Problem(self.path, f"{self.acronym}: {field_name}", message, hint, line)
+
+
 _SYNTAX_HINT = (
     "vérifiez cette ligne : un champ par ligne « champ: valeur », retrait de deux espaces sous le sigle, "
     "guillemets autour d'une valeur qui contient « : » ou commence par un signe"
@@ -658,6 +661,11 @@ def _is_null(node):
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
+def _is_blank(node):
+    """Nothing written: no value, a null or an empty text."""
+    return node is None or _is_null(node) or (isinstance(node, yaml.ScalarNode) and not node.value.strip())
+
+
 def _shown_value(node):
     if isinstance(node, yaml.ScalarNode):
         return node.value
@@ -666,12 +674,11 @@ def _shown_value(node):
     return "liste de champs"
 
 
-def _field_hint(name):
-    close = difflib.get_close_matches(str(name).lower(), FIELDS, n=1, cutoff=0.6)
-    known = ", ".join(FIELDS)
+def _field_hint(name, known):
+    close = difflib.get_close_matches(str(name).lower(), known, n=1, cutoff=0.6)
     if close:
-        return f"vouliez-vous dire « {close[0]} » ? Champs possibles : {known}"
-    return f"retirez-le ; champs possibles : {known}"
+        return f"vouliez-vous dire « {close[0]} » ? Champs possibles : {', '.join(known)}"
+    return f"retirez-le ; champs possibles : {', '.join(known)}"
 
 
 def _shown_path(path):

@@ -53,7 +53,7 @@ from pelican.generators import ArticlesGenerator, StaticGenerator
 from pelican.utils import sanitised_join
 
 from pressroom.build import discovery, engine, lint, output, pipeline, report, site, treelock
-from pressroom.content import schema
+from pressroom.content import kinds, schema
 from pressroom.content.problems import ContentError, problem_at
 from pressroom.content.registry import Registry, normalize
 from pressroom.preview.selective import LATER, selective_writer
@@ -215,7 +215,7 @@ class Site:
             known.setdefault(normalize(spelling), (spelling, source))
         tags = header.first("tags")
         problems = []
-        for tag in schema.split_list(tags.value if tags else ""):
+        for tag in kinds.split_list(tags.value if tags else ""):
             first, first_path = known.get(normalize(tag), (tag, path))
             if first != tag:
                 problems.append(lint.tag_spelling_problem(path, tag, first, first_path, self.settings["PATH"]))

@@ -17,7 +17,7 @@ from conftest import FIXTURE_SITE
 from tools import ROOT, require
 
 from pressroom.build import site
-from pressroom.content import schema
+from pressroom.content import kinds, schema
 from pressroom.content.registry import Registry
 from pressroom.tools import editor
 from pressroom.tools.editor import local
@@ -52,7 +52,7 @@ def test_a_field_added_to_the_schema_is_in_the_editor(monkeypatch):
 
 
 def test_a_plain_text_field_is_a_line_of_text(monkeypatch):
-    plain = schema.Field("Simple", "Champ simple", "une aide", kind=schema.Text())
+    plain = schema.Field("Simple", "Champ simple", "une aide", kind=kinds.Text())
     monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, plain))
     assert editor_fields()["simple"]["widget"] == "string"
 
@@ -77,7 +77,7 @@ def test_dates_are_written_as_the_gate_reads_them():
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm"  # the schema's example has a time
     assert fields["event-end"]["format"] == "YYYY-MM-DD" and fields["event-end"]["time_format"] is False
     for spec in schema.FIELDS:
-        if isinstance(spec.kind, schema.Date):
+        if isinstance(spec.kind, kinds.Date):
             assert fields[spec.key]["date_format"] == "YYYY-MM-DD"
 
 
@@ -115,7 +115,7 @@ def test_attachments_are_files_from_content_fichiers_each_with_its_label():
 
 
 def test_a_closed_list_is_a_select(monkeypatch):
-    category = dataclasses.replace(schema.field("Category"), kind=schema.Choice(("Actualité", "Communiqué")))
+    category = dataclasses.replace(schema.field("Category"), kind=kinds.Choice(("Actualité", "Communiqué")))
     fields = tuple(category if spec.key == "category" else spec for spec in schema.FIELDS)
     monkeypatch.setattr(schema, "FIELDS", fields)
     assert editor_fields()["category"]["options"] == ["Actualité", "Communiqué"]
@@ -228,7 +228,7 @@ def test_the_preview_pane_lists_the_plain_fields_the_article_page_shows(monkeypa
     shown = dict(editor.browser_schema(REGISTRY)["shown"])
     assert shown["author-service"] == "Service de l'auteur" and shown["source"] == "Source"
     assert "image-alt" not in shown  # the page shows it as the photo's text, not as a field
-    programme = schema.Field("Programme", "Programme", "une aide", kind=schema.Text(shown_in=("article.html",)))
+    programme = schema.Field("Programme", "Programme", "une aide", kind=kinds.Text(shown_in=("article.html",)))
     monkeypatch.setattr(schema, "FIELDS", (*schema.FIELDS, programme))
     assert ["programme", "Programme"] in editor.browser_schema(REGISTRY)["shown"]
 

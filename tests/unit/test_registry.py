@@ -8,6 +8,8 @@ import pytest
 import yaml
 from conftest import FIXTURE_SITE
 
+from pressroom.content import schema
+from pressroom.content.header import Entry
 from pressroom.content.registry import DuplicateKeyError, Registry, RegistryError, UniqueKeyLoader
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -26,7 +28,7 @@ EXPECTED = {
     "champ-en-double.yml": ":6: CMSS: nom: champ écrit deux fois (déjà ligne 3) — gardez une seule ligne « nom: »",
     "champ-inconnu.yml": ":6: CMSS: variante: champ inconnu — vouliez-vous dire « variantes » ?",
     "sans-nom.yml": ":2: CMSS: nom: champ obligatoire absent ou vide — ajoutez « nom: »",
-    "site-javascript.yml": ":5: CMSS: site: adresse « javascript:alert(1) » refusée — écrivez une adresse complète",
+    "site-javascript.yml": ":5: CMSS: site: adresse refusée « javascript:alert(1) » — écrivez une adresse complète",
     "contact-texte.yml": ":6: INPS: contact_presse: doit être une liste de champs (nom, courriel, telephone) — ",
     "encodage-latin1.yml": ":2: fichier: caractère illisible : le fichier n'est pas en UTF-8 — enregistrez",
     "tabulation.yml": ":3: syntaxe: tabulation en retrait — remplacez-la par des espaces",
@@ -130,7 +132,7 @@ def test_every_problem_of_the_file_is_reported_at_once(tmp_path):
         ":7: CMSS: variantes: variante vide ou qui n'est pas un texte : « 12 »",
         ":8: INPS: sigle: « INPS » désigne déjà CMSS (variantes, ligne 7)",
         ":9: INPS: nom: doit être un texte, pas « 2024 »",
-        ":10: INPS: site: adresse « ftp://inps.example » refusée",
+        ":10: INPS: site: adresse refusée « ftp://inps.example »",
         ":11: INPS: sites: champ inconnu",
         ":12: C.M.S.S: sigle: même adresse de page (institutions/cmss/) que CMSS (ligne 1)",
     ]
@@ -213,3 +215,18 @@ def test_a_typo_in_the_e_mail_lists_is_reported_by_the_registry_itself(tmp_path)
     lines = str(raised.value).splitlines()
     assert any(":4: alertes: INPS : clé inconnue « anonces » — clés possibles : annonces" in line for line in lines)
     assert any(":5: alertes: INPS : quotidien : adresse e-mail invalide « inps quotidien »" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "address", ["https://www.cmss.ml", "http://cmss.ml/presse", "javascript:alert(1)", "https://", "www.cmss.ml"]
+)
+def test_a_registry_site_follows_the_rule_of_an_articles_web_address(tmp_path, address):
+    """One rule per kind: the registry's « site » is refused exactly when an article's Source is."""
+    source = schema.field("Source")
+    entry = Entry("Source", [address], 1)
+    article_refuses = bool(source.kind.check(entry, source, schema.Check("a.md", "a.md", None, {}, None)))
+    path = write(tmp_path, f'CMSS:\n  nom: Caisse Malienne de Sécurité Sociale\n  site: "{address}"\n')
+    if article_refuses:
+        assert "CMSS: site: adresse refusée" in str(refusal(path))
+    else:
+        assert Registry.load(path).find("CMSS").website == address

@@ -11,8 +11,8 @@ from pelican.utils import slugify
 
 from pressroom.content import frdates, schema
 from pressroom.content.header import markdown_header
+from pressroom.content.kinds import read_date
 from pressroom.content.registry import normalize
-from pressroom.content.schema import read_date
 from pressroom.tools.importer import detect, escaping
 from pressroom.tools.importer.cleaning import clean_lines, normalize_line
 from pressroom.tools.importer.sources import read_source

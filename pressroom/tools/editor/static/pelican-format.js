@@ -30,7 +30,7 @@
   const BEGIN = /^-{3}(\s.*)?$/;
   const END = /^(-{3}|\.{3})(\s.*)?$/;
   const CONTINUATION = "    ";
-  const DASH = /\s+[—–-]\s+/; // between a path and its label, as pressroom.content.schema.DASH
+  const DASH = /\s+[—–-]\s+/; // between a path and its label, as pressroom.content.kinds.DASH
 
   function isBlank(line) {
     return line.trim() === "";
