@@ -4,12 +4,12 @@ without a server.
 
 Each published article gets a search record (``search_record.html``: its title, its body and its
 institution, type and year filters), rendered as soon as the articles are known; listing pages
-never reach the index. The shards whose records changed are indexed in a thread of the build while
-Pelican writes the pages: the work is Pagefind's, in its own process on the second core.
+never reach the index. A process forked from the build renders the records and indexes the shards
+whose records changed while Pelican writes the pages, on the second core.
 
 Signals: ``generator_init`` adds the ``search_filters`` Jinja filter; the pipeline's ``index``
-stage, the last one, names the shards for the search page (``search_shards``), renders the records
-and starts the indexing; ``finalized`` waits for it, puts every shard's bundle in the output and
+stage, the last one, names the shards for the search page (``search_shards``) and starts the
+indexing; ``finalized`` waits for it, puts every shard's bundle in the output and
 says how many were indexed and how many taken from the cache. A failure is logged as an error,
 which fails the build. The preview server (``SEARCH_AFTER_PAGES``) skips the indexing and sends
 ``pipeline.index_requested`` once its pages are written, then waits for the Indexing in the
@@ -18,13 +18,15 @@ background.
 
 import dataclasses
 import logging
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
-import threading
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from pressroom.build import pipeline, searchindex
+from pressroom.build import pipeline, processes, searchindex
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
@@ -65,7 +67,7 @@ def shard_of(article, settings):
 
 def render_records(generator, articles):
     """The search record of each article, by shard: rendered as Pelican renders its page, but kept
-    in memory (only the shards to index again are written, to a temporary folder)."""
+    in the indexing process's memory (only the shards to index again are written, to a temporary folder)."""
     template = generator.get_template(setting(generator.settings, "SEARCH_RECORD_TEMPLATE"))
     shards = {}
     for article in articles:
@@ -77,16 +79,23 @@ def render_records(generator, articles):
 
 @dataclasses.dataclass
 class Running:
-    """An Indexing under way in its thread, and the output folder its bundles go to."""
+    """An Indexing under way in its own process, and the output folder its bundles go to."""
 
     indexing: searchindex.Indexing
-    thread: threading.Thread
+    process: multiprocessing.process.BaseProcess
+    answer: multiprocessing.connection.Connection
     folder: str
     announce: bool = True  # the preview server keeps the folder itself, from another thread
 
     def finish(self):
         """Wait for the indexing, then put the bundles in the output; a failure is a French error."""
-        self.thread.join()
+        try:
+            self.indexing.indexed, self.indexing.failure = self.answer.recv()
+        except EOFError:  # the process ended without answering: killed, or out of memory
+            self.indexing.failure = "l'indexation s'est arrêtée sans terminer (processus interrompu)"
+        finally:
+            self.answer.close()
+            self.process.join()
         if self.indexing.failure:
             log.error("Recherche : %s", self.indexing.failure)
             return
@@ -94,20 +103,38 @@ class Running:
         searchindex.log.info(self.indexing.summary())
 
 
-def start(generator, articles, announce=True):
-    """Render the records here, then index the shards that changed in a thread; None on failure."""
-    settings = generator.settings
+def index_in_child(generator, articles, indexing, answer, parent):
+    """In the forked process: render the records, index the shards that changed, answer
+    (the names indexed, the failure in French or "")."""
+    processes.die_with_parent(parent)
     try:
-        shards = render_records(generator, articles)
+        indexing.shards = render_records(generator, articles)
     except Exception as error:  # a missing or broken record template
-        log.error("Recherche : les fiches de recherche n'ont pas pu être écrites (%s: %s)", type(error).__name__, error)
-        return None
+        answer.send(([], f"les fiches de recherche n'ont pas pu être écrites ({type(error).__name__}: {error})"))
+        return
+    indexing.run()
+    answer.send((indexing.indexed, indexing.failure))
+
+
+def start(generator, articles, announce=True):
+    """Index the shards that changed in a process of its own, forked here: it renders the records
+    and runs Pagefind while this process writes the pages, on the machine's other core. A process
+    rather than a thread: the pages' own worker pools are forked later, and a fork made while a
+    thread runs may copy a lock that thread holds."""
+    settings = generator.settings
+    names = sorted({shard_of(article, settings) for article in articles})
     cache = searchindex.ShardCache(searchindex.cache_folder(settings))
-    indexing = searchindex.Indexing(shards, cache, setting(settings, "SEARCH_LANGUAGE"))
-    thread = threading.Thread(target=indexing.run, name="recherche", daemon=True)
-    thread.start()
+    indexing = searchindex.Indexing(
+        [searchindex.Shard(name) for name in names], cache, setting(settings, "SEARCH_LANGUAGE")
+    )
+    answer, sent = multiprocessing.get_context("fork").Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(
+        target=index_in_child, args=(generator, articles, indexing, sent, os.getpid()), name="recherche", daemon=True
+    )
+    process.start()
+    sent.close()
     folder = os.path.join(settings["OUTPUT_PATH"], setting(settings, "SEARCH_OUTPUT_SUBDIR"))
-    return Running(indexing, thread, folder, announce)
+    return Running(indexing, process, answer, folder, announce)
 
 
 def articles_generator(generators):

@@ -7,11 +7,13 @@ import gzip
 import io
 import json
 import logging
+import os
 
 from bs4 import BeautifulSoup
-from conftest import write_article
+from conftest import build_site, tree_digest, write_article
 from seed_articles import seed_articles
 
+from pressroom.build import searchindex
 from pressroom.preview import live as preview
 
 SEED_URL = "/2024/10/cmss-untm-formation-relations-professionnelles/"
@@ -156,6 +158,20 @@ def test_search_record_failure_fails_the_build_with_a_french_message(content_cop
     assert built.status != 0
     assert "Recherche : les fiches de recherche n'ont pas pu être écrites" in caplog.text
     assert "fiche_absente" in caplog.text
+
+
+def test_an_indexing_process_that_dies_fails_the_build_and_leaves_the_site(content_copy, tmp_path, monkeypatch, caplog):
+    """The indexing runs in a process of its own: killed (out of memory, say), it answers nothing."""
+    output = tmp_path / "output"
+    assert build_site(content_copy, output).status == 0
+    before = tree_digest(output)
+    monkeypatch.setattr(searchindex.Indexing, "run", lambda self: os._exit(9))  # in the forked process
+    with caplog.at_level(logging.ERROR):
+        built = build_site(content_copy, output)
+    assert built.status != 0
+    assert "Recherche : l'indexation s'est arrêtée sans terminer" in caplog.text
+    assert "Traceback" not in built.messages
+    assert tree_digest(output) == before  # the previous site, its index with it
 
 
 def test_a_rebuild_indexes_again_only_the_year_of_the_changed_article(content_copy, build):
