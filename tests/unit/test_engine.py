@@ -114,3 +114,48 @@ def test_the_settings_load_says_another_pelican_once(monkeypatch, caplog):
         engine.warn_if_other_version.cache_clear()
     said = [record.getMessage() for record in caplog.records if "Pelican 4.99.0 est installé" in record.getMessage()]
     assert len(said) == 1
+
+
+# --- Listings that find their members by identity --------------------------------------------
+
+
+class Dated:
+    """An article as the archives see it: a date, equal only to itself (as Pelican's contents)."""
+
+    def __init__(self, date):
+        self.date = date
+
+
+def archive_settings():
+    return {
+        "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
+        "YEAR_ARCHIVE_URL": "{date:%Y}/",
+        "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html",
+        "MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+        "DAY_ARCHIVE_SAVE_AS": "",
+        "DAY_ARCHIVE_URL": "",
+    }
+
+
+def test_period_archives_are_pelicans_own():
+    import datetime
+    import random
+
+    from pelican.generators import ArticlesGenerator
+
+    rng = random.Random(4)
+    articles = [Dated(datetime.datetime(2010 + rng.randrange(5), 1 + rng.randrange(12), 1)) for _ in range(300)]
+    dates = sorted(articles, key=lambda article: article.date, reverse=True)
+    ours = engine.period_archives(dates, articles, archive_settings())
+    pelicans = ArticlesGenerator._build_period_archives(None, dates, articles, archive_settings())
+    assert ours == pelicans
+    assert len(ours["year"]) == 5 and "day" not in ours
+
+
+def test_a_listing_finds_its_members_by_identity_even_after_an_append():
+    first, second, equal_but_other = Dated(1), Dated(2), Dated(1)
+    listing = engine.Listing([first])
+    assert first in listing and second not in listing and equal_but_other not in listing
+    listing.append(second)
+    assert second in listing
+    assert [article for article in [second, equal_but_other, first] if article in listing] == [second, first]
