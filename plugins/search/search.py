@@ -65,16 +65,29 @@ def shard_of(article, settings):
     return searchindex.shard_name(article.date.year, setting(settings, "SEARCH_SHARD_YEARS"))
 
 
-def render_records(generator, articles):
-    """The search record of each article, by shard: rendered as Pelican renders its page, but kept
-    in the indexing process's memory (only the shards to index again are written, to a temporary folder)."""
-    template = generator.get_template(setting(generator.settings, "SEARCH_RECORD_TEMPLATE"))
+def by_shard(articles, settings):
+    """{shard name: its articles}."""
     shards = {}
     for article in articles:
-        name = shard_of(article, generator.settings)
-        shard = shards.setdefault(name, searchindex.Shard(name))
-        shard.records[article.save_as] = template.render(generator.context, article=article, url=article.url)
-    return list(shards.values())
+        shards.setdefault(shard_of(article, settings), []).append(article)
+    return shards
+
+
+def records_renderer(generator, articles):
+    """A shard's name -> the search record of each of its articles (``save_as``, hence its URL -> HTML),
+    rendered as Pelican renders the article's page; a failure is an IndexingFailed, in French."""
+    shards = by_shard(articles, generator.settings)
+
+    def render(name):
+        try:
+            template = generator.get_template(setting(generator.settings, "SEARCH_RECORD_TEMPLATE"))
+            return {a.save_as: template.render(generator.context, article=a, url=a.url) for a in shards[name]}
+        except Exception as error:  # a missing or broken record template
+            raise searchindex.IndexingFailed(
+                f"les fiches de recherche n'ont pas pu être écrites ({type(error).__name__}: {error})"
+            ) from error
+
+    return render
 
 
 @dataclasses.dataclass
@@ -104,15 +117,10 @@ class Running:
 
 
 def index_in_child(generator, articles, indexing, answer, parent):
-    """In the forked process: render the records, index the shards that changed, answer
-    (the names indexed, the failure in French or "")."""
+    """In the forked process: render each shard's records and index it if they changed, then
+    answer (the names indexed, the failure in French or "")."""
     processes.die_with_parent(parent)
-    try:
-        indexing.shards = render_records(generator, articles)
-    except Exception as error:  # a missing or broken record template
-        answer.send(([], f"les fiches de recherche n'ont pas pu être écrites ({type(error).__name__}: {error})"))
-        return
-    indexing.run()
+    indexing.run(records_renderer(generator, articles))
     answer.send((indexing.indexed, indexing.failure))
 
 
@@ -122,7 +130,7 @@ def start(generator, articles, announce=True):
     rather than a thread: the pages' own worker pools are forked later, and a fork made while a
     thread runs may copy a lock that thread holds."""
     settings = generator.settings
-    names = sorted({shard_of(article, settings) for article in articles})
+    names = sorted(by_shard(articles, settings))
     cache = searchindex.ShardCache(searchindex.cache_folder(settings))
     indexing = searchindex.Indexing(
         [searchindex.Shard(name) for name in names], cache, setting(settings, "SEARCH_LANGUAGE")

@@ -163,14 +163,21 @@ class Indexing:
     indexed: list = dataclasses.field(default_factory=list)
     failure: str = ""
 
-    def run(self):
+    def run(self, render=None):
+        """Index the shards whose records changed. With ``render`` (a shard's name -> its records),
+        the records of one shard are made, fingerprinted, indexed if needed and let go before the
+        next shard's: at 100,000 articles, all of them at once would be gigabytes."""
         processes.remove_orphaned_folders(tempfile.gettempdir(), STAGING_PREFIX)  # a killed build's records
         try:
             for shard in self.shards:
+                if render is not None:
+                    shard.records = render(shard.name)
                 fingerprint = shard.fingerprint(self.language)
                 if not self.cache.holds(shard.name, fingerprint):
                     index_shard(shard, fingerprint, self.cache, self.language)
                     self.indexed.append(shard.name)
+                if render is not None:
+                    shard.records = {}
             self.cache.keep_only({shard.name for shard in self.shards})
         except IndexingFailed as error:
             self.failure = str(error)
