@@ -74,11 +74,21 @@ def stop_children():
 
 
 def is_running(pid):
+    """Whether ``pid`` runs: a zombie does not (a killed build's grandchild, such as the search
+    indexing process, stays one until the system's first process collects it, which may take a while)."""
     try:
         os.kill(pid, 0)
     except OSError as error:
         return error.errno == errno.EPERM  # alive, but someone else's
-    return True
+    return not is_zombie(pid)
+
+
+def is_zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # the command name may hold « ) »
+    except (OSError, IndexError):  # ended meanwhile, or no /proc
+        return False
 
 
 def owned_folder_prefix(prefix):
