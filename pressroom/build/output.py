@@ -79,12 +79,23 @@ def copy_output(source, path):
 
 
 def replace_folder(source, folder, announce=True):
-    """Put a copy of the folder ``source`` at ``folder`` of the output, in place of what was there,
-    and announce each file, unless the caller keeps the folder itself (the preview server)."""
+    """Put the files of the folder ``source``, which is never written into again (a cache whose new
+    versions are new folders), at ``folder`` of the output, in place of what was there, and announce
+    each file, unless the caller keeps the folder itself (the preview server)."""
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(source, folder)
+    shutil.copytree(source, folder, copy_function=link_or_copy)
     if announce:
         declare_folder(folder)
+
+
+def link_or_copy(source, target):
+    """A hard link to ``source``: on this kind of disk, making 100,000 copies of a search index's
+    small files took 90 s of a build, and their links a tenth of that; a copy where the two folders
+    are on different file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def declare_folder(folder):

@@ -111,9 +111,10 @@ def connect(name, receiver):
     """Run ``receiver(generators)`` at stage ``name`` of every build."""
     stage(name).connect(receiver)
     signals.all_generators_finalized.connect(run)  # once, however many plugins connect
-    # Pelican's archives and listings find their articles by a search of a list: at 100,000
+    # Pelican's archives, listings and translations find their articles by a search of a list: at 100,000
     # articles, minutes. A build of ours finds them by identity (plain Pelican, in the bench, does not).
     signals.article_generator_init.connect(engine.archives_by_identity)
+    signals.article_generator_init.connect(engine.translations_paired_by_group)
     signals.article_generator_finalized.connect(engine.listings_by_identity)
 
 

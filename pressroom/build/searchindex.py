@@ -153,9 +153,9 @@ def index_shard(shard, fingerprint, cache, language):
 
 @dataclasses.dataclass
 class Indexing:
-    """The shards of one build: ``run`` indexes those whose records changed (in a thread of the
-    build, while Pelican writes the pages: the work is Pagefind's, in its own process), ``install``
-    puts every shard's bundle in the output."""
+    """The shards of one build: ``run`` indexes those whose records changed (in a process forked by
+    plugins/search, while Pelican writes the pages; Pagefind in a process of its own), ``install``
+    links every shard's bundle into the output."""
 
     shards: list
     cache: ShardCache

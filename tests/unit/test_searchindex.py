@@ -63,3 +63,19 @@ def test_the_build_says_how_many_shards_were_indexed_and_taken_from_the_cache(in
     indexing = searchindex.Indexing([searchindex.Shard(str(2024 - n)) for n in range(shards)], None, "fr")
     indexing.indexed = indexed
     assert indexing.summary() == line
+
+
+def cached_bundle(cache, name, text):
+    with cache.fresh(name, text) as bundle:
+        pathlib.Path(bundle).mkdir()
+        (pathlib.Path(bundle) / searchindex.ENTRY).write_text(text, encoding="utf-8")
+
+
+def test_an_installed_bundle_is_linked_and_a_new_one_leaves_it_whole(tmp_path):
+    cache, output = searchindex.ShardCache(str(tmp_path / "cache")), tmp_path / "output" / "pagefind"
+    cached_bundle(cache, "2019", '{"version": 1}')
+    searchindex.Indexing([searchindex.Shard("2019")], cache, "fr").install(str(output), announce=False)
+    installed = output / "2019" / searchindex.ENTRY
+    assert installed.samefile(pathlib.Path(cache.bundle("2019")) / searchindex.ENTRY)
+    cached_bundle(cache, "2019", '{"version": 2}')  # the shard indexed again, by the next build
+    assert installed.read_text(encoding="utf-8") == '{"version": 1}'
