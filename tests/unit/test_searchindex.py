@@ -29,11 +29,16 @@ def test_a_fingerprint_changes_with_a_record_its_address_or_the_language():
     assert shard.fingerprint("fr") == searchindex.Shard("2019", dict(shard.records)).fingerprint("fr")
 
 
+def cached_bundle(cache, name, fingerprint, entry="{}"):
+    """A bundle of one entry file, made in the cache as Pagefind's would be."""
+    with cache.fresh(name, fingerprint) as bundle:
+        pathlib.Path(bundle).mkdir()
+        (pathlib.Path(bundle) / searchindex.ENTRY).write_text(entry, encoding="utf-8")
+
+
 def test_a_cached_bundle_is_taken_for_its_fingerprint_and_only_whole(tmp_path):
     cache = searchindex.ShardCache(str(tmp_path))
-    with cache.fresh("2019", "empreinte") as bundle:
-        pathlib.Path(bundle).mkdir()
-        (pathlib.Path(bundle) / searchindex.ENTRY).write_text("{}", encoding="utf-8")
+    cached_bundle(cache, "2019", "empreinte")
     assert cache.holds("2019", "empreinte") and not cache.holds("2019", "autre")
     assert [p.name for p in tmp_path.iterdir()] == ["2019"]  # the folder it was made in, renamed
     (pathlib.Path(cache.bundle("2019")) / searchindex.ENTRY).unlink()
@@ -42,9 +47,7 @@ def test_a_cached_bundle_is_taken_for_its_fingerprint_and_only_whole(tmp_path):
 
 def test_a_bundle_that_fails_leaves_the_cached_one(tmp_path):
     cache = searchindex.ShardCache(str(tmp_path))
-    with cache.fresh("2019", "ancienne") as bundle:
-        pathlib.Path(bundle).mkdir()
-        (pathlib.Path(bundle) / searchindex.ENTRY).write_text("{}", encoding="utf-8")
+    cached_bundle(cache, "2019", "ancienne")
     with pytest.raises(RuntimeError), cache.fresh("2019", "nouvelle"):
         raise RuntimeError("Pagefind a échoué")
     assert cache.holds("2019", "ancienne")
@@ -65,17 +68,11 @@ def test_the_build_says_how_many_shards_were_indexed_and_taken_from_the_cache(in
     assert indexing.summary() == line
 
 
-def cached_bundle(cache, name, text):
-    with cache.fresh(name, text) as bundle:
-        pathlib.Path(bundle).mkdir()
-        (pathlib.Path(bundle) / searchindex.ENTRY).write_text(text, encoding="utf-8")
-
-
 def test_an_installed_bundle_is_linked_and_a_new_one_leaves_it_whole(tmp_path):
     cache, output = searchindex.ShardCache(str(tmp_path / "cache")), tmp_path / "output" / "pagefind"
-    cached_bundle(cache, "2019", '{"version": 1}')
+    cached_bundle(cache, "2019", "v1", '{"version": 1}')
     searchindex.Indexing([searchindex.Shard("2019")], cache, "fr").install(str(output), announce=False)
     installed = output / "2019" / searchindex.ENTRY
     assert installed.samefile(pathlib.Path(cache.bundle("2019")) / searchindex.ENTRY)
-    cached_bundle(cache, "2019", '{"version": 2}')  # the shard indexed again, by the next build
+    cached_bundle(cache, "2019", "v2", '{"version": 2}')  # the shard indexed again, by the next build
     assert installed.read_text(encoding="utf-8") == '{"version": 1}'
