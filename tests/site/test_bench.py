@@ -135,11 +135,13 @@ def test_bench_prints_the_time_of_typography_for_three_sizes_of_text():
 
 
 def test_the_report_names_a_build_without_search_and_prints_both_memory_figures():
-    trial = bench.Trial(bench.Measure(10.0, 90.0, 80.0), bench.Measure(5.0, 600.0, 900.0))
-    rebuild = bench.Measure(3.0, 610.0, 905.0)
+    trial = bench.Trial(bench.Measure(10.0, 90.0, 80.0, 9.5), bench.Measure(5.0, 600.0, 900.0, 8.25))
+    rebuild = bench.Measure(3.0, 610.0, 905.0, 4.5)
     lines = "\n".join(bench.Report(10_000, [trial], rebuild, None, search=False).lines())
-    assert "Site complet (nos réglages, extensions et thème, sans index de recherche) : 5.00 s" in lines
+    assert (
+        "Site complet (nos réglages, extensions et thème, sans index de recherche) : 5.00 s, processeur 8.25 s" in lines
+    )
     assert "mémoire maximale 900 Mio (tous processus), 600 Mio (processus principal)" in lines
     assert "Mémoire site complet / Pelican seul (tous processus) : 11.25" in lines
     assert "Rapport site complet / Pelican seul : 0.50 (médiane des rapports 0.50" in lines
-    assert "(60% de la construction complète)" in lines and "Aperçu" not in lines
+    assert "(60% de la construction complète), processeur 4.50 s" in lines and "Aperçu" not in lines
