@@ -30,7 +30,7 @@ from pelican import signals
 from pelican.plugins import granular_signals
 from pelican.utils import get_relative_path, path_to_url
 
-from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, gzip_of, write_gzip_copy
+from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
 from pressroom.build.processes import die_with_parent
 from pressroom.content import frdates
@@ -114,7 +114,7 @@ class LiteEdition:
 
     def write(self, url, html, blob=None):
         """Write a lite page and its .gz copy; return the bytes sent (gzip)."""
-        blob = blob if blob is not None else gzip_of(os.path.join(self.output, lite_save_as(url)), html)
+        blob = blob if blob is not None else gzip_bytes(html)
         self.write_with_copy(lite_save_as(url), html, blob)
         return self.learn(url, hashlib.sha256(html).digest(), len(blob))
 
@@ -239,10 +239,9 @@ class LiteEdition:
 
     def render_part(self, article, part):
         """(part, its HTML, the HTML gzipped)."""
-        save_as = lite_save_as(part.url)
-        html = self.render("article.html", save_as, article=article, part=part,
+        html = self.render("article.html", lite_save_as(part.url), article=article, part=part,
                            full_url=article.url, lite_url=part.url, photo_label=self.photo_label(article))  # fmt: skip
-        return part, html, gzip_of(os.path.join(self.output, save_as), html)
+        return part, html, gzip_bytes(html)
 
     # --- Sizes of what the pages link to --------------------------------------------------------
 

@@ -10,9 +10,6 @@ On Linux the two folders are exchanged in one step (``renameat2`` with
 and a build that finds it aside with no output folder puts it back. The
 previous folder is then renamed to a trash name and removed by a process of
 its own, so that the build ends as soon as the new site is in place.
-
-A fresh folder's name says which folder it replaces (``replaced_path``): a file of the new site
-whose bytes are those of the previous site's file is that file, linked (``pressroom.build.output``).
 """
 
 import contextlib
@@ -20,7 +17,6 @@ import ctypes
 import glob
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -51,16 +47,6 @@ def write_json(path, data, prefix):
 
 def fresh_name(final, kind):
     return f"{final}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
-
-
-IN_FRESH_FOLDER = re.compile(r"^(?P<final>.+?)\.new-\d+-[0-9a-f]{8}(?P<inside>/.+)$")
-
-
-def replaced_path(path):
-    """Where the file at ``path``, inside a fresh folder of ``fresh_output``, is in the folder that
-    the fresh one will replace (the site in place); None for a path of no fresh folder."""
-    found = IN_FRESH_FOLDER.match(os.path.abspath(path).replace(os.sep, "/"))
-    return found and found["final"] + found["inside"]
 
 
 def _exchange(first, second):

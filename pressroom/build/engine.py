@@ -17,7 +17,6 @@ import contextlib
 import functools
 import itertools
 import logging
-import os
 from collections import defaultdict
 from operator import attrgetter
 
@@ -63,10 +62,6 @@ PRIVATE_API = {
         "pressroom/build/pipeline.py",
         "Pelican's own pairing of translations, run on each group of contents that share a slug "
         "rather than on the whole archive",
-    ),
-    "pelican.utils.copy_file (replaced in its module)": (
-        "pressroom/build/pipeline.py",
-        "the static files and the theme copied to a new file, never into one that is there already",
     ),
     "Pelican.run (copied)": ("pressroom/preview", "a preview build that does not empty the output folder first"),
     "Writer._open_w": ("pressroom/preview", "the preview records a page instead of writing it, then writes it later"),
@@ -128,8 +123,6 @@ class Writer(_PelicanWriter):
     files again), ``new_feed`` and ``feed_item`` (a feed and each of its entries)."""
 
     def open_page(self, filename, encoding, override=False):
-        if os.path.lexists(filename):  # never written into: it may be the site in place's own (output.place)
-            os.unlink(filename)
         return super()._open_w(filename, encoding, override)
 
     def _open_w(self, filename, encoding, override=False):
@@ -266,23 +259,6 @@ def translations_paired_by_group(generator):
     """At ``article_generator_init``: Pelican's generators pair translations group by group (a
     name of Pelican's generators module, the same function for every build of this process)."""
     pelican.generators.process_translations = translations_by_group
-
-
-PELICAN_COPY_FILE = utils.copy_file
-
-
-def copy_to_new_file(source, destination):
-    """Pelican's copy of one file, into a new file: the one that was there is unlinked first (in a
-    build's fresh folder, it may be a link to the site in place's own, ``pressroom.build.output``)."""
-    if os.path.lexists(destination):
-        os.unlink(destination)
-    PELICAN_COPY_FILE(source, destination)
-
-
-def copies_to_new_files(generator):
-    """At ``static_generator_init``: Pelican's static generator copies every file into a new file
-    (a name of Pelican's utils module, the same function for every build of this process)."""
-    utils.copy_file = copy_to_new_file
 
 
 def listings_by_identity(generator):

@@ -6,23 +6,13 @@ Pelican's writer (``pressroom.build.engine.Writer``), which Pelican announces it
 Files that our generators write beside the templates' pages (sitemap, robots.txt, iCalendar,
 photos' variants) are announced on the ``written`` signal (the preview server keeps track of
 what the site holds; the manifest plugin lists what reaches the output). A copy of a file (the
-.gz copies) is announced with ``copy_of``, the file copied.
+.gz copies) is announced with ``copy_of``, the file copied."""
 
-Nothing is ever written into a file that is already there: a file is written anew (``place``).
-In a build's fresh folder, a file whose bytes are those of the same file of the site in place is
-a hard link to that file (``pressroom.build.atomic.replaced_path``): a rebuild after one new
-release writes again only what changed, and the site in place, which shares those files, stays
-as it was whatever the build does next (writing into a shared file would change both)."""
-
-import contextlib
 import functools
 import os
 import shutil
-import stat
 
 import blinker
-
-from pressroom.build import atomic
 
 written = blinker.signal("pressroom.build.output.written")
 # Sent by the build's runner (pressroom.build.site) with the build's settings once Pelican has returned:
@@ -64,36 +54,10 @@ def _write(path, data, unchanged=None, **announced):
     if unchanged is not None and unchanged(data):
         return False
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    place(path, data)
-    written.send(path, **announced)
-    return True
-
-
-def place(path, data, final=None):
-    """Make ``path`` a new file of ``data`` (bytes): the file that was there is unlinked, never
-    written into; the previous site's file, linked, where it holds exactly ``data``. ``final``:
-    where the file will be once renamed (a partial file), else ``path``."""
-    if os.path.lexists(path):
-        os.unlink(path)
-    previous = atomic.replaced_path(final or path)
-    if previous and holds(previous, data):
-        with contextlib.suppress(OSError):  # another file system: written below
-            os.link(previous, path)
-            return
     with open(path, "wb") as output:
         output.write(data)
-
-
-def holds(path, data):
-    """Whether ``path`` is a plain file (not a link to one) of exactly the bytes ``data``."""
-    try:
-        found = os.stat(path, follow_symlinks=False)
-        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
+    written.send(path, **announced)
+    return True
 
 
 def replace_output(path, data):
@@ -102,15 +66,15 @@ def replace_output(path, data):
     preview's writer, a .gz copy made in a worker process and announced with ``copy_of``)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.{os.getpid()}.partiel"
-    place(partial, data if isinstance(data, bytes) else data.encode("utf-8"), final=path)
+    with open(partial, "wb") as handle:
+        handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     os.replace(partial, path)
 
 
 def copy_output(source, path):
     """Copy the file ``source`` to ``path`` in the output folder, as it is."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(source, "rb") as handle:
-        place(path, handle.read())
+    shutil.copyfile(source, path)
     written.send(path)
 
 

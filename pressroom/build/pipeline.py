@@ -116,9 +116,6 @@ def connect(name, receiver):
     signals.article_generator_init.connect(engine.archives_by_identity)
     signals.article_generator_init.connect(engine.translations_paired_by_group)
     signals.article_generator_finalized.connect(engine.listings_by_identity)
-    # A build's fresh folder links the files of the site in place that it writes again unchanged:
-    # nothing may write into a file there (pressroom.build.output).
-    signals.static_generator_init.connect(engine.copies_to_new_files)
 
 
 ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations")
