@@ -174,11 +174,13 @@ def count_changes(itemized):
 def rsync_command(output, dest, dry_run=False, manifest=""):
     """rsync the *contents* of ``output`` to ``dest``: files compared by checksum (a fresh build
     has fresh dates), put in place together at the end, then the stale ones deleted. Links are
-    never copied nor followed, and the manifest stays here."""
+    never copied nor followed, and the manifest stays here. Dates are not sent: a file online
+    keeps the date it was last changed there, from which the web server makes its ETag and
+    Last-Modified, so that a reader's browser asking again for an unchanged page gets « 304 Not
+    Modified » rather than the page (every build dates every file anew)."""
     command = [
         "rsync",
         "--recursive",
-        "--times",
         "--perms",
         "--no-links",
         "--compress",

@@ -186,3 +186,15 @@ def test_the_offline_worker_is_always_checked_again(web_server):
     assert response.status == 200 and b"const VERSION" in body
     assert response.getheader("Cache-Control") == "no-cache"
     assert response.getheader("Content-Type").startswith("application/javascript")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_page_asked_again_unchanged_is_not_sent_again(web_server, encoding):
+    """The ETag comes from the file's date and size: a publication keeps the date of a file it sends
+    unchanged (tests/site/test_publish.py), so a phone that asks again pays for headers only."""
+    first, body = get(web_server, "/", **{"Accept-Encoding": encoding})
+    assert first.status == 200 and body and first.getheader("ETag")
+    again, body = get(web_server, "/", **{"Accept-Encoding": encoding, "If-None-Match": first.getheader("ETag")})
+    assert again.status == 304 and body == b""
+    other, body = get(web_server, "/", **{"Accept-Encoding": encoding, "If-None-Match": '"autre"'})
+    assert other.status == 200 and body

@@ -19,6 +19,7 @@ from tools import require
 from pressroom.publish import changes
 from pressroom.publish import host as publish
 from pressroom.settings import DEFAULTS
+from pressroom.tools import bench
 
 SITEURL = "https://presse.example.org"
 
@@ -275,3 +276,28 @@ def test_publication_records_the_published_addresses(tree):
         recorded = text.read()
     assert "2024/10/cmss-untm-formation-relations-professionnelles/\tarticles/2024/" in recorded
     assert "quetzal" not in recorded and "zorglub" not in recorded
+
+
+def test_a_page_republished_unchanged_keeps_its_date_online_and_a_changed_one_does_not(tree):
+    """nginx makes a file's ETag and Last-Modified from its date: a file that a publication sends
+    unchanged keeps them, and a reader's browser that asks again receives « 304 Not Modified »."""
+    _, www, overrides = tree
+    assert run(www, overrides, init=True)[0] == 0
+    long_ago, before = 1_600_000_000, {}
+    for path in www.rglob("*"):
+        if path.is_file():
+            os.utime(path, (long_ago, long_ago))
+            before[str(path.relative_to(www))] = path.read_bytes()
+    articles = sorted((pathlib.Path(overrides["path"]) / "articles").rglob("*.md"))
+    model = next(path for path in articles if "Status:" not in path.read_text(encoding="utf-8"))
+    release, text, marker = bench.new_article(overrides["path"], 3, model)
+    release.write_text(text, encoding="utf-8")
+
+    status, messages = run(www, overrides)
+    assert status == 0, messages
+    assert marker in (www / "index.html").read_text(encoding="utf-8")
+    both = [name for name in before if (www / name).is_file()]
+    redated = {name for name in both if (www / name).stat().st_mtime != long_ago}
+    rewritten = {name for name in both if (www / name).read_bytes() != before[name]}
+    assert "index.html" in rewritten and len(both) > 2 * len(rewritten)
+    assert redated == rewritten
