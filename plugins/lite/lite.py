@@ -32,7 +32,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
-from pressroom.build.processes import die_with_parent
+from pressroom.build.processes import die_with_parent, worker_pool
 from pressroom.content import frdates
 from pressroom.content.contacts import site_contact
 from pressroom.content.text import file_size
@@ -184,8 +184,7 @@ class LiteEdition:
         processes = setting(self.settings, "LITE_PROCESSES")
         if "fork" not in multiprocessing.get_all_start_methods() or count < PARALLEL_FROM or processes < 2:
             return contextlib.nullcontext()
-        context = multiprocessing.get_context("fork")  # only indexes, paths and results are pickled
-        return context.Pool(processes, initializer=_Worker.start, initargs=(self, articles, os.getpid()))
+        return worker_pool(processes, _Worker.start, (self, articles, os.getpid()))  # indexes, paths, results pickled
 
     def write_article(self, article):
         """Write the lite pages of ``article``: [(part URL, digest of its HTML, bytes sent)]."""

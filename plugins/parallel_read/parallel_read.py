@@ -23,7 +23,7 @@ from pelican import signals
 from pelican.utils import file_suffix
 
 from pressroom.build import cache, engine
-from pressroom.build.processes import die_with_parent
+from pressroom.build.processes import die_with_parent, worker_pool
 from pressroom.build.site import LogRecorder
 from pressroom.settings import setting
 
@@ -73,9 +73,9 @@ def unread_sources(generator, sources):
 
 def read_in_parallel(readers, paths, processes):
     """Read ``paths`` in ``processes`` forked workers; put each result in the readers' cache."""
-    context = multiprocessing.get_context("fork")  # the workers inherit the readers; paths and reads are pickled
     chunk = max(1, min(64, len(paths) // (processes * 8)))
-    with context.Pool(processes, initializer=_Worker.start, initargs=(readers, os.getpid())) as pool:
+    # the workers inherit the readers; paths and reads are pickled
+    with worker_pool(processes, _Worker.start, (readers, os.getpid())) as pool:
         results = pool.imap_unordered(_Worker.read, paths, chunksize=chunk)
         while True:
             try:

@@ -22,7 +22,7 @@ from pelican.contents import Article, Author, Category, Page, Tag
 from pelican.readers import MarkdownReader, Readers
 
 from pressroom.build import cache, discovery, pipeline, report
-from pressroom.build.processes import die_with_parent
+from pressroom.build.processes import die_with_parent, worker_pool
 from pressroom.build.readers import add_reader_mixin
 from pressroom.build.site import load_settings
 from pressroom.content import addresses, body, kinds, schema, statics
@@ -191,9 +191,8 @@ def checked_articles(settings, readers, paths, registry, day, bodies):
         for path in paths:
             yield path, *check_file(settings, readers, path, registry, day, bodies=bodies)
         return
-    context = multiprocessing.get_context("fork")  # the workers inherit the arguments; paths and results are pickled
-    arguments = (settings, readers, registry, day, bodies, os.getpid())
-    with context.Pool(processes, initializer=_Checker.start, initargs=arguments) as pool:
+    arguments = (settings, readers, registry, day, bodies, os.getpid())  # inherited; paths and results are pickled
+    with worker_pool(processes, _Checker.start, arguments) as pool:
         for path, header, problems, passed in pool.imap(_Checker.check, paths, chunksize=32):
             bodies.digests.update(passed)
             yield path, header, problems

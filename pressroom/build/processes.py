@@ -9,9 +9,11 @@ removed by the next build, which knows from the process id in the folder's
 name that its owner is gone.
 """
 
+import contextlib
 import ctypes
 import errno
 import glob
+import multiprocessing
 import os
 import shutil
 import signal
@@ -38,6 +40,7 @@ def die_with_parent(parent_pid):
     # SIGTERM stops a child at once (Pool.terminate), never through the build's own handler,
     # inherited at the fork, which unwinds the build (raise_on_sigterm).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # forked with it blocked (worker_pool)
     if os.getppid() != parent_pid:
         os._exit(1)
 
@@ -116,3 +119,27 @@ def raise_on_sigterm():
 
     previous = signal.signal(signal.SIGTERM, stop)
     return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def worker_pool(processes, initializer, initargs):
+    """A pool of ``processes`` forked workers, each started with ``initializer(*initargs)``, which
+    must call ``die_with_parent`` first.
+
+    ``Pool.terminate`` sends SIGTERM; a worker not yet running when it comes (a busy machine) would
+    take it with the build's own handler, which Python clears in a new child: the signal lost, the
+    pool would wait for that worker forever. So the workers are forked with SIGTERM blocked (it
+    waits, and ``die_with_parent`` lets it in once it stops the worker), and a pool whose work is
+    done is closed, its workers leaving at the end of their queue, with no signal at all."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=initializer, initargs=initargs)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()

@@ -1,7 +1,12 @@
 """Whether a folder's owner process still runs: a process that ended is gone even while it is a
 zombie nobody collected (a killed build's grandchild), so that the next build removes its folders."""
 
+import multiprocessing
+import operator
 import os
+import signal
+
+import pytest
 
 from pressroom.build import processes
 
@@ -38,3 +43,46 @@ def test_a_zombies_folder_is_removed_and_a_living_owners_is_kept(tmp_path):
         assert [p.name for p in tmp_path.iterdir()] == [f"recherche-{os.getpid()}-def"]
     finally:
         os.waitpid(child, 0)
+
+
+def note_sigterm(folder):
+    """A worker's initializer (after ``die_with_parent``, as ours): a SIGTERM it receives leaves a
+    file in ``folder``, then ends it."""
+    processes.die_with_parent(os.getppid())
+
+    def noted(signum, frame):
+        with open(os.path.join(folder, str(os.getpid())), "w") as mark:
+            mark.write("SIGTERM")
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, noted)
+
+
+def test_a_pool_whose_work_is_done_ends_without_signalling_its_workers(tmp_path):
+    """Pool.terminate sends SIGTERM, which a worker still starting could lose (the pool then waits
+    for it forever): a pool of ours ends by closing, its workers leaving at the end of their queue."""
+    with processes.worker_pool(2, note_sigterm, (str(tmp_path),)) as pool:
+        assert sorted(pool.imap_unordered(abs, range(-50, 0), chunksize=4)) == list(range(1, 51))
+        workers = multiprocessing.active_children()
+    assert workers and not any(worker.is_alive() for worker in workers)
+    assert list(tmp_path.iterdir()) == []  # no worker was sent SIGTERM
+    assert [worker.exitcode for worker in workers] == [0] * len(workers)
+
+
+def blocked_signals():
+    return signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def test_workers_are_forked_with_sigterm_blocked_and_let_it_in_once_it_stops_them(tmp_path):
+    before = blocked_signals()
+    with processes.worker_pool(2, note_sigterm, (str(tmp_path),)) as pool:
+        assert blocked_signals() == before  # the build's own SIGTERM handler works again at once
+        assert signal.SIGTERM not in pool.apply(blocked_signals)
+
+
+def test_a_pool_whose_work_fails_ends_its_workers(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with processes.worker_pool(2, note_sigterm, (str(tmp_path),)) as pool:
+            workers = multiprocessing.active_children()
+            pool.apply(operator.truediv, (1, 0))
+    assert workers and not any(worker.is_alive() for worker in workers)
