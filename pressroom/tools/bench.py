@@ -138,17 +138,14 @@ class Measure:
     seconds: float
     peak_mib: float
     tree_mib: float
-    cpu_seconds: float = None
-
-    def memory(self):
-        return (
-            f"mémoire maximale {self.tree_mib:.0f} Mio (tous processus), {self.peak_mib:.0f} Mio (processus principal)"
-        )
+    cpu_seconds: float
 
     def described(self):
         """« processeur 61.20 s, mémoire maximale … »: what the build used beside its time."""
-        cpu = f"processeur {self.cpu_seconds:.2f} s, " if self.cpu_seconds is not None else ""
-        return cpu + self.memory()
+        return (
+            f"processeur {self.cpu_seconds:.2f} s, mémoire maximale {self.tree_mib:.0f} Mio (tous processus), "
+            f"{self.peak_mib:.0f} Mio (processus principal)"
+        )
 
 
 @dataclasses.dataclass
