@@ -31,13 +31,32 @@ def _exit_on_failure(status):
         sys.exit(status)
 
 
-@task(help={"preview": "aperçu : montre aussi les brouillons et les articles sous embargo, marqués"})
-def build(c, preview=False):
+@task(
+    help={
+        "preview": "aperçu : montre aussi les brouillons et les articles sous embargo, marqués",
+        "annees": "une partie seulement, dans parties/ : les articles de ces années (2012-2015) ou « communes » "
+        "(tout le reste) ; invoke fusion les réunit dans output/",
+        "production": "avec --annees : une partie du site de production (publishconf.py, $SITEURL), "
+        "pour invoke publish --parties",
+    }
+)
+def build(c, preview=False, annees="", production=False):
     """Construit le site dans output/ à partir de content/."""
     processes.stop_with_parent()  # a killed make stops the build too
-    command = "invoke build --preview" if preview else "invoke build"
-    _exit_on_failure(site.build("pelicanconf.py", command=command, preview=preview))
-    print(f"Pour le consulter : make serve, puis ouvrez http://{HOST}:{PORT}/")
+    if production:
+        _exit_on_failure(publishing.build_part(annees) if annees else "--production va avec --annees")
+        return
+    command = f"invoke build{' --preview' if preview else ''}{f' --annees {annees}' if annees else ''}"
+    _exit_on_failure(site.build("pelicanconf.py", command=command, part=annees, preview=preview))
+    if not annees:
+        print(f"Pour le consulter : make serve, puis ouvrez http://{HOST}:{PORT}/")
+
+
+@task
+def fusion(c):
+    """Réunit dans output/ les parties construites par invoke build --annees (dossier parties/)."""
+    processes.stop_with_parent()
+    _exit_on_failure(site.merge_parts("pelicanconf.py"))
 
 
 @task(
@@ -45,13 +64,15 @@ def build(c, preview=False):
         "dry_run": "compte ce que la publication enverrait (nouveaux, modifiés, supprimés), sans rien envoyer",
         "init": "première publication : la destination n'a pas encore le site (témoin .site-pressroom, index.html)",
         "force": "accepte de supprimer plus de 10 % des fichiers de la destination",
+        "parties": "envoie les parties de production réunies (invoke build --annees … --production) "
+        "au lieu de construire le site",
     }
 )
-def publish(c, dry_run=False, init=False, force=False):
+def publish(c, dry_run=False, init=False, force=False, parties=False):
     """Construit le site de production (publishconf.py, $SITEURL) à part et l'envoie par rsync vers $PUBLISH_DEST,
     ou par rclone vers le stockage objet $PUBLISH_BUCKET."""
     processes.stop_with_parent()
-    _exit_on_failure(publishing.publish(dry_run=dry_run, init=init, force=force))
+    _exit_on_failure(publishing.publish(dry_run=dry_run, init=init, force=force, from_parts=parties))
 
 
 @task(
@@ -99,9 +120,10 @@ def embargo_link(c, fichier, revoke=False):
         "essais": "nombre de paires de constructions alternées (3 par défaut : la médiane est retenue)",
         "sans_recherche": "le site complet sans l'index de recherche (SEARCH_INDEX = False), pour en connaître la part",
         "sans_apercu": "sans la mesure du serveur d'aperçu",
+        "parties": "mesure aussi la construction découpée (invoke build --annees) en ce nombre de tranches d'années",
     }
 )
-def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False, sans_apercu=False):
+def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False, sans_apercu=False, parties=0):
     """Mesure la construction complète face à Pelican seul, la reconstruction après une modification,
     et le temps de lecture d'un communiqué en 2G (page complète, version légère, Pelican seul)."""
     try:
@@ -109,7 +131,9 @@ def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherc
             benchmark.profile(articles, search=not sans_recherche)
             return
         if not lecture:
-            benchmark.bench(articles, trials=essais, search=not sans_recherche, edits=0 if sans_apercu else 5)
+            benchmark.bench(
+                articles, trials=essais, search=not sans_recherche, edits=0 if sans_apercu else 5, split=parties
+            )
         reading.reading_report()
     except benchmark.BuildFailed as error:
         print(f"Mesure interrompue : {error}", file=sys.stderr)

@@ -114,6 +114,10 @@ DEFAULTS = {
     # What reaches the output (plugins/manifest): every file and what wrote it, in this file of the
     # output, which is never published (`invoke publish` sends the files it lists). Empty: no check.
     "OUTPUT_MANIFEST": ".manifeste.json",
+    # A build split by years (pressroom/build/parts.py): the part this build makes (« 2012-2015 »,
+    # « communes »; empty: the whole site), set by `invoke build --annees`, and where parts go.
+    "BUILD_PART": "",
+    "PARTS_PATH": "parties",
     # The preview server indexes once the pages are written, in the background, and says so
     # in this file, read by the search page (empty: no such file, the index is always whole).
     "SEARCH_AFTER_PAGES": False,

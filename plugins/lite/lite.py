@@ -30,6 +30,7 @@ from pelican import signals
 from pelican.plugins import granular_signals
 from pelican.utils import get_relative_path, path_to_url
 
+from pressroom.build import parts
 from pressroom.build.compression import UNFINISHED_MARK, gzip_bytes, write_gzip_copy
 from pressroom.build.output import rewrite_output, write_output, written
 from pressroom.build.processes import die_with_parent, worker_pool
@@ -72,7 +73,6 @@ class LiteEdition:
         self.budget = setting(self.settings, "LITE_BUDGET_BYTES")
         self.sizes = {}  # lite URL -> bytes sent (gzip), first part of a release
         self.lite_paths = set()  # pages that have a lite version, as site_path_of writes them
-        self.digest = hashlib.sha256()  # every lite page: the worker's version follows them
         self.site_contact = site_contact(self.settings)
 
     def __reduce__(self):
@@ -116,12 +116,10 @@ class LiteEdition:
         """Write a lite page and its .gz copy; return the bytes sent (gzip)."""
         blob = blob if blob is not None else gzip_bytes(html)
         self.write_with_copy(lite_save_as(url), html, blob)
-        return self.learn(url, hashlib.sha256(html).digest(), len(blob))
+        return self.learn(url, len(blob))
 
-    def learn(self, url, html_digest, sent):
-        """What the build process keeps of a lite page written: the worker's version follows it; a
-        page too heavy is said. Returns ``sent``."""
-        self.digest.update(html_digest)
+    def learn(self, url, sent):
+        """A lite page written: one too heavy is said. Returns ``sent``."""
         if sent > self.budget:  # a list of one entry, or one block of a release, too long alone
             log.warning("Version légère trop lourde (%s octets compressés) : %s", sent, url)
         return sent
@@ -153,10 +151,16 @@ class LiteEdition:
         agenda, contacts = setting(self.settings, "AGENDA_URL"), setting(self.settings, "CONTACTS_URL")
         pages = [a.url for a in articles] + [i.url for i in institutions] + [agenda, contacts]
         self.lite_paths = {page.rstrip("/") for page in pages if page.endswith("/")}
+        part = parts.of(self.settings)
+        kept = parts.kept_offline(self.context, self.settings)
+        self.write_articles([article for article in articles if part.writes_article(article, kept)])
+        if part.common:
+            self.write_common_pages(institutions, agenda, contacts)
+
+    def write_common_pages(self, institutions, agenda, contacts):
         limit = setting(self.settings, "LITE_LIST_MAX")
         self.write_list_page("index.html", "", {"items": self.context.get("articles", [])}, limit,
                              next_events=self.context.get("next_events", []))  # fmt: skip
-        self.write_articles(articles)
         for institution in institutions:
             self.write_list_page("institution.html", institution.url, {"items": institution.articles}, limit,
                                  institution=institution)  # fmt: skip
@@ -171,12 +175,12 @@ class LiteEdition:
         which write the files; what they wrote is announced and learnt here, in order."""
         with self.workers(len(articles), articles) as pool:
             written_parts = pool.imap(_Worker.write_article, range(len(articles)), chunksize=32) if pool else None
-            for article, parts in zip(articles, written_parts or map(self.write_article, articles)):
-                for part_url, html_digest, sent in parts:
+            for article, pieces in zip(articles, written_parts or map(self.write_article, articles)):
+                for part_url, sent in pieces:
                     if pool:
                         self.announce(lite_save_as(part_url), rewrite=False)
-                    self.learn(part_url, html_digest, sent)
-                self.sizes[self.prefix + article.url] = parts[0][2]
+                    self.learn(part_url, sent)
+                self.sizes[self.prefix + article.url] = pieces[0][1]
 
     def workers(self, count, articles=()):
         """A pool of worker processes for ``count`` pages, which inherit this edition and ``articles``;
@@ -187,17 +191,16 @@ class LiteEdition:
         return worker_pool(processes, _Worker.start, (self, articles, os.getpid()))  # indexes, paths, results pickled
 
     def write_article(self, article):
-        """Write the lite pages of ``article``: [(part URL, digest of its HTML, bytes sent)]."""
+        """Write the lite pages of ``article``: [(part URL, bytes sent)]."""
         url = self.prefix + article.url
         save_as = lite_save_as(url)
         self.follow_links(save_as)
         body = lite_body.lite_body(article.content, self.image_label_for(save_as), article.url)
         body = self.lite_links(body, save_as)
-        parts = self.article_parts(article, url, body)
         written_parts = []
-        for part, html, blob in parts:
+        for part, html, blob in self.article_parts(article, url, body):
             self.write_with_copy(lite_save_as(part.url), html, blob)
-            written_parts.append((part.url, hashlib.sha256(html).digest(), len(blob)))
+            written_parts.append((part.url, len(blob)))
         return written_parts
 
     def article_parts(self, article, url, body):
@@ -302,16 +305,19 @@ class LiteEdition:
         return save_as
 
     def write_worker(self):
-        urls = offline_urls(self.context, self.settings)
+        """The service worker, whose version follows the addresses and bytes of what it keeps."""
+        if not parts.of(self.settings).common:
+            return
+        urls, digest = offline_urls(self.context, self.settings), hashlib.sha256()
         for url in urls:
-            self.digest.update(url.encode())
+            digest.update(url.encode())
             path = os.path.join(self.output, lite_save_as(url))
             if os.path.isfile(path):
                 with open(path, "rb") as kept:
-                    self.digest.update(kept.read())
+                    digest.update(kept.read())
         save_as = setting(self.settings, "OFFLINE_WORKER_SAVE_AS")
         script = self.generators[0].env.get_template("lite/offline-worker.js").render(
-            version=self.digest.hexdigest()[:16], urls=json.dumps(urls, ensure_ascii=False),
+            version=digest.hexdigest()[:16], urls=json.dumps(urls, ensure_ascii=False),
             search_folder=setting(self.settings, "SEARCH_OUTPUT_SUBDIR"),
             locale=setting(self.settings, "BABEL_LOCALE").replace("_", "-"),
             max_read=setting(self.settings, "OFFLINE_MAX_READ"),

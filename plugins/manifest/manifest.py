@@ -15,10 +15,14 @@ files, and ``invoke publish`` sends exactly the files it lists, not itself.
 
 Signals: ``initialized`` gives the build its Manifest (in the settings, which
 Pelican copies into every context); ``static_generator_finalized`` keeps the
-static generator; ``pressroom.build.output.finished``, sent by the build's runner once
+static generator; ``all_generators_finalized``, in a part of a split build
+(``invoke build --annees``), puts in the settings who owns which file
+(``pressroom.build.parts.Ownership``, which the writers read to skip what their
+part does not own); ``pressroom.build.output.finished``, sent by the build's runner once
 Pelican has returned (after every ``finalized``, ``compress`` and ``deploy``
-receiver, whose order among themselves is none), checks the output and writes
-the manifest.
+receiver, whose order among themselves is none), checks the output, removes
+from a part what it does not own, and writes the manifest (with, for a part,
+what ``invoke fusion`` checks).
 """
 
 import json
@@ -26,7 +30,7 @@ import os
 
 from pelican import signals
 
-from pressroom.build import output
+from pressroom.build import output, parts, pipeline
 from pressroom.content.problems import ContentError, Problem
 from pressroom.settings import setting
 
@@ -49,6 +53,8 @@ class Manifest:
         self.output = os.path.join(os.path.abspath(settings["OUTPUT_PATH"]), "")
         self.owners = {}
         self.static_generators = []
+        self.part = parts.of(settings)
+        self.ownership, self.sources = None, ""
 
     def __reduce__(self):
         # Pelican pickles the settings with its content cache: a running build's manifest is not cached.
@@ -99,6 +105,26 @@ class Manifest:
                 first, *others = owners
                 problems += [overwrite_problem(relative, owner, first) for owner in others]
         return problems
+
+    def drop_not_owned(self, found):
+        """A part of a split build: remove the files its part does not own (``parts``) from the
+        output and from ``found``."""
+        for relative in [r for r in found if not self.ownership.owned(r, self.part)]:
+            os.remove(os.path.join(self.output, relative))
+            del found[relative]
+        for folder, subfolders, names in os.walk(self.output, topdown=False):
+            if not subfolders and not names and folder.rstrip(os.sep) != self.output.rstrip(os.sep):
+                os.rmdir(folder)
+
+    def part_facts(self):
+        """What ``invoke fusion`` checks before it merges this part with the others."""
+        return {
+            "nom": self.part.name,
+            "annees": self.ownership.years,
+            "annees_ecrites": [year for year in self.ownership.years if self.part.owns_year(year)],
+            "sources": self.sources,
+            "siteurl": self.settings.get("SITEURL", ""),
+        }
 
     def entries(self, found):
         """Output path -> what wrote it, for every file of the output."""
@@ -155,6 +181,19 @@ def keep_static_generator(generator):
         manifest.static_generators.append(generator)
 
 
+def keep_ownership(generators):
+    """A part of a split build: who owns which file, from the articles that have a page."""
+    settings = generators[0].settings
+    manifest = settings.get(RUNNING)
+    if manifest is not None and manifest.part is not parts.WHOLE:
+        articles = [a for a in pipeline.articles(generators) if pipeline.has_output(a)]
+        searched = {a.date.year for a in articles if pipeline.is_published(a)}
+        if not setting(settings, "SEARCH_INDEX"):
+            searched = ()
+        settings[parts.RUNNING] = manifest.ownership = parts.Ownership(articles, settings, searched)
+        manifest.sources = parts.sources_digest(settings, articles)
+
+
 def check_and_write(settings):
     manifest = settings.pop(RUNNING, None)
     if manifest is None:
@@ -167,7 +206,11 @@ def check_and_write(settings):
     problems = manifest.problems(found)
     if problems:
         raise ContentError(problems)
-    listing = json.dumps({"fichiers": manifest.entries(found)}, ensure_ascii=False, indent=0, sort_keys=True)
+    listed = {"fichiers": manifest.entries(found)}
+    if manifest.ownership is not None:
+        manifest.drop_not_owned(found)
+        listed = {"fichiers": manifest.entries(found), "partie": manifest.part_facts()}
+    listing = json.dumps(listed, ensure_ascii=False, indent=0, sort_keys=True)
     output.write_output(manifest.output, name, listing)  # announced to no one: the manifest is closed
 
 
@@ -176,4 +219,5 @@ def register():
     signals.content_written.connect(on_content_written)
     signals.feed_written.connect(on_feed_written)
     signals.static_generator_finalized.connect(keep_static_generator)
+    signals.all_generators_finalized.connect(keep_ownership)
     output.finished.connect(check_and_write)

@@ -26,7 +26,7 @@ import os
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from pressroom.build import pipeline, processes, searchindex
+from pressroom.build import parts, pipeline, processes, searchindex
 from pressroom.settings import setting
 
 __all__ = ["register", "search_filters"]
@@ -124,7 +124,7 @@ def index_in_child(generator, articles, indexing, answer, parent):
     answer.send((indexing.indexed, indexing.failure))
 
 
-def start(generator, articles, announce=True):
+def start(generator, articles, announce=True, kept=frozenset()):
     """Index the shards that changed in a process of its own, forked here: it renders the records
     and runs Pagefind while this process writes the pages, on the machine's other core. A process
     rather than a thread: the pages' own worker pools are forked later, and a fork made while a
@@ -133,7 +133,7 @@ def start(generator, articles, announce=True):
     names = sorted(by_shard(articles, settings))
     cache = searchindex.ShardCache(searchindex.cache_folder(settings))
     indexing = searchindex.Indexing(
-        [searchindex.Shard(name) for name in names], cache, setting(settings, "SEARCH_LANGUAGE")
+        [searchindex.Shard(name) for name in names], cache, setting(settings, "SEARCH_LANGUAGE"), kept=kept
     )
     answer, sent = multiprocessing.get_context("fork").Pipe(duplex=False)
     process = multiprocessing.get_context("fork").Process(
@@ -159,8 +159,10 @@ def start_indexing(generators):
     listed = [a for a in pipeline.listed_articles(generators) if pipeline.is_published(a)] if articles else []
     years = {article.date.year for article in articles + listed}
     generator.context["search_shards"] = searchindex.shard_names(years, setting(settings, "SEARCH_SHARD_YEARS"))
+    part = parts.of(settings)  # a part of a split build indexes its own years only
+    articles = [article for article in articles if part.owns_year(article.date.year)]
     if articles and not setting(settings, "SEARCH_AFTER_PAGES"):  # else the preview asks once its pages are written
-        settings[RUNNING] = start(generator, articles)
+        settings[RUNNING] = start(generator, articles, kept=frozenset(generator.context["search_shards"]))
 
 
 def index_now(generators):

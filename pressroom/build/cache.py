@@ -30,7 +30,7 @@ STAMP_FILE = "pressroom.stamp"
 PENDING_FILE = "pressroom.stamp.en-cours"
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 # Settings that say where things go, not what a reader makes of a file.
-PLACES = {"OUTPUT_PATH", "CACHE_PATH", "LOAD_CONTENT_CACHE", "PATH", "WRITE_SELECTED"}
+PLACES = {"OUTPUT_PATH", "CACHE_PATH", "LOAD_CONTENT_CACHE", "PATH", "WRITE_SELECTED", "BUILD_PART"}
 
 
 def stable(value):

@@ -29,6 +29,8 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.utils import order_content
 from pelican.writers import Writer as _PelicanWriter
 
+from pressroom.build import parts
+
 PELICAN_SERIES = "4.12"  # the Pelican this module was written for (any 4.12.x)
 
 # name -> (who uses it, why); docs/architecture.md lists the same names (tests/site/test_architecture.py).
@@ -127,6 +129,18 @@ class Writer(_PelicanWriter):
 
     def _open_w(self, filename, encoding, override=False):
         return self.open_page(filename, encoding, override)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        """A page, unless this build is a part of the site that does not own it (``parts``)."""
+        if parts.skips_page(self.settings, context, name, kwargs.get("article")):
+            return None
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, *args, **kwargs):
+        """A feed, unless this build is a years part (the feeds are common)."""
+        if not parts.of(self.settings).common:
+            return None
+        return super().write_feed(*args, **kwargs)
 
     def forget_written(self):
         self._written_files.clear()

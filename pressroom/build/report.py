@@ -11,6 +11,7 @@ import traceback
 from pelican.writers import FileOverwriteFailedError
 
 from pressroom.build import treelock
+from pressroom.build.parts import PartError
 from pressroom.content.problems import ContentError
 from pressroom.content.registry import RegistryError
 from pressroom.settings import ROOT, SettingsError
@@ -39,6 +40,9 @@ def failure(error, out, headline, settings=None):
         return REFUSED
     if isinstance(error, SettingsError):
         print(f"{headline}. {error}", file=out)
+        return REFUSED
+    if isinstance(error, PartError):
+        print(f"{headline} : {error}", file=out)
         return REFUSED
     if isinstance(error, treelock.TreeBusy):
         print(f"{headline} : {error}", file=out)

@@ -162,6 +162,7 @@ class Indexing:
     language: str
     indexed: list = dataclasses.field(default_factory=list)
     failure: str = ""
+    kept: frozenset = frozenset()  # other shards of the site, which a part of a split build does not index
 
     def run(self, render=None):
         """Index the shards whose records changed. With ``render`` (a shard's name -> its records),
@@ -178,7 +179,7 @@ class Indexing:
                     self.indexed.append(shard.name)
                 if render is not None:
                     shard.records = {}
-            self.cache.keep_only({shard.name for shard in self.shards})
+            self.cache.keep_only({shard.name for shard in self.shards} | self.kept)
         except IndexingFailed as error:
             self.failure = str(error)
 

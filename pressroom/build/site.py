@@ -14,9 +14,9 @@ import sys
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from pressroom.build import atomic, cache, engine, output, processes, report, searchindex, treelock
+from pressroom.build import atomic, cache, engine, output, parts, processes, report, searchindex, treelock
 from pressroom.settings import ROOT as PROJECT_ROOT
-from pressroom.settings import SettingsError
+from pressroom.settings import SettingsError, setting
 from pressroom.settings import check as check_settings
 
 ROOT = str(PROJECT_ROOT)
@@ -39,23 +39,43 @@ def load_settings(settings_file="pelicanconf.py", **overrides):
     """The settings as Pelican reads them, ours checked (``SettingsError``: French lines, exit 2);
     a Pelican other than the engine's is said once, in French."""
     engine.warn_if_other_version()
+    overrides.setdefault("build_part", "")  # a part only when a command asks for one, never from a file
     path = os.path.join(ROOT, settings_file)
     settings = read_settings(path, override={k.upper(): v for k, v in overrides.items()})
     problems = check_settings(settings)
+    part_problem = parts.problem(settings)
+    if part_problem:
+        problems.append(part_problem)
     if problems:
         raise SettingsError(problems)
     return settings
 
 
-def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build", **overrides):
-    """Build the site; return 0 on success, non-zero with French messages otherwise.
+def build(settings_file="pelicanconf.py", out=sys.stderr, command="invoke build", part="", **overrides):
+    """Build the site, or with ``part`` (« 2012-2015 », « communes ») one part of it into its folder
+    of PARTS_PATH; return 0 on success, non-zero with French messages otherwise.
     ``command`` names this build to a second command that finds the tree locked."""
     try:
-        settings = load_settings(settings_file, **overrides)
+        settings = load_settings(settings_file, build_part=part, **overrides)
         with treelock.tree_lock(settings["OUTPUT_PATH"], command, out=out):
+            if part:
+                settings = dict(settings, OUTPUT_PATH=parts.folder(settings, parts.of(settings)))
             return build_unlocked(settings, out)
     except (SettingsError, Exception) as error:  # the settings, another command's lock, a folder not renamed
         return report.failure(error, out, "Construction impossible")
+
+
+def merge_parts(settings_file="pelicanconf.py", out=sys.stderr, command="invoke fusion", **overrides):
+    """Put the parts of PARTS_PATH together in the output folder (``parts.merge``); 0, or French lines."""
+    try:
+        settings = load_settings(settings_file, **overrides)
+        with treelock.tree_lock(settings["OUTPUT_PATH"], command, out=out):
+            folders = parts.part_folders(settings)
+            count = parts.merge(folders, settings["OUTPUT_PATH"], setting(settings, "OUTPUT_MANIFEST"))
+        print(f"Site assemblé dans {settings['OUTPUT_PATH']} : {count} fichiers de {len(folders)} parties", file=out)
+        return 0
+    except (SettingsError, Exception) as error:
+        return report.failure(error, out, "Fusion impossible")
 
 
 def run_locked(command, label, settings_file="pelicanconf.py", out=sys.stderr):

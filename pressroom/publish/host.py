@@ -33,12 +33,12 @@ import sys
 import tempfile
 import urllib.parse
 
-from pressroom.build import searchindex, site, treelock
+from pressroom.build import parts, searchindex, site, treelock
 from pressroom.build.output import files_and_links
 from pressroom.content import addresses
 from pressroom.publish import bucket, outbox
 from pressroom.publish.changes import Changes, PublishError, check_deletions
-from pressroom.settings import setting
+from pressroom.settings import SettingsError, setting
 
 DESTINATION_VARIABLE = "PUBLISH_DEST"
 SITEURL_VARIABLE = "SITEURL"
@@ -337,10 +337,38 @@ def build_privately(settings, private, out):
     return output if status == 0 else None
 
 
-def send(settings, target, dry_run, init, force, out):
+def build_part(part, environ=os.environ, out=sys.stderr, **overrides):
+    """`invoke build --annees … --production`: one part of the production site (publishconf.py,
+    $SITEURL) into PARTS_PATH, for `invoke publish --parties`."""
+    try:
+        check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
+        settings = production_settings(environ, dict(overrides, build_part=part))
+        check_siteurl(settings)
+        command = f"invoke build --annees {part} --production"
+        with treelock.tree_lock(settings["OUTPUT_PATH"], command, out=out), tempfile.TemporaryDirectory() as private:
+            places = dict(OUTPUT_PATH=parts.folder(settings, parts.of(settings)), CACHE_PATH=private)
+            places.update(LOAD_CONTENT_CACHE=False, SEARCH_CACHE_PATH=searchindex.cache_folder(settings))
+            return site.build_unlocked(dict(settings, **places), out)
+    except (PublishError, treelock.TreeBusy, SettingsError) as error:
+        print(f"Construction refusée : {error}", file=out)
+        return 2
+
+
+def merge_privately(settings, private, out):
+    """The production parts of PARTS_PATH merged into ``private``; the site folder, or None."""
+    output = os.path.join(private, "site")
+    try:
+        parts.merge(parts.part_folders(settings), output, setting(settings, "OUTPUT_MANIFEST"), settings["SITEURL"])
+    except parts.PartError as error:
+        print(f"Fusion impossible : {error}", file=out)
+        return None
+    return output
+
+
+def send(settings, target, dry_run, init, force, out, from_parts=False):
     target.check_marked(init)
     with tempfile.TemporaryDirectory(prefix="publication-") as private:
-        output = build_privately(settings, private, out)
+        output = (merge_privately if from_parts else build_privately)(settings, private, out)
         if output is None:
             print("Publication annulée : la construction a échoué, la destination est intacte.", file=out)
             return 1
@@ -404,9 +432,9 @@ def chosen_destination(environ):
     return ServerFolder(dest)
 
 
-def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, **overrides):
-    """Build with publishconf.py privately, then send to $PUBLISH_DEST (rsync) or $PUBLISH_BUCKET
-    (rclone). Returns an exit status."""
+def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.stderr, from_parts=False, **overrides):
+    """Build with publishconf.py privately (or, ``from_parts``, merge the parts built with
+    ``build_part``), then send to $PUBLISH_DEST (rsync) or $PUBLISH_BUCKET (rclone). Returns an exit status."""
     try:
         target = chosen_destination(environ)
         check_siteurl({"SITEURL": overrides.get("siteurl") or environ.get(SITEURL_VARIABLE, "")})
@@ -414,7 +442,7 @@ def publish(dry_run=False, init=False, force=False, environ=os.environ, out=sys.
         check_siteurl(settings)
         target.check_place(settings)
         with treelock.tree_lock(settings["OUTPUT_PATH"], "invoke publish", out=out), target.lock(out):
-            return send(settings, target, dry_run, init, force, out)
+            return send(settings, target, dry_run, init, force, out, from_parts)
     except (PublishError, treelock.TreeBusy) as error:
         print(f"Publication refusée : {error}", file=out)
         return 2

@@ -365,8 +365,11 @@ def run_build(kind, content, output, cache, load_cache, search=True):
         Pelican(settings).run()
         return 0
     overrides = {"path": content, "output_path": output}
+    if kind == "merge":
+        return site.merge_parts("pelicanconf.py", output_path=output)
     overrides.update({k.lower(): v for k, v in cache_settings(cache, load_cache).items()})
-    return site.build("pelicanconf.py", search_index=search, **overrides)
+    part = kind.removeprefix("part:") if kind.startswith("part:") else ""
+    return site.build("pelicanconf.py", part=part, search_index=search, **overrides)
 
 
 def measure(kind, content, output, cache, load_cache=False, search=True):
@@ -429,7 +432,38 @@ def typography_times(out=sys.stdout):
     return times
 
 
-def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
+def year_ranges(content, count):
+    """The archive's years (its article folders) in ``count`` ranges of as many years; the last
+    one open to the years to come (the new release)."""
+    years = sorted(int(p.name) for p in (pathlib.Path(content) / "articles").iterdir() if p.name.isdigit())
+    size = -(-len(years) // count)
+    ranges = [years[i : i + size] for i in range(0, len(years), size)]
+    return [f"{r[0]}-{r[-1] if i < len(ranges) - 1 else 2099}" for i, r in enumerate(ranges)]
+
+
+def split_lines(content, folder, count, whole, search=True):
+    """Each part of a split build (``count`` ranges of years and the common part) timed as a job of
+    its own (no cache: a fresh CI runner), then their merge; the lines of the report."""
+    shown = []
+    for name in [*year_ranges(content, count), "communes"]:
+        part = measure(
+            f"part:{name}", content, folder / "split" / "output", folder / "split" / f"cache-{name}", False, search
+        )
+        shown.append((name, part))
+    merged = measure("merge", content, folder / "split" / "output", folder / "split" / "cache-fusion")
+    longest = max(part.seconds for _, part in shown)
+    lines = [f"Construction découpée ({count} tranches d'années et les pages communes, chaque partie sans cache, "
+             "comme un job de la forge) :"]  # fmt: skip
+    lines += [f"  {name} : {part.seconds:.2f} s ({part.described()})" for name, part in shown]
+    lines.append(
+        f"  fusion : {merged.seconds:.2f} s ; la partie la plus longue {longest:.2f} s, "
+        f"{longest / whole:.0%} de la construction complète ({whole:.2f} s)"
+    )
+    shutil.rmtree(folder / "split")
+    return lines
+
+
+def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True, split=0):
     """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds
     (ours with its search index unless ``search`` is false), a rebuild after a new release and, unless
     ``edits`` is 0, the preview server; print the report."""
@@ -466,7 +500,10 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True):
             and measure_public_preview(content, folder / "public", folder / "public-cache", edits)
         )
         report = Report(count, pairs, rebuild, preview or None, public or None, search)
-        for line in report.lines() + related_lines(sorted({count, RELATED_LARGEST})):
+        lines = report.lines()
+        if split:
+            lines += split_lines(content, folder, split, report.full.seconds, search)
+        for line in lines + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
         return report
 
