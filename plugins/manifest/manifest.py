@@ -43,6 +43,7 @@ FEED = "flux généré par le site"
 GENERATED = "fichier généré par le site"
 COMPRESSED = "copie compressée de {}"
 UNDECLARED = "fichier écrit sans qu'aucune source ni aucun générateur le déclare"
+NOT_LOADED_BY_PAGES = (".ics", ".xml", ".txt", ".json", ".atom", ".rss", ".html")  # calendars, sitemap, lists
 
 
 class Manifest:
@@ -106,6 +107,13 @@ class Manifest:
                 problems += [overwrite_problem(relative, owner, first) for owner in others]
         return problems
 
+    def skip_not_owned(self, path, make):
+        """``output.offered``: in a part, a file of another part is not made at all, unless a page
+        may load it (its weight counts it): only the kinds no page loads are skipped."""
+        if self.ownership is None or not path.endswith(NOT_LOADED_BY_PAGES):
+            return False
+        return not self.ownership.owned(os.path.relpath(path, self.output).replace(os.sep, "/"), self.part)
+
     def drop_not_owned(self, found):
         """A part of a split build: remove the files its part does not own (``parts``) from the
         output and from ``found``."""
@@ -159,6 +167,7 @@ def start(pelican):
     if setting(settings, "OUTPUT_MANIFEST"):
         settings[RUNNING] = manifest = Manifest(settings)
         output.written.connect(manifest.record_written)  # weak: gone with this build's settings
+        output.offered.connect(manifest.skip_not_owned)
 
 
 def on_content_written(path, context):
@@ -199,6 +208,7 @@ def check_and_write(settings):
     if manifest is None:
         return
     output.written.disconnect(manifest.record_written)
+    output.offered.disconnect(manifest.skip_not_owned)
     manifest.declare_copies()
     name = setting(settings, "OUTPUT_MANIFEST")
     found = output.files_and_links(manifest.output)

@@ -190,7 +190,9 @@ def sources_digest(settings, articles):
         digest.update(os.path.relpath(path, ROOT).encode() + b"\0" + path.read_bytes())
     places = cache.PLACES | {"SEARCH_CACHE_PATH"}
     chosen = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("_") and k not in places}
-    digest.update(cache.stable(chosen).replace(settings["PATH"], "<contenu>").replace(str(ROOT), "<projet>").encode())
+    digest.update(
+        cache.stable(chosen).replace(str(settings["PATH"]), "<contenu>").replace(str(ROOT), "<projet>").encode()
+    )
     content = pathlib.Path(settings["PATH"])
     for path in sorted(p for p in content.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(content)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
