@@ -147,3 +147,37 @@ def test_the_report_names_a_build_without_search_and_prints_both_memory_figures(
     assert "Mémoire site complet / Pelican seul (tous processus) : 11.25" in lines
     assert "Rapport site complet / Pelican seul : 0.50 (médiane des rapports 0.50" in lines
     assert "(60% de la construction complète), processeur 4.50 s" in lines and "Aperçu" not in lines
+
+
+@pytest.mark.slow  # ten builds of 200 articles and two merges: .ci/run's slow step
+def test_invoke_bench_prints_each_part_of_a_split_build_and_its_longest_path():
+    result = subprocess.run(
+        [
+            os.path.join(sys.prefix, "bin", "invoke"),
+            "bench",
+            "--articles",
+            "200",
+            "--essais",
+            "1",
+            "--sans-apercu",
+            "--parties",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    whole = float(re.search(rf"Site complet .*: {SECONDS}", out)[1])
+    cold, warm = out.split("Après un nouveau communiqué")
+    timed = re.findall(rf"^  (\S+) : {SECONDS} \(processeur", cold, flags=re.M)
+    names = [name for name, _ in timed]
+    assert len(names) == 3 and names[-1] == "communes" and names[-2].endswith("-2099")
+    merges = re.findall(rf"fusion : {SECONDS} ; la partie la plus longue puis la fusion {SECONDS}, (\d+)% ", out)
+    assert len(merges) == 2
+    merge, total, share = merges[0]
+    assert float(total) == pytest.approx(max(float(t) for _, t in timed) + float(merge), abs=0.02)
+    assert abs(int(share) - 100 * float(total) / whole) <= 1
+    assert re.findall(r"^  (\S+) : \d+\.\d\d s \(", warm, flags=re.M) == names
