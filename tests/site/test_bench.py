@@ -54,17 +54,22 @@ def test_every_article_of_a_10000_article_archive_passes_the_content_gate():
     assert problems == []
 
 
-@pytest.mark.slow  # a whole benchmark (seven builds of 200 articles and a preview): .ci/run's slow step
-def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
+def invoke_bench(*arguments):
+    """What `invoke bench` printed, once it succeeded."""
     result = subprocess.run(
-        [os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "200"],
+        [os.path.join(sys.prefix, "bin", "invoke"), "bench", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    return result.stdout
+
+
+@pytest.mark.slow  # a whole benchmark (seven builds of 200 articles and a preview): .ci/run's slow step
+def test_invoke_bench_prints_both_times_ratio_memory_and_rebuild():
+    out = invoke_bench("--articles", "200")
     assert "Archive synthétique : 200 articles" in out
     memory = r"mémoire maximale (\d+) Mio \(tous processus\), (\d+) Mio \(processus principal\)"
     plain = re.search(rf"Pelican seul .*: {SECONDS}, processeur {SECONDS}, {memory}", out)
@@ -151,25 +156,7 @@ def test_the_report_names_a_build_without_search_and_prints_both_memory_figures(
 
 @pytest.mark.slow  # ten builds of 200 articles and two merges: .ci/run's slow step
 def test_invoke_bench_prints_each_part_of_a_split_build_and_its_longest_path():
-    result = subprocess.run(
-        [
-            os.path.join(sys.prefix, "bin", "invoke"),
-            "bench",
-            "--articles",
-            "200",
-            "--essais",
-            "1",
-            "--sans-apercu",
-            "--parties",
-            "2",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout
+    out = invoke_bench("--articles", "200", "--essais", "1", "--sans-apercu", "--parties", "2")
     whole = float(re.search(rf"Site complet .*: {SECONDS}", out)[1])
     cold, warm = out.split("Après un nouveau communiqué")
     timed = re.findall(rf"^  (\S+) : {SECONDS} \(processeur", cold, flags=re.M)
