@@ -122,6 +122,9 @@ def part_folders(settings):
     root = parts_root(settings)
     names = sorted(n for n in os.listdir(root) if PART_NAME.fullmatch(n)) if os.path.isdir(root) else []
     folders = [os.path.join(root, name) for name in names if os.path.isdir(os.path.join(root, name))]
+    linked = [folder for folder in folders if os.path.islink(folder)]
+    if linked:
+        raise PartError(f"{linked[0]} : lien symbolique à la place d'une partie")
     if not folders:
         raise PartError(f"aucune partie dans {root} : lancez d'abord invoke build --annees … pour chacune")
     return folders

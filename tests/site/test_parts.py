@@ -165,6 +165,14 @@ def test_a_link_in_a_part_is_refused(parts_copy):
     refused(base, "lien symbolique dans une partie")
 
 
+def test_a_part_that_is_a_link_is_refused(parts_copy):
+    base, _ = parts_copy
+    elsewhere = base / "ailleurs"
+    shutil.move(base / "parties" / "communes", elsewhere)
+    (base / "parties" / "communes").symlink_to(elsewhere)
+    refused(base, "lien symbolique à la place d'une partie")
+
+
 @pytest.mark.parametrize(
     ("listing", "said"),
     [
