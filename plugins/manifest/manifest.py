@@ -25,7 +25,6 @@ from a part what it does not own, and writes the manifest (with, for a part,
 what ``invoke fusion`` checks).
 """
 
-import json
 import os
 
 from pelican import signals
@@ -220,8 +219,8 @@ def check_and_write(settings):
     if manifest.ownership is not None:
         manifest.drop_not_owned(found)
         listed = {"fichiers": manifest.entries(found), "partie": manifest.part_facts()}
-    listing = json.dumps(listed, ensure_ascii=False, indent=0, sort_keys=True)
-    output.write_output(manifest.output, name, listing)  # announced to no one: the manifest is closed
+    # announced to no one: the manifest is closed
+    output.write_output(manifest.output, name, parts.manifest_text(listed))
 
 
 def register():

@@ -208,6 +208,11 @@ def sources_digest(settings, articles):
 # --- Merging ---------------------------------------------------------------------------------
 
 
+def manifest_text(listed):
+    """A manifest's text, as a whole build (plugins/manifest) and a merge write it: the same bytes."""
+    return json.dumps(listed, ensure_ascii=False, indent=0, sort_keys=True)
+
+
 def read_manifest(part_folder, manifest_name):
     try:
         with open(os.path.join(part_folder, manifest_name), encoding="utf-8") as handle:
@@ -280,7 +285,6 @@ def merge(folders, final, manifest_name, siteurl=None):
             target = os.path.join(fresh, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             output.link_or_copy(os.path.join(origin[relative], relative), target)
-        listing = json.dumps({"fichiers": owners}, ensure_ascii=False, indent=0, sort_keys=True)
-        output.write_output(fresh, manifest_name, listing)
+        output.write_output(fresh, manifest_name, manifest_text({"fichiers": owners}))
         atomic.swap_in(fresh, final)
     return len(owners)
