@@ -118,22 +118,25 @@ def embargo_link(c, fichier, revoke=False):
         "profile": "profile la construction complète (cProfile) au lieu de la chronométrer",
         "lecture": "seulement le temps de lecture d'un communiqué en 2G",
         "essais": "nombre de paires de constructions alternées (3 par défaut : la médiane est retenue)",
-        "sans_recherche": "le site complet sans l'index de recherche (SEARCH_INDEX = False), pour en connaître la part",
+        "sans": "le site sans ces parties, pour en connaître le coût (recherche, legere, gzip : recherche,gzip)",
         "sans_apercu": "sans la mesure du serveur d'aperçu",
         "parties": "mesure aussi la construction découpée (invoke build --annees) en ce nombre de tranches d'années",
     }
 )
-def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans_recherche=False, sans_apercu=False, parties=0):
+def bench(c, articles=1000, profile=False, lecture=False, essais=3, sans="", sans_apercu=False, parties=0):
     """Mesure la construction complète face à Pelican seul, la reconstruction après une modification,
     et le temps de lecture d'un communiqué en 2G (page complète, version légère, Pelican seul)."""
     try:
+        off = benchmark.without(sans)
+    except ValueError as error:
+        print(f"Mesure impossible : {error}", file=sys.stderr)
+        sys.exit(2)
+    try:
         if profile:
-            benchmark.profile(articles, search=not sans_recherche)
+            benchmark.profile(articles, off=off)
             return
         if not lecture:
-            benchmark.bench(
-                articles, trials=essais, search=not sans_recherche, edits=0 if sans_apercu else 5, split=parties
-            )
+            benchmark.bench(articles, trials=essais, off=off, edits=0 if sans_apercu else 5, split=parties)
         reading.reading_report()
     except benchmark.BuildFailed as error:
         print(f"Mesure interrompue : {error}", file=sys.stderr)

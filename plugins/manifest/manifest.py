@@ -54,7 +54,12 @@ class Manifest:
         self.owners = {}
         self.static_generators = []
         self.part = parts.of(settings)
-        self.ownership, self.sources = None, ""
+        self.sources = ""
+
+    @property
+    def ownership(self):
+        """A part's ``parts.Ownership``, kept in the settings for the writers too; None otherwise."""
+        return self.settings.get(parts.RUNNING)
 
     def __reduce__(self):
         # Pelican pickles the settings with its content cache: a running build's manifest is not cached.
@@ -198,7 +203,7 @@ def keep_ownership(generators):
         searched = {a.date.year for a in articles if pipeline.is_published(a)}
         if not setting(settings, "SEARCH_INDEX"):
             searched = ()
-        settings[parts.RUNNING] = manifest.ownership = parts.Ownership(articles, settings, searched)
+        settings[parts.RUNNING] = parts.Ownership(articles, settings, searched)
         manifest.sources = parts.sources_digest(settings, articles)
 
 

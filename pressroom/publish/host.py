@@ -370,7 +370,8 @@ def send(settings, target, dry_run, init, force, out, from_parts=False):
     with tempfile.TemporaryDirectory(prefix="publication-") as private:
         output = (merge_privately if from_parts else build_privately)(settings, private, out)
         if output is None:
-            print("Publication annulée : la construction a échoué, la destination est intacte.", file=out)
+            failed = "la fusion des parties" if from_parts else "la construction"
+            print(f"Publication annulée : {failed} a échoué, la destination est intacte.", file=out)
             return 1
         manifest = setting(settings, "OUTPUT_MANIFEST")
         if not manifest:

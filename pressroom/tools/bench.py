@@ -180,7 +180,7 @@ class Report:
     rebuild: Measure
     preview: PreviewMeasure = None  # option B: the incremental engine (make serve)
     public: PreviewMeasure = None  # option A: Pelican's public API, a whole build per save
-    search: bool = True
+    off: tuple = ()  # names of WITHOUT: what this build of our site leaves out
 
     @property
     def median_trial(self):
@@ -208,7 +208,7 @@ class Report:
             )
         lines += [
             f"Pelican seul (thème par défaut, sans extension) : {self.plain.seconds:.2f} s, {self.plain.described()}",
-            f"Site complet (nos réglages, extensions et thème{'' if self.search else ', sans index de recherche'}) : "
+            f"Site complet (nos réglages, extensions et thème{left_out(self.off)}) : "
             f"{self.full.seconds:.2f} s, {self.full.described()}",
             f"Mémoire site complet / Pelican seul (tous processus) : {self.full.tree_mib / self.plain.tree_mib:.2f}",
             f"Rapport site complet / Pelican seul : {self.ratio:.2f} (médiane des rapports "
@@ -357,8 +357,37 @@ def cache_settings(cache, load):
     }
 
 
-def run_build(kind, content, output, cache, load_cache, search=True):
-    """Inside the child process: one build, with our project (with its search index or not)
+# What a build of our site can leave out, to weigh each part of its cost: --sans recherche,legere
+WITHOUT = {
+    "recherche": ("SEARCH_INDEX", "index de recherche"),
+    "legere": ("LITE_EDITION", "édition légère"),
+    "gzip": ("GZIP_COPIES", "copies .gz"),
+}
+
+
+def without(names):
+    """``"recherche,legere"`` -> ("recherche", "legere"); a name not in WITHOUT is refused in French."""
+    off = tuple(name.strip() for name in names.split(",") if name.strip()) if names else ()
+    unknown = [name for name in off if name not in WITHOUT]
+    if unknown:
+        raise ValueError(
+            f"--sans : « {', '.join(unknown)} » inconnu ; valeurs possibles : {', '.join(WITHOUT)} "
+            "(séparées par des virgules)"
+        )
+    return off
+
+
+def switched_off(off):
+    """The settings overrides (site.build's keywords) that leave out what ``off`` names."""
+    return {WITHOUT[name][0].lower(): False for name in off}
+
+
+def left_out(off):
+    return "".join(f", sans {WITHOUT[name][1]}" for name in off)
+
+
+def run_build(kind, content, output, cache, load_cache, off=()):
+    """Inside the child process: one build, with our project (without what ``off`` names)
     or with plain Pelican."""
     if kind == "plain":
         settings = read_settings(None, override=plain_settings(content, output, cache))
@@ -369,10 +398,10 @@ def run_build(kind, content, output, cache, load_cache, search=True):
         return site.merge_parts("pelicanconf.py", output_path=output)
     overrides.update({k.lower(): v for k, v in cache_settings(cache, load_cache).items()})
     part = kind.removeprefix("part:") if kind.startswith("part:") else ""
-    return site.build("pelicanconf.py", part=part, search_index=search, **overrides)
+    return site.build("pelicanconf.py", part=part, **overrides, **switched_off(off))
 
 
-def measure(kind, content, output, cache, load_cache=False, search=True):
+def measure(kind, content, output, cache, load_cache=False, off=()):
     """Time one build in a fresh Python process; the peak memory of that process comes from wait4,
     the peak of its whole tree from sampling /proc."""
     command = [
@@ -384,7 +413,7 @@ def measure(kind, content, output, cache, load_cache=False, search=True):
         str(output),
         str(cache),
         "1" if load_cache else "0",
-        "1" if search else "0",
+        ",".join(off),
     ]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -441,7 +470,7 @@ def year_ranges(content, count):
     return [f"{r[0]}-{r[-1] if i < len(ranges) - 1 else 2099}" for i, r in enumerate(ranges)]
 
 
-def split_lines(content, folder, count, whole, model, search=True):
+def split_lines(content, folder, count, whole, model, off=()):
     """Each part of a split build (``count`` ranges of years and the common part) timed as a job of
     its own (no cache: a fresh CI runner), then their merge; then, after one more new release, every
     part again (a new release may change an older year's related releases, and the merge takes only
@@ -450,12 +479,12 @@ def split_lines(content, folder, count, whole, model, search=True):
     report."""
     split = folder / "split"
     ranges = year_ranges(content, count)
-    cold = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, search))
+    cold = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, off))
             for name in [*ranges, "communes"]]  # fmt: skip
     merged = measure("merge", content, split / "output", split / "cache-fusion")
     path, text, _ = new_article(content, 21, model)
     path.write_text(text, encoding="utf-8")
-    warm = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, search))
+    warm = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, off))
             for name in [*ranges, "communes"]]  # fmt: skip
     remerged = measure("merge", content, split / "output", split / "cache-fusion")
     lines = [f"Construction découpée ({count} tranches d'années et les pages communes, chaque partie sans cache, "
@@ -479,9 +508,9 @@ def longest_path(timed, merged, whole):
     )
 
 
-def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True, split=0):
+def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, off=(), split=0):
     """Time typography alone; generate the archive; time ``trials`` alternated pairs of full builds
-    (ours with its search index unless ``search`` is false), a rebuild after a new release and, unless
+    (ours without what ``off`` names), a rebuild after a new release and, unless
     ``edits`` is 0, the preview server; print the report."""
     typography_times(out)
     with tempfile.TemporaryDirectory(prefix="bench-", dir=workdir) as folder:
@@ -492,7 +521,7 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True, s
         pairs = []
         for number in range(1, trials + 1):
             plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
-            full = measure("full", content, folder / "full", folder / "cache", search=search)
+            full = measure("full", content, folder / "full", folder / "cache", off=off)
             pairs.append(Trial(plain, full))
             print(
                 f"Essai {number} : rapport {pairs[-1].ratio:.2f} (Pelican seul {plain.seconds:.2f} s, "
@@ -505,7 +534,7 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True, s
                 shutil.rmtree(folder / "full")  # both builds start from no output, untimed
                 shutil.rmtree(folder / "cache")
         publish_one_release(content, paths[len(paths) // 2])
-        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, search=search)
+        rebuild = measure("full", content, folder / "full", folder / "cache", load_cache=True, off=off)
         shutil.rmtree(folder / "full")
         preview = edits and measure_preview(content, folder / "apercu", folder / "apercu-cache", paths, edits)
         # Option A rebuilds the whole site at each save: measured on small archives only, where it already
@@ -515,10 +544,10 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, search=True, s
             and count <= PUBLIC_PREVIEW_LARGEST
             and measure_public_preview(content, folder / "public", folder / "public-cache", edits)
         )
-        report = Report(count, pairs, rebuild, preview or None, public or None, search)
+        report = Report(count, pairs, rebuild, preview or None, public or None, off)
         lines = report.lines()
         if split:
-            lines += split_lines(content, folder, split, report.full.seconds, paths[len(paths) // 3], search)
+            lines += split_lines(content, folder, split, report.full.seconds, paths[len(paths) // 3], off)
         for line in lines + related_lines(sorted({count, RELATED_LARGEST})):
             print(line, file=out, flush=True)
         return report
@@ -764,7 +793,7 @@ def time_by_owner(stats):
     return seconds
 
 
-def profile(count, workdir=None, out=sys.stdout, top=12, search=True):
+def profile(count, workdir=None, out=sys.stdout, top=12, off=()):
     """Build a synthetic archive of ``count`` articles under cProfile; print the cost of each
     plugin, of the templates and of pressroom, then Pelican's and our costliest functions.
     A part's time includes what it calls, so a plugin calling pressroom/build/lint.py counts it too."""
@@ -780,7 +809,7 @@ def profile(count, workdir=None, out=sys.stdout, top=12, search=True):
             path=folder / "content",
             output_path=folder / "output",
             cache_path=folder / "cache",
-            search_index=search,
+            **switched_off(off),
         )
         total = time.perf_counter() - started
         if status:
@@ -806,5 +835,5 @@ if __name__ == "__main__":
         sys.exit(run_preview(content, output, cache))
     if kind == "public":
         sys.exit(run_public_preview(content, output, cache, int(rest[0])))
-    load, search = rest
-    sys.exit(run_build(kind, content, output, cache, load == "1", search == "1"))
+    load, off = rest
+    sys.exit(run_build(kind, content, output, cache, load == "1", tuple(filter(None, off.split(",")))))

@@ -141,12 +141,14 @@ def test_bench_prints_the_time_of_typography_for_three_sizes_of_text():
     assert re.search(rf"3 Mo en {seconds} \(×[\d.]+ pour ×3\)", line)
 
 
-def test_the_report_names_a_build_without_search_and_prints_both_memory_figures():
+def test_the_report_names_what_a_build_left_out_and_prints_both_memory_figures():
     trial = bench.Trial(bench.Measure(10.0, 90.0, 80.0, 9.5), bench.Measure(5.0, 600.0, 900.0, 8.25))
     rebuild = bench.Measure(3.0, 610.0, 905.0, 4.5)
-    lines = "\n".join(bench.Report(10_000, [trial], rebuild, None, search=False).lines())
+    off = bench.without("recherche, legere")
+    lines = "\n".join(bench.Report(10_000, [trial], rebuild, None, off=off).lines())
     assert (
-        "Site complet (nos réglages, extensions et thème, sans index de recherche) : 5.00 s, processeur 8.25 s" in lines
+        "Site complet (nos réglages, extensions et thème, sans index de recherche, sans édition légère) : "
+        "5.00 s, processeur 8.25 s" in lines
     )
     assert "mémoire maximale 900 Mio (tous processus), 600 Mio (processus principal)" in lines
     assert "Mémoire site complet / Pelican seul (tous processus) : 11.25" in lines
@@ -168,3 +170,20 @@ def test_invoke_bench_prints_each_part_of_a_split_build_and_its_longest_path():
     assert float(total) == pytest.approx(max(float(t) for _, t in timed) + float(merge), abs=0.02)
     assert abs(int(share) - 100 * float(total) / whole) <= 1
     assert re.findall(r"^  (\S+) : \d+\.\d\d s \(", warm, flags=re.M) == names
+
+
+def test_leaving_out_switches_off_each_named_setting_and_refuses_an_unknown_name():
+    assert bench.switched_off(bench.without("gzip,recherche")) == {"gzip_copies": False, "search_index": False}
+    assert bench.without("") == ()
+    with pytest.raises(ValueError, match="« photos » inconnu ; valeurs possibles : recherche, legere, gzip"):
+        bench.without("legere,photos")
+
+
+def test_invoke_bench_refuses_an_unknown_part_to_leave_out_in_french_before_building():
+    done = subprocess.run(
+        [os.path.join(sys.prefix, "bin", "invoke"), "bench", "--articles", "10", "--sans", "tout"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("Mesure impossible : --sans : « tout » inconnu") and "Traceback" not in done.stderr
+    assert "Génération" not in done.stdout

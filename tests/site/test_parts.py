@@ -232,6 +232,7 @@ def test_production_parts_are_published_as_one_site_and_others_are_not(tmp_path)
     out = io.StringIO()
     assert host.publish(environ=environ, out=out, init=True, from_parts=True, **places) == 1
     assert "n'a pas été construite pour https://presse.example.org" in out.getvalue()
+    assert "Publication annulée : la fusion des parties a échoué, la destination est intacte." in out.getvalue()
     assert list(www.iterdir()) == []
     for part in PARTS:
         reset_signal_receivers()
