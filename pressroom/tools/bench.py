@@ -139,13 +139,28 @@ class Measure:
     peak_mib: float
     tree_mib: float
     cpu_seconds: float
+    output: tuple = ()  # (files, bytes) the build left in its output folder, when counted
 
     def described(self):
         """« processeur 61.20 s, mémoire maximale … »: what the build used beside its time."""
-        return (
+        described = (
             f"processeur {self.cpu_seconds:.2f} s, mémoire maximale {self.tree_mib:.0f} Mio (tous processus), "
             f"{self.peak_mib:.0f} Mio (processus principal)"
         )
+        if self.output:
+            files, size = self.output
+            described += f", {files} fichiers écrits ({size / 2**20:.0f} Mio)"
+        return described
+
+
+def output_size(folder):
+    """(files, bytes) under ``folder``: what a build wrote, to compare builds that write different sites."""
+    files = size = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            files += 1
+            size += os.lstat(os.path.join(parent, name)).st_size
+    return files, size
 
 
 @dataclasses.dataclass
@@ -521,7 +536,9 @@ def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, off=(), split=
         pairs = []
         for number in range(1, trials + 1):
             plain = measure("plain", content, folder / "plain", folder / f"plain-cache-{number}")
+            plain.output = output_size(folder / "plain")
             full = measure("full", content, folder / "full", folder / "cache", off=off)
+            full.output = output_size(folder / "full")
             pairs.append(Trial(plain, full))
             print(
                 f"Essai {number} : rapport {pairs[-1].ratio:.2f} (Pelican seul {plain.seconds:.2f} s, "

@@ -187,3 +187,13 @@ def test_invoke_bench_refuses_an_unknown_part_to_leave_out_in_french_before_buil
     assert done.returncode == 2
     assert done.stderr.startswith("Mesure impossible : --sans : « tout » inconnu") and "Traceback" not in done.stderr
     assert "Génération" not in done.stdout
+
+
+def test_a_build_is_described_with_the_files_it_wrote(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "index.html").write_bytes(b"x" * 700_000)
+    (tmp_path / "a" / "b" / "index.html.gz").write_bytes(b"y" * 400_000)
+    measure = bench.Measure(5.0, 600.0, 900.0, 8.25, bench.output_size(tmp_path))
+    assert measure.output == (2, 1_100_000)
+    assert measure.described().endswith("600 Mio (processus principal), 2 fichiers écrits (1 Mio)")
+    assert "fichiers" not in bench.Measure(5.0, 600.0, 900.0, 8.25).described()
