@@ -71,6 +71,7 @@ class LiteEdition:
         self.output = self.settings["OUTPUT_PATH"]
         self.prefix = setting(self.settings, "LITE_URL")
         self.budget = setting(self.settings, "LITE_BUDGET_BYTES")
+        self.copies = setting(self.settings, "GZIP_COPIES")  # the .gz copies, as for every other page
         self.sizes = {}  # lite URL -> bytes sent (gzip), first part of a release
         self.lite_paths = set()  # pages that have a lite version, as site_path_of writes them
         self.site_contact = site_contact(self.settings)
@@ -325,12 +326,13 @@ class LiteEdition:
         self.write_with_copy(save_as, script.encode("utf-8"))
 
     def write_with_copy(self, save_as, data, blob=None, rewrite=False):
-        """Write ``data`` at ``save_as`` and its .gz copy, both announced (the manifest lists them);
-        ``rewrite``: over a full page that its own writer (and the compressor) announced already."""
+        """Write ``data`` at ``save_as`` and its .gz copy (unless GZIP_COPIES is off), both announced
+        (the manifest lists them); ``rewrite``: over a full page that its own writer announced already."""
         (rewrite_output if rewrite else write_output)(self.output, save_as, data)
         path = os.path.join(self.output, save_as)
-        write_gzip_copy(path, data, blob)
-        self.announce_copy(path, rewrite)
+        if self.copies:
+            write_gzip_copy(path, data, blob)
+            self.announce_copy(path, rewrite)
 
     def announce(self, save_as, rewrite):
         """A file written in a worker process, and its .gz copy, announced by the build process."""

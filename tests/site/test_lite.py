@@ -286,3 +286,13 @@ def test_lite_pages_and_weights_written_in_worker_processes_are_those_written_in
         outputs[processes] = {p.relative_to(built.output): p.read_bytes() for p in written}
     assert outputs[1] == outputs[2]
     assert sum(b"Version l\xc3\xa9g\xc3\xa8re" in data for data in outputs[2].values()) > 110
+
+
+def test_without_gzip_copies_the_lite_edition_writes_none_and_still_weighs_what_is_sent(content_copy, build):
+    built = build(content_copy, gzip_copies=False)
+    assert built.status == 0, built.messages
+    assert not list(built.output.rglob("*.gz"))
+    pages = lite_pages(built)
+    full = target(pages[0], soup_of(pages[0]).find("link", rel="canonical")["href"])
+    weight = soup_of(full).select_one(".page-weight").get_text(" ", strip=True)
+    assert re.search(r"\d+\xa0Ko", weight), weight
