@@ -382,7 +382,7 @@ WITHOUT = {
 
 def without(names):
     """``"recherche,legere"`` -> ("recherche", "legere"); a name not in WITHOUT is refused in French."""
-    off = tuple(name.strip() for name in names.split(",") if name.strip()) if names else ()
+    off = tuple(name.strip() for name in names.split(",") if name.strip())
     unknown = [name for name in off if name not in WITHOUT]
     if unknown:
         raise ValueError(
@@ -492,35 +492,29 @@ def split_lines(content, folder, count, whole, model, off=()):
     parts of one content) as a publication builds it: every source read afresh, the search shards
     of the years that did not change taken from the job's cache; and the merge. The lines of the
     report."""
-    split = folder / "split"
-    ranges = year_ranges(content, count)
-    cold = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, off))
-            for name in [*ranges, "communes"]]  # fmt: skip
-    merged = measure("merge", content, split / "output", split / "cache-fusion")
-    path, text, _ = new_article(content, 21, model)
-    path.write_text(text, encoding="utf-8")
-    warm = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, off))
-            for name in [*ranges, "communes"]]  # fmt: skip
-    remerged = measure("merge", content, split / "output", split / "cache-fusion")
+    split, names = folder / "split", [*year_ranges(content, count), "communes"]
     lines = [f"Construction découpée ({count} tranches d'années et les pages communes, chaque partie sans cache, "
              "comme un job de la forge) :"]  # fmt: skip
-    lines += [f"  {name} : {part.seconds:.2f} s ({part.described()})" for name, part in cold]
-    lines.append(f"  fusion : {merged.seconds:.2f} s ; {longest_path(cold, merged, whole)}")
+    lines += parts_then_merge(content, split, names, whole, off)
+    path, text, _ = new_article(content, 21, model)
+    path.write_text(text, encoding="utf-8")
     lines.append("Après un nouveau communiqué, chaque partie à nouveau (sources relues, recherche en cache) :")
-    lines += [f"  {name} : {part.seconds:.2f} s ({part.described()})" for name, part in warm]
-    lines.append(f"  fusion : {remerged.seconds:.2f} s ; {longest_path(warm, remerged, whole)}")
+    lines += parts_then_merge(content, split, names, whole, off)
     shutil.rmtree(split, ignore_errors=True)  # a previous output may still be going in the background
     return lines
 
 
-def longest_path(timed, merged, whole):
-    """The split build's time when its parts run side by side: the longest part, then the merge."""
-    longest = max(part.seconds for _, part in timed)
-    total = longest + merged.seconds
-    return (
-        f"la partie la plus longue puis la fusion {total:.2f} s, "
+def parts_then_merge(content, split, names, whole, off):
+    """Build each part named, each with its own cache under ``split``, then merge them: a line for
+    each, and the split build's time when its parts run side by side (the longest, then the merge)."""
+    timed = [(name, measure(f"part:{name}", content, split / "output", split / f"cache-{name}", False, off))
+             for name in names]  # fmt: skip
+    merged = measure("merge", content, split / "output", split / "cache-fusion")
+    total = max(part.seconds for _, part in timed) + merged.seconds
+    return [f"  {name} : {part.seconds:.2f} s ({part.described()})" for name, part in timed] + [
+        f"  fusion : {merged.seconds:.2f} s ; la partie la plus longue puis la fusion {total:.2f} s, "
         f"{total / whole:.0%} de la construction complète ({whole:.2f} s)"
-    )
+    ]
 
 
 def bench(count, workdir=None, out=sys.stdout, trials=3, edits=5, off=(), split=0):
